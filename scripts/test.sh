@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Set up everything the tests need (Python packages and Debian packages), then run every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh "dev,robot"
+.venv/bin/python -m pytest "$@"

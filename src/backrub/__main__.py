@@ -1,0 +1,3 @@
+from backrub.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,172 @@
+"""The command line of DESIGN.md: screen, plan, check, serve, robot."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from backrub.errors import InputError, Problem
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_NOT_PLANNED = 0, 1, 2, 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return its exit code (bad input is 2 and prints no traceback)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["robot"]:
+        return _robot(args[1:])
+    parser = _parser()
+    ns = parser.parse_args(args)
+    try:
+        code: int = ns.run(ns)
+        return code
+    except InputError as err:
+        for problem in err.problems:
+            print(str(problem), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="backrub", description="Plan, check and coach back massages.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("screen", help="the screening decision and its reasons")
+    p.add_argument("intake", metavar="INTAKE", help="intake JSON file, or - for standard input")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=_screen)
+
+    p = sub.add_parser("plan", help="plan a routine for an intake")
+    p.add_argument("intake", metavar="INTAKE", help="intake JSON file, or - for standard input")
+    p.add_argument("--json", action="store_true", help="print the routine as JSON")
+    p.add_argument("--svg", metavar="F", help="also draw the routine on the back into this SVG file")
+    p.set_defaults(run=_plan)
+
+    p = sub.add_parser("check", help="check a routine against every rule")
+    p.add_argument("routine", metavar="ROUTINE", help="routine JSON file, or - for standard input")
+    p.add_argument("--intake", metavar="INTAKE", help="judge against this intake instead of the routine's own")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=_check)
+
+    p = sub.add_parser("serve", help="the web coach on 127.0.0.1:8000")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(run=_serve)
+
+    sub.add_parser("robot", help="compile and simulate routines for a robot arm (backrub robot --help)")
+    return parser
+
+
+# -- reading input --------------------------------------------------------------------------
+
+def read_json(source: str, what: str) -> Any:
+    """JSON from a file or '-'; problems come back as InputError naming the argument."""
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Problem(path=what, message=f"no such file: {source}")]) from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as err:
+        raise InputError([Problem(path=what, message=f"cannot read {source}: {err}")]) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError([Problem(path=what, message=f"not valid JSON at line {err.lineno}, "
+                                                     f"column {err.colno}: {err.msg}")]) from None
+
+
+def _intake(source: str) -> Any:
+    from backrub.intake import parse_intake
+
+    return parse_intake(read_json(source, "INTAKE"))
+
+
+# -- commands -------------------------------------------------------------------------------
+
+def _screen(ns: argparse.Namespace) -> int:
+    from backrub.intake import screen
+
+    result = screen(_intake(ns.intake))
+    if ns.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        from backrub.render.text import screening_text
+
+        print(screening_text(result))
+    return EXIT_OK if result.may_plan else EXIT_NOT_PLANNED
+
+
+def _plan(ns: argparse.Namespace) -> int:
+    from backrub.planner import NotPlanned, plan_routine
+
+    intake = _intake(ns.intake)
+    try:
+        routine = plan_routine(intake)
+    except NotPlanned as no:
+        if ns.json:
+            print(json.dumps({"planned": False, "screening": no.screening.to_dict(),
+                              "reasons": no.reasons}, indent=2))
+        else:
+            from backrub.render.text import not_planned_text
+
+            print(not_planned_text(no.screening, no.reasons))
+        return EXIT_NOT_PLANNED
+    if ns.svg:
+        from backrub.render.svg import routine_svg
+
+        try:
+            Path(ns.svg).write_text(routine_svg(routine, intake), encoding="utf-8")
+        except OSError as err:
+            raise InputError([Problem(path="--svg", message=f"cannot write {ns.svg}: {err.strerror}")]) from None
+    if ns.json:
+        print(json.dumps(routine.to_dict()))
+    else:
+        from backrub.render.text import routine_table
+
+        print(routine_table(routine))
+        if ns.svg:
+            print(f"\nPicture of the plan: {Path(ns.svg).resolve()}")
+    return EXIT_OK
+
+
+def _check(ns: argparse.Namespace) -> int:
+    from backrub.routine import parse_routine
+    from backrub.verifier import check_routine
+
+    routine = parse_routine(read_json(ns.routine, "ROUTINE"))
+    intake = _intake(ns.intake) if ns.intake else None
+    report = check_routine(routine, intake)
+    if ns.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        from backrub.render.text import report_text
+
+        print(report_text(report, len(routine.steps)))
+    return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def _serve(ns: argparse.Namespace) -> int:
+    try:
+        from backrub.web.server import serve
+    except ImportError as err:
+        print(f"backrub serve needs the web extra: pip install 'backrub[web]' ({err.name} is missing)",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return serve(host=ns.host, port=ns.port)
+
+
+def _robot(argv: list[str]) -> int:
+    try:
+        from backrub.robot.cli import main as robot_main
+    except ImportError as err:
+        print(f"backrub robot needs the robot extra: pip install 'backrub[robot]' ({err.name} is missing)",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return robot_main(argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,65 @@
+"""Input problems that carry where they are, collected and reported together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Problem:
+    """One thing wrong with an input: where (`spots[1].zone`) and what was expected."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class InputError(ValueError):
+    """Raised with every problem found in one input, never just the first."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class Problems:
+    """A collector used while reading raw input in one pass."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.items.append(Problem(path=path, message=message))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise InputError(self.items)
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """A 'did you mean' tail for an unknown name, or an 'expected one of' list."""
+    import difflib
+
+    options = sorted(choices)
+    close = difflib.get_close_matches(word, options, n=2, cutoff=0.6)
+    prefixed = [c for c in options if c.startswith(word + "_")] if word else []
+    hits = prefixed[:2] or close
+    if hits:
+        return "did you mean " + " or ".join(hits) + "?"
+    return "expected one of " + ", ".join(options)
+
+
+def describe(value: object) -> str:
+    """How a received value reads in an error message ('got ...')."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, int | float):
+        return f"{value:g}"
+    return {"list": "a list", "dict": "an object"}.get(type(value).__name__, type(value).__name__)

@@ -1,0 +1,263 @@
+"""Plane geometry on the back map (centimetres): polylines, no-touch shapes, detours."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Circle:
+    cx: float
+    cy: float
+    r: float
+
+    def contains(self, x: float, y: float) -> bool:
+        return (x - self.cx) ** 2 + (y - self.cy) ** 2 < self.r * self.r
+
+    def hits_segment(self, a: Point, b: Point) -> bool:
+        return segment_distance((self.cx, self.cy), a, b) < self.r
+
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (self.cx - self.r, self.cy - self.r, self.cx + self.r, self.cy + self.r)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Box:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.x0 < x < self.x1 and self.y0 < y < self.y1
+
+    def hits_segment(self, a: Point, b: Point) -> bool:
+        return _clip(self, a, b)
+
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (self.x0, self.y0, self.x1, self.y1)
+
+
+Shape = Circle | Box
+
+
+def length(path: Sequence[Point]) -> float:
+    """Length of a polyline."""
+    return sum(math.dist(path[i], path[i + 1]) for i in range(len(path) - 1))
+
+
+def bbox(path: Sequence[Point]) -> tuple[float, float, float, float]:
+    xs = [p[0] for p in path]
+    ys = [p[1] for p in path]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def boxes_touch(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def signed_area(path: Sequence[Point]) -> float:
+    """Shoelace area: negative when the path turns clockwise as seen from behind."""
+    total = 0.0
+    for i in range(len(path) - 1):
+        (x0, y0), (x1, y1) = path[i], path[i + 1]
+        total += x0 * y1 - x1 * y0
+    return total / 2.0
+
+
+def segment_distance(p: Point, a: Point, b: Point) -> float:
+    """Distance from point p to segment ab."""
+    ax, ay = a
+    dx, dy = b[0] - ax, b[1] - ay
+    span = dx * dx + dy * dy
+    t = 0.0 if span == 0 else max(0.0, min(1.0, ((p[0] - ax) * dx + (p[1] - ay) * dy) / span))
+    return math.hypot(p[0] - ax - t * dx, p[1] - ay - t * dy)
+
+
+def _clip(box: Box, a: Point, b: Point) -> bool:
+    """Liang-Barsky: does segment ab pass through the open box?"""
+    t0, t1 = 0.0, 1.0
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    for p, q in ((-dx, a[0] - box.x0), (dx, box.x1 - a[0]), (-dy, a[1] - box.y0), (dy, box.y1 - a[1])):
+        if p == 0:
+            if q <= 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 >= t1:
+            return False
+    return True
+
+
+def first_hit(path: Sequence[Point], shapes: Sequence[Shape]) -> tuple[int, Shape] | None:
+    """The first segment (or lone point) of a path that touches a shape, or None."""
+    if not shapes or not path:
+        return None
+    near = [s for s in shapes if boxes_touch(s.bbox(), bbox(path))]
+    if not near:
+        return None
+    if len(path) == 1:
+        for s in near:
+            if s.contains(*path[0]):
+                return (0, s)
+        return None
+    for i in range(len(path) - 1):
+        for s in near:
+            if s.hits_segment(path[i], path[i + 1]):
+                return (i, s)
+    return None
+
+
+# -- path makers --------------------------------------------------------------------------
+
+def line(points: Sequence[Point], step: float = 2.0) -> list[Point]:
+    """A polyline through the given corners, with points no further apart than `step`."""
+    out: list[Point] = [points[0]]
+    for a, b in zip(points, points[1:], strict=False):
+        n = max(1, math.ceil(math.dist(a, b) / step))
+        out.extend((a[0] + (b[0] - a[0]) * i / n, a[1] + (b[1] - a[1]) * i / n) for i in range(1, n + 1))
+    return out
+
+
+def circles_along(corners: Sequence[Point], radius: float, spacing: float,
+                  clockwise: bool = True, per_circle: int = 8) -> list[Point]:
+    """Small circles whose centre travels along a polyline (a trochoid), starting at the bottom."""
+    centres = line(corners, step=0.25)
+    total = length(centres)
+    turns = max(1, round(total / spacing))
+    count = turns * per_circle
+    sign = -1.0 if clockwise else 1.0
+    cum = [0.0]
+    for a, b in zip(centres, centres[1:], strict=False):
+        cum.append(cum[-1] + math.dist(a, b))
+    out: list[Point] = []
+    j = 0
+    for i in range(count + 1):
+        target = total * i / count
+        while j < len(cum) - 2 and cum[j + 1] < target:
+            j += 1
+        seg = cum[j + 1] - cum[j]
+        f = 0.0 if seg == 0 else (target - cum[j]) / seg
+        cx = centres[j][0] + (centres[j + 1][0] - centres[j][0]) * f if len(centres) > 1 else centres[0][0]
+        cy = centres[j][1] + (centres[j + 1][1] - centres[j][1]) * f if len(centres) > 1 else centres[0][1]
+        angle = -math.pi / 2 + sign * 2 * math.pi * i / per_circle
+        out.append((cx + radius * math.cos(angle), cy + radius * math.sin(angle)))
+    return out
+
+
+def zigzag(corners: Sequence[Point], width: float, pitch: float) -> list[Point]:
+    """Side-to-side strokes `width` wide, advancing `pitch` along a polyline each swing."""
+    centres = line(corners, step=pitch / 2)
+    out: list[Point] = []
+    for i, (x, y) in enumerate(centres):
+        out.append((x + (width / 2 if i % 2 else -width / 2), y))
+    return out
+
+
+def reversed_path(path: Sequence[Point]) -> list[Point]:
+    return list(reversed(path))
+
+
+# -- detours ------------------------------------------------------------------------------
+
+def detour(path: Sequence[Point], shapes: Sequence[Shape], clearance: float = 0.3,
+           floor_y: float = 0.0) -> list[Point] | None:
+    """The path bent around every shape it crosses, or None when no clean way round exists.
+
+    Points are never pushed below `floor_y` (the waistline: below it is off the back).
+    """
+    current = list(path)
+    for shape in shapes:
+        if first_hit(current, [shape]) is None:
+            continue
+        dense = line(current, step=0.5)
+        current = _around(dense, shape, clearance, floor_y)
+    if first_hit(current, shapes) is not None:
+        return None
+    short = simplify(current, 0.15)
+    return short if first_hit(short, shapes) is None else current
+
+
+def _around(dense: list[Point], shape: Shape, clearance: float, floor_y: float) -> list[Point]:
+    out: list[Point] = []
+    for p in dense:
+        q = _push_out(p, shape, clearance, floor_y) if _inside(shape, p, clearance) else p
+        if out and shape.hits_segment(out[-1], q):
+            out.extend(_bridge(out[-1], q, shape, clearance))
+        out.append(q)
+    return out
+
+
+def _inside(shape: Shape, p: Point, clearance: float) -> bool:
+    if isinstance(shape, Circle):
+        return math.dist(p, (shape.cx, shape.cy)) < shape.r + clearance
+    return (shape.x0 - clearance < p[0] < shape.x1 + clearance
+            and shape.y0 - clearance < p[1] < shape.y1 + clearance)
+
+
+def _push_out(p: Point, shape: Shape, clearance: float, floor_y: float) -> Point:
+    if isinstance(shape, Circle):
+        dx, dy = p[0] - shape.cx, p[1] - shape.cy
+        d = math.hypot(dx, dy) or 1e-9
+        if d < 1e-6:
+            dx, dy, d = 1.0, 0.0, 1.0
+        k = (shape.r + clearance) / d
+        return (shape.cx + dx * k, shape.cy + dy * k)
+    c = clearance
+    moves = [
+        (p[0] - (shape.x0 - c), (shape.x0 - c, p[1])),
+        ((shape.x1 + c) - p[0], (shape.x1 + c, p[1])),
+        ((shape.y1 + c) - p[1], (p[0], shape.y1 + c)),
+    ]
+    if shape.y0 - c >= floor_y:
+        moves.append((p[1] - (shape.y0 - c), (p[0], shape.y0 - c)))
+    return min(moves, key=lambda m: m[0])[1]
+
+
+def _bridge(a: Point, b: Point, shape: Shape, clearance: float) -> list[Point]:
+    """Points that carry a chord from a to b round the outside of a shape."""
+    if isinstance(shape, Circle):
+        r = shape.r + clearance * 2
+        a0 = math.atan2(a[1] - shape.cy, a[0] - shape.cx)
+        a1 = math.atan2(b[1] - shape.cy, b[0] - shape.cx)
+        delta = (a1 - a0 + math.pi) % (2 * math.pi) - math.pi
+        n = max(2, math.ceil(abs(delta) * r / 0.5))
+        return [(shape.cx + r * math.cos(a0 + delta * i / n), shape.cy + r * math.sin(a0 + delta * i / n))
+                for i in range(1, n)]
+    c = clearance * 2
+    corners = [(shape.x0 - c, shape.y0 - c), (shape.x1 + c, shape.y0 - c),
+               (shape.x1 + c, shape.y1 + c), (shape.x0 - c, shape.y1 + c)]
+    # Walk the box's corners the shorter way round from a's nearest corner to b's.
+    ia = min(range(4), key=lambda i: math.dist(a, corners[i]))
+    ib = min(range(4), key=lambda i: math.dist(b, corners[i]))
+    forward = [corners[(ia + k) % 4] for k in range((ib - ia) % 4 + 1)]
+    backward = [corners[(ia - k) % 4] for k in range((ia - ib) % 4 + 1)]
+    return forward if length([a, *forward, b]) <= length([a, *backward, b]) else backward
+
+
+def simplify(path: Sequence[Point], tolerance: float) -> list[Point]:
+    """Douglas-Peucker: drop points that lie within `tolerance` of the line through their neighbours."""
+    if len(path) < 3:
+        return list(path)
+    keep = [False] * len(path)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(path) - 1)]
+    while stack:
+        i, j = stack.pop()
+        best, index = 0.0, -1
+        for k in range(i + 1, j):
+            d = segment_distance(path[k], path[i], path[j])
+            if d > best:
+                best, index = d, k
+        if best > tolerance and index > 0:
+            keep[index] = True
+            stack.extend(((i, index), (index, j)))
+    return [p for p, k in zip(path, keep, strict=True) if k]

@@ -1,0 +1,69 @@
+"""Where the hands must not go, derived from an intake: spots, their margins, the underarms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from backrub.geometry import Box, Circle, Shape, bbox
+from backrub.intake.model import Intake, Spot
+from backrub.knowledge.body import Body
+from backrub.knowledge.screening_table import NO_CONTACT_SPOTS, SPOT_MARGIN_CM
+from backrub.knowledge.zones import ZONE_IDS, layout_for
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoTouch:
+    """A no-contact area, the rule it belongs to and what to call it in messages."""
+
+    shape: Shape
+    rule: str  # broken-skin | pain-spot | axilla
+    label: str
+    light_ok: bool = False  # a painful place may still be stroked very lightly
+
+
+def zone_box(body: Body, zone: str, margin: float) -> Box:
+    """The bounding box of a zone grown by a margin (a safe superset of the zone)."""
+    x0, y0, x1, y1 = bbox(layout_for(body).outline(zone))
+    return Box(x0=x0 - margin, y0=y0 - margin, x1=x1 + margin, y1=y1 + margin)
+
+
+def spot_shape(body: Body, spot: Spot, margin: float = SPOT_MARGIN_CM) -> Shape:
+    if spot.at is not None:
+        return Circle(cx=spot.at[0], cy=spot.at[1], r=spot.radius_cm + margin)
+    assert spot.zone is not None  # the intake reader guarantees zone or at
+    return zone_box(body, spot.zone, margin)
+
+
+def spot_label(spot: Spot) -> str:
+    if spot.at is not None:
+        return f"{spot.kind} at ({spot.at[0]:g}, {spot.at[1]:g}) cm"
+    return f"{spot.kind} on {spot.zone}"
+
+
+def no_touch_areas(intake: Intake) -> tuple[NoTouch, ...]:
+    """Every area the hands keep off for this intake, the underarms first."""
+    return _areas(intake.body, intake.spots)
+
+
+@lru_cache(maxsize=256)
+def _areas(body: Body, spots: tuple[Spot, ...]) -> tuple[NoTouch, ...]:
+    out = [
+        NoTouch(shape=zone_box(body, z, 0.0), rule="axilla", label=f"underarm ({z})")
+        for z in ZONE_IDS if z.startswith("axilla")
+    ]
+    for spot in spots:
+        if spot.kind in NO_CONTACT_SPOTS:
+            out.append(NoTouch(shape=spot_shape(body, spot), rule="broken-skin", label=spot_label(spot)))
+        elif spot.kind == "pain":
+            out.append(NoTouch(shape=spot_shape(body, spot), rule="pain-spot", label=spot_label(spot),
+                               light_ok=True))
+    return tuple(out)
+
+
+def spot_centre(body: Body, spot: Spot) -> tuple[float, float]:
+    """Where a spot is: its point, or the middle of its zone."""
+    if spot.at is not None:
+        return spot.at
+    assert spot.zone is not None
+    return layout_for(body).centre(spot.zone)

@@ -1,0 +1,1 @@
+"""The method's knowledge as data: the back map, techniques, rules and screening table."""

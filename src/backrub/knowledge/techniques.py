@@ -1,0 +1,120 @@
+"""The techniques of the method, as a table a reader can check against the seeds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PRESSURES = ("light", "medium", "firm")
+
+
+def pressure_rank(pressure: str) -> int:
+    """0 light, 1 medium, 2 firm."""
+    return PRESSURES.index(pressure)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Technique:
+    """How one technique is done and where it may be used."""
+
+    name: str
+    title: str
+    contact: str  # the part of the hand that touches, for cues
+    strong: bool  # for the rule that alternates weaker and stronger work (seed 004)
+    pressure_min: str
+    pressure_max: str
+    breath_paced: bool  # one repetition per breath (or half, to energize)
+    speed_cm_s: tuple[float, float]  # hand speed along the path when calm; faster to energize
+    zones: tuple[str, ...]  # zone base names it may work on
+    warms_up: bool  # counts as warm-up for the zones it touches (seeds 002, 003, 004)
+    massage: bool = True  # False for looking and checking, which has no repetitions
+    sources: tuple[str, ...]
+
+    def allows(self, pressure: str) -> bool:
+        return pressure_rank(self.pressure_min) <= pressure_rank(pressure) <= pressure_rank(
+            self.pressure_max
+        )
+
+
+_BACK = ("paraspinal", "lumbar", "kidney", "flank", "mid_back", "interscapular", "scapula")
+_TOP = ("neck_base", "upper_trapezius", "deltoid")
+
+TECHNIQUES: dict[str, Technique] = {
+    t.name: t
+    for t in (
+        Technique(
+            name="stroking", title="Long stroking", contact="flat palms",
+            strong=False, pressure_min="light", pressure_max="medium", breath_paced=True,
+            speed_cm_s=(8.0, 30.0), zones=(*_BACK, *_TOP, "spine", "upper_arm"),
+            warms_up=False, sources=("000", "002", "004"),
+        ),
+        Technique(
+            name="thumb_glide", title="Thumb glide beside the spine", contact="both thumbs",
+            strong=False, pressure_min="light", pressure_max="medium", breath_paced=True,
+            speed_cm_s=(6.0, 25.0), zones=("paraspinal", "interscapular", "neck_base"),
+            warms_up=True, sources=("003",),
+        ),
+        Technique(
+            name="circular_friction", title="Circular rubbing", contact="thumb pads or fingertips",
+            strong=False, pressure_min="light", pressure_max="firm", breath_paced=False,
+            speed_cm_s=(3.0, 6.0), zones=(*_BACK, *_TOP, "upper_arm"),
+            warms_up=True, sources=("000", "002", "003"),
+        ),
+        Technique(
+            name="spiral_kneading", title="Spiral kneading", contact="fingertips",
+            strong=False, pressure_min="light", pressure_max="medium", breath_paced=False,
+            speed_cm_s=(3.0, 6.0), zones=_BACK, warms_up=False, sources=("004",),
+        ),
+        Technique(
+            name="kneading", title="Kneading", contact="whole hands, lifting and squeezing",
+            strong=True, pressure_min="medium", pressure_max="firm", breath_paced=False,
+            speed_cm_s=(2.0, 4.0),
+            zones=("lumbar", "flank", "mid_back", "interscapular", "scapula",
+                   "upper_trapezius", "deltoid", "upper_arm"),
+            warms_up=False, sources=("003",),
+        ),
+        Technique(
+            name="sawing", title="Sawing", contact="the edges of the palms",
+            strong=True, pressure_min="medium", pressure_max="firm", breath_paced=False,
+            speed_cm_s=(6.0, 12.0), zones=("lumbar", "flank", "mid_back", "scapula"),
+            warms_up=False, sources=("004",),
+        ),
+        Technique(
+            name="skin_rolling", title="Skin rolling", contact="thumb and forefinger",
+            strong=True, pressure_min="light", pressure_max="medium", breath_paced=False,
+            speed_cm_s=(1.5, 3.0), zones=("lumbar", "flank", "mid_back"),
+            warms_up=False, sources=("004",),
+        ),
+        Technique(
+            name="patting", title="Patting", contact="relaxed cupped hands",
+            strong=True, pressure_min="light", pressure_max="medium", breath_paced=False,
+            speed_cm_s=(6.0, 12.0),
+            zones=("lumbar", "kidney", "flank", "mid_back", "scapula", "interscapular"),
+            warms_up=False, sources=("004",),
+        ),
+        Technique(
+            name="arm_rotation", title="Arm rotation", contact="one hand at the wrist, one at the elbow",
+            strong=False, pressure_min="light", pressure_max="light", breath_paced=False,
+            speed_cm_s=(2.0, 4.0), zones=("deltoid", "upper_arm"),
+            warms_up=False, sources=("000",),
+        ),
+        Technique(
+            name="skin_check", title="Skin check", contact="eyes and a light fingertip",
+            strong=False, pressure_min="light", pressure_max="light", breath_paced=False,
+            speed_cm_s=(4.0, 8.0), zones=(*_BACK, *_TOP, "spine", "upper_arm"),
+            warms_up=False, massage=False, sources=("002",),
+        ),
+    )
+}
+
+# Calm goals take the slow end of each speed range, energize the fast end (seeds 003, 004).
+GOAL_TEMPO: dict[str, float] = {"relax": 1.0, "comfort_care": 1.0, "ease_tension": 1.0, "energize": 1.5}
+# Breaths per repetition of a breath-paced stroke: two strokes a breath to energize.
+BREATHS_PER_REP: dict[str, float] = {"relax": 1.0, "comfort_care": 1.0, "ease_tension": 1.0, "energize": 0.5}
+REPS_RANGE = (5, 8)  # seed 004
+# A robot's probe never slides faster than this along the skin (issue: robot arm).
+ROBOT_MAX_SPEED_CM_S = 10.0
+
+
+def is_strong(technique: str, pressure: str) -> bool:
+    """Stronger work for the alternation rule: a strong technique, or anything firm."""
+    return TECHNIQUES[technique].strong or pressure == "firm"

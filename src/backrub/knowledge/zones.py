@@ -1,0 +1,243 @@
+"""The back map: zones as boxes in centimetres that scale with the body.
+
+Seen from behind: x is the distance from the spine's midline (+ toward the
+receiver's right), y the height above the waistline, C7 at back_length_cm.
+Each zone is declared once below, for the receiver's right side; the left is
+its mirror. Lookup and drawing both read this one table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from backrub.knowledge.body import Body
+
+# A bound is factor * base + offset_cm; bases are named measurements of the layout.
+Bound = tuple[str, float, float]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ZoneShape:
+    """A zone on the right side: |x| between two bounds, y between two bounds."""
+
+    name: str
+    sided: bool
+    x_low: Bound
+    x_high: Bound
+    y_low: Bound
+    y_high: Bound
+
+
+def _b(base: str, factor: float = 1.0, offset: float = 0.0) -> Bound:
+    return (base, factor, offset)
+
+
+# Priority order: the first shape that holds a point names its zone.
+# Bases: hs half shoulder width, L back length, w torso half-width at that height,
+# sb spine band half-width there, ps outer edge of the paraspinal strip, k size scale.
+SHAPES: tuple[ZoneShape, ...] = (
+    ZoneShape(name="spine", sided=False, x_low=_b("zero"), x_high=_b("sb"),
+              y_low=_b("zero"), y_high=_b("L", 1.0, 8.0)),
+    ZoneShape(name="neck_base", sided=False, x_low=_b("sb"), x_high=_b("hs", 0.22),
+              y_low=_b("L", 0.95), y_high=_b("L", 1.0, 7.0)),
+    ZoneShape(name="axilla", sided=True, x_low=_b("hs", 0.84), x_high=_b("hs", 1.0, 1.5),
+              y_low=_b("L", 0.64), y_high=_b("L", 0.82)),
+    ZoneShape(name="deltoid", sided=True, x_low=_b("hs", 0.74), x_high=_b("hs", 1.0, 3.0),
+              y_low=_b("L", 0.82), y_high=_b("L", 1.0, 3.0)),
+    ZoneShape(name="upper_trapezius", sided=True, x_low=_b("sb"), x_high=_b("hs", 0.74),
+              y_low=_b("L", 0.90), y_high=_b("L", 1.0, 4.0)),
+    ZoneShape(name="upper_arm", sided=True, x_low=_b("hs", 1.0, 1.5), x_high=_b("hs", 1.0, 8.0),
+              y_low=_b("L", 0.40), y_high=_b("L", 0.82)),
+    ZoneShape(name="scapula", sided=True, x_low=_b("hs", 0.36), x_high=_b("hs", 0.84),
+              y_low=_b("L", 0.60), y_high=_b("L", 0.90)),
+    ZoneShape(name="interscapular", sided=True, x_low=_b("sb"), x_high=_b("hs", 0.36),
+              y_low=_b("L", 0.62), y_high=_b("L", 0.90)),
+    ZoneShape(name="paraspinal", sided=True, x_low=_b("sb"), x_high=_b("ps"),
+              y_low=_b("zero"), y_high=_b("L", 0.62)),
+    ZoneShape(name="kidney", sided=True, x_low=_b("ps"), x_high=_b("w", 0.68),
+              y_low=_b("L", 0.26), y_high=_b("L", 0.42)),
+    ZoneShape(name="lumbar", sided=True, x_low=_b("ps"), x_high=_b("w", 0.68),
+              y_low=_b("zero"), y_high=_b("L", 0.26)),
+    ZoneShape(name="flank", sided=True, x_low=_b("w", 0.68), x_high=_b("w"),
+              y_low=_b("zero"), y_high=_b("L", 0.42)),
+    ZoneShape(name="mid_back", sided=True, x_low=_b("ps"), x_high=_b("w"),
+              y_low=_b("L", 0.42), y_high=_b("L", 0.64)),
+)
+
+SIDES = ("left", "right")
+ZONE_IDS: tuple[str, ...] = tuple(
+    zid
+    for shape in SHAPES
+    for zid in ((f"{shape.name}_{s}" for s in SIDES) if shape.sided else (shape.name,))
+)
+
+# Groups a person would say; paraspinal belongs to both lower and middle back.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "shoulders": ("upper_trapezius", "deltoid"),
+    "neck": ("neck_base",),
+    "upper_back": ("interscapular", "scapula"),
+    "mid_back": ("mid_back", "paraspinal"),
+    "lower_back": ("lumbar", "kidney", "flank", "paraspinal"),
+    "arms": ("upper_arm",),
+}
+
+
+def zones_of_group(group: str) -> tuple[str, ...]:
+    """Every zone id a group names, both sides."""
+    out: list[str] = []
+    for base in GROUPS[group]:
+        out.extend(z for z in ZONE_IDS if z == base or z.rsplit("_", 1)[0] == base)
+    return tuple(out)
+
+
+def base_name(zone: str) -> str:
+    """The zone without its side: 'kidney_left' -> 'kidney'."""
+    head, _, tail = zone.rpartition("_")
+    return head if tail in SIDES else zone
+
+
+def side_of(zone: str) -> str:
+    """'left', 'right' or 'center' for zones on the midline."""
+    tail = zone.rpartition("_")[2]
+    return tail if tail in SIDES else "center"
+
+
+class Layout:
+    """The zones of one body, with fast lookup of the zone under a point."""
+
+    def __init__(self, body: Body) -> None:
+        self.body = body
+        self.L = body.back_length_cm
+        self.hs = body.shoulder_width_cm / 2.0
+        self.hw = body.waist_width_cm / 2.0
+        self.k = self.hs / 21.0
+        self._cells: dict[tuple[int, int], str | None] = {}
+
+    # -- measurements the shapes are built from -------------------------------
+    def spine_half_width(self, y: float) -> float:
+        """Half-width of the no-pressure band over the spine; wider at the neck."""
+        return 2.5 if y >= 0.9 * self.L else 1.5
+
+    def torso_half_width(self, y: float) -> float:
+        """Half-width of the trunk at height y: waist, widening to the armpits."""
+        u = min(max(y / self.L, 0.0), 0.64) / 0.64
+        return self.hw + (0.92 * self.hs - self.hw) * u
+
+    def _base(self, name: str, y: float) -> float:
+        if name == "zero":
+            return 0.0
+        if name == "L":
+            return self.L
+        if name == "hs":
+            return self.hs
+        if name == "w":
+            return self.torso_half_width(y)
+        if name == "sb":
+            return self.spine_half_width(y)
+        if name == "ps":
+            return self.spine_half_width(y) + 3.5 * self.k
+        raise KeyError(name)
+
+    def bound(self, bound: Bound, y: float) -> float:
+        base, factor, offset = bound
+        return factor * self._base(base, y) + offset
+
+    # -- lookup ------------------------------------------------------------------
+    def _exact(self, x: float, y: float) -> str | None:
+        ax = -x if x < 0 else x
+        for shape in SHAPES:
+            if not self.bound(shape.y_low, y) <= y < self.bound(shape.y_high, y):
+                continue
+            if self.bound(shape.x_low, y) <= ax < self.bound(shape.x_high, y):
+                if not shape.sided:
+                    return shape.name
+                return shape.name + ("_right" if x >= 0 else "_left")
+        return None
+
+    def zone_at(self, x: float, y: float) -> str | None:
+        """The zone under a point, or None off the map.
+
+        A 1 cm grid remembers cells whose four corners share a zone (every
+        shape is wider than a cell, so such a cell is whole); others are exact.
+        """
+        key = (int(x // 1.0), int(y // 1.0))
+        cells = self._cells
+        if key in cells:
+            hit = cells[key]
+            if hit is not None:
+                return hit
+        else:
+            cx, cy = key
+            corners = {
+                self._exact(cx, cy),
+                self._exact(cx + 0.999, cy),
+                self._exact(cx, cy + 0.999),
+                self._exact(cx + 0.999, cy + 0.999),
+            }
+            whole = corners.pop() if len(corners) == 1 else None
+            cells[key] = whole
+            if whole is not None:
+                return whole
+        return self._exact(x, y)
+
+    # -- drawing and targets -------------------------------------------------------
+    def outline(self, zone: str, samples: int = 6) -> list[tuple[float, float]]:
+        """A polygon around a zone (the unclipped shape, for drawing)."""
+        shape = _shape_of(zone)
+        sign = -1.0 if zone.endswith("_left") else 1.0
+        y0 = self.bound(shape.y_low, 0.0)
+        y1 = self.bound(shape.y_high, 0.0)
+        ys = [y0 + (y1 - y0) * i / samples for i in range(samples + 1)]
+        # Evaluate bounds a hair inside the span so step changes sit on the right row.
+        inner = [min(max(y, y0 + 1e-6), y1 - 1e-6) for y in ys]
+        low = [(sign * self.bound(shape.x_low, y), y) for y in inner]
+        high = [(sign * self.bound(shape.x_high, y), y) for y in reversed(inner)]
+        if shape.sided:
+            return low + high
+        # Midline zones span both sides: left edge up, right edge down.
+        return [(-px, py) for px, py in reversed(high)] + [(px, py) for px, py in high[::-1]][::-1]
+
+    def centre(self, zone: str) -> tuple[float, float]:
+        """A point well inside a zone, used to place a spot given by zone."""
+        shape = _shape_of(zone)
+        y = (self.bound(shape.y_low, 0.0) + self.bound(shape.y_high, 0.0)) / 2.0
+        if not shape.sided:
+            x = 0.0 if shape.name == "spine" else (self.bound(shape.x_low, y) + self.bound(shape.x_high, y)) / 2
+            return (x, y)
+        x = (self.bound(shape.x_low, y) + self.bound(shape.x_high, y)) / 2.0
+        return (-x if zone.endswith("_left") else x, y)
+
+
+def _shape_of(zone: str) -> ZoneShape:
+    name = base_name(zone)
+    for shape in SHAPES:
+        if shape.name == name:
+            return shape
+    raise KeyError(zone)
+
+
+@lru_cache(maxsize=64)
+def layout_for(body: Body) -> Layout:
+    """The (cached) layout of a body."""
+    return Layout(body)
+
+
+def zone_at(body: Body, x_cm: float, y_cm: float) -> str | None:
+    """The zone under a point of a body's back map, or None off the map."""
+    return layout_for(body).zone_at(x_cm, y_cm)
+
+
+def spine_half_width_cm(body: Body, y_cm: float) -> float:
+    """Half-width of the spine band at a height."""
+    return layout_for(body).spine_half_width(y_cm)
+
+
+@lru_cache(maxsize=8192)
+def zones_on_path(body: Body, path: tuple[tuple[float, float], ...], mirrored: bool) -> tuple[str, ...]:
+    """Every zone a path's points lie in (and its mirror's, for two-handed work), in map order."""
+    lay = layout_for(body)
+    found = {lay.zone_at(x, y) for x, y in path}
+    if mirrored:
+        found |= {lay.zone_at(-x, y) for x, y in path}
+    return tuple(z for z in ZONE_IDS if z in found)

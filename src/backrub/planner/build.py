@@ -1,0 +1,315 @@
+"""Assemble the steps of a routine: which pieces, in what order, kept clear of no-touch areas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from backrub.geometry import Box, Circle, Point, Shape, detour, first_hit, length
+from backrub.intake.model import Intake
+from backrub.intake.places import NoTouch, no_touch_areas, spot_centre
+from backrub.intake.screening import Screening
+from backrub.knowledge.body import Body
+from backrub.knowledge.techniques import TECHNIQUES, pressure_rank
+from backrub.knowledge.zones import GROUPS, base_name, layout_for, zones_on_path
+from backrub.planner.templates import PASS_SHIFT_CM, Draft, Templates
+
+GENTLE_ONLY = frozenset({"stroking", "thumb_glide", "circular_friction", "spiral_kneading", "skin_check"})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unit:
+    """One or more drafts done as a block (e.g. sawing right then left)."""
+
+    drafts: tuple[Draft, ...]
+    priority: int = 1  # 2 for what the receiver asked for (focus, knots): trimmed last
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Context:
+    intake: Intake
+    screening: Screening
+    half: str  # both | right | left (side-lying works one side, then the other)
+
+    @property
+    def cap(self) -> str:
+        caps = [self.intake.pressure, self.screening.pressure_cap]
+        if self.intake.goal == "comfort_care":
+            caps.append("light")
+        return min(caps, key=pressure_rank)
+
+    @property
+    def tpl(self) -> Templates:
+        return _templates(self.intake.body)
+
+    def allowed(self, technique: str) -> bool:
+        if technique in self.screening.banned_techniques:
+            return False
+        if self.intake.goal == "comfort_care" and technique not in GENTLE_ONLY:
+            return False
+        if technique == "arm_rotation" and self.intake.giver in ("self", "robot"):
+            return False
+        if technique == "skin_rolling" and self.intake.giver == "robot":
+            return False  # a probe cannot pick up a fold of skin
+        return pressure_rank(TECHNIQUES[technique].pressure_min) <= pressure_rank(self.cap)
+
+    def pressure(self, technique: str, wanted: str = "firm") -> str:
+        tech = TECHNIQUES[technique]
+        top = min(self.cap, wanted, tech.pressure_max, key=pressure_rank)
+        return max(top, tech.pressure_min, key=pressure_rank)
+
+
+@lru_cache(maxsize=64)
+def _templates(body: Body) -> Templates:
+    return Templates(layout_for(body))
+
+
+# -- pieces ---------------------------------------------------------------------------------
+
+def _d(ctx: Context, key: str, phase: str, technique: str, path: tuple[Point, ...], area: str,
+       direction: str = "up", side: str = "both", wanted: str = "light", **kw: object) -> Draft:
+    return Draft(key=key, phase=phase, technique=technique, side=side, direction=direction,
+                 pressure=ctx.pressure(technique, wanted), path=path, area=area,
+                 strong=TECHNIQUES[technique].strong, **kw)  # type: ignore[arg-type]
+
+
+def opening(ctx: Context) -> list[Draft]:
+    t, out = ctx.tpl, []
+    if ctx.intake.giver == "caregiver" and ctx.intake.goal == "comfort_care" and ctx.half != "left":
+        out.append(_d(ctx, "skin_check", "prepare", "skin_check", t.skin_check(),
+                      "the shoulder blades, the spine and the lower back", direction="down",
+                      side="center", note="These are the places a bed presses on."))
+    wave = ctx.intake.style == "breath_wave"
+    if ctx.intake.giver == "self":
+        out.append(_d(ctx, "open_stroke", "open", "stroking", t.lower_back_loop(), "your lower back",
+                      direction="up_down" if wave else "up", note="Spread the oil as you go."))
+    else:
+        out.append(_d(ctx, "open_stroke", "open", "stroking", t.whole_back_loop(), "the whole back",
+                      direction="up_down" if wave else "up",
+                      note="Spread the oil; keep your hands on the back from here to the end."))
+    return out
+
+
+def warm_up(ctx: Context) -> list[Draft]:
+    t, wave = ctx.tpl, ctx.intake.style == "breath_wave"
+    out: list[Draft] = []
+    if ctx.intake.giver != "self":
+        out.append(_d(ctx, "warm_thumbs", "warm_up", "thumb_glide", t.thumb_glide(wave),
+                      "both sides of the spine, waist to neck", direction="up_down" if wave else "up"))
+    out.append(_d(ctx, "warm_lower", "warm_up", "circular_friction", t.circles_lower(0.0, 0.38),
+                  "the lower back"))
+    out.append(_d(ctx, "warm_flank", "warm_up", "circular_friction", t.circles_flank(0.0),
+                  "the sides of the waist"))
+    if ctx.intake.giver != "self":
+        out.append(_d(ctx, "warm_upper", "warm_up", "circular_friction", t.circles_upper(0.0),
+                      "the middle back and shoulder blades"))
+    out.append(_d(ctx, "warm_shoulders", "warm_up", "circular_friction", t.circles_shoulders(),
+                  "the tops of the shoulders and the upper arms", direction="outward"))
+    return out
+
+
+def work_pass(ctx: Context, variant: int, phase: str = "work") -> list[Unit]:
+    """One round over the back, lower back to shoulders, weaker and stronger by turns (seed 004)."""
+    t, shift = ctx.tpl, PASS_SHIFT_CM[variant % len(PASS_SHIFT_CM)]
+    medium = ctx.pressure("spiral_kneading", "medium")
+    spiral_top = 0.38 if medium == "light" else 0.23  # the kidneys take light work only
+    pieces: list[tuple[str, str, tuple[Point, ...], str, str, str, bool]] = [
+        # key, technique, path, area, direction, wanted pressure, one side at a time
+        ("spiral_lumbar", "spiral_kneading", t.spiral_lumbar(shift, spiral_top), "the lower back",
+         "up", "medium", False),
+        ("roll_lumbar", "skin_rolling", t.roll_lumbar(shift), "the lower back", "up", "medium", True),
+        ("rub_paraspinal", "circular_friction", t.circles_paraspinal(), "the muscles beside the spine",
+         "up", "medium", False),
+        ("saw_lumbar", "sawing", t.saw_lumbar(shift), "the lower back", "up", "firm", True),
+        ("rub_scapula", "circular_friction", t.circles_scapula(shift), "the shoulder blades", "up",
+         "medium", False),
+        ("knead_mid", "kneading", t.knead_mid(shift), "the middle back", "up", "firm", False),
+        ("glide_thumbs", "thumb_glide", t.thumb_glide(ctx.intake.style == "breath_wave"),
+         "both sides of the spine", "up_down" if ctx.intake.style == "breath_wave" else "up",
+         "medium", False),
+        ("knead_between", "kneading", t.knead_interscapular(),
+         "the muscles between the shoulder blades and the spine", "up", "firm", False),
+        ("rub_shoulders", "circular_friction", t.shoulder_arm_circles(1.5),
+         "the shoulders and upper arms", "outward", "medium", False),
+        ("knead_shoulders", "kneading", t.knead_trapezius(),
+         "the base of the neck and the tops of the shoulders", "outward", "firm", ctx.intake.giver == "self"),
+        ("rotate_arm", "arm_rotation", t.arm_rotation(), "the arm", "in_place", "light", True),
+        ("knead_arms", "kneading", t.shoulder_arm_circles(1.8), "the deltoids and upper arms",
+         "outward", "firm", ctx.intake.giver == "self"),
+        ("pat", "patting", t.pat_up(shift), "the back, from the waist to the shoulder blades", "up",
+         "light", False),
+    ]
+    units = []
+    for key, technique, path, area, direction, wanted, per_side in pieces:
+        if not ctx.allowed(technique):
+            continue
+        draft = _d(ctx, key, phase, technique, path, area, direction=direction, wanted=wanted)
+        drafts = (draft.with_changes(side="right"), _mirror(draft)) if per_side else (draft,)
+        units.append(Unit(drafts=drafts))
+    return units
+
+
+_FOCUS_KEYS = {
+    "shoulders": ("rub_shoulders", "knead_shoulders"),
+    "neck": ("knead_shoulders",),
+    "upper_back": ("rub_scapula", "knead_between"),
+    "mid_back": ("rub_paraspinal", "knead_mid"),
+    "lower_back": ("spiral_lumbar", "saw_lumbar"),
+    "arms": ("rub_shoulders", "knead_arms"),
+}
+
+
+def focus_units(ctx: Context, variant: int) -> list[Unit]:
+    """Extra time on the areas the receiver asked for."""
+    wanted: list[str] = []
+    for name in ctx.intake.focus:
+        group = name if name in GROUPS else next(
+            (g for g, bases in GROUPS.items() if base_name(name) in bases), "")
+        for key in _FOCUS_KEYS.get(group, ()):
+            if key not in wanted:
+                wanted.append(key)
+    pool = {u.drafts[0].key: u for u in work_pass(ctx, variant + 1, phase="focus")}
+    return [Unit(drafts=pool[k].drafts, priority=2) for k in wanted if k in pool]
+
+
+def knot_units(ctx: Context) -> list[Unit]:
+    """Small clockwise circles on each knot or tense spot, one side at a time (seed 000)."""
+    lay, out = layout_for(ctx.intake.body), []
+    for spot in ctx.intake.spots:
+        if spot.kind not in ("knot", "tension"):
+            continue
+        cx, cy = spot_centre(ctx.intake.body, spot)
+        side = "left" if cx < 0 else "right"
+        if ctx.half in ("left", "right") and side != ctx.half:
+            continue
+        r = 1.2
+        band = lay.spine_half_width(cy + r) + r + 0.4
+        if abs(cx) < band:  # never on the spine: work just beside it
+            cx = band if cx >= 0 else -band
+        draft = _d(ctx, "knot", "focus", "circular_friction", ctx.tpl.knot_circles((cx, cy), r),
+                   f"the {spot.kind} at {_where(spot.zone or lay.zone_at(cx, cy))}",
+                   direction="clockwise", side=side, wanted="medium", knot=(cx, cy),
+                   extra_rules=("knots-clockwise",),
+                   note="Small circles, clockwise as you look at the back; ease off if it hurts.")
+        out.append(Unit(drafts=(draft,), priority=2))
+    return out
+
+
+def closing(ctx: Context, with_loop: bool) -> list[Draft]:
+    t, wave = ctx.tpl, ctx.intake.style == "breath_wave"
+    loop = t.lower_back_loop() if ctx.intake.giver == "self" else t.whole_back_loop()
+    down = t.lower_back_down() if ctx.intake.giver == "self" else t.closing_down()
+    out = []
+    if with_loop:
+        out.append(_d(ctx, "close_stroke", "close", "stroking", loop, "the whole back",
+                      direction="up_down" if wave else "up", note="The same long strokes you began with."))
+    out.append(_d(ctx, "close_down", "close", "stroking", down, "the back, neck to waist",
+                  direction="down", extra_rules=("closing-light",),
+                  note="Then cover them with a towel so the warm muscles do not cool."))
+    return out
+
+
+def link_stroke(ctx: Context) -> Draft:
+    """Light strokes between two strong techniques (seed 004: stroke a few times after sawing)."""
+    loop = ctx.tpl.lower_back_loop() if ctx.intake.giver == "self" else ctx.tpl.whole_back_loop()
+    wave = ctx.intake.style == "breath_wave"
+    return _d(ctx, "link_stroke", "work", "stroking", loop, "the whole back",
+              direction="up_down" if wave else "up", note="Soothing strokes before the next technique.")
+
+
+def _mirror(draft: Draft) -> Draft:
+    return draft.with_changes(
+        side={"right": "left", "left": "right"}.get(draft.side, draft.side) if draft.side != "both"
+        else "left",
+        path=tuple((-x, y) for x, y in draft.path),
+        knot=None if draft.knot is None else (-draft.knot[0], draft.knot[1]),
+    )
+
+
+def _where(zone: str | None) -> str:
+    return (zone or "the marked place").replace("_", " ")
+
+
+# -- keeping clear --------------------------------------------------------------------------
+
+def mirrored_shape(shape: Shape) -> Shape:
+    if isinstance(shape, Circle):
+        return Circle(cx=-shape.cx, cy=shape.cy, r=shape.r)
+    return Box(x0=-shape.x1, y0=shape.y0, x1=-shape.x0, y1=shape.y1)
+
+
+def hands(draft: Draft) -> tuple[tuple[Point, ...], ...]:
+    if draft.side == "both":
+        return (draft.path, tuple((-x, y) for x, y in draft.path))
+    return (draft.path,)
+
+
+@lru_cache(maxsize=4096)
+def keep_clear(draft: Draft, areas: tuple[NoTouch, ...]) -> list[Draft]:
+    """The draft with its hands off every no-touch area: rerouted, one side only, or dropped."""
+    shapes = [a.shape for a in areas]
+    if not any(first_hit(p, shapes) for p in hands(draft)):
+        return [draft]
+    if draft.technique in ("stroking", "thumb_glide", "skin_check") and draft.pressure == "light":
+        both = shapes + [mirrored_shape(s) for s in shapes] if draft.side == "both" else shapes
+        rerouted = detour(draft.path, both)
+        if rerouted is not None and len(rerouted) >= 2:
+            return [draft.with_changes(path=tuple(rerouted),
+                                       note=(draft.note + " Go round the marked places.").strip())]
+    if draft.side == "both":
+        right = draft.with_changes(side="right")
+        left = _mirror(right)
+        return [d for half in (right, left) for d in _clear_part(half, shapes)]
+    return _clear_part(draft, shapes)
+
+
+def _clear_part(draft: Draft, shapes: list[Shape]) -> list[Draft]:
+    """The draft as is if clear; else its longest clear stretch, if that is still worth doing."""
+    path = draft.path
+    if not first_hit(path, shapes):
+        return [draft]
+    best: tuple[int, int] = (0, 0)
+    start = 0
+    for j in range(len(path) - 1):
+        if first_hit(path[j:j + 2], shapes):
+            if j - start > best[1] - best[0]:
+                best = (start, j)
+            start = j + 1
+    if len(path) - 1 - start > best[1] - best[0]:
+        best = (start, len(path) - 1)
+    piece = path[best[0]:best[1] + 1]
+    if len(piece) < 2 or length(piece) < 0.3 * length(path) or first_hit(piece, shapes):
+        return []
+    return [draft.with_changes(path=piece, note=(draft.note + " Stop short of the marked place.").strip())]
+
+
+def side_of_half(draft: Draft, half: str) -> Draft | None:
+    """Side-lying: only the upper side is worked; 'both' becomes that side."""
+    if half == "both" or draft.side == "center":
+        return draft
+    if draft.side == "both":
+        return draft.with_changes(side="right") if half == "right" else _mirror(draft.with_changes(side="right"))
+    return draft if draft.side == half else None
+
+
+def self_reach(draft: Draft, L: float) -> list[Draft]:
+    """On one's own back the hands reach the lower back and the shoulders, not between.
+
+    Both hands work the lower back together; the shoulders one hand at a time,
+    reaching across to the other side.
+    """
+    if max(y for _, y in draft.path) <= 0.45 * L or draft.side == "center":
+        return [draft] if max(y for _, y in draft.path) <= 0.45 * L else []
+    if draft.key not in _SELF_HIGH:
+        return []
+    if draft.side == "both":
+        right = draft.with_changes(side="right")
+        return [right, _mirror(right)]
+    return [draft]
+
+
+_SELF_HIGH = frozenset({"warm_shoulders", "rub_shoulders", "knead_shoulders", "knead_arms"})
+
+
+def zones_touched(body: Body, draft: Draft) -> tuple[str, ...]:
+    return zones_on_path(body, draft.path, draft.side == "both")

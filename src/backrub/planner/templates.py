@@ -1,0 +1,211 @@
+"""Paths for each piece of the method, drawn on one body's back map.
+
+Each maker returns a Draft for the receiver's right side (or the midline);
+the builder mirrors, splits and reroutes them. Geometry follows the zones in
+knowledge/zones.py so that medium work never strays onto the kidneys, the
+spine band or the underarms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import wraps
+from typing import Any, TypeVar
+
+from backrub.geometry import Point, circles_along, line, zigzag
+from backrub.knowledge.zones import Layout
+
+# Shifts between passes so the second round works beside the first line (seed 003: twice round).
+PASS_SHIFT_CM = (0.0, 1.0, -0.8, 0.5)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Draft:
+    """A step before timing and cue: what, where, which way, how hard."""
+
+    key: str  # names the piece, e.g. "knead_mid"; cues and tests read it
+    phase: str
+    technique: str
+    side: str
+    direction: str
+    pressure: str
+    path: tuple[Point, ...]
+    area: str  # words for the cue: "the lower back"
+    strong: bool = False
+    extra_rules: tuple[str, ...] = ()
+    lead_in: tuple[Point, ...] = ()
+    note: str = ""
+    knot: Point | None = field(default=None)
+
+    def with_changes(self, **changes: object) -> Draft:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _memo(method: F) -> F:
+    """Paths depend only on the layout and the arguments: make each once per body."""
+
+    @wraps(method)
+    def wrapper(self: Templates, *args: Any) -> Any:
+        key = (method.__name__, args)
+        if key not in self.memo:
+            self.memo[key] = method(self, *args)
+        return self.memo[key]
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _t(points: list[Point]) -> tuple[Point, ...]:
+    return tuple((round(x, 2), round(y, 2)) for x, y in points)
+
+
+class Templates:
+    """The path makers for one layout; `shift` moves working lines between passes."""
+
+    def __init__(self, lay: Layout) -> None:
+        self.lay = lay
+        self.L = lay.L
+        self.hs = lay.hs
+        self.hw = lay.hw
+        self.ps = 1.5 + 3.5 * lay.k  # outer edge of the paraspinal strip
+        self.memo: dict[tuple[str, tuple[Any, ...]], Any] = {}
+
+    # -- long strokes -------------------------------------------------------------
+    @_memo
+    def whole_back_loop(self) -> tuple[Point, ...]:
+        """Up beside the spine, out over the shoulder blades, down the sides, in at the waist."""
+        L, hs, lay = self.L, self.hs, self.lay
+        side_x = 0.85 * lay.torso_half_width(0.40 * L)
+        return _t(line([(2.6, 2.0), (2.6, 0.86 * L), (0.45 * hs, 0.95 * L), (0.70 * hs, 0.93 * L),
+                        (0.78 * hs, 0.66 * L), (side_x, 0.40 * L), (0.85 * self.hw, 3.0),
+                        (3.4, 2.6)], step=3.0))
+
+    @_memo
+    def closing_down(self) -> tuple[Point, ...]:
+        """Feather strokes from the base of the neck down to the waist (seed 001: top to bottom)."""
+        return _t(line([(3.0, 0.96 * self.L), (3.6, 0.5 * self.L), (4.2, 1.5)], step=3.0))
+
+    @_memo
+    def lower_back_loop(self) -> tuple[Point, ...]:
+        """The part of a long stroke that people reach on their own back."""
+        L, lay = self.L, self.lay
+        return _t(line([(2.6, 2.0), (2.6, 0.40 * L), (0.8 * lay.torso_half_width(0.38 * L), 0.38 * L),
+                        (0.85 * self.hw, 3.0), (3.4, 2.6)], step=3.0))
+
+    @_memo
+    def lower_back_down(self) -> tuple[Point, ...]:
+        return _t(line([(3.0, 0.42 * self.L), (4.0, 1.5)], step=3.0))
+
+    @_memo
+    def thumb_glide(self, breath_wave: bool) -> tuple[Point, ...]:
+        """Thumbs up both sides of the spine from the waist to the neck (seed 003)."""
+        x = 1.5 + 1.6 * self.lay.k
+        up = [(x, 2.0), (x, 0.97 * self.L)]
+        if breath_wave:  # up on the inhale, back down a finger's width out on the exhale
+            return _t(line([*up, (x + 1.2, 0.95 * self.L), (x + 1.2, 2.5)], step=3.0))
+        return _t(line(up, step=3.0))
+
+    # -- circles and kneading ---------------------------------------------------------
+    @_memo
+    def circles_lower(self, shift: float, top_frac: float) -> tuple[Point, ...]:
+        x = (self.ps + 0.68 * self.hw) / 2 + shift
+        return _t(circles_along([(x, 3.0), (x, top_frac * self.L)], radius=2.0, spacing=3.5))
+
+    @_memo
+    def circles_flank(self, shift: float) -> tuple[Point, ...]:
+        x = 0.84 * self.hw + shift * 0.5
+        return _t(circles_along([(x, 3.0), (x, 0.38 * self.L)], radius=1.8, spacing=3.5))
+
+    @_memo
+    def circles_upper(self, shift: float) -> tuple[Point, ...]:
+        x = 0.6 * self.hs + shift
+        return _t(circles_along([(x, 0.44 * self.L), (x, 0.85 * self.L)], radius=2.0, spacing=3.5))
+
+    def shoulder_line(self) -> list[Point]:
+        """From the shoulder top out over the deltoid and down the back of the upper arm."""
+        L, hs = self.L, self.hs
+        return [(0.8 * hs, 0.93 * L), (hs + 2.5, 0.86 * L), (hs + 4.5, 0.79 * L), (hs + 4.5, 0.5 * L)]
+
+    @_memo
+    def circles_shoulders(self) -> tuple[Point, ...]:
+        L, hs = self.L, self.hs
+        start = [(4.2, 0.97 * L), (0.68 * hs, 0.955 * L)]  # from beside the neck
+        return _t(circles_along([*start, *self.shoulder_line()], radius=1.5, spacing=3.0))
+
+    @_memo
+    def spiral_lumbar(self, shift: float, top_frac: float) -> tuple[Point, ...]:
+        x = (self.ps + 0.68 * self.hw) / 2 + shift
+        return _t(circles_along([(x, 3.0), (x, top_frac * self.L)], radius=1.2, spacing=1.8))
+
+    @_memo
+    def circles_paraspinal(self) -> tuple[Point, ...]:
+        r = 1.3
+        x = 1.5 + r + 0.6
+        top = 0.9 * self.L - r - 0.4  # the spine band widens above 0.9 L
+        return _t(circles_along([(x, 3.0), (x, top)], radius=r, spacing=2.5))
+
+    @_memo
+    def knead_mid(self, shift: float) -> tuple[Point, ...]:
+        x = (self.ps + self.lay.torso_half_width(0.53 * self.L)) / 2 + shift
+        return _t(circles_along([(x, 0.47 * self.L), (x, 0.61 * self.L)], radius=2.2, spacing=2.5))
+
+    @_memo
+    def circles_scapula(self, shift: float) -> tuple[Point, ...]:
+        x = 0.6 * self.hs + shift
+        return _t(circles_along([(x, 0.63 * self.L), (x, 0.85 * self.L)], radius=2.0, spacing=3.0))
+
+    @_memo
+    def knead_interscapular(self) -> tuple[Point, ...]:
+        x = (1.5 + 0.36 * self.hs) / 2
+        r = min(1.4, x - 1.9)
+        return _t(circles_along([(x, 0.64 * self.L), (x, 0.86 * self.L)], radius=r, spacing=2.5))
+
+    @_memo
+    def knead_trapezius(self) -> tuple[Point, ...]:
+        L, hs = self.L, self.hs
+        return _t(circles_along([(4.2, 0.97 * L), (0.68 * hs, 0.955 * L)], radius=1.3, spacing=2.5))
+
+    @_memo
+    def shoulder_arm_circles(self, radius: float) -> tuple[Point, ...]:
+        return _t(circles_along(self.shoulder_line(), radius=radius, spacing=3.0))
+
+    @_memo
+    def arm_rotation(self) -> tuple[Point, ...]:
+        """The elbow's circle as the arm turns in the shoulder (hands at wrist and elbow)."""
+        centre = (self.hs + 4.5, 0.66 * self.L)
+        return _t(circles_along([centre, (centre[0], centre[1] + 0.01)], radius=2.5, spacing=10.0,
+                                per_circle=12))
+
+    # -- strokes across -------------------------------------------------------------------
+    @_memo
+    def saw_lumbar(self, shift: float) -> tuple[Point, ...]:
+        x = (self.ps + 0.68 * self.hw) / 2 + shift * 0.5
+        width = min(5.0, 2 * (x - self.ps) - 0.6)
+        return _t(zigzag([(x, 2.0), (x, 0.24 * self.L)], width=width, pitch=1.6))
+
+    @_memo
+    def roll_lumbar(self, shift: float) -> tuple[Point, ...]:
+        x = (self.ps + 0.68 * self.hw) / 2 + shift
+        return _t(line([(x, 2.0), (x, 0.24 * self.L)], step=1.0))
+
+    @_memo
+    def pat_up(self, shift: float) -> tuple[Point, ...]:
+        x = max(self.ps + 2.2, 0.45 * self.hs) + shift
+        return _t(zigzag([(x, 3.0), (x, 0.85 * self.L)], width=4.0, pitch=2.0))
+
+    @_memo
+    def skin_check(self) -> tuple[Point, ...]:
+        """Across both shoulder blades, then down the spine to the waist: where a bed presses."""
+        L, hs = self.L, self.hs
+        return _t(line([(0.6 * hs, 0.78 * L), (-0.6 * hs, 0.78 * L), (0.0, 0.70 * L), (0.0, 2.0)],
+                       step=4.0))
+
+    @_memo
+    def knot_circles(self, centre: Point, radius: float = 1.2) -> tuple[Point, ...]:
+        """Three small clockwise circles in place on a knot (seed 000)."""
+        cx, cy = centre
+        once = circles_along([(cx, cy), (cx, cy + 0.01)], radius=radius, spacing=10.0, per_circle=10)
+        return _t(once[:-1] * 3 + once[-1:])

@@ -1,0 +1,1 @@
+"""Pictures of routines: the plan drawn on the back map."""

@@ -1,0 +1,77 @@
+"""Readable text for the terminal: screening, the routine table, verifier findings."""
+
+from __future__ import annotations
+
+import textwrap
+
+from backrub.intake.screening import Screening
+from backrub.routine.model import Routine
+from backrub.verifier.report import Report
+
+_DECISIONS = {
+    "proceed": "Proceed",
+    "adapt": "Proceed, adapted",
+    "check_first": "Check with a clinician first",
+    "refer": "Do not massage; see a professional",
+}
+
+
+def screening_text(s: Screening) -> str:
+    lines = [f"Screening: {_DECISIONS[s.decision]} ({s.decision})"]
+    lines += [f"  - {r.message} [{r.code}; source {r.source}]" for r in s.reasons]
+    if s.changes:
+        lines.append("What the plan changes:")
+        lines += [f"  - {c.message}" for c in s.changes]
+    return "\n".join(lines)
+
+
+def not_planned_text(s: Screening, reasons: list[str]) -> str:
+    lines = [screening_text(s), "", "No routine was planned:"]
+    lines += [f"  - {r}" for r in reasons]
+    return "\n".join(lines)
+
+
+def routine_table(routine: Routine) -> str:
+    rows = [("#", "phase", "technique", "side", "pressure", "reps", "time", "where")]
+    for n, step in enumerate(routine.steps, start=1):
+        rows.append((str(n), step.phase.replace("_", " "), step.technique.replace("_", " "), step.side,
+                     step.pressure, str(step.reps), _mmss(step.seconds), _areas(step.zones)))
+    widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]) - 1)]
+    out = []
+    if routine.screening:
+        out += [screening_text(routine.screening), ""]
+    for k, row in enumerate(rows):
+        out.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1])
+        if k == 0:
+            out.append("-" * (sum(widths) + 2 * len(widths) + 20))
+    out.append(f"\nTotal {_mmss(routine.total_minutes * 60)} in {len(routine.steps)} steps.")
+    out.append("\nCues:")
+    for n, step in enumerate(routine.steps, start=1):
+        out.append(textwrap.fill(step.cue, width=100, initial_indent=f"{n:>3}. ", subsequent_indent="     "))
+    return "\n".join(out)
+
+
+def report_text(report: Report, steps: int) -> str:
+    if not report.findings:
+        return f"OK: all {steps} steps pass every rule."
+    lines = []
+    for f in report.findings:
+        lines.append(f"{f.severity:<7} {f.rule:<19} {f.where}: {f.message}")
+        lines.append(f"{'':<28}fix: {f.hint}")
+    errors = len(report.errors)
+    lines.append(f"\n{errors} error(s), {len(report.findings) - errors} warning(s) in {steps} steps.")
+    return "\n".join(lines)
+
+
+def _mmss(seconds: float) -> str:
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m}:{s:02d}"
+
+
+def _areas(zones: tuple[str, ...]) -> str:
+    names: list[str] = []
+    for z in zones:
+        base = z.removesuffix("_left").removesuffix("_right").replace("_", " ")
+        if base not in names and base != "spine":
+            names.append(base)
+    return ", ".join(names[:4]) + (" …" if len(names) > 4 else "")

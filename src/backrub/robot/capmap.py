@@ -1,0 +1,86 @@
+"""Where on the back the probe may press, and how hard: a grid of force caps.
+
+One grid serves the compiler (to shape the force and to hop over excluded
+places) and the checker (to judge every sample), so the two always agree. The
+cap under a point is the lowest of: the profile's cap, its per-zone caps, light
+on the spine band widened by a clearance, and zero on the underarms and on
+excluded spots widened by their clearance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import distance_transform_edt
+
+from backrub.intake.model import Spot
+from backrub.knowledge.body import Body
+from backrub.knowledge.screening_table import NO_CONTACT_SPOTS
+from backrub.knowledge.zones import layout_for
+from backrub.robot.profile import RobotProfile
+
+CELL_CM = 0.5
+# A robot keeps off a reported pain spot entirely (a person may touch it very lightly).
+EXCLUDED_KINDS = (*NO_CONTACT_SPOTS, "pain")
+NEVER_TOUCHED_ZONES = ("axilla_left", "axilla_right")  # rule `axilla`
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CapMap:
+    """Force caps (N) on a regular grid over the back map, plus why each cell is capped."""
+
+    x0_cm: float
+    y0_cm: float
+    cap_n: np.ndarray  # (ny, nx)
+    reason: np.ndarray  # (ny, nx) int codes into REASONS
+
+    REASONS = ("cap", "zone", "spine", "excluded")
+
+    def lookup(self, x_cm: np.ndarray, y_cm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cap (N) and reason code at map points; off the grid the nearest edge cell counts."""
+        ny, nx = self.cap_n.shape
+        ix = np.clip(((x_cm - self.x0_cm) / CELL_CM).astype(np.int64), 0, nx - 1)
+        iy = np.clip(((y_cm - self.y0_cm) / CELL_CM).astype(np.int64), 0, ny - 1)
+        return self.cap_n[iy, ix], self.reason[iy, ix]
+
+
+def cap_map_for(body: Body, spots: Iterable[Spot], profile: RobotProfile) -> CapMap:
+    """The caps for one person (body and spots) under one robot profile."""
+    layout = layout_for(body)
+    L = body.back_length_cm
+    half = body.shoulder_width_cm / 2 + 15.0
+    xs = np.arange(-half, half, CELL_CM) + CELL_CM / 2
+    ys = np.arange(-15.0, L + 20.0, CELL_CM) + CELL_CM / 2
+    cap = np.full((ys.size, xs.size), profile.cap_n)
+    reason = np.zeros(cap.shape, np.int8)
+
+    def lower(mask: np.ndarray, value: float, code: int) -> None:
+        hit = mask & (value < cap)
+        cap[hit] = value
+        reason[hit] = code
+
+    # Zone ids per cell: the layout remembers whole 1 cm cells, so this stays fast.
+    zone_grid = np.array([[layout.zone_at(float(x), float(y)) or "" for x in xs] for y in ys])
+    for zone, zone_cap in profile.zone_caps_n.items():
+        lower(zone_grid == zone, zone_cap, 1)
+    band = np.array([layout.spine_half_width(float(y)) for y in ys])[:, None]
+    lower(np.abs(xs)[None, :] < band + profile.spine_clearance_cm, profile.light_n, 2)
+
+    excluded = np.isin(zone_grid, NEVER_TOUCHED_ZONES)
+    for spot in spots:
+        if spot.kind not in EXCLUDED_KINDS:
+            continue
+        if spot.zone is not None:
+            excluded |= zone_grid == spot.zone
+        elif spot.at is not None:
+            sx, sy = spot.at
+            r = spot.radius_cm
+            excluded |= (xs[None, :] - sx) ** 2 + (ys[:, None] - sy) ** 2 < r * r
+    # Widen every excluded place by the clearance (the axilla too: strokes stop short of it).
+    if excluded.any():
+        far = distance_transform_edt(~excluded, sampling=CELL_CM)
+        lower(far < profile.spot_clearance_cm, 0.0, 3)
+    return CapMap(x0_cm=float(xs[0] - CELL_CM / 2), y0_cm=float(ys[0] - CELL_CM / 2),
+                  cap_n=cap, reason=reason)

@@ -1,0 +1,302 @@
+"""Compile a verified routine into a robot trajectory, then check it sample by sample.
+
+How one probe performs what two hands would:
+- side `both`: all repetitions on the receiver's right, then all on the left
+  (mirrored), each at the step's tempo, so two-sided steps take twice as long;
+- a path that ends where it starts (circles, loops) is glided continuously
+  through its repetitions; an open path (a stroke) is lifted off at its end and
+  carried back through the air to start again;
+- between steps, and around any excluded place a path would cross, the probe
+  lifts off, travels at `lift_m` over the skin and lands softly (rest to rest,
+  minimum jerk), then ramps the force in; a `lead_in` glide is not used;
+- `skin_check` is skipped (it is a look, not a touch); `arm_rotation` is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.interpolate import CubicSpline
+from scipy.ndimage import gaussian_filter1d, minimum_filter1d, uniform_filter1d
+
+from backrub.errors import InputError, Problem
+from backrub.knowledge.body import Body
+from backrub.robot.capmap import CapMap, cap_map_for
+from backrub.robot.check import Violation, check_trajectory
+from backrub.robot.motions import MOTIONS, PAT_HZ, REFUSED, SKIPPED, force_pattern, pat_lift
+from backrub.robot.profile import RobotProfile
+from backrub.robot.surface import BackSurface, surface_from_body
+from backrub.robot.timing import Limits, air_move, finite_kinematics, glide_arclength
+from backrub.robot.trajectory import Trajectory
+from backrub.routine.model import Routine, Step
+
+DENSE_CM = 0.2  # resampling step of a path on the map
+SMOOTH_CM = 0.5  # corner rounding, so the probe can follow without a jerk
+CLOSED_CM = 1.5  # a path ending this near its start is a loop
+MIN_RUN_CM = 1.0  # shorter pieces between excluded places are dropped
+RAMP_S = 0.4  # force ramps when landing and before lifting off
+CAP_SMOOTH_S = 0.3  # force eases down before a lower cap, never after
+
+
+class TrajectoryCheckError(ValueError):
+    """The compiled trajectory breaks a limit; nothing should be written."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        super().__init__("\n".join(str(v) for v in violations))
+
+
+@dataclass(slots=True)
+class _Samples:
+    """Pieces laid end to end; each piece's first sample repeats the last one's end."""
+
+    position: list[np.ndarray] = field(default_factory=list)
+    normal: list[np.ndarray] = field(default_factory=list)
+    force: list[np.ndarray] = field(default_factory=list)
+    step: list[np.ndarray] = field(default_factory=list)
+    last: tuple[np.ndarray, np.ndarray, np.ndarray, int] | None = None
+
+    def add(self, pos: np.ndarray, nrm: np.ndarray, force: np.ndarray, step: int) -> None:
+        self.position.append(pos[:-1])
+        self.normal.append(nrm[:-1])
+        self.force.append(force[:-1])
+        self.step.append(np.full(len(pos) - 1, step, np.int32))
+        self.last = (pos[-1:], nrm[-1:], force[-1:], step)
+
+    def finish(self) -> tuple[np.ndarray, ...]:
+        assert self.last is not None, "finish() before any piece"
+        pos, nrm, force, step = self.last
+        return (np.concatenate([*self.position, pos]), np.concatenate([*self.normal, nrm]),
+                np.concatenate([*self.force, force]),
+                np.concatenate([*self.step, np.array([step], np.int32)]))
+
+
+def robot_problems(routine: Routine) -> list[Problem]:
+    """What a robot cannot perform in a routine, each naming its field."""
+    problems = []
+    for i, step in enumerate(routine.steps):
+        if step.technique in REFUSED:
+            problems.append(Problem(
+                path=f"steps[{i}].technique",
+                message=f"a robot cannot perform {step.technique!r}; plan the routine with"
+                " giver 'robot' so that it is left out"))
+        elif step.technique not in MOTIONS and step.technique not in SKIPPED:
+            problems.append(Problem(path=f"steps[{i}].technique",
+                                    message=f"no robot motion for {step.technique!r}"))
+    if not any(s.technique in MOTIONS for s in routine.steps):
+        problems.append(Problem(path="steps", message="no step the robot can perform"))
+    return problems
+
+
+def compile_routine(routine: Routine, *, profile: RobotProfile | None = None,
+                    rate_hz: float = 500.0, surface: BackSurface | None = None,
+                    check: bool = True) -> Trajectory:
+    """The trajectory of a routine; raises InputError or TrajectoryCheckError, never half-done."""
+    profile = profile or RobotProfile()
+    problems = robot_problems(routine)
+    if not 20.0 <= rate_hz <= 2000.0:
+        problems.append(Problem(path="rate_hz", message=f"expected 20 to 2000 Hz (got {rate_hz:g})"))
+    if problems:
+        raise InputError(problems)
+    body = routine.intake.body if routine.intake else Body()
+    spots = routine.intake.spots if routine.intake else ()
+    surface = surface or surface_from_body(body.back_length_cm, body.shoulder_width_cm,
+                                           body.waist_width_cm)
+    caps = cap_map_for(body, spots, profile)
+    pos, nrm, force, step = _Compiler(surface, caps, profile, rate_hz).run(routine.steps)
+    traj = Trajectory(t=np.arange(len(force)) / rate_hz, position=pos, normal=nrm, force=force,
+                      step=step, rate_hz=float(rate_hz), cap_n=profile.cap_n, surface=surface,
+                      body_cm=(body.back_length_cm, body.shoulder_width_cm, body.waist_width_cm))
+    if check:
+        found = check_trajectory(traj, profile, caps)
+        if found:
+            raise TrajectoryCheckError(found)
+    return traj
+
+
+class _Compiler:
+    def __init__(self, surface: BackSurface, caps: CapMap, profile: RobotProfile,
+                 rate_hz: float) -> None:
+        self.surface, self.caps, self.profile, self.rate = surface, caps, profile, rate_hz
+        self.contact = Limits(speed=profile.contact_speed_m_s, accel=profile.accel_m_s2,
+                              jerk=profile.jerk_m_s3)
+        self.air = Limits(speed=profile.air_speed_m_s, accel=profile.accel_m_s2,
+                          jerk=profile.jerk_m_s3)
+        self.out = _Samples()
+        self._memo: dict[tuple[object, ...], tuple[np.ndarray, ...]] = {}
+
+    def run(self, steps: tuple[Step, ...]) -> tuple[np.ndarray, ...]:
+        here: np.ndarray | None = None  # map point (cm) where the probe last left the skin
+        for index, step in enumerate(steps):
+            if step.technique not in MOTIONS:
+                continue
+            for hand, path in enumerate(step.hand_paths()):
+                runs, closed = self._runs(np.asarray(path, float), step.reps)
+                per_rep = 1 if closed else step.reps
+                level = self.profile.force_for(step.pressure)
+                rep_s = step.seconds / step.reps
+                rep_cm = sum(_length(r) for r in runs) / (step.reps if closed else 1)
+                # An open path spends part of each repetition carried back through the air.
+                budget = rep_s - (0.0 if closed else 1.5 + 2 * RAMP_S)
+                lo, hi = MOTIONS[step.technique].speed
+                cruise = float(np.clip(rep_cm / 100.0 / max(budget, 1e-3), lo, hi))
+                for rep in range(per_rep):
+                    for k, run in enumerate(runs):
+                        if here is None:
+                            self._start(run[0])
+                        else:
+                            self._air(here, run[0], index if (rep or k or hand) else -1)
+                        key = (index, hand, k)
+                        if key not in self._memo:
+                            self._memo[key] = self._glide(run, step.technique, level, cruise)
+                        p, n, f = self._memo[key]
+                        self.out.add(p, n, f, index)
+                        here = run[-1]
+        if here is not None:
+            self._lift_only(here)
+        return self.out.finish()
+
+    # -- paths --------------------------------------------------------------------------
+    def _runs(self, path: np.ndarray, reps: int) -> tuple[list[np.ndarray], bool]:
+        """Dense, smoothed pieces of one repetition (all of them for a loop), split at exclusions."""
+        closed = len(path) > 2 and np.hypot(*(path[-1] - path[0])) < CLOSED_CM
+        if closed:
+            path = np.concatenate([path] + [path[1:]] * (reps - 1))
+        dense = _resample(path, DENSE_CM)
+        if len(dense) > 3:
+            sigma = SMOOTH_CM / DENSE_CM
+            dense = np.column_stack([gaussian_filter1d(dense[:, i], sigma, mode="nearest")
+                                     for i in range(2)])
+        cap, _ = self.caps.lookup(dense[:, 0], dense[:, 1])
+        allowed = cap > 0
+        runs: list[np.ndarray] = []
+        start = None
+        for i, ok in enumerate(np.append(allowed, False)):
+            if ok and start is None:
+                start = i
+            elif not ok and start is not None:
+                piece = dense[start:i]
+                if _length(piece) >= MIN_RUN_CM or (len(dense) == i - start):
+                    runs.append(piece)
+                start = None
+        return runs, bool(closed)
+
+    # -- pieces ---------------------------------------------------------------------------
+    def _glide(self, run: np.ndarray, technique: str, level: float,
+               cruise: float) -> tuple[np.ndarray, ...]:
+        """Ramp in, glide with the technique's force pattern, ramp out; one piece."""
+        motion = MOTIONS[technique]
+        xy = run / 100.0
+        pts = self.surface.points(xy[:, 0], xy[:, 1])
+        s = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(pts, axis=0), axis=1))])
+        keep = np.concatenate([[True], np.diff(s) > 1e-7])
+        xy, pts, s = xy[keep], pts[keep], s[keep]
+        if len(s) >= 4 and s[-1] > 0.005:
+            along = CubicSpline(s, xy)
+            limits = self._pat_room() if motion.pattern == "pat" else self.contact
+            s_t = glide_arclength(s, pts, cruise, limits, self.rate,
+                                  lambda ss: self.surface.points(*along(ss).T))
+            xy_t = along(s_t)
+        else:  # a point or a tiny path: press in place for a breath
+            xy_t = np.repeat(xy[:1], int(4.0 * self.rate) + 1, axis=0)
+        if motion.pattern == "pat":  # whole pats only, so contact ends between two pats
+            n_cycle = self.rate / PAT_HZ
+            n = int(np.ceil((len(xy_t) - 1) / n_cycle) * n_cycle) + 1
+            xy_t = np.concatenate([xy_t, np.repeat(xy_t[-1:], n - len(xy_t), axis=0)])
+        t = np.arange(len(xy_t)) / self.rate
+        pos = self.surface.points(xy_t[:, 0], xy_t[:, 1])
+        nrm = self.surface.normal(xy_t[:, 0], xy_t[:, 1])
+        force = level * force_pattern(motion.pattern, t)
+        force = np.minimum(force, self._smooth_cap(xy_t))
+        if motion.pattern == "pat":
+            pos = pos + pat_lift(t)[:, None] * nrm
+            return pos, nrm, force
+        ramp_in = self._ramp(pos[0], nrm[0], 0.0, force[0])
+        ramp_out = self._ramp(pos[-1], nrm[-1], force[-1], 0.0)
+        return (np.concatenate([ramp_in[0][:-1], pos[:-1], ramp_out[0]]),
+                np.concatenate([ramp_in[1][:-1], nrm[:-1], ramp_out[1]]),
+                np.concatenate([ramp_in[2][:-1], force[:-1], ramp_out[2]]))
+
+    def _pat_room(self) -> Limits:
+        """What the glide under patting may use, once the pats' own lift is counted."""
+        t = np.arange(int(2 * self.rate / PAT_HZ)) / self.rate
+        _, a, j = finite_kinematics(np.outer(pat_lift(t), [0.0, 0.0, 1.0]), self.rate)
+        c = self.contact
+        return Limits(speed=c.speed, accel=max(c.accel - a.max(), 0.2 * c.accel),
+                      jerk=max(c.jerk - j.max(), 0.2 * c.jerk))
+
+    def _smooth_cap(self, xy_t: np.ndarray) -> np.ndarray:
+        """The cap along a glide, eased so force never jumps; never above the cap itself."""
+        cap, _ = self.caps.lookup(100 * xy_t[:, 0], 100 * xy_t[:, 1])
+        width = max(1, int(CAP_SMOOTH_S * self.rate)) | 1  # odd: centred windows
+        if len(cap) <= width:
+            return np.full(len(cap), cap.min())
+        # A centred minimum then a centred mean of the same width stays at or under the cap.
+        return uniform_filter1d(minimum_filter1d(cap, width, mode="nearest"), width,
+                                mode="nearest")
+
+    def _ramp(self, p: np.ndarray, n: np.ndarray, f0: float, f1: float) -> tuple[np.ndarray, ...]:
+        seconds = max(RAMP_S, 0.5 * np.pi * abs(f1 - f0) / (0.8 * self.profile.force_rate_n_s))
+        k = int(np.ceil(seconds * self.rate)) + 1
+        u = np.linspace(0.0, 1.0, k)
+        force = f0 + (f1 - f0) * 0.5 * (1.0 - np.cos(np.pi * u))
+        return np.repeat(p[None], k, 0), np.repeat(n[None], k, 0), force
+
+    def _air(self, a_cm: np.ndarray, b_cm: np.ndarray, step: int) -> None:
+        """Lift off at a, travel over the skin, land at b."""
+        key = ("air", *np.round(a_cm, 3), *np.round(b_cm, 3))
+        if key not in self._memo:
+            self._memo[key] = self._air_samples(a_cm / 100.0, b_cm / 100.0)
+        p, n, f = self._memo[key]
+        self.out.add(p, n, f, step)
+
+    def _air_samples(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, ...]:
+        h, srf = self.profile.lift_m, self.surface
+
+        def over(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            return srf.points(xy[:, 0], xy[:, 1]), srf.normal(xy[:, 0], xy[:, 1])
+
+        (pa, pb), (na, nb) = over(np.array([a, b]))
+        pieces = []
+        u = air_move(lambda u: pa + np.outer(u, h * na), self.air, self.rate)
+        pieces.append((pa + np.outer(u, h * na), np.repeat(na[None], len(u), 0)))
+        if np.hypot(*(b - a)) > 1e-4:
+            def travel(u: np.ndarray) -> np.ndarray:
+                p, n = over(a + np.outer(u, b - a))
+                return p + h * n
+            u = air_move(travel, self.air, self.rate)
+            p, n = over(a + np.outer(u, b - a))
+            pieces.append((p + h * n, n))
+        u = air_move(lambda u: pb + np.outer(1.0 - u, h * nb), self.air, self.rate)
+        pieces.append((pb + np.outer(1.0 - u, h * nb), np.repeat(nb[None], len(u), 0)))
+        pos = np.concatenate([p[:-1] for p, _ in pieces[:-1]] + [pieces[-1][0]])
+        nrm = np.concatenate([n[:-1] for _, n in pieces[:-1]] + [pieces[-1][1]])
+        return pos, nrm, np.zeros(len(pos))
+
+    def _start(self, first_cm: np.ndarray) -> None:
+        """Begin at rest, hovering over the first point, and land."""
+        p, n, f = self._air_samples(first_cm / 100.0, first_cm / 100.0)
+        half = len(p) // 2  # the lift half is dropped: start in the air
+        self.out.add(p[half:], n[half:], f[half:], -1)
+
+    def _lift_only(self, last_cm: np.ndarray) -> None:
+        p, n, f = self._air_samples(last_cm / 100.0, last_cm / 100.0)
+        half = len(p) // 2  # the lift half only: end in the air
+        self.out.add(p[: half + 1], n[: half + 1], f[: half + 1], -1)
+
+
+def _resample(path: np.ndarray, spacing: float) -> np.ndarray:
+    """Points every `spacing` cm along a polyline, ends kept."""
+    if len(path) < 2:
+        return path.copy()
+    seg = np.hypot(*np.diff(path, axis=0).T)
+    s = np.concatenate([[0.0], np.cumsum(seg)])
+    if s[-1] < 1e-9:
+        return path[:1].copy()
+    q = np.linspace(0.0, s[-1], max(2, int(np.ceil(s[-1] / spacing)) + 1))
+    return np.column_stack([np.interp(q, s, path[:, 0]), np.interp(q, s, path[:, 1])])
+
+
+def _length(run: np.ndarray) -> float:
+    return float(np.hypot(*np.diff(run, axis=0).T).sum()) if len(run) > 1 else 0.0

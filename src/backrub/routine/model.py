@@ -1,0 +1,231 @@
+"""Routine and Step values, and a reader that names every bad field of hand-edited JSON."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+from backrub.errors import Problems, describe, suggest
+from backrub.intake.model import Intake, parse_intake
+from backrub.intake.screening import Screening
+from backrub.knowledge.rules import RULES
+from backrub.knowledge.techniques import PRESSURES, TECHNIQUES
+from backrub.knowledge.zones import ZONE_IDS
+
+FORMAT = "backrub.routine/1"
+PHASES = ("prepare", "open", "warm_up", "work", "focus", "close")
+SIDES = ("both", "left", "right", "center")
+DIRECTIONS = ("up", "down", "up_down", "outward", "clockwise", "in_place")
+STEP_FIELDS = ("phase", "technique", "zones", "side", "direction", "pressure", "reps", "seconds",
+               "path", "cue", "rules", "lead_in")
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Step:
+    """One technique on one area: `path` is one repetition, done `reps` times in `seconds`.
+
+    Side `both`: the path is the receiver's-right hand and the left hand mirrors it.
+    `lead_in` (optional) is the way the hands slide here from the previous step.
+    """
+
+    phase: str
+    technique: str
+    zones: tuple[str, ...]
+    side: str
+    direction: str
+    pressure: str
+    reps: int
+    seconds: float
+    path: tuple[Point, ...]
+    cue: str
+    rules: tuple[str, ...]
+    lead_in: tuple[Point, ...] = ()
+
+    @property
+    def rep_seconds(self) -> float:
+        return self.seconds / self.reps if self.reps else 0.0
+
+    def hand_paths(self) -> tuple[tuple[Point, ...], ...]:
+        """The path of each hand on the skin (two for side `both`)."""
+        if self.side == "both":
+            return (self.path, tuple((-x, y) for x, y in self.path))
+        return (self.path,)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "phase": self.phase,
+            "technique": self.technique,
+            "zones": list(self.zones),
+            "side": self.side,
+            "direction": self.direction,
+            "pressure": self.pressure,
+            "reps": self.reps,
+            "seconds": round(self.seconds, 1),
+            "path": [[round(x, 2), round(y, 2)] for x, y in self.path],
+            "cue": self.cue,
+            "rules": list(self.rules),
+        }
+        if self.lead_in:
+            out["lead_in"] = [[round(x, 2), round(y, 2)] for x, y in self.lead_in]
+        return out
+
+    def with_changes(self, **changes: Any) -> Step:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Routine:
+    """A planned massage: the screening it rests on, the intake it was made for, its steps."""
+
+    steps: tuple[Step, ...]
+    screening: Screening | None = None
+    intake: Intake | None = None
+    minutes: float | None = None  # as written; None means the sum of the steps
+
+    @property
+    def total_minutes(self) -> float:
+        return sum(s.seconds for s in self.steps) / 60.0
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "format": FORMAT,
+            "minutes": round(self.total_minutes, 2),
+            "screening": self.screening.to_dict() if self.screening else None,
+        }
+        if self.intake is not None:
+            out["intake"] = self.intake.to_dict()
+        out["steps"] = [s.to_dict() for s in self.steps]
+        return out
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> Routine:
+        return parse_routine(raw)
+
+
+def parse_routine(raw: Any) -> Routine:
+    """Read routine JSON; raise InputError naming every field that is not of the format."""
+    problems = Problems()
+    if not isinstance(raw, dict):
+        problems.add("", f"expected a routine object with format, minutes, steps (got {describe(raw)})")
+        problems.raise_if_any()
+    if raw.get("format", FORMAT) != FORMAT:
+        problems.add("format", f"expected {FORMAT!r} (got {describe(raw.get('format'))})")
+    minutes = raw.get("minutes")
+    if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int | float)):
+        problems.add("minutes", f"expected a number (got {describe(minutes)})")
+        minutes = None
+    intake = None
+    if raw.get("intake") is not None:
+        try:
+            intake = parse_intake(raw["intake"])
+        except ValueError as err:  # InputError: re-root its paths under intake.
+            for p in getattr(err, "problems", ()):
+                problems.add(f"intake.{p.path}" if p.path else "intake", p.message)
+    screening = _screening(raw.get("screening"), problems)
+    steps_raw = raw.get("steps")
+    steps: list[Step] = []
+    if not isinstance(steps_raw, list):
+        problems.add("steps", f"expected a list of steps (got {describe(steps_raw)})")
+    else:
+        for i, item in enumerate(steps_raw):
+            step = _step(item, f"steps[{i}]", problems)
+            if step is not None:
+                steps.append(step)
+    problems.raise_if_any()
+    return Routine(steps=tuple(steps), screening=screening, intake=intake,
+                   minutes=float(minutes) if minutes is not None else None)
+
+
+def _screening(raw: Any, problems: Problems) -> Screening | None:
+    if raw is None:
+        return None
+    try:
+        return Screening.from_dict(raw)
+    except (KeyError, TypeError, AttributeError):
+        problems.add("screening", "expected {decision, reasons, changes} as backrub screen writes it")
+        return None
+
+
+def _step(item: Any, where: str, problems: Problems) -> Step | None:
+    if not isinstance(item, dict):
+        problems.add(where, f"expected a step object (got {describe(item)})")
+        return None
+    before = len(problems.items)
+    for key in item:
+        if key not in STEP_FIELDS:
+            problems.add(f"{where}.{key}", f"unknown field; {suggest(key, STEP_FIELDS)}")
+    phase = _choice(item, "phase", PHASES, where, problems)
+    technique = _choice(item, "technique", tuple(TECHNIQUES), where, problems)
+    side = _choice(item, "side", SIDES, where, problems)
+    direction = _choice(item, "direction", DIRECTIONS, where, problems)
+    pressure = _choice(item, "pressure", PRESSURES, where, problems)
+    zones = _names(item.get("zones", []), f"{where}.zones", ZONE_IDS, "zone", problems)
+    rules = _names(item.get("rules", []), f"{where}.rules", tuple(RULES), "rule", problems)
+    reps = item.get("reps")
+    if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
+        problems.add(f"{where}.reps", f"expected a whole number of at least 1 (got {describe(reps)})")
+    seconds = item.get("seconds")
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not (
+        0 < seconds < 7200 and math.isfinite(seconds)
+    ):
+        problems.add(f"{where}.seconds", f"expected a number of seconds above 0 (got {describe(seconds)})")
+    path = _path(item.get("path"), f"{where}.path", problems, required=True)
+    lead_in = _path(item.get("lead_in", []), f"{where}.lead_in", problems, required=False)
+    cue = item.get("cue", "")
+    if not isinstance(cue, str):
+        problems.add(f"{where}.cue", f"expected text (got {describe(cue)})")
+    if len(problems.items) > before:
+        return None
+    return Step(phase=phase, technique=technique, zones=zones, side=side, direction=direction,
+                pressure=pressure, reps=int(reps), seconds=float(seconds), path=path, cue=cue,
+                rules=rules, lead_in=lead_in)
+
+
+def _choice(item: dict[str, Any], key: str, options: tuple[str, ...], where: str,
+            problems: Problems) -> str:
+    value = item.get(key)
+    if value in options:
+        return str(value)
+    if value is None:
+        problems.add(f"{where}.{key}", f"missing; expected one of {', '.join(options)}")
+    elif isinstance(value, str):
+        problems.add(f"{where}.{key}", f"unknown {key} {value!r}; {suggest(value, options)}")
+    else:
+        problems.add(f"{where}.{key}", f"expected one of {', '.join(options)} (got {describe(value)})")
+    return options[0]
+
+
+def _names(value: Any, where: str, options: tuple[str, ...], what: str,
+           problems: Problems) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        problems.add(where, f"expected a list of {what} names (got {describe(value)})")
+        return ()
+    out = []
+    for i, name in enumerate(value):
+        if name in options:
+            out.append(str(name))
+        else:
+            shown = repr(name) if isinstance(name, str) else describe(name)
+            problems.add(f"{where}[{i}]", f"unknown {what} {shown}; {suggest(str(name), options)}")
+    return tuple(out)
+
+
+def _path(value: Any, where: str, problems: Problems, *, required: bool) -> tuple[Point, ...]:
+    if not isinstance(value, list) or (required and not value):
+        problems.add(where, f"expected a list of [x_cm, y_cm] points (got {describe(value)})")
+        return ()
+    points: list[Point] = []
+    for i, pt in enumerate(value):
+        ok = (
+            isinstance(pt, list | tuple) and len(pt) == 2
+            and all(isinstance(c, int | float) and not isinstance(c, bool) and math.isfinite(c)
+                    for c in pt)
+        )
+        if not ok:
+            problems.add(f"{where}[{i}]", f"expected [x_cm, y_cm], two numbers (got {describe(pt)})")
+            continue
+        points.append((float(pt[0]), float(pt[1])))
+    return tuple(points)
