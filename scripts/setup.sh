@@ -10,9 +10,15 @@ fi
 stamp=".venv/.installed-${extras:-core}"
 # Reinstall only when pyproject.toml changed since the last install of these extras.
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
   spec="."
   [ -n "$extras" ] && spec=".[$extras]"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$spec"
+  echo "Installing backrub${extras:+ with $extras} into .venv ..." >&2
+  log=$(mktemp)
+  if ! { .venv/bin/python -m pip install --upgrade pip setuptools \
+         && .venv/bin/python -m pip install --disable-pip-version-check -e "$spec"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    exit 1
+  fi
+  rm -f "$log"
   touch "$stamp"
 fi
