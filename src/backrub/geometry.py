@@ -19,7 +19,11 @@ class Circle:
         return (x - self.cx) ** 2 + (y - self.cy) ** 2 < self.r * self.r
 
     def hits_segment(self, a: Point, b: Point) -> bool:
-        return segment_distance((self.cx, self.cy), a, b) < self.r
+        r = self.r
+        if (a[0] < self.cx - r and b[0] < self.cx - r) or (a[0] > self.cx + r and b[0] > self.cx + r) \
+                or (a[1] < self.cy - r and b[1] < self.cy - r) or (a[1] > self.cy + r and b[1] > self.cy + r):
+            return False  # the segment's box misses the circle's box
+        return segment_distance((self.cx, self.cy), a, b) < r
 
     def bbox(self) -> tuple[float, float, float, float]:
         return (self.cx - self.r, self.cy - self.r, self.cx + self.r, self.cy + self.r)
@@ -36,6 +40,9 @@ class Box:
         return self.x0 < x < self.x1 and self.y0 < y < self.y1
 
     def hits_segment(self, a: Point, b: Point) -> bool:
+        if (a[0] <= self.x0 and b[0] <= self.x0) or (a[0] >= self.x1 and b[0] >= self.x1) \
+                or (a[1] <= self.y0 and b[1] <= self.y0) or (a[1] >= self.y1 and b[1] >= self.y1):
+            return False  # both ends beyond the same edge
         return _clip(self, a, b)
 
     def bbox(self) -> tuple[float, float, float, float]:
@@ -47,12 +54,11 @@ Shape = Circle | Box
 
 def length(path: Sequence[Point]) -> float:
     """Length of a polyline."""
-    return sum(math.dist(path[i], path[i + 1]) for i in range(len(path) - 1))
+    return sum(map(math.dist, path[:-1], path[1:]))
 
 
 def bbox(path: Sequence[Point]) -> tuple[float, float, float, float]:
-    xs = [p[0] for p in path]
-    ys = [p[1] for p in path]
+    xs, ys = zip(*path, strict=True)
     return (min(xs), min(ys), max(xs), max(ys))
 
 
@@ -101,7 +107,8 @@ def first_hit(path: Sequence[Point], shapes: Sequence[Shape]) -> tuple[int, Shap
     """The first segment (or lone point) of a path that touches a shape, or None."""
     if not shapes or not path:
         return None
-    near = [s for s in shapes if boxes_touch(s.bbox(), bbox(path))]
+    box = bbox(path)
+    near = [s for s in shapes if boxes_touch(s.bbox(), box)]
     if not near:
         return None
     if len(path) == 1:
@@ -114,6 +121,31 @@ def first_hit(path: Sequence[Point], shapes: Sequence[Shape]) -> tuple[int, Shap
             if s.hits_segment(path[i], path[i + 1]):
                 return (i, s)
     return None
+
+
+def direction_problem(path: Sequence[Point], direction: str) -> str:
+    """How a path disagrees with its declared direction ('' when it agrees)."""
+    if len(path) < 3:
+        return ""
+    ys = [y for _, y in path]
+    middle = (min(ys) + max(ys)) / 2
+    top = ys.index(max(ys))
+    # A loop that goes up the middle may come down the sides: judge by where it starts.
+    if direction == "up" and (ys[0] > middle or top == 0):
+        return "starts at the top"
+    if direction == "down" and (ys[0] < middle or ys[-1] > middle):
+        return "does not run from the top down"
+    if direction == "up_down" and not (ys[0] - min(ys) < 0.2 * (max(ys) - min(ys)) and 0 < top < len(ys) - 1):
+        return "does not rise and fall again"
+    if direction == "outward":
+        quarter = max(1, len(path) // 4)
+        start = sum(abs(x) for x, _ in path[:quarter]) / quarter
+        end = sum(abs(x) for x, _ in path[-quarter:]) / quarter
+        if end <= start:
+            return "runs toward the spine"
+    if direction == "clockwise" and signed_area(path) >= 0:
+        return "turns anticlockwise"
+    return ""
 
 
 # -- path makers --------------------------------------------------------------------------
@@ -188,8 +220,11 @@ def detour(path: Sequence[Point], shapes: Sequence[Shape], clearance: float = 0.
 
 def _around(dense: list[Point], shape: Shape, clearance: float, floor_y: float) -> list[Point]:
     out: list[Point] = []
-    for p in dense:
-        q = _push_out(p, shape, clearance, floor_y) if _inside(shape, p, clearance) else p
+    last = len(dense) - 1
+    for k, p in enumerate(dense):
+        # The ends stay where they are: they join the path to what comes before and after.
+        moved = 0 < k < last and _inside(shape, p, clearance)
+        q = _push_out(p, shape, clearance, floor_y) if moved else p
         if out and shape.hits_segment(out[-1], q):
             out.extend(_bridge(out[-1], q, shape, clearance))
         out.append(q)
@@ -261,3 +296,52 @@ def simplify(path: Sequence[Point], tolerance: float) -> list[Point]:
             keep[index] = True
             stack.extend(((i, index), (index, j)))
     return [p for p, k in zip(path, keep, strict=True) if k]
+
+
+def route(a: Point, b: Point, shapes: Sequence[Shape], clearance: float = 0.4) -> list[Point] | None:
+    """The shortest way from a to b that touches no shape (a visibility graph), or None.
+
+    Circles become polygons drawn just outside them, boxes get their corners
+    pushed out by the clearance; the way runs between those corners.
+    """
+    corners: list[Point] = []
+    for shape in shapes:
+        corners.extend(_corners_around(shape, clearance))
+    nodes = [a, b] + [p for p in corners if not any(s.contains(*p) for s in shapes)]
+    clear = [[False] * len(nodes) for _ in nodes]
+    for i in range(len(nodes)):
+        for j in range(i + 1, len(nodes)):
+            if not any(s.hits_segment(nodes[i], nodes[j]) for s in shapes):
+                clear[i][j] = clear[j][i] = True
+    # Dijkstra over the (small) visibility graph.
+    best = [math.inf] * len(nodes)
+    back = [-1] * len(nodes)
+    best[0] = 0.0
+    todo = set(range(len(nodes)))
+    while todo:
+        i = min(todo, key=best.__getitem__)
+        if best[i] == math.inf or i == 1:
+            break
+        todo.discard(i)
+        for j in todo:
+            if clear[i][j]:
+                d = best[i] + math.dist(nodes[i], nodes[j])
+                if d < best[j]:
+                    best[j], back[j] = d, i
+    if best[1] == math.inf:
+        return None
+    way = [b]
+    while way[-1] != a:
+        way.append(nodes[back[nodes.index(way[-1]) if way[-1] != b else 1]])
+    return way[::-1]
+
+
+def _corners_around(shape: Shape, clearance: float) -> list[Point]:
+    if isinstance(shape, Circle):
+        sides = 16
+        r = (shape.r + clearance) / math.cos(math.pi / sides)
+        return [(shape.cx + r * math.cos(2 * math.pi * k / sides), shape.cy + r * math.sin(2 * math.pi * k / sides))
+                for k in range(sides)]
+    c = clearance
+    return [(shape.x0 - c, shape.y0 - c), (shape.x1 + c, shape.y0 - c),
+            (shape.x1 + c, shape.y1 + c), (shape.x0 - c, shape.y1 + c)]

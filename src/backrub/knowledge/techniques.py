@@ -7,9 +7,12 @@ from dataclasses import dataclass
 PRESSURES = ("light", "medium", "firm")
 
 
+_RANK = {p: i for i, p in enumerate(PRESSURES)}
+
+
 def pressure_rank(pressure: str) -> int:
     """0 light, 1 medium, 2 firm."""
-    return PRESSURES.index(pressure)
+    return _RANK[pressure]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

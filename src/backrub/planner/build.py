@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from backrub.geometry import Box, Circle, Point, Shape, detour, first_hit, length
+from backrub.geometry import Box, Circle, Point, Shape, detour, direction_problem, first_hit, length
 from backrub.intake.model import Intake
 from backrub.intake.places import NoTouch, no_touch_areas, spot_centre
 from backrub.intake.screening import Screening
@@ -80,13 +80,21 @@ def opening(ctx: Context) -> list[Draft]:
                       "the shoulder blades, the spine and the lower back", direction="down",
                       side="center", note="These are the places a bed presses on."))
     wave = ctx.intake.style == "breath_wave"
+    way = "up_down" if wave else "up"
+    low = _d(ctx, "open_stroke", "open", "stroking", t.lower_back_loop(), "the lower back",
+             direction=way, note="Spread the oil as you go.")
     if ctx.intake.giver == "self":
-        out.append(_d(ctx, "open_stroke", "open", "stroking", t.lower_back_loop(), "your lower back",
-                      direction="up_down" if wave else "up", note="Spread the oil as you go."))
-    else:
-        out.append(_d(ctx, "open_stroke", "open", "stroking", t.whole_back_loop(), "the whole back",
-                      direction="up_down" if wave else "up",
-                      note="Spread the oil; keep your hands on the back from here to the end."))
+        up = tuple(reversed(t.shoulder_down()))
+        shoulder = _d(ctx, "open_stroke", "open", "stroking", up + t.shoulder_down()[1:] if wave else up,
+                      "your shoulder, blade to neck", direction=way, side="right")
+        out.append(low.with_changes(area="your lower back",
+                                    fallbacks=(shoulder, _mirror(shoulder))))
+        return out
+    side = _d(ctx, "open_stroke", "open", "stroking", t.side_loop(), "the back, beside the marked places",
+              direction=way, note="Spread the oil; keep your hands on the back from here to the end.")
+    out.append(_d(ctx, "open_stroke", "open", "stroking", t.whole_back_loop(), "the whole back",
+                  direction=way, note="Spread the oil; keep your hands on the back from here to the end.",
+                  fallbacks=(side, low)))
     return out
 
 
@@ -110,6 +118,11 @@ def warm_up(ctx: Context) -> list[Draft]:
 
 def work_pass(ctx: Context, variant: int, phase: str = "work") -> list[Unit]:
     """One round over the back, lower back to shoulders, weaker and stronger by turns (seed 004)."""
+    return list(_work_pass(ctx, variant, phase))
+
+
+@lru_cache(maxsize=256)
+def _work_pass(ctx: Context, variant: int, phase: str) -> tuple[Unit, ...]:
     t, shift = ctx.tpl, PASS_SHIFT_CM[variant % len(PASS_SHIFT_CM)]
     medium = ctx.pressure("spiral_kneading", "medium")
     spiral_top = 0.38 if medium == "light" else 0.23  # the kidneys take light work only
@@ -146,7 +159,7 @@ def work_pass(ctx: Context, variant: int, phase: str = "work") -> list[Unit]:
         draft = _d(ctx, key, phase, technique, path, area, direction=direction, wanted=wanted)
         drafts = (draft.with_changes(side="right"), _mirror(draft)) if per_side else (draft,)
         units.append(Unit(drafts=drafts))
-    return units
+    return tuple(units)
 
 
 _FOCUS_KEYS = {
@@ -203,9 +216,17 @@ def closing(ctx: Context, with_loop: bool) -> list[Draft]:
     if with_loop:
         out.append(_d(ctx, "close_stroke", "close", "stroking", loop, "the whole back",
                       direction="up_down" if wave else "up", note="The same long strokes you began with."))
+    towel = "Then cover them with a towel so the warm muscles do not cool."
+    side = _d(ctx, "close_down", "close", "stroking", t.side_down(), "the outer back, top to waist",
+              direction="down", extra_rules=("closing-light",), note=towel)
+    if ctx.intake.giver == "self":
+        right = _d(ctx, "close_down", "close", "stroking", t.shoulder_down(), "your shoulder, neck to blade",
+                   direction="down", side="right", extra_rules=("closing-light",), note=towel)
+        ends: tuple[Draft, ...] = (right, _mirror(right))
+    else:
+        ends = (side,)
     out.append(_d(ctx, "close_down", "close", "stroking", down, "the back, neck to waist",
-                  direction="down", extra_rules=("closing-light",),
-                  note="Then cover them with a towel so the warm muscles do not cool."))
+                  direction="down", extra_rules=("closing-light",), note=towel, fallbacks=ends))
     return out
 
 
@@ -250,17 +271,28 @@ def keep_clear(draft: Draft, areas: tuple[NoTouch, ...]) -> list[Draft]:
     shapes = [a.shape for a in areas]
     if not any(first_hit(p, shapes) for p in hands(draft)):
         return [draft]
-    if draft.technique in ("stroking", "thumb_glide", "skin_check") and draft.pressure == "light":
+    light_glide = draft.technique in ("stroking", "thumb_glide", "skin_check") and draft.pressure == "light"
+    if light_glide:
         both = shapes + [mirrored_shape(s) for s in shapes] if draft.side == "both" else shapes
-        rerouted = detour(draft.path, both)
-        if rerouted is not None and len(rerouted) >= 2:
-            return [draft.with_changes(path=tuple(rerouted),
-                                       note=(draft.note + " Go round the marked places.").strip())]
+        rerouted = _rerouted(draft, both)
+        if rerouted is not None:
+            return [rerouted]
     if draft.side == "both":
         right = draft.with_changes(side="right")
-        left = _mirror(right)
-        return [d for half in (right, left) for d in _clear_part(half, shapes)]
+        halves = (right, _mirror(right))
+        if light_glide:  # each hand round on its own, one side after the other
+            alone = [_rerouted(h, shapes) for h in halves]
+            if all(a is not None for a in alone):
+                return [a for a in alone if a is not None]
+        return [d for half in halves for d in _clear_part(half, shapes)]
     return _clear_part(draft, shapes)
+
+
+def _rerouted(draft: Draft, shapes: list[Shape]) -> Draft | None:
+    way = detour(draft.path, shapes)
+    if way is None or len(way) < 2 or direction_problem(way, draft.direction):
+        return None
+    return draft.with_changes(path=tuple(way), note=(draft.note + " Go round the marked places.").strip())
 
 
 def _clear_part(draft: Draft, shapes: list[Shape]) -> list[Draft]:
@@ -278,7 +310,8 @@ def _clear_part(draft: Draft, shapes: list[Shape]) -> list[Draft]:
     if len(path) - 1 - start > best[1] - best[0]:
         best = (start, len(path) - 1)
     piece = path[best[0]:best[1] + 1]
-    if len(piece) < 2 or length(piece) < 0.3 * length(path) or first_hit(piece, shapes):
+    if len(piece) < 2 or length(piece) < 0.3 * length(path) or first_hit(piece, shapes) \
+            or direction_problem(piece, draft.direction):
         return []
     return [draft.with_changes(path=piece, note=(draft.note + " Stop short of the marked place.").strip())]
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
+from math import ceil
 
-from backrub.geometry import Point, Shape, detour, first_hit
+from backrub.geometry import Point, Shape, detour, first_hit, route
 from backrub.intake.model import Intake
 from backrub.intake.places import no_touch_areas
 from backrub.intake.screening import Screening, screen
@@ -16,7 +18,7 @@ from backrub.planner import build
 from backrub.planner.build import Context, Unit
 from backrub.planner.cues import cue_for
 from backrub.planner.templates import Draft
-from backrub.planner.timing import Tempo, fit_times, rep_bounds, reps_bounds
+from backrub.planner.timing import Tempo, fit_times, rep_bounds, reps_bounds, snap_to_breath
 from backrub.routine.model import Routine, Step
 
 MAX_PASSES = 8
@@ -33,68 +35,133 @@ class NotPlanned(Exception):
         super().__init__("; ".join(reasons))
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Start:
+    """Where planning begins: from nothing, or after the steps already done in a session."""
+
+    opened: bool = False
+    warmed: frozenset[str] = frozenset()
+    last: Draft | None = None  # the last step done, for alternation and the slide onward
+    halves_done: int = 0  # side-lying: halves already finished
+
+
 def plan_routine(intake: Intake) -> Routine:
     """Plan one massage for this intake; raise NotPlanned with reasons when none may be given."""
     screening = screen(intake)
     if not screening.may_plan:
         raise NotPlanned(screening, [r.message for r in screening.reasons])
-    tempo = Tempo(breaths_per_minute=intake.breaths_per_minute, goal=intake.goal, giver=intake.giver)
-    target = intake.minutes * 60.0
-    for passes in range(1, MAX_PASSES + 1):
+    steps = plan_steps(intake, screening, intake.minutes * 60.0, Start())
+    if steps is None:
+        raise NotPlanned(screening, [
+            f"No safe routine fills {intake.minutes:g} minutes around these marked places (the long "
+            "opening and closing strokes need a clear way, and the time must be filled); "
+            "try fewer minutes or check the marks on the chart."
+        ])
+    return Routine(steps=steps, screening=screening, intake=intake)
+
+
+def plan_steps(intake: Intake, screening: Screening, target: float, start: Start) -> tuple[Step, ...] | None:
+    """Steps that fill `target` seconds from `start`, or None when nothing safe fits."""
+    tempo = tempo_of(intake)
+    passes = 1
+    while passes <= MAX_PASSES:
         for drop in range(0, 40 if passes == 1 else 1):
-            drafts = _sequence(intake, screening, passes, drop)
+            drafts = _sequence(intake, screening, passes, drop, start)
             if drafts is None:
-                break
+                return None
             bounds = [rep_bounds(d.technique, d.path, tempo) for d in drafts]
             limits = [reps_bounds(d.technique) for d in drafts]
             if sum(r[0] * b[0] for r, b in zip(limits, bounds, strict=True)) > target * (1 + TOLERANCE):
                 continue  # too long even at its quickest: leave something out
+            longest = sum(r[1] * b[1] for r, b in zip(limits, bounds, strict=True))
             times = fit_times(bounds, limits, target)
+            if times is None and passes == 1 and drop > 0:
+                times = _stretched(drafts, limits, target, tempo)
             if times is None:
-                break  # too short even at its slowest: go round the back once more
+                # Too short even at its slowest: go round the back as often as the time needs.
+                passes = max(passes + 1, min(MAX_PASSES, ceil(passes * target / max(longest, 1.0))))
+                break
             total = sum(r * s for r, s in times)
             if abs(total - target) <= TOLERANCE * target:
-                steps = tuple(_step(intake, d, r, s, tempo) for d, (r, s) in zip(drafts, times, strict=True))
-                return Routine(steps=steps, screening=screening, intake=intake)
-    raise NotPlanned(screening, [
-        f"No safe routine fills {intake.minutes:g} minutes with these marked places; "
-        "try fewer minutes or check the marks on the chart."
-    ])
+                return tuple(_step(intake, d, r, s, tempo) for d, (r, s) in zip(drafts, times, strict=True))
+            passes += 1
+            break
+        else:
+            return None
+    return None
 
 
-def _sequence(intake: Intake, screening: Screening, passes: int, drop: int) -> list[Draft] | None:
+def _stretched(drafts: list[Draft], limits: list[tuple[int, int]], target: float,
+               tempo: Tempo) -> list[tuple[int, float]] | None:
+    """Short routines: let strokes take two breaths each when nothing shorter fits the time."""
+    paced = [TECHNIQUES[d.technique].breath_paced for d in drafts]
+    wide = [rep_bounds(d.technique, d.path, tempo, 2) for d in drafts]
+    times = fit_times(wide, limits, target)
+    if times is None:
+        return None
+    return snap_to_breath(times, paced, tempo.breath_unit, wide, limits, target)
+
+
+def _sequence(intake: Intake, screening: Screening, passes: int, drop: int,
+              start: Start) -> list[Draft] | None:
     """The drafts in order, leaving out `drop` pieces (least asked-for first); None if none left."""
     halves = ("right", "left") if intake.position == "side_lying" else ("both",)
     out: list[Draft] = []
     for h, half in enumerate(halves):
+        if h < start.halves_done:
+            continue
+        resuming = h == start.halves_done and (start.opened or start.last is not None)
         ctx = Context(intake=intake, screening=screening, half=half)
-        head = build.opening(ctx)
+        head = [] if resuming and start.opened else build.opening(ctx)
         warm = build.warm_up(ctx)
+        if resuming:
+            warm = [w for w in warm if set(build.zones_touched(intake.body, w)) - start.warmed]
         units: list[Unit] = build.knot_units(ctx) + build.focus_units(ctx, 0) + build.work_pass(ctx, 0)
         for variant in range(1, passes):
             units += build.work_pass(ctx, variant) + build.focus_units(ctx, variant)
-        units, warm, with_loop, ok = _trim(units, warm, drop)
+        units, warm, with_loop, ok = _trim(units, warm, drop, tempo_of(intake))
         if not ok:
             return None
         drafts = head + warm + [d for u in units for d in u.drafts] + build.closing(ctx, with_loop)
         drafts = _realize(ctx, drafts)
-        drafts = _warm_and_gentle(intake, drafts)
-        drafts = _alternate(ctx, drafts)
-        if h == 1 and drafts:
+        drafts = _warm_and_gentle(intake, drafts, start.warmed if resuming else frozenset())
+        drafts = _alternate(ctx, drafts, start.last if resuming else None)
+        if h == 1 and drafts and not resuming:
             drafts[0] = drafts[0].with_changes(
                 note="Help them turn onto their other side first. " + drafts[0].note)
         out += drafts
-    return _lead_ins(intake, out)
+    if not _opens_and_closes(out, start):
+        return None  # marked places leave no clear way for the opening or closing strokes
+    return _lead_ins(intake, out, start.last)
 
 
-def _trim(units: list[Unit], warm: list[Draft], drop: int) -> tuple[list[Unit], list[Draft], bool, bool]:
-    """Leave out the last regular pieces first, then warm-ups, then the closing loop, then focus."""
+def _opens_and_closes(drafts: list[Draft], start: Start) -> bool:
+    massage = [d for d in drafts if TECHNIQUES[d.technique].massage]
+    if not massage:
+        return False
+    opens = start.opened or (massage[0].technique == "stroking" and massage[0].pressure == "light")
+    last = massage[-1]
+    return opens and last.technique == "stroking" and last.direction == "down"
+
+
+def tempo_of(intake: Intake) -> Tempo:
+    return Tempo(breaths_per_minute=intake.breaths_per_minute, goal=intake.goal, giver=intake.giver)
+
+
+def _trim(units: list[Unit], warm: list[Draft], drop: int,
+          tempo: Tempo) -> tuple[list[Unit], list[Draft], bool, bool]:
+    """Leave out regular pieces first (the shortest first, so the time falls in small steps),
+    then warm-ups, then the closing loop, then what was asked for."""
     units, warm = list(units), list(warm)
     with_loop = True
+
+    def quickest(unit: Unit) -> float:
+        return sum(rep_bounds(d.technique, d.path, tempo)[0] for d in unit.drafts)
+
     for _ in range(drop):
         regular = [i for i, u in enumerate(units) if u.priority == 1]
         if regular:
-            units.pop(regular[-1])
+            units.pop(min(reversed(regular), key=lambda i: quickest(units[i])))
         elif len(warm) > 1:
             warm.pop()
         elif with_loop:
@@ -118,13 +185,24 @@ def _realize(ctx: Context, drafts: list[Draft]) -> list[Draft]:
         reached = build.self_reach(placed, ctx.intake.body.back_length_cm) if ctx.intake.giver == "self" \
             else [placed]
         for d in reached:
-            out += build.keep_clear(d, areas)
+            kept = build.keep_clear(d, areas)
+            for fallback in d.fallbacks:
+                if kept:
+                    break
+                kept = [k for f in build_side(ctx, fallback) for k in build.keep_clear(f, areas)]
+            out += kept
     return out
 
 
-def _warm_and_gentle(intake: Intake, drafts: list[Draft]) -> list[Draft]:
+def build_side(ctx: Context, draft: Draft) -> list[Draft]:
+    """A fallback placed for this half of a side-lying session (or as is)."""
+    placed = build.side_of_half(draft, ctx.half)
+    return [] if placed is None else [placed]
+
+
+def _warm_and_gentle(intake: Intake, drafts: list[Draft], already: frozenset[str]) -> list[Draft]:
     """Medium or firm only on warmed zones and never on the kidneys; else light, else left out."""
-    warmed: set[str] = set()
+    warmed: set[str] = set(already)
     out: list[Draft] = []
     for draft in drafts:
         zones = build.zones_touched(intake.body, draft)
@@ -140,10 +218,11 @@ def _warm_and_gentle(intake: Intake, drafts: list[Draft]) -> list[Draft]:
     return out
 
 
-def _alternate(ctx: Context, drafts: list[Draft]) -> list[Draft]:
+def _alternate(ctx: Context, drafts: list[Draft], before: Draft | None) -> list[Draft]:
     """Never two strong techniques back to back: put light strokes between (seed 004)."""
     out: list[Draft] = []
-    last_strong: str | None = None  # technique of the strong block just done
+    # The technique of the strong block just done, if the last step was strong.
+    last_strong = before.technique if before and is_strong(before.technique, before.pressure) else None
     for draft in drafts:
         strong = is_strong(draft.technique, draft.pressure)
         if strong and last_strong is not None and last_strong != draft.technique:
@@ -156,20 +235,23 @@ def _alternate(ctx: Context, drafts: list[Draft]) -> list[Draft]:
     return out
 
 
-def _lead_ins(intake: Intake, drafts: list[Draft]) -> list[Draft]:
+def _lead_ins(intake: Intake, drafts: list[Draft], before: Draft | None) -> list[Draft]:
     """Where the slide to the next step would cross a no-touch area, route it round."""
-    shapes = [a.shape for a in no_touch_areas(intake)]
-    if not shapes:
+    shapes = [a.shape for a in no_touch_areas(intake) if not a.light_ok]
+    if not drafts:
         return drafts
-    out = drafts[:1]
-    for draft in drafts[1:]:
-        a, b = out[-1].path[-1], draft.path[0]
-        both = out[-1].side == "both" and draft.side == "both"
+    previous = before if before is not None else drafts[0]
+    out = [] if before is not None else [drafts[0]]
+    for draft in drafts[len(out):]:
+        both = previous.side == "both" and draft.side == "both"
         near = shapes + [build.mirrored_shape(s) for s in shapes] if both else shapes
-        way = _slide(a, b, tuple(near))
+        way = _slide(previous.path[-1], draft.path[0], tuple(near))
+        if not way and both:  # no way round for both hands together: the leading hand at least
+            way = _slide(previous.path[-1], draft.path[0], tuple(shapes))
         if way:
             draft = draft.with_changes(lead_in=way)
         out.append(draft)
+        previous = draft
     return out
 
 
@@ -178,7 +260,7 @@ def _slide(a: Point, b: Point, shapes: tuple[Shape, ...]) -> tuple[Point, ...]:
     """The way from a to b round any no-touch shape (empty when the straight slide is clear)."""
     if not first_hit([a, b], shapes):
         return ()
-    way = detour([a, b], shapes)
+    way = detour([a, b], shapes) or route(a, b, shapes)
     return tuple(way[1:-1]) if way is not None else ()
 
 

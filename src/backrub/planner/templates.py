@@ -37,6 +37,8 @@ class Draft:
     lead_in: tuple[Point, ...] = ()
     note: str = ""
     knot: Point | None = field(default=None)
+    # Tried in order when no-touch areas leave nothing of this draft (openings and closings).
+    fallbacks: tuple[Draft, ...] = ()
 
     def with_changes(self, **changes: object) -> Draft:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -82,6 +84,27 @@ class Templates:
         return _t(line([(2.6, 2.0), (2.6, 0.86 * L), (0.45 * hs, 0.95 * L), (0.70 * hs, 0.93 * L),
                         (0.78 * hs, 0.66 * L), (side_x, 0.40 * L), (0.85 * self.hw, 3.0),
                         (3.4, 2.6)], step=3.0))
+
+    @_memo
+    def side_loop(self) -> tuple[Point, ...]:
+        """A long stroke further out: up over the shoulder blade and down the side."""
+        L, hs, lay = self.L, self.hs, self.lay
+        x = 0.55 * hs
+        return _t(line([(x, 2.0), (x, 0.88 * L), (0.72 * hs, 0.9 * L),
+                        (0.85 * lay.torso_half_width(0.4 * L), 0.4 * L), (0.8 * self.hw, 2.6)], step=3.0))
+
+    @_memo
+    def side_down(self) -> tuple[Point, ...]:
+        """Feather strokes down the outer back, for when the middle is marked off."""
+        hs, lay = self.hs, self.lay
+        return _t(line([(0.6 * hs, 0.88 * self.L), (0.8 * lay.torso_half_width(0.3 * self.L), 0.3 * self.L),
+                        (0.7 * self.hw, 1.5)], step=3.0))
+
+    @_memo
+    def shoulder_down(self) -> tuple[Point, ...]:
+        """On one's own back: a hand from the side of the neck down over the shoulder blade's top."""
+        return _t(line([(4.2, self.L + 2.5), (0.45 * self.hs, 0.93 * self.L), (0.6 * self.hs, 0.86 * self.L)],
+                       step=2.0))
 
     @_memo
     def closing_down(self) -> tuple[Point, ...]:

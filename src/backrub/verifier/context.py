@@ -30,6 +30,7 @@ class Checked:
         self.intake: Intake = intake or routine.intake or Intake()
         self.steps: tuple[Step, ...] = routine.steps
         self.lay: Layout = layout_for(self.intake.body)
+        self._hands: dict[int, tuple[Hand, ...]] = {}
 
     @cached_property
     def areas(self) -> tuple[NoTouch, ...]:
@@ -45,6 +46,14 @@ class Checked:
         return tuple(zones_on_path(body, s.path, s.side == "both") for s in self.steps)
 
     def hands(self, step: Step) -> tuple[Hand, ...]:
+        """The hands of a step (worked out once per step)."""
+        key = id(step)
+        if key not in self._hands:
+            self._hands[key] = self._make_hands(step)
+        return self._hands[key]
+
+    @staticmethod
+    def _make_hands(step: Step) -> tuple[Hand, ...]:
         if step.side == "both":
             return (Hand(path=step.path, label=""),
                     Hand(path=tuple((-x, y) for x, y in step.path), label=" (left hand, mirrored)"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from backrub.geometry import length, signed_area
+from backrub.geometry import direction_problem, length, signed_area
 from backrub.intake.places import spot_centre
 from backrub.knowledge.screening_table import NO_CONTACT_SPOTS
 from backrub.knowledge.techniques import (
@@ -42,8 +42,9 @@ def opening_light(c: Checked) -> Iterator[Finding]:
     elif c.intake.giver != "self":
         ys = [y for _, y in first.path]
         if max(ys) - min(ys) < 0.5 * c.lay.L:
-            yield error("opening-light", at(i), "the opening stroke covers only part of the back",
-                        "make the first stroke run from the waist to the shoulders")
+            yield warning("opening-light", at(i), "the opening stroke covers only part of the back",
+                          "make the first stroke run from the waist to the shoulders, if nothing marked "
+                          "is in the way")
 
 
 def closing_light(c: Checked) -> Iterator[Finding]:
@@ -79,35 +80,10 @@ def direction(c: Checked) -> Iterator[Finding]:
             yield error("direction", at(i), f"{step.technique.replace('_', ' ')} goes {step.direction}",
                         f"work {want}")
             continue
-        problem = _path_disagrees(step)
+        problem = direction_problem(step.path, step.direction)
         if problem:
             yield error("direction", at(i), f"the path {problem}, but the step says {step.direction}",
                         "reverse the path or correct its direction")
-
-
-def _path_disagrees(step: Step) -> str:
-    path = step.path
-    if len(path) < 3:
-        return ""
-    ys = [y for _, y in path]
-    middle = (min(ys) + max(ys)) / 2
-    d = step.direction
-    # A loop that goes up the middle may come down the sides: judge by where it starts.
-    if d == "up" and (ys[0] > middle or ys.index(max(ys)) == 0):
-        return "starts at the top"
-    if d == "down" and (ys[0] < middle or ys[-1] > middle):
-        return "does not run from the top down"
-    if d == "up_down" and not (ys[0] - min(ys) < 0.2 * (max(ys) - min(ys)) and 0 < ys.index(max(ys)) < len(ys) - 1):
-        return "does not rise and fall again"
-    if d == "outward":
-        quarter = max(1, len(path) // 4)
-        start = sum(abs(x) for x, _ in path[:quarter]) / quarter
-        end = sum(abs(x) for x, _ in path[-quarter:]) / quarter
-        if end <= start:
-            return "runs toward the spine"
-    if d == "clockwise" and signed_area(path) >= 0:
-        return "turns anticlockwise"
-    return ""
 
 
 def knots_clockwise(c: Checked) -> Iterator[Finding]:

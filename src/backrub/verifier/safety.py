@@ -17,6 +17,9 @@ def spine_pressure(c: Checked) -> Iterator[Finding]:
         if step.pressure == "light":
             continue
         path = step.path
+        xs = [x for x, _ in path]
+        if min(xs) > 2.5 or max(xs) < -2.5:
+            continue  # wholly one side of the midline, clear of the widest band
         for j, (x, y) in enumerate(path):
             band = c.lay.spine_half_width(y)
             crossed = j > 0 and (path[j - 1][0] > 0) != (x > 0) and path[j - 1][0] != 0 and x != 0
@@ -37,6 +40,10 @@ def no_touch(c: Checked) -> Iterator[Finding]:
             hit = first_hit(hand.path, [a.shape for a in areas])
             if hit is not None:
                 j, shape = hit
+                # Name the point that lies in the area, not the one before it on the same segment.
+                if not shape.contains(*hand.path[j]) and j + 1 < len(hand.path) \
+                        and shape.contains(*hand.path[j + 1]):
+                    j += 1
                 area = next(a for a in areas if a.shape is shape)
                 yield error(area.rule, at(i, j) + hand.label,
                             f"{step.technique.replace('_', ' ')} touches the {area.label}",
