@@ -103,11 +103,15 @@ def _clip(box: Box, a: Point, b: Point) -> bool:
     return True
 
 
-def first_hit(path: Sequence[Point], shapes: Sequence[Shape]) -> tuple[int, Shape] | None:
-    """The first segment (or lone point) of a path that touches a shape, or None."""
+def first_hit(path: Sequence[Point], shapes: Sequence[Shape],
+              box: tuple[float, float, float, float] | None = None) -> tuple[int, Shape] | None:
+    """The first segment (or lone point) of a path that touches a shape, or None.
+
+    `box` is the path's bounding box when the caller already knows it.
+    """
     if not shapes or not path:
         return None
-    box = bbox(path)
+    box = box or bbox(path)
     near = [s for s in shapes if boxes_touch(s.bbox(), box)]
     if not near:
         return None
@@ -345,3 +349,10 @@ def _corners_around(shape: Shape, clearance: float) -> list[Point]:
     c = clearance
     return [(shape.x0 - c, shape.y0 - c), (shape.x1 + c, shape.y0 - c),
             (shape.x1 + c, shape.y1 + c), (shape.x0 - c, shape.y1 + c)]
+
+
+def mirrored(shape: Shape) -> Shape:
+    """The shape reflected across the spine's midline."""
+    if isinstance(shape, Circle):
+        return Circle(cx=-shape.cx, cy=shape.cy, r=shape.r)
+    return Box(x0=-shape.x1, y0=shape.y0, x1=-shape.x0, y1=shape.y1)

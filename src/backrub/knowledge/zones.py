@@ -93,8 +93,14 @@ def zones_of_group(group: str) -> tuple[str, ...]:
 
 def base_name(zone: str) -> str:
     """The zone without its side: 'kidney_left' -> 'kidney'."""
+    known = _BASES.get(zone)
+    if known is not None:
+        return known
     head, _, tail = zone.rpartition("_")
     return head if tail in SIDES else zone
+
+
+_BASES = {z: z.rpartition("_")[0] if z.rpartition("_")[2] in SIDES else z for z in ZONE_IDS}
 
 
 def side_of(zone: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from backrub.geometry import Box, Circle, Point, Shape, detour, direction_problem, first_hit, length
+from backrub.geometry import Point, Shape, detour, direction_problem, first_hit, length, mirrored
 from backrub.intake.model import Intake
 from backrub.intake.places import NoTouch, no_touch_areas, spot_centre
 from backrub.intake.screening import Screening
@@ -131,7 +131,8 @@ def _work_pass(ctx: Context, variant: int, phase: str) -> tuple[Unit, ...]:
         ("spiral_lumbar", "spiral_kneading", t.spiral_lumbar(shift, spiral_top), "the lower back",
          "up", "medium", False),
         ("roll_lumbar", "skin_rolling", t.roll_lumbar(shift), "the lower back", "up", "medium", True),
-        ("rub_paraspinal", "circular_friction", t.circles_paraspinal(), "the muscles beside the spine",
+        ("rub_paraspinal", "circular_friction", t.circles_paraspinal(ctx.intake.giver == "robot"),
+         "the muscles beside the spine",
          "up", "medium", False),
         ("saw_lumbar", "sawing", t.saw_lumbar(shift), "the lower back", "up", "firm", True),
         ("rub_scapula", "circular_friction", t.circles_scapula(shift), "the shoulder blades", "up",
@@ -253,12 +254,6 @@ def _where(zone: str | None) -> str:
 
 # -- keeping clear --------------------------------------------------------------------------
 
-def mirrored_shape(shape: Shape) -> Shape:
-    if isinstance(shape, Circle):
-        return Circle(cx=-shape.cx, cy=shape.cy, r=shape.r)
-    return Box(x0=-shape.x1, y0=shape.y0, x1=-shape.x0, y1=shape.y1)
-
-
 def hands(draft: Draft) -> tuple[tuple[Point, ...], ...]:
     if draft.side == "both":
         return (draft.path, tuple((-x, y) for x, y in draft.path))
@@ -273,7 +268,7 @@ def keep_clear(draft: Draft, areas: tuple[NoTouch, ...]) -> list[Draft]:
         return [draft]
     light_glide = draft.technique in ("stroking", "thumb_glide", "skin_check") and draft.pressure == "light"
     if light_glide:
-        both = shapes + [mirrored_shape(s) for s in shapes] if draft.side == "both" else shapes
+        both = shapes + [mirrored(s) for s in shapes] if draft.side == "both" else shapes
         rerouted = _rerouted(draft, both)
         if rerouted is not None:
             return [rerouted]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from math import ceil
 
-from backrub.geometry import Point, Shape, detour, first_hit, route
+from backrub.geometry import Point, Shape, detour, first_hit, mirrored, route
 from backrub.intake.model import Intake
 from backrub.intake.places import no_touch_areas
 from backrub.intake.screening import Screening, screen
@@ -60,35 +60,53 @@ def plan_routine(intake: Intake) -> Routine:
     return Routine(steps=steps, screening=screening, intake=intake)
 
 
-def plan_steps(intake: Intake, screening: Screening, target: float, start: Start) -> tuple[Step, ...] | None:
-    """Steps that fill `target` seconds from `start`, or None when nothing safe fits."""
+def plan_steps(intake: Intake, screening: Screening, target: float, start: Start,
+               lenient: bool = False) -> tuple[Step, ...] | None:
+    """Steps that fill `target` seconds from `start`, or None when nothing safe fits.
+
+    Lenient (for replanning a live session): when nothing lands within 5%, the
+    closest fit is taken, so a session near its end still gets its closing strokes.
+    """
     tempo = tempo_of(intake)
+    closest: tuple[float, list[Draft], list[tuple[int, float]]] | None = None
     passes = 1
     while passes <= MAX_PASSES:
-        for drop in range(0, 40 if passes == 1 else 1):
+        grow = False
+        for drop in range(0, 40):
             drafts = _sequence(intake, screening, passes, drop, start)
             if drafts is None:
-                return None
+                break
             bounds = [rep_bounds(d.technique, d.path, tempo) for d in drafts]
             limits = [reps_bounds(d.technique) for d in drafts]
-            if sum(r[0] * b[0] for r, b in zip(limits, bounds, strict=True)) > target * (1 + TOLERANCE):
-                continue  # too long even at its quickest: leave something out
-            longest = sum(r[1] * b[1] for r, b in zip(limits, bounds, strict=True))
             times = fit_times(bounds, limits, target)
-            if times is None and passes == 1 and drop > 0:
+            if times is None and drop > 0:
                 times = _stretched(drafts, limits, target, tempo)
-            if times is None:
-                # Too short even at its slowest: go round the back as often as the time needs.
-                passes = max(passes + 1, min(MAX_PASSES, ceil(passes * target / max(longest, 1.0))))
+            if times is None:  # too short even at its slowest
+                slowest = [(r[1], b[1]) for r, b in zip(limits, bounds, strict=True)]
+                closest = _closer(closest, target, drafts, slowest)
+                grow = drop == 0
                 break
-            total = sum(r * s for r, s in times)
-            if abs(total - target) <= TOLERANCE * target:
-                return tuple(_step(intake, d, r, s, tempo) for d, (r, s) in zip(drafts, times, strict=True))
-            passes += 1
+            closest = _closer(closest, target, drafts, times)
+            if abs(sum(r * t for r, t in times) - target) <= TOLERANCE * target:
+                return _steps(intake, drafts, times, tempo)
+        if not grow:
             break
-        else:
-            return None
+        longest = sum(r[1] * b[1] for r, b in zip(limits, bounds, strict=True))
+        passes = max(passes + 1, min(MAX_PASSES, ceil(passes * target / max(longest, 1.0))))
+    if lenient and closest is not None:
+        return _steps(intake, closest[1], closest[2], tempo)
     return None
+
+
+def _closer(best: tuple[float, list[Draft], list[tuple[int, float]]] | None, target: float,
+            drafts: list[Draft], times: list[tuple[int, float]]
+            ) -> tuple[float, list[Draft], list[tuple[int, float]]]:
+    miss = abs(sum(r * t for r, t in times) - target)
+    return best if best is not None and best[0] <= miss else (miss, drafts, times)
+
+
+def _steps(intake: Intake, drafts: list[Draft], times: list[tuple[int, float]], tempo: Tempo) -> tuple[Step, ...]:
+    return tuple(_step(intake, d, r, t, tempo) for d, (r, t) in zip(drafts, times, strict=True))
 
 
 def _stretched(drafts: list[Draft], limits: list[tuple[int, int]], target: float,
@@ -244,7 +262,7 @@ def _lead_ins(intake: Intake, drafts: list[Draft], before: Draft | None) -> list
     out = [] if before is not None else [drafts[0]]
     for draft in drafts[len(out):]:
         both = previous.side == "both" and draft.side == "both"
-        near = shapes + [build.mirrored_shape(s) for s in shapes] if both else shapes
+        near = shapes + [mirrored(s) for s in shapes] if both else shapes
         way = _slide(previous.path[-1], draft.path[0], tuple(near))
         if not way and both:  # no way round for both hands together: the leading hand at least
             way = _slide(previous.path[-1], draft.path[0], tuple(shapes))

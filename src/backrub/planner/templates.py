@@ -164,9 +164,10 @@ class Templates:
         return _t(circles_along([(x, 3.0), (x, top_frac * self.L)], radius=1.2, spacing=1.8))
 
     @_memo
-    def circles_paraspinal(self) -> tuple[Point, ...]:
-        r = 1.3
-        x = 1.5 + r + 0.6
+    def circles_paraspinal(self, robot: bool = False) -> tuple[Point, ...]:
+        # A robot's probe keeps a wider gap from the spine band (its own clearance).
+        r, gap = (1.1, 1.1) if robot else (1.3, 0.6)
+        x = 1.5 + r + gap
         top = 0.9 * self.L - r - 0.4  # the spine band widens above 0.9 L
         return _t(circles_along([(x, 3.0), (x, top)], radius=r, spacing=2.5))
 

@@ -67,9 +67,12 @@ class _Samples:
     def finish(self) -> tuple[np.ndarray, ...]:
         assert self.last is not None, "finish() before any piece"
         pos, nrm, force, step = self.last
-        return (np.concatenate([*self.position, pos]), np.concatenate([*self.normal, nrm]),
-                np.concatenate([*self.force, force]),
-                np.concatenate([*self.step, np.array([step], np.int32)]))
+        return (
+            np.concatenate([*self.position, pos]),
+            np.concatenate([*self.normal, nrm]),
+            np.concatenate([*self.force, force]),
+            np.concatenate([*self.step, np.array([step], np.int32)]),
+        )
 
 
 def robot_problems(routine: Routine) -> list[Problem]:
@@ -77,21 +80,30 @@ def robot_problems(routine: Routine) -> list[Problem]:
     problems = []
     for i, step in enumerate(routine.steps):
         if step.technique in REFUSED:
-            problems.append(Problem(
-                path=f"steps[{i}].technique",
-                message=f"a robot cannot perform {step.technique!r}; plan the routine with"
-                " giver 'robot' so that it is left out"))
+            problems.append(
+                Problem(
+                    path=f"steps[{i}].technique",
+                    message=f"a robot cannot perform {step.technique!r}; plan the routine with"
+                    " giver 'robot' so that it is left out",
+                )
+            )
         elif step.technique not in MOTIONS and step.technique not in SKIPPED:
-            problems.append(Problem(path=f"steps[{i}].technique",
-                                    message=f"no robot motion for {step.technique!r}"))
+            problems.append(
+                Problem(path=f"steps[{i}].technique", message=f"no robot motion for {step.technique!r}")
+            )
     if not any(s.technique in MOTIONS for s in routine.steps):
         problems.append(Problem(path="steps", message="no step the robot can perform"))
     return problems
 
 
-def compile_routine(routine: Routine, *, profile: RobotProfile | None = None,
-                    rate_hz: float = 500.0, surface: BackSurface | None = None,
-                    check: bool = True) -> Trajectory:
+def compile_routine(
+    routine: Routine,
+    *,
+    profile: RobotProfile | None = None,
+    rate_hz: float = 500.0,
+    surface: BackSurface | None = None,
+    check: bool = True,
+) -> Trajectory:
     """The trajectory of a routine; raises InputError or TrajectoryCheckError, never half-done."""
     profile = profile or RobotProfile()
     problems = robot_problems(routine)
@@ -101,13 +113,20 @@ def compile_routine(routine: Routine, *, profile: RobotProfile | None = None,
         raise InputError(problems)
     body = routine.intake.body if routine.intake else Body()
     spots = routine.intake.spots if routine.intake else ()
-    surface = surface or surface_from_body(body.back_length_cm, body.shoulder_width_cm,
-                                           body.waist_width_cm)
+    surface = surface or surface_from_body(body.back_length_cm, body.shoulder_width_cm, body.waist_width_cm)
     caps = cap_map_for(body, spots, profile)
     pos, nrm, force, step = _Compiler(surface, caps, profile, rate_hz).run(routine.steps)
-    traj = Trajectory(t=np.arange(len(force)) / rate_hz, position=pos, normal=nrm, force=force,
-                      step=step, rate_hz=float(rate_hz), cap_n=profile.cap_n, surface=surface,
-                      body_cm=(body.back_length_cm, body.shoulder_width_cm, body.waist_width_cm))
+    traj = Trajectory(
+        t=np.arange(len(force)) / rate_hz,
+        position=pos,
+        normal=nrm,
+        force=force,
+        step=step,
+        rate_hz=float(rate_hz),
+        cap_n=profile.cap_n,
+        surface=surface,
+        body_cm=(body.back_length_cm, body.shoulder_width_cm, body.waist_width_cm),
+    )
     if check:
         found = check_trajectory(traj, profile, caps)
         if found:
@@ -116,13 +135,12 @@ def compile_routine(routine: Routine, *, profile: RobotProfile | None = None,
 
 
 class _Compiler:
-    def __init__(self, surface: BackSurface, caps: CapMap, profile: RobotProfile,
-                 rate_hz: float) -> None:
+    def __init__(self, surface: BackSurface, caps: CapMap, profile: RobotProfile, rate_hz: float) -> None:
         self.surface, self.caps, self.profile, self.rate = surface, caps, profile, rate_hz
-        self.contact = Limits(speed=profile.contact_speed_m_s, accel=profile.accel_m_s2,
-                              jerk=profile.jerk_m_s3)
-        self.air = Limits(speed=profile.air_speed_m_s, accel=profile.accel_m_s2,
-                          jerk=profile.jerk_m_s3)
+        self.contact = Limits(
+            speed=profile.contact_speed_m_s, accel=profile.accel_m_s2, jerk=profile.jerk_m_s3
+        )
+        self.air = Limits(speed=profile.air_speed_m_s, accel=profile.accel_m_s2, jerk=profile.jerk_m_s3)
         self.out = _Samples()
         self._memo: dict[tuple[object, ...], tuple[np.ndarray, ...]] = {}
 
@@ -131,17 +149,16 @@ class _Compiler:
         for index, step in enumerate(steps):
             if step.technique not in MOTIONS:
                 continue
-            for hand, path in enumerate(step.hand_paths()):
-                runs, closed = self._runs(np.asarray(path, float), step.reps)
-                per_rep = 1 if closed else step.reps
-                level = self.profile.force_for(step.pressure)
-                rep_s = step.seconds / step.reps
-                rep_cm = sum(_length(r) for r in runs) / (step.reps if closed else 1)
-                # An open path spends part of each repetition carried back through the air.
-                budget = rep_s - (0.0 if closed else 1.5 + 2 * RAMP_S)
-                lo, hi = MOTIONS[step.technique].speed
-                cruise = float(np.clip(rep_cm / 100.0 / max(budget, 1e-3), lo, hi))
-                for rep in range(per_rep):
+            hands = step.hand_paths()
+            # One probe for two hands: each side gets half the repetitions, in the same time.
+            reps = step.reps if len(hands) == 1 else int(np.ceil(step.reps / 2))
+            seconds = step.seconds / len(hands)
+            level = self.profile.force_for(step.pressure)
+            for hand, path in enumerate(hands):
+                runs, closed, cruise, done = self._plan(
+                    np.asarray(path, float), reps, seconds, step.technique
+                )
+                for rep in range(1 if closed else done):
                     for k, run in enumerate(runs):
                         if here is None:
                             self._start(run[0])
@@ -157,17 +174,55 @@ class _Compiler:
             self._lift_only(here)
         return self.out.finish()
 
-    # -- paths --------------------------------------------------------------------------
-    def _runs(self, path: np.ndarray, reps: int) -> tuple[list[np.ndarray], bool]:
-        """Dense, smoothed pieces of one repetition (all of them for a loop), split at exclusions."""
+    def _plan(
+        self, path: np.ndarray, reps: int, seconds: float, technique: str
+    ) -> tuple[list[np.ndarray], bool, float, int]:
+        """Pieces, whether they loop, the skin speed and the repetitions that fit the time.
+
+        Speed stays in the technique's range; when even its top speed cannot fit
+        every repetition in the time, fewer repetitions are done (at least one).
+        """
+        lo, hi = MOTIONS[technique].speed
         closed = len(path) > 2 and np.hypot(*(path[-1] - path[0])) < CLOSED_CM
+        runs = self._runs(path, 1)
+        one_cm = sum(_length(r) for r in runs)
+        hops = len(runs) - 1 + (0 if closed else 1)  # lifts within one repetition
+        back = self._air_seconds(float(np.hypot(*(path[-1] - path[0]))) / 100.0)
+        overhead = 2 * RAMP_S * len(runs) + hops * back if not closed else 0.0
+        fits = int((seconds + 1e-9) // (one_cm / 100.0 / hi + overhead)) if one_cm else reps
+        reps = int(np.clip(fits, 1, reps))
+        budget = max(seconds / reps - overhead, 1e-3)
+        cruise = float(np.clip(one_cm / 100.0 / budget, lo, hi))
         if closed:
-            path = np.concatenate([path] + [path[1:]] * (reps - 1))
+            runs = self._runs(path, reps)
+        return runs, bool(closed), cruise, reps
+
+    def _air_seconds(self, distance_m: float) -> float:
+        """About how long a lift, travel and landing take (minimum-jerk estimates)."""
+        a = self.air
+
+        def move(d: float) -> float:
+            return (
+                max(
+                    1.875 * d / a.speed,
+                    np.sqrt(5.77 * d / a.accel),
+                    np.cbrt(60.0 * d / a.jerk),
+                    0.2,
+                )
+                / 0.9
+            )
+
+        return 2 * move(self.profile.lift_m) + (move(distance_m) if distance_m > 1e-4 else 0.0)
+
+    # -- paths --------------------------------------------------------------------------
+    def _runs(self, path: np.ndarray, loops: int) -> list[np.ndarray]:
+        """Dense, smoothed pieces of a path gone round `loops` times, split at exclusions."""
+        if loops > 1:
+            path = np.concatenate([path] + [path[1:]] * (loops - 1))
         dense = _resample(path, DENSE_CM)
         if len(dense) > 3:
             sigma = SMOOTH_CM / DENSE_CM
-            dense = np.column_stack([gaussian_filter1d(dense[:, i], sigma, mode="nearest")
-                                     for i in range(2)])
+            dense = np.column_stack([gaussian_filter1d(dense[:, i], sigma, mode="nearest") for i in range(2)])
         cap, _ = self.caps.lookup(dense[:, 0], dense[:, 1])
         allowed = cap > 0
         runs: list[np.ndarray] = []
@@ -180,11 +235,10 @@ class _Compiler:
                 if _length(piece) >= MIN_RUN_CM or (len(dense) == i - start):
                     runs.append(piece)
                 start = None
-        return runs, bool(closed)
+        return runs
 
     # -- pieces ---------------------------------------------------------------------------
-    def _glide(self, run: np.ndarray, technique: str, level: float,
-               cruise: float) -> tuple[np.ndarray, ...]:
+    def _glide(self, run: np.ndarray, technique: str, level: float, cruise: float) -> tuple[np.ndarray, ...]:
         """Ramp in, glide with the technique's force pattern, ramp out; one piece."""
         motion = MOTIONS[technique]
         xy = run / 100.0
@@ -195,8 +249,9 @@ class _Compiler:
         if len(s) >= 4 and s[-1] > 0.005:
             along = CubicSpline(s, xy)
             limits = self._pat_room() if motion.pattern == "pat" else self.contact
-            s_t = glide_arclength(s, pts, cruise, limits, self.rate,
-                                  lambda ss: self.surface.points(*along(ss).T))
+            s_t = glide_arclength(
+                s, pts, cruise, limits, self.rate, lambda ss: self.surface.points(*along(ss).T)
+            )
             xy_t = along(s_t)
         else:  # a point or a tiny path: press in place for a breath
             xy_t = np.repeat(xy[:1], int(4.0 * self.rate) + 1, axis=0)
@@ -214,17 +269,22 @@ class _Compiler:
             return pos, nrm, force
         ramp_in = self._ramp(pos[0], nrm[0], 0.0, force[0])
         ramp_out = self._ramp(pos[-1], nrm[-1], force[-1], 0.0)
-        return (np.concatenate([ramp_in[0][:-1], pos[:-1], ramp_out[0]]),
-                np.concatenate([ramp_in[1][:-1], nrm[:-1], ramp_out[1]]),
-                np.concatenate([ramp_in[2][:-1], force[:-1], ramp_out[2]]))
+        return (
+            np.concatenate([ramp_in[0][:-1], pos[:-1], ramp_out[0]]),
+            np.concatenate([ramp_in[1][:-1], nrm[:-1], ramp_out[1]]),
+            np.concatenate([ramp_in[2][:-1], force[:-1], ramp_out[2]]),
+        )
 
     def _pat_room(self) -> Limits:
         """What the glide under patting may use, once the pats' own lift is counted."""
         t = np.arange(int(2 * self.rate / PAT_HZ)) / self.rate
         _, a, j = finite_kinematics(np.outer(pat_lift(t), [0.0, 0.0, 1.0]), self.rate)
         c = self.contact
-        return Limits(speed=c.speed, accel=max(c.accel - a.max(), 0.2 * c.accel),
-                      jerk=max(c.jerk - j.max(), 0.2 * c.jerk))
+        return Limits(
+            speed=c.speed,
+            accel=max(c.accel - a.max(), 0.2 * c.accel),
+            jerk=max(c.jerk - j.max(), 0.2 * c.jerk),
+        )
 
     def _smooth_cap(self, xy_t: np.ndarray) -> np.ndarray:
         """The cap along a glide, eased so force never jumps; never above the cap itself."""
@@ -233,8 +293,7 @@ class _Compiler:
         if len(cap) <= width:
             return np.full(len(cap), cap.min())
         # A centred minimum then a centred mean of the same width stays at or under the cap.
-        return uniform_filter1d(minimum_filter1d(cap, width, mode="nearest"), width,
-                                mode="nearest")
+        return uniform_filter1d(minimum_filter1d(cap, width, mode="nearest"), width, mode="nearest")
 
     def _ramp(self, p: np.ndarray, n: np.ndarray, f0: float, f1: float) -> tuple[np.ndarray, ...]:
         seconds = max(RAMP_S, 0.5 * np.pi * abs(f1 - f0) / (0.8 * self.profile.force_rate_n_s))
@@ -262,9 +321,11 @@ class _Compiler:
         u = air_move(lambda u: pa + np.outer(u, h * na), self.air, self.rate)
         pieces.append((pa + np.outer(u, h * na), np.repeat(na[None], len(u), 0)))
         if np.hypot(*(b - a)) > 1e-4:
+
             def travel(u: np.ndarray) -> np.ndarray:
                 p, n = over(a + np.outer(u, b - a))
                 return p + h * n
+
             u = air_move(travel, self.air, self.rate)
             p, n = over(a + np.outer(u, b - a))
             pieces.append((p + h * n, n))

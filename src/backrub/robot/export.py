@@ -55,20 +55,26 @@ def _quaternion_from_matrix(r: np.ndarray) -> np.ndarray:
 
 
 def write_bag(traj: Trajectory, path: str | Path, *, rate_hz: float | None = None) -> int:
-    """Write a ROS 2 bag (SQLite, version 8) at `rate_hz` (default: every sample); returns messages."""
+    """Write a ROS 2 bag (SQLite, version 8) at `rate_hz` (default: every sample).
+
+    Returns the number of messages written.
+    """
     from rosbags.rosbag2 import Writer
     from rosbags.typesys import Stores, get_typestore
 
     store = get_typestore(Stores.ROS2_HUMBLE)
     msgs = store.types
     Header, Time = msgs["std_msgs/msg/Header"], msgs["builtin_interfaces/msg/Time"]
-    Pose, Point, Quat = (msgs["geometry_msgs/msg/Pose"], msgs["geometry_msgs/msg/Point"],
-                         msgs["geometry_msgs/msg/Quaternion"])
+    Pose, Point, Quat = (
+        msgs["geometry_msgs/msg/Pose"],
+        msgs["geometry_msgs/msg/Point"],
+        msgs["geometry_msgs/msg/Quaternion"],
+    )
     Wrench, Vector3 = msgs["geometry_msgs/msg/Wrench"], msgs["geometry_msgs/msg/Vector3"]
     PoseStamped = msgs["geometry_msgs/msg/PoseStamped"]
     WrenchStamped = msgs["geometry_msgs/msg/WrenchStamped"]
 
-    every = max(1, int(round(traj.rate_hz / rate_hz))) if rate_hz else 1
+    every = max(1, round(traj.rate_hz / rate_hz)) if rate_hz else 1
     idx = np.arange(0, len(traj), every)
     quats = tool_quaternions(traj.normal[idx]).tolist()
     pos = traj.position[idx].tolist()
@@ -77,15 +83,19 @@ def write_bag(traj: Trajectory, path: str | Path, *, rate_hz: float | None = Non
     zero = Vector3(x=0.0, y=0.0, z=0.0)
     with Writer(Path(path), version=8) as writer:
         pose_conn = writer.add_connection(POSE_TOPIC, PoseStamped.__msgtype__, typestore=store)
-        wrench_conn = writer.add_connection(WRENCH_TOPIC, WrenchStamped.__msgtype__,
-                                            typestore=store)
+        wrench_conn = writer.add_connection(WRENCH_TOPIC, WrenchStamped.__msgtype__, typestore=store)
         for ns, p, q, f in zip(stamps, pos, quats, push, strict=True):
-            header = Header(stamp=Time(sec=ns // 1_000_000_000, nanosec=ns % 1_000_000_000),
-                            frame_id=FRAME)
-            pose = PoseStamped(header=header, pose=Pose(position=Point(x=p[0], y=p[1], z=p[2]),
-                               orientation=Quat(x=q[0], y=q[1], z=q[2], w=q[3])))
-            wrench = WrenchStamped(header=header, wrench=Wrench(
-                force=Vector3(x=f[0], y=f[1], z=f[2]), torque=zero))
+            header = Header(stamp=Time(sec=ns // 1_000_000_000, nanosec=ns % 1_000_000_000), frame_id=FRAME)
+            pose = PoseStamped(
+                header=header,
+                pose=Pose(
+                    position=Point(x=p[0], y=p[1], z=p[2]),
+                    orientation=Quat(x=q[0], y=q[1], z=q[2], w=q[3]),
+                ),
+            )
+            wrench = WrenchStamped(
+                header=header, wrench=Wrench(force=Vector3(x=f[0], y=f[1], z=f[2]), torque=zero)
+            )
             writer.write(pose_conn, ns, store.serialize_cdr(pose, PoseStamped.__msgtype__))
             writer.write(wrench_conn, ns, store.serialize_cdr(wrench, WrenchStamped.__msgtype__))
     return 2 * len(idx)

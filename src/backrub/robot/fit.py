@@ -84,9 +84,7 @@ def fit_surface(cloud: np.ndarray, *, inlier_m: float = 0.01) -> FitResult:
         surface = BackSurface.from_vector(p[:8])
         return z - surface.height(x - p[8], y - p[9]) - p[10]
 
-    sol = least_squares(
-        residuals, start, bounds=(lower, upper), loss="soft_l1", f_scale=0.003, x_scale="jac"
-    )
+    sol = least_squares(residuals, start, bounds=(lower, upper), loss="soft_l1", f_scale=0.003, x_scale="jac")
     res = residuals(sol.x)
     inliers = np.abs(res) < inlier_m
     return FitResult(

@@ -30,13 +30,13 @@ class Motion:
 
 MOTIONS: dict[str, Motion] = {
     "stroking": Motion(speed=(0.05, 0.10), pattern="glide"),
-    "thumb_glide": Motion(speed=(0.03, 0.06), pattern="glide"),
-    "circular_friction": Motion(speed=(0.03, 0.05), pattern="glide"),
-    "sawing": Motion(speed=(0.04, 0.08), pattern="glide"),
-    "spiral_kneading": Motion(speed=(0.02, 0.04), pattern="knead"),
-    "kneading": Motion(speed=(0.015, 0.03), pattern="knead"),
-    "skin_rolling": Motion(speed=(0.015, 0.03), pattern="knead"),
-    "patting": Motion(speed=(0.02, 0.04), pattern="pat"),
+    "thumb_glide": Motion(speed=(0.03, 0.08), pattern="glide"),
+    "circular_friction": Motion(speed=(0.02, 0.06), pattern="glide"),
+    "sawing": Motion(speed=(0.04, 0.10), pattern="glide"),
+    "spiral_kneading": Motion(speed=(0.02, 0.05), pattern="knead"),
+    "kneading": Motion(speed=(0.015, 0.04), pattern="knead"),
+    "skin_rolling": Motion(speed=(0.01, 0.03), pattern="knead"),
+    "patting": Motion(speed=(0.02, 0.05), pattern="pat"),
 }
 SKIPPED = ("skin_check",)  # no contact: the probe does not perform it
 REFUSED = ("arm_rotation",)

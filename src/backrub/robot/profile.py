@@ -24,9 +24,7 @@ class RobotProfile:
     firm_n: float = 15.0
     cap_n: float = HARD_CAP_N
     # Zones held to a lower force (kidneys: light only).
-    zone_caps_n: dict[str, float] = field(
-        default_factory=lambda: {"kidney_left": 3.0, "kidney_right": 3.0}
-    )
+    zone_caps_n: dict[str, float] = field(default_factory=lambda: {"kidney_left": 3.0, "kidney_right": 3.0})
     contact_speed_m_s: float = 0.10  # never faster while touching the skin
     air_speed_m_s: float = 0.25
     accel_m_s2: float = 1.5
@@ -79,8 +77,8 @@ class RobotProfile:
         for key in ("light_n", "medium_n", "firm_n", "cap_n"):
             if getattr(profile, key) > HARD_CAP_N:
                 problems.add(
-                    f"{where}.{key}", f"must be at most the hard cap {HARD_CAP_N:g} N"
-                    f" (got {getattr(profile, key):g})"
+                    f"{where}.{key}",
+                    f"must be at most the hard cap {HARD_CAP_N:g} N (got {getattr(profile, key):g})",
                 )
         for zone, cap in profile.zone_caps_n.items():
             if cap > HARD_CAP_N:
@@ -89,8 +87,14 @@ class RobotProfile:
             problems.add(where, "expected light_n <= medium_n <= firm_n <= cap_n")
         if profile.contact_speed_m_s > 0.1:
             problems.add(f"{where}.contact_speed_m_s", "must be at most 0.1 m/s while touching")
-        for key in ("contact_speed_m_s", "air_speed_m_s", "accel_m_s2", "jerk_m_s3",
-                    "force_rate_n_s", "lift_m"):
+        for key in (
+            "contact_speed_m_s",
+            "air_speed_m_s",
+            "accel_m_s2",
+            "jerk_m_s3",
+            "force_rate_n_s",
+            "lift_m",
+        ):
             if getattr(profile, key) <= 0:
                 problems.add(f"{where}.{key}", "must be positive")
         problems.raise_if_any()

@@ -66,6 +66,7 @@ class SimResult:
     measured_n: np.ndarray
     probe: np.ndarray  # (n, 3) probe centre
     contact: np.ndarray  # (n, 3) commanded skin point
+    controls: np.ndarray  # (n, 3) motor forces sent each tick, to replay without a controller
     physics_steps: int
     extra: dict[str, float] = field(default_factory=dict)
 
@@ -100,6 +101,7 @@ def back_model(surface: BackSurface, probe_radius_m: float = 0.03) -> mujoco.MjM
     z = surface.height(*np.meshgrid(xs, ys))  # rows run along y, as MuJoCo expects
     z_lo, z_hi = float(z.min()), float(z.max())
     x_r, y_r = (xs[-1] - xs[0]) / 2, (ys[-1] - ys[0]) / 2
+    x_c, y_c = (xs[0] + xs[-1]) / 2, (ys[0] + ys[-1]) / 2
     xml = f"""
 <mujoco model="backrub">
   <option timestep="{1 / PHYSICS_HZ}" gravity="0 0 {-GRAVITY}" integrator="implicitfast"/>
@@ -108,8 +110,9 @@ def back_model(surface: BackSurface, probe_radius_m: float = 0.03) -> mujoco.MjM
             size="{x_r} {y_r} {z_hi - z_lo} 0.05"/>
   </asset>
   <worldbody>
-    <geom name="back" type="hfield" hfield="back" pos="{(xs[0] + xs[-1]) / 2} {(ys[0] + ys[-1]) / 2} {z_lo}"
-          solref="{TISSUE_SOLREF}" solimp="{TISSUE_SOLIMP}" friction="{SKIN_FRICTION} 0.005 0.0001"/>
+    <geom name="back" type="hfield" hfield="back" pos="{x_c} {y_c} {z_lo}"
+          solref="{TISSUE_SOLREF}" solimp="{TISSUE_SOLIMP}"
+          friction="{SKIN_FRICTION} 0.005 0.0001"/>
     <body name="probe" pos="0 0 0">
       <joint name="px" type="slide" axis="1 0 0" damping="1"/>
       <joint name="py" type="slide" axis="0 1 0" damping="1"/>
@@ -131,8 +134,14 @@ def back_model(surface: BackSurface, probe_radius_m: float = 0.03) -> mujoco.MjM
     return model
 
 
-def simulate(traj: Trajectory, *, cap_n: float | None = None, heartbeat_s: float = 0.05,
-             silent_after_s: float | None = None, probe_radius_m: float = 0.03) -> SimResult:
+def simulate(
+    traj: Trajectory,
+    *,
+    cap_n: float | None = None,
+    heartbeat_s: float = 0.05,
+    silent_after_s: float | None = None,
+    probe_radius_m: float = 0.03,
+) -> SimResult:
     """Follow a trajectory in physics; `silent_after_s` cuts the command stream (a fault drill)."""
     surface = traj.surface or surface_from_body(*(traj.body_cm or (50.0, 42.0, 32.0)))
     model = back_model(surface, probe_radius_m)
@@ -155,8 +164,9 @@ def simulate(traj: Trajectory, *, cap_n: float | None = None, heartbeat_s: float
 
     measured = np.zeros(ticks)
     probe = np.zeros((ticks, 3))
+    controls = np.zeros((ticks, 3))
     dt = 1.0 / CONTROL_HZ
-    substeps = int(round(PHYSICS_HZ / CONTROL_HZ))
+    substeps = round(PHYSICS_HZ / CONTROL_HZ)
     weight = PROBE_MASS_KG * GRAVITY
     qpos, qvel, ctrl, sensor = data.qpos, data.qvel, data.ctrl, data.sensordata
     integral = 0.0
@@ -178,13 +188,22 @@ def simulate(traj: Trajectory, *, cap_n: float | None = None, heartbeat_s: float
             held = [*cmd_c[k], *cmd_v[k], *cmd_n[k], cmd_f[k]]
         # -- safety monitor: it runs before the controller sees the command ----------
         if f_meas > cap:
-            events.append(SimEvent(kind="force_cap", t_s=now,
-                                   message=f"measured {f_meas:.1f} N above the cap {cap:g} N"))
+            events.append(
+                SimEvent(
+                    kind="force_cap",
+                    t_s=now,
+                    message=f"measured {f_meas:.1f} N above the cap {cap:g} N",
+                )
+            )
         elif now - last_command_t > heartbeat_s:
-            events.append(SimEvent(
-                kind="heartbeat", t_s=now,
-                message=f"no command for {1000 * (now - last_command_t):.0f} ms"
-                f" (allowed {1000 * heartbeat_s:.0f} ms)"))
+            events.append(
+                SimEvent(
+                    kind="heartbeat",
+                    t_s=now,
+                    message=f"no command for {1000 * (now - last_command_t):.0f} ms"
+                    f" (allowed {1000 * heartbeat_s:.0f} ms)",
+                )
+            )
         if events:
             stop_tick = k
             break
@@ -207,6 +226,7 @@ def simulate(traj: Trajectory, *, cap_n: float | None = None, heartbeat_s: float
             integral = 0.0
             u0, u1, u2 = KP * e0 + KD * d0, KP * e1 + KD * d1, KP * e2 + KD * d2
         ctrl[0], ctrl[1], ctrl[2] = u0, u1, u2 + weight
+        controls[k] = (u0, u1, u2 + weight)
         mujoco.mj_step(model, data, substeps)
 
     if events:  # pull back along the last normal and hold there
@@ -227,10 +247,17 @@ def simulate(traj: Trajectory, *, cap_n: float | None = None, heartbeat_s: float
     depth = probe_radius_m - np.einsum("ij,ij->i", probe[:n_run] - contact, normal)
     rmse = float(np.sqrt(np.mean((meas[pressing] - target_n[pressing]) ** 2))) if pressing.any() else 0.0
     return SimResult(
-        duration_s=n_run * dt, wall_s=wall, peak_force_n=float(meas.max(initial=0.0)),
-        force_rmse_n=rmse, violations=events, t=tick_t[:n_run], target_n=target_n,
-        measured_n=meas, probe=probe[:n_run], contact=contact,
+        duration_s=n_run * dt,
+        wall_s=wall,
+        peak_force_n=float(meas.max(initial=0.0)),
+        force_rmse_n=rmse,
+        violations=events,
+        t=tick_t[:n_run],
+        target_n=target_n,
+        measured_n=meas,
+        probe=probe[:n_run],
+        contact=contact,
+        controls=controls[:n_run],
         physics_steps=int(n_run * substeps),
-        extra={"mean_indentation_mm": 1000 * float(depth[meas > 1.0].mean())
-               if (meas > 1.0).any() else 0.0},
+        extra={"mean_indentation_mm": 1000 * float(depth[meas > 1.0].mean()) if (meas > 1.0).any() else 0.0},
     )

@@ -80,9 +80,7 @@ class BackSurface:
     def height(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Skin height z (m) over body-frame (x, y) in metres; 0 at the origin."""
         zero = np.zeros(1)
-        return self._raw_height(np.asarray(x, float), np.asarray(y, float)) - self._raw_height(
-            zero, zero
-        )[0]
+        return self._raw_height(np.asarray(x, float), np.asarray(y, float)) - self._raw_height(zero, zero)[0]
 
     def normal(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Unit normals out of the skin, shape (..., 3)."""

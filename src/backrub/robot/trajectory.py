@@ -50,9 +50,17 @@ class Trajectory:
         if self.body_cm is not None:
             extra["body_cm"] = np.asarray(self.body_cm, float)
         with open(path, "wb") as fh:
-            np.savez(fh, t=self.t, position=self.position, normal=self.normal, force=self.force,
-                     step=self.step, rate_hz=np.float64(self.rate_hz),
-                     cap_n=np.float64(self.cap_n), **extra)
+            np.savez(
+                fh,
+                t=self.t,
+                position=self.position,
+                normal=self.normal,
+                force=self.force,
+                step=self.step,
+                rate_hz=np.float64(self.rate_hz),
+                cap_n=np.float64(self.cap_n),
+                **extra,
+            )
 
 
 def load_trajectory(path: str | Path) -> Trajectory:
@@ -72,16 +80,24 @@ def load_trajectory(path: str | Path) -> Trajectory:
     shapes = {"t": (n,), "position": (n, 3), "normal": (n, 3), "force": (n,), "step": (n,)}
     for key, shape in shapes.items():
         if n < 2 or arrays[key].shape != shape:
-            problems.append(Problem(path=f"{where}:{key}",
-                                    message=f"expected shape {shape} (got {arrays[key].shape})"))
+            problems.append(
+                Problem(
+                    path=f"{where}:{key}",
+                    message=f"expected shape {shape} (got {arrays[key].shape})",
+                )
+            )
     if problems:
         raise InputError(problems)
     surface = BackSurface.from_vector(arrays["surface"]) if "surface" in arrays else None
     body = tuple(float(v) for v in arrays["body_cm"]) if "body_cm" in arrays else None
     return Trajectory(
-        t=arrays["t"].astype(np.float64), position=arrays["position"].astype(np.float64),
-        normal=arrays["normal"].astype(np.float64), force=arrays["force"].astype(np.float64),
-        step=arrays["step"].astype(np.int32), rate_hz=float(arrays["rate_hz"]),
-        cap_n=float(arrays["cap_n"]), surface=surface,
+        t=arrays["t"].astype(np.float64),
+        position=arrays["position"].astype(np.float64),
+        normal=arrays["normal"].astype(np.float64),
+        force=arrays["force"].astype(np.float64),
+        step=arrays["step"].astype(np.int32),
+        rate_hz=float(arrays["rate_hz"]),
+        cap_n=float(arrays["cap_n"]),
+        surface=surface,
         body_cm=body,  # type: ignore[arg-type]
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from backrub.intake.model import Intake
 from backrub.routine.model import Routine
 from backrub.verifier import method, safety
@@ -11,8 +13,21 @@ from backrub.verifier.report import Finding, Report
 __all__ = ["Finding", "Report", "check_routine"]
 
 
-def check_routine(routine: Routine, intake: Intake | None = None) -> Report:
-    """Every finding for this routine, judged against `intake` or the one it carries."""
+def check_routine(routine: Routine, intake: Intake | None = None, performed: int = 0) -> Report:
+    """Every finding for this routine, judged against `intake` or the one it carries.
+
+    `performed` steps are already done in a live session: what they did cannot
+    change, so findings placed in them are left out.
+    """
     checked = Checked(routine, intake)
-    findings = [f for check in (*safety.CHECKS, *method.CHECKS) for f in check(checked)]
+    findings = [f for check in (*safety.CHECKS, *method.CHECKS) for f in check(checked)
+                if _step_index(f.where) is None or _step_index(f.where) >= performed]  # type: ignore[operator]
     return Report(findings=tuple(findings))
+
+
+def _step_index(where: str) -> int | None:
+    match = _STEP.match(where)
+    return int(match.group(1)) if match else None
+
+
+_STEP = re.compile(r"steps\[(\d+)\]")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from backrub.geometry import first_hit
+from backrub.geometry import bbox, first_hit, mirrored
 from backrub.knowledge.screening_table import CONDITIONS
 from backrub.knowledge.techniques import TECHNIQUES, pressure_rank
 from backrub.knowledge.zones import base_name
@@ -33,28 +33,31 @@ def spine_pressure(c: Checked) -> Iterator[Finding]:
 
 def no_touch(c: Checked) -> Iterator[Finding]:
     """Wounds and other marked skin, painful places (beyond light), underarms; slides too."""
-    shapes_all = c.areas
+    every = c.areas
+    # The mirrored hand meets an area exactly where the written path meets the area's mirror image.
+    mirrored_areas = [(a, mirrored(a.shape)) for a in every]
     for i, step in enumerate(c.steps):
-        areas = [a for a in shapes_all if not (a.light_ok and step.pressure == "light")]
-        for hand in c.hands(step):
-            hit = first_hit(hand.path, [a.shape for a in areas])
+        box = bbox(step.path)
+        light = step.pressure == "light"
+        hands = [("", [(a, a.shape) for a in every])]
+        if step.side == "both":
+            hands.append((" (left hand, mirrored)", mirrored_areas))
+        for label, pairs in hands:
+            pairs = [(a, s) for a, s in pairs if not (a.light_ok and light)]
+            hit = first_hit(step.path, [s for _, s in pairs], box)
             if hit is not None:
                 j, shape = hit
-                # Name the point that lies in the area, not the one before it on the same segment.
-                if not shape.contains(*hand.path[j]) and j + 1 < len(hand.path) \
-                        and shape.contains(*hand.path[j + 1]):
-                    j += 1
-                area = next(a for a in areas if a.shape is shape)
-                yield error(area.rule, at(i, j) + hand.label,
+                area = next(a for a, s in pairs if s is shape)
+                yield error(area.rule, at(i, j) + label,
                             f"{step.technique.replace('_', ' ')} touches the {area.label}",
                             _avoid_hint(area.rule))
         if i == 0:
             continue
         slide = (c.steps[i - 1].path[-1], *step.lead_in, step.path[0])
-        light_areas = [a for a in shapes_all if not a.light_ok]
-        hit = first_hit(slide, [a.shape for a in light_areas])
+        firm_areas = [a for a in every if not a.light_ok]
+        hit = first_hit(slide, [a.shape for a in firm_areas])
         if hit is not None:
-            area = next(a for a in light_areas if a.shape is hit[1])
+            area = next(a for a in firm_areas if a.shape is hit[1])
             yield error(area.rule, at(i, None) + ".lead_in",
                         f"the hands slide over the {area.label} on the way from steps[{i - 1}]",
                         "add a lead_in that goes round it, or end the previous step elsewhere")

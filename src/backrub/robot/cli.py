@@ -1,0 +1,209 @@
+"""`backrub robot ...`: compile, check, simulate and fit, from the command line.
+
+Exit codes: 0 done; 1 the trajectory failed its check (nothing written) or the
+safety monitor stopped the simulation; 2 bad input (nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from backrub.errors import InputError, Problem
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors are bad input too
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"backrub robot: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="backrub robot", description="Robot arm: compile, check, simulate, fit.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    c = sub.add_parser("compile", help="routine JSON -> checked trajectory .npz")
+    c.add_argument("routine", help="routine JSON file, or - for standard input")
+    c.add_argument("--out", required=True, help="trajectory .npz to write")
+    c.add_argument("--rate", type=float, default=500.0, help="samples per second (default 500)")
+    c.add_argument("--csv", help="also write the samples as CSV")
+    c.add_argument("--bag", help="also write a ROS 2 bag into this new directory")
+    c.add_argument("--bag-rate", type=float, help="messages per second in the bag (default: all)")
+    c.add_argument("--profile", help="robot profile JSON (forces, limits, clearances)")
+    s = sub.add_parser("simulate", help="run a trajectory in MuJoCo")
+    s.add_argument("trajectory", help="trajectory .npz")
+    s.add_argument("--json", action="store_true", help="print the report as JSON")
+    s.add_argument("--png", help="write the force and top-view picture here")
+    s.add_argument("--silent-after", type=float, help="drill: stop sending commands at this time (s)")
+    k = sub.add_parser("check", help="check a trajectory .npz against a profile's limits")
+    k.add_argument("trajectory")
+    k.add_argument("--profile")
+    f = sub.add_parser("fit", help="fit the back model to a depth cloud (.npy, N×3 metres)")
+    f.add_argument("cloud")
+    f.add_argument("--json", action="store_true")
+    return p
+
+
+def main(argv: list[str]) -> int:
+    """Run one robot command; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        return {"compile": _compile, "simulate": _simulate, "check": _check, "fit": _fit}[args.command](args)
+    except InputError as err:
+        for problem in err.problems:
+            print(str(problem), file=sys.stderr)
+        return EXIT_INPUT
+
+
+def _read_json(source: str, what: str) -> Any:
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as err:
+        raise InputError([Problem(path=what, message=f"cannot read {source!r}: {err.strerror}")]) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(
+            [
+                Problem(
+                    path=what,
+                    message=f"not valid JSON: {err.msg} at line {err.lineno} column {err.colno}",
+                )
+            ]
+        ) from None
+
+
+def _profile(source: str | None) -> Any:
+    from backrub.robot.profile import RobotProfile
+
+    return RobotProfile.from_dict(_read_json(source, "--profile")) if source else RobotProfile()
+
+
+def _compile(args: argparse.Namespace) -> int:
+    from backrub.robot.compile import TrajectoryCheckError, compile_routine
+    from backrub.routine.model import parse_routine
+
+    raw = _read_json(args.routine, "ROUTINE")
+    profile = _profile(args.profile)
+    routine = parse_routine(raw)
+    _method_check(routine)
+    if args.bag and Path(args.bag).exists():
+        raise InputError(
+            [
+                Problem(
+                    path="--bag",
+                    message=f"{args.bag!r} already exists; a bag goes into a new directory",
+                )
+            ]
+        )
+    try:
+        traj = compile_routine(routine, profile=profile, rate_hz=args.rate)
+    except TrajectoryCheckError as err:
+        print("trajectory check failed; nothing written:", file=sys.stderr)
+        for v in err.violations:
+            print(f"  {v}", file=sys.stderr)
+        return EXIT_FAILED
+    traj.save(args.out)
+    written = [args.out]
+    if args.csv:
+        from backrub.robot.export import write_csv
+
+        write_csv(traj, args.csv)
+        written.append(args.csv)
+    if args.bag:
+        from backrub.robot.export import write_bag
+
+        write_bag(traj, args.bag, rate_hz=args.bag_rate)
+        written.append(args.bag)
+    pressing = traj.force > 0
+    print(
+        f"{len(traj)} samples at {traj.rate_hz:g} Hz, {traj.duration_s / 60:.1f} min"
+        f" ({pressing.mean():.0%} on the skin), peak force {traj.force.max():.1f} N"
+        f" (cap {traj.cap_n:g} N); checked sample by sample"
+    )
+    print("wrote " + ", ".join(written))
+    return EXIT_OK
+
+
+def _method_check(routine: Any) -> None:
+    """The method's own verifier: a routine that fails it is bad input for the robot."""
+    try:
+        from backrub.verifier import check_routine
+    except ImportError:  # the verifier ships with the core; without it there is nothing to ask
+        return
+    report = check_routine(routine, routine.intake)
+    errors = [f for f in report.findings if getattr(f, "severity", "error") == "error"]
+    if errors:
+        raise InputError([Problem(path=f.where, message=f"{f.rule}: {f.message}") for f in errors])
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from backrub.robot.sim import simulate
+    from backrub.robot.surface import surface_from_body
+    from backrub.robot.trajectory import load_trajectory
+
+    traj = load_trajectory(args.trajectory)
+    result = simulate(traj, silent_after_s=args.silent_after)
+    if args.png:
+        from backrub.robot.figure import draw_report
+
+        surface = traj.surface or surface_from_body(*(traj.body_cm or (50.0, 42.0, 32.0)))
+        draw_report(result, surface, args.png, cap_n=traj.cap_n)
+    report = result.report()
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(
+            f"simulated {report['duration_s']} s in {report['wall_s']} s"
+            f" ({report['real_time_factor']}x real time); force RMSE"
+            f" {report['force_rmse_n']} N, peak {report['peak_force_n']} N"
+        )
+        for event in result.violations:
+            print(f"stopped at {event.t_s:.2f} s: {event.kind}: {event.message}")
+    return EXIT_FAILED if result.violations else EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from backrub.robot.check import check_trajectory
+    from backrub.robot.trajectory import load_trajectory
+
+    found = check_trajectory(load_trajectory(args.trajectory), _profile(args.profile))
+    for v in found:
+        print(v)
+    print("ok" if not found else f"{len(found)} findings")
+    return EXIT_FAILED if found else EXIT_OK
+
+
+def _fit(args: argparse.Namespace) -> int:
+    from backrub.robot.fit import fit_surface
+
+    try:
+        cloud = np.load(args.cloud, allow_pickle=False)
+        fit = fit_surface(cloud)
+    except (OSError, ValueError) as err:
+        raise InputError([Problem(path="CLOUD", message=str(err))]) from None
+    s = fit.surface
+    out = {
+        "back_length_cm": 100 * s.back_length,
+        "shoulder_width_cm": 100 * s.shoulder_width,
+        "waist_width_cm": 100 * s.waist_width,
+        "surface_m": s.to_dict(),
+        "offset_m": fit.offset.tolist(),
+        "rms_residual_mm": 1000 * fit.rms_residual_m,
+        "inlier_fraction": fit.inlier_fraction,
+    }
+    if args.json:
+        print(json.dumps(out, indent=2))
+    else:
+        print(
+            f"back {out['back_length_cm']:.1f} cm, shoulders {out['shoulder_width_cm']:.1f} cm,"
+            f" waist {out['waist_width_cm']:.1f} cm; residual {out['rms_residual_mm']:.2f} mm"
+            f" over {fit.inlier_fraction:.0%} of the points"
+        )
+    return EXIT_OK

@@ -1,0 +1,135 @@
+"""`backrub robot ...` as a user runs it: files written on success, exit 2 and none on bad input."""
+
+import json
+
+import numpy as np
+import pytest
+
+from backrub.intake.model import parse_intake
+from backrub.planner import plan_routine
+from backrub.robot.cli import main
+
+pytestmark = pytest.mark.robot
+
+
+@pytest.fixture(scope="module")
+def routine_file(tmp_path_factory):
+    routine = plan_routine(parse_intake({"giver": "robot", "minutes": 30, "pressure": "medium"}))
+    path = tmp_path_factory.mktemp("r") / "routine.json"
+    path.write_text(json.dumps(routine.to_dict()))
+    return path
+
+
+def test_compile_writes_npz_csv_and_bag(routine_file, tmp_path, capsys):
+    out = tmp_path / "m.npz"
+    code = main(
+        [
+            "compile",
+            str(routine_file),
+            "--out",
+            str(out),
+            "--rate",
+            "20",
+            "--csv",
+            str(tmp_path / "m.csv"),
+            "--bag",
+            str(tmp_path / "bag"),
+            "--bag-rate",
+            "2",
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    data = np.load(out)
+    assert data["force"].max() <= 8.0 + 1e-9 and float(data["rate_hz"]) == 20.0
+    assert (tmp_path / "m.csv").exists() and (tmp_path / "bag" / "metadata.yaml").exists()
+    assert "checked sample by sample" in capsys.readouterr().out
+
+
+def test_simulate_prints_the_report_and_draws(routine_file, tmp_path, capsys):
+    from backrub.robot.compile import compile_routine
+    from backrub.routine.model import parse_routine
+
+    raw = json.loads(routine_file.read_text())
+    raw["steps"] = raw["steps"][:1]  # the opening stroke is enough to watch the monitor
+    compile_routine(parse_routine(raw), rate_hz=50.0).save(tmp_path / "m.npz")
+    code = main(
+        [
+            "simulate",
+            str(tmp_path / "m.npz"),
+            "--json",
+            "--png",
+            str(tmp_path / "s.png"),
+            "--silent-after",
+            "3",
+        ]
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1 and report["stopped"]["kind"] == "heartbeat"
+    assert (tmp_path / "s.png").stat().st_size > 10_000
+
+
+def _bad(tmp_path, capsys, routine, *extra):
+    path = tmp_path / "bad.json"
+    path.write_text(routine if isinstance(routine, str) else json.dumps(routine))
+    out = tmp_path / "never.npz"
+    code = main(["compile", str(path), "--out", str(out), "--rate", "20", *extra])
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert "Traceback" not in err
+    return err
+
+
+def test_unknown_technique(routine_file, tmp_path, capsys):
+    raw = json.loads(routine_file.read_text())
+    raw["steps"][3]["technique"] = "elbow_drop"
+    err = _bad(tmp_path, capsys, raw)
+    assert err.startswith("steps[3].technique:") and "elbow_drop" in err
+
+
+def test_impossible_body(routine_file, tmp_path, capsys):
+    raw = json.loads(routine_file.read_text())
+    raw["intake"]["body"]["back_length_cm"] = 250
+    assert "intake.body.back_length_cm" in _bad(tmp_path, capsys, raw)
+
+
+def test_routine_failing_the_method_verifier(routine_file, tmp_path, capsys):
+    raw = json.loads(routine_file.read_text())
+    raw["steps"][0]["pressure"] = "firm"  # firm before any warm-up, and above the request
+    err = _bad(tmp_path, capsys, raw)
+    assert err.startswith("steps[0]")
+
+
+def test_arm_rotation_bad_json_and_bad_profile(routine_file, tmp_path, capsys):
+    raw = json.loads(routine_file.read_text())
+    raw["steps"][2]["technique"] = "arm_rotation"
+    assert "steps[2]" in _bad(tmp_path, capsys, raw)
+    assert "not valid JSON" in _bad(tmp_path, capsys, "{steps: ")
+    (tmp_path / "p.json").write_text(json.dumps({"firm_n": 40}))
+    err = _bad(
+        tmp_path,
+        capsys,
+        json.loads(routine_file.read_text()),
+        "--profile",
+        str(tmp_path / "p.json"),
+    )
+    assert "profile.firm_n" in err
+
+
+def test_trajectory_check_failure_exits_1_and_writes_nothing(routine_file, tmp_path, capsys):
+    (tmp_path / "p.json").write_text(json.dumps({"workspace_m": [[-0.05, 0.05], [0, 1], [-1, 1]]}))
+    out = tmp_path / "never.npz"
+    code = main(
+        [
+            "compile",
+            str(routine_file),
+            "--out",
+            str(out),
+            "--rate",
+            "20",
+            "--profile",
+            str(tmp_path / "p.json"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 1 and not out.exists()
+    assert "trajectory check failed" in err and "workspace:" in err
