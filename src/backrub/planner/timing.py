@@ -97,13 +97,47 @@ def fit_times(bounds: Sequence[tuple[float, float]], reps_limits: Sequence[tuple
     return [(r, lo + alpha * (hi - lo)) for r, (lo, hi) in zip(reps, bounds, strict=True)]
 
 
-def snap_to_breath(times: list[tuple[int, float]], paced: Sequence[bool], unit: float,
-                   bounds: Sequence[tuple[float, float]], reps_limits: Sequence[tuple[int, int]],
-                   target: float) -> list[tuple[int, float]] | None:
-    """Round stretched breath-paced strokes to whole breaths, then refit the flexible steps."""
-    fixed = [
-        (max(lo, unit * round(s / unit)),) * 2 if p else b
-        for (_, s), p, b, (lo, _) in zip(times, paced, bounds, bounds, strict=True)
-    ]
-    limits = [(r, r) if p else lim for (r, _), p, lim in zip(times, paced, reps_limits, strict=True)]
-    return fit_times(fixed, limits, target)
+def fit_whole_breaths(paced: Sequence[bool], bounds: Sequence[tuple[float, float]],
+                      reps_limits: Sequence[tuple[int, int]], unit: float,
+                      target: float) -> list[tuple[int, float]] | None:
+    """Short routines: strokes of one or two whole breaths, reps 5-8, chosen so the total fits.
+
+    The breath-paced steps' choices are counted in whole breaths and searched
+    exactly (a small knapsack); the flexible steps then fill what is left.
+    """
+    flexible = [i for i, p in enumerate(paced) if not p]
+    f_low = sum(reps_limits[i][0] * bounds[i][0] for i in flexible)
+    f_high = sum(reps_limits[i][1] * bounds[i][1] for i in flexible)
+    # reachable[breaths] = the (reps, breaths per rep) of each paced step so far
+    reachable: dict[int, tuple[tuple[int, int], ...]] = {0: ()}
+    for i, p in enumerate(paced):
+        if not p:
+            continue
+        base = max(1, round(bounds[i][0] / unit))
+        grown: dict[int, tuple[tuple[int, int], ...]] = {}
+        for total, picks in reachable.items():
+            for reps in range(reps_limits[i][0], reps_limits[i][1] + 1):
+                for per in (base, 2 * base):
+                    grown.setdefault(total + reps * per, (*picks, (reps, per)))
+        reachable = grown
+
+    def miss(breaths: int) -> float:
+        rest = target - breaths * unit
+        return max(f_low - rest, rest - f_high, 0.0)
+
+    best = min(reachable, key=lambda b: (miss(b), abs(target - b * unit - (f_low + f_high) / 2)))
+    picks = iter(reachable[best])
+    rest = target - best * unit
+    flex_times = fit_times([bounds[i] for i in flexible], [reps_limits[i] for i in flexible], rest) \
+        if flexible else []
+    if flex_times is None:
+        return None
+    flex = iter(flex_times)
+    out: list[tuple[int, float]] = []
+    for p in paced:
+        if p:
+            reps, per = next(picks)
+            out.append((reps, per * unit))
+        else:
+            out.append(next(flex))
+    return out
