@@ -155,7 +155,7 @@ def _serve(ns: argparse.Namespace) -> int:
         print(f"backrub serve needs the web extra: pip install 'backrub[web]' ({err.name} is missing)",
               file=sys.stderr)
         return EXIT_BAD_INPUT
-    return serve(host=ns.host, port=ns.port)
+    return int(serve(host=ns.host, port=ns.port))
 
 
 def _robot(argv: list[str]) -> int:
@@ -165,7 +165,7 @@ def _robot(argv: list[str]) -> int:
         print(f"backrub robot needs the robot extra: pip install 'backrub[robot]' ({err.name} is missing)",
               file=sys.stderr)
         return EXIT_BAD_INPUT
-    return robot_main(argv)
+    return int(robot_main(argv))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,8 +21,12 @@ class Circle:
 
     def hits_segment(self, a: Point, b: Point) -> bool:
         r = self.r
-        if (a[0] < self.cx - r and b[0] < self.cx - r) or (a[0] > self.cx + r and b[0] > self.cx + r) \
-                or (a[1] < self.cy - r and b[1] < self.cy - r) or (a[1] > self.cy + r and b[1] > self.cy + r):
+        if (
+            (a[0] < self.cx - r and b[0] < self.cx - r)
+            or (a[0] > self.cx + r and b[0] > self.cx + r)
+            or (a[1] < self.cy - r and b[1] < self.cy - r)
+            or (a[1] > self.cy + r and b[1] > self.cy + r)
+        ):
             return False  # the segment's box misses the circle's box
         return segment_distance((self.cx, self.cy), a, b) < r
 
@@ -40,8 +45,12 @@ class Box:
         return self.x0 < x < self.x1 and self.y0 < y < self.y1
 
     def hits_segment(self, a: Point, b: Point) -> bool:
-        if (a[0] <= self.x0 and b[0] <= self.x0) or (a[0] >= self.x1 and b[0] >= self.x1) \
-                or (a[1] <= self.y0 and b[1] <= self.y0) or (a[1] >= self.y1 and b[1] >= self.y1):
+        if (
+            (a[0] <= self.x0 and b[0] <= self.x0)
+            or (a[0] >= self.x1 and b[0] >= self.x1)
+            or (a[1] <= self.y0 and b[1] <= self.y0)
+            or (a[1] >= self.y1 and b[1] >= self.y1)
+        ):
             return False  # both ends beyond the same edge
         return _clip(self, a, b)
 
@@ -103,8 +112,9 @@ def _clip(box: Box, a: Point, b: Point) -> bool:
     return True
 
 
-def first_hit(path: Sequence[Point], shapes: Sequence[Shape],
-              box: tuple[float, float, float, float] | None = None) -> tuple[int, Shape] | None:
+def first_hit(
+    path: Sequence[Point], shapes: Sequence[Shape], box: tuple[float, float, float, float] | None = None
+) -> tuple[int, Shape] | None:
     """The first segment (or lone point) of a path that touches a shape, or None.
 
     `box` is the path's bounding box when the caller already knows it.
@@ -154,17 +164,19 @@ def direction_problem(path: Sequence[Point], direction: str) -> str:
 
 # -- path makers --------------------------------------------------------------------------
 
+
 def line(points: Sequence[Point], step: float = 2.0) -> list[Point]:
     """A polyline through the given corners, with points no further apart than `step`."""
     out: list[Point] = [points[0]]
-    for a, b in zip(points, points[1:], strict=False):
+    for a, b in itertools.pairwise(points):
         n = max(1, math.ceil(math.dist(a, b) / step))
         out.extend((a[0] + (b[0] - a[0]) * i / n, a[1] + (b[1] - a[1]) * i / n) for i in range(1, n + 1))
     return out
 
 
-def circles_along(corners: Sequence[Point], radius: float, spacing: float,
-                  clockwise: bool = True, per_circle: int = 8) -> list[Point]:
+def circles_along(
+    corners: Sequence[Point], radius: float, spacing: float, clockwise: bool = True, per_circle: int = 8
+) -> list[Point]:
     """Small circles whose centre travels along a polyline (a trochoid), starting at the bottom."""
     centres = line(corners, step=0.25)
     total = length(centres)
@@ -172,7 +184,7 @@ def circles_along(corners: Sequence[Point], radius: float, spacing: float,
     count = turns * per_circle
     sign = -1.0 if clockwise else 1.0
     cum = [0.0]
-    for a, b in zip(centres, centres[1:], strict=False):
+    for a, b in itertools.pairwise(centres):
         cum.append(cum[-1] + math.dist(a, b))
     out: list[Point] = []
     j = 0
@@ -204,8 +216,10 @@ def reversed_path(path: Sequence[Point]) -> list[Point]:
 
 # -- detours ------------------------------------------------------------------------------
 
-def detour(path: Sequence[Point], shapes: Sequence[Shape], clearance: float = 0.3,
-           floor_y: float = 0.0) -> list[Point] | None:
+
+def detour(
+    path: Sequence[Point], shapes: Sequence[Shape], clearance: float = 0.3, floor_y: float = 0.0
+) -> list[Point] | None:
     """The path bent around every shape it crosses, or None when no clean way round exists.
 
     Points are never pushed below `floor_y` (the waistline: below it is off the back).
@@ -238,8 +252,10 @@ def _around(dense: list[Point], shape: Shape, clearance: float, floor_y: float) 
 def _inside(shape: Shape, p: Point, clearance: float) -> bool:
     if isinstance(shape, Circle):
         return math.dist(p, (shape.cx, shape.cy)) < shape.r + clearance
-    return (shape.x0 - clearance < p[0] < shape.x1 + clearance
-            and shape.y0 - clearance < p[1] < shape.y1 + clearance)
+    return (
+        shape.x0 - clearance < p[0] < shape.x1 + clearance
+        and shape.y0 - clearance < p[1] < shape.y1 + clearance
+    )
 
 
 def _push_out(p: Point, shape: Shape, clearance: float, floor_y: float) -> Point:
@@ -269,11 +285,17 @@ def _bridge(a: Point, b: Point, shape: Shape, clearance: float) -> list[Point]:
         a1 = math.atan2(b[1] - shape.cy, b[0] - shape.cx)
         delta = (a1 - a0 + math.pi) % (2 * math.pi) - math.pi
         n = max(2, math.ceil(abs(delta) * r / 0.5))
-        return [(shape.cx + r * math.cos(a0 + delta * i / n), shape.cy + r * math.sin(a0 + delta * i / n))
-                for i in range(1, n)]
+        return [
+            (shape.cx + r * math.cos(a0 + delta * i / n), shape.cy + r * math.sin(a0 + delta * i / n))
+            for i in range(1, n)
+        ]
     c = clearance * 2
-    corners = [(shape.x0 - c, shape.y0 - c), (shape.x1 + c, shape.y0 - c),
-               (shape.x1 + c, shape.y1 + c), (shape.x0 - c, shape.y1 + c)]
+    corners = [
+        (shape.x0 - c, shape.y0 - c),
+        (shape.x1 + c, shape.y0 - c),
+        (shape.x1 + c, shape.y1 + c),
+        (shape.x0 - c, shape.y1 + c),
+    ]
     # Walk the box's corners the shorter way round from a's nearest corner to b's.
     ia = min(range(4), key=lambda i: math.dist(a, corners[i]))
     ib = min(range(4), key=lambda i: math.dist(b, corners[i]))
@@ -344,11 +366,20 @@ def _corners_around(shape: Shape, clearance: float) -> list[Point]:
     if isinstance(shape, Circle):
         sides = 16
         r = (shape.r + clearance) / math.cos(math.pi / sides)
-        return [(shape.cx + r * math.cos(2 * math.pi * k / sides), shape.cy + r * math.sin(2 * math.pi * k / sides))
-                for k in range(sides)]
+        return [
+            (
+                shape.cx + r * math.cos(2 * math.pi * k / sides),
+                shape.cy + r * math.sin(2 * math.pi * k / sides),
+            )
+            for k in range(sides)
+        ]
     c = clearance
-    return [(shape.x0 - c, shape.y0 - c), (shape.x1 + c, shape.y0 - c),
-            (shape.x1 + c, shape.y1 + c), (shape.x0 - c, shape.y1 + c)]
+    return [
+        (shape.x0 - c, shape.y0 - c),
+        (shape.x1 + c, shape.y0 - c),
+        (shape.x1 + c, shape.y1 + c),
+        (shape.x0 - c, shape.y1 + c),
+    ]
 
 
 def mirrored(shape: Shape) -> Shape:

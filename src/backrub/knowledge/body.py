@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from backrub.errors import Problems, describe as _kind
+from backrub.errors import Problems
+from backrub.errors import describe as _kind
 
 # Plausible adult ranges (cm); outside them the map would not fit a real back.
 LIMITS = {
@@ -59,4 +60,3 @@ class Body:
             "shoulder_width_cm": self.shoulder_width_cm,
             "waist_width_cm": self.waist_width_cm,
         }
-

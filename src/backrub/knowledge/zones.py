@@ -37,32 +37,95 @@ def _b(base: str, factor: float = 1.0, offset: float = 0.0) -> Bound:
 # Bases: hs half shoulder width, L back length, w torso half-width at that height,
 # sb spine band half-width there, ps outer edge of the paraspinal strip, k size scale.
 SHAPES: tuple[ZoneShape, ...] = (
-    ZoneShape(name="spine", sided=False, x_low=_b("zero"), x_high=_b("sb"),
-              y_low=_b("zero"), y_high=_b("L", 1.0, 8.0)),
-    ZoneShape(name="neck_base", sided=False, x_low=_b("sb"), x_high=_b("hs", 0.22),
-              y_low=_b("L", 0.95), y_high=_b("L", 1.0, 7.0)),
-    ZoneShape(name="axilla", sided=True, x_low=_b("hs", 0.84), x_high=_b("hs", 1.0, 1.5),
-              y_low=_b("L", 0.64), y_high=_b("L", 0.82)),
-    ZoneShape(name="deltoid", sided=True, x_low=_b("hs", 0.74), x_high=_b("hs", 1.0, 3.0),
-              y_low=_b("L", 0.82), y_high=_b("L", 1.0, 3.0)),
-    ZoneShape(name="upper_trapezius", sided=True, x_low=_b("sb"), x_high=_b("hs", 0.74),
-              y_low=_b("L", 0.90), y_high=_b("L", 1.0, 4.0)),
-    ZoneShape(name="upper_arm", sided=True, x_low=_b("hs", 1.0, 1.5), x_high=_b("hs", 1.0, 8.0),
-              y_low=_b("L", 0.40), y_high=_b("L", 0.82)),
-    ZoneShape(name="scapula", sided=True, x_low=_b("hs", 0.36), x_high=_b("hs", 0.84),
-              y_low=_b("L", 0.60), y_high=_b("L", 0.90)),
-    ZoneShape(name="interscapular", sided=True, x_low=_b("sb"), x_high=_b("hs", 0.36),
-              y_low=_b("L", 0.62), y_high=_b("L", 0.90)),
-    ZoneShape(name="paraspinal", sided=True, x_low=_b("sb"), x_high=_b("ps"),
-              y_low=_b("zero"), y_high=_b("L", 0.62)),
-    ZoneShape(name="kidney", sided=True, x_low=_b("ps"), x_high=_b("w", 0.68),
-              y_low=_b("L", 0.26), y_high=_b("L", 0.42)),
-    ZoneShape(name="lumbar", sided=True, x_low=_b("ps"), x_high=_b("w", 0.68),
-              y_low=_b("zero"), y_high=_b("L", 0.26)),
-    ZoneShape(name="flank", sided=True, x_low=_b("w", 0.68), x_high=_b("w"),
-              y_low=_b("zero"), y_high=_b("L", 0.42)),
-    ZoneShape(name="mid_back", sided=True, x_low=_b("ps"), x_high=_b("w"),
-              y_low=_b("L", 0.42), y_high=_b("L", 0.64)),
+    ZoneShape(
+        name="spine",
+        sided=False,
+        x_low=_b("zero"),
+        x_high=_b("sb"),
+        y_low=_b("zero"),
+        y_high=_b("L", 1.0, 8.0),
+    ),
+    ZoneShape(
+        name="neck_base",
+        sided=False,
+        x_low=_b("sb"),
+        x_high=_b("hs", 0.22),
+        y_low=_b("L", 0.95),
+        y_high=_b("L", 1.0, 7.0),
+    ),
+    ZoneShape(
+        name="axilla",
+        sided=True,
+        x_low=_b("hs", 0.84),
+        x_high=_b("hs", 1.0, 1.5),
+        y_low=_b("L", 0.64),
+        y_high=_b("L", 0.82),
+    ),
+    ZoneShape(
+        name="deltoid",
+        sided=True,
+        x_low=_b("hs", 0.74),
+        x_high=_b("hs", 1.0, 3.0),
+        y_low=_b("L", 0.82),
+        y_high=_b("L", 1.0, 3.0),
+    ),
+    ZoneShape(
+        name="upper_trapezius",
+        sided=True,
+        x_low=_b("sb"),
+        x_high=_b("hs", 0.74),
+        y_low=_b("L", 0.90),
+        y_high=_b("L", 1.0, 4.0),
+    ),
+    ZoneShape(
+        name="upper_arm",
+        sided=True,
+        x_low=_b("hs", 1.0, 1.5),
+        x_high=_b("hs", 1.0, 8.0),
+        y_low=_b("L", 0.40),
+        y_high=_b("L", 0.82),
+    ),
+    ZoneShape(
+        name="scapula",
+        sided=True,
+        x_low=_b("hs", 0.36),
+        x_high=_b("hs", 0.84),
+        y_low=_b("L", 0.60),
+        y_high=_b("L", 0.90),
+    ),
+    ZoneShape(
+        name="interscapular",
+        sided=True,
+        x_low=_b("sb"),
+        x_high=_b("hs", 0.36),
+        y_low=_b("L", 0.62),
+        y_high=_b("L", 0.90),
+    ),
+    ZoneShape(
+        name="paraspinal", sided=True, x_low=_b("sb"), x_high=_b("ps"), y_low=_b("zero"), y_high=_b("L", 0.62)
+    ),
+    ZoneShape(
+        name="kidney",
+        sided=True,
+        x_low=_b("ps"),
+        x_high=_b("w", 0.68),
+        y_low=_b("L", 0.26),
+        y_high=_b("L", 0.42),
+    ),
+    ZoneShape(
+        name="lumbar",
+        sided=True,
+        x_low=_b("ps"),
+        x_high=_b("w", 0.68),
+        y_low=_b("zero"),
+        y_high=_b("L", 0.26),
+    ),
+    ZoneShape(
+        name="flank", sided=True, x_low=_b("w", 0.68), x_high=_b("w"), y_low=_b("zero"), y_high=_b("L", 0.42)
+    ),
+    ZoneShape(
+        name="mid_back", sided=True, x_low=_b("ps"), x_high=_b("w"), y_low=_b("L", 0.42), y_high=_b("L", 0.64)
+    ),
 )
 
 SIDES = ("left", "right")
@@ -209,7 +272,11 @@ class Layout:
         shape = _shape_of(zone)
         y = (self.bound(shape.y_low, 0.0) + self.bound(shape.y_high, 0.0)) / 2.0
         if not shape.sided:
-            x = 0.0 if shape.name == "spine" else (self.bound(shape.x_low, y) + self.bound(shape.x_high, y)) / 2
+            x = (
+                0.0
+                if shape.name == "spine"
+                else (self.bound(shape.x_low, y) + self.bound(shape.x_high, y)) / 2
+            )
             return (x, y)
         x = (self.bound(shape.x_low, y) + self.bound(shape.x_high, y)) / 2.0
         return (-x if zone.endswith("_left") else x, y)

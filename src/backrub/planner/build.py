@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from functools import lru_cache
 
 from backrub.geometry import Point, Shape, detour, direction_problem, first_hit, length, mirrored
 from backrub.intake.model import Intake
-from backrub.intake.places import NoTouch, no_touch_areas, spot_centre
+from backrub.intake.places import NoTouch, spot_centre
 from backrub.intake.screening import Screening
 from backrub.knowledge.body import Body
 from backrub.knowledge.techniques import TECHNIQUES, pressure_rank
@@ -66,35 +67,99 @@ def _templates(body: Body) -> Templates:
 
 # -- pieces ---------------------------------------------------------------------------------
 
-def _d(ctx: Context, key: str, phase: str, technique: str, path: tuple[Point, ...], area: str,
-       direction: str = "up", side: str = "both", wanted: str = "light", **kw: object) -> Draft:
-    return Draft(key=key, phase=phase, technique=technique, side=side, direction=direction,
-                 pressure=ctx.pressure(technique, wanted), path=path, area=area,
-                 strong=TECHNIQUES[technique].strong, **kw)  # type: ignore[arg-type]
+
+def _d(
+    ctx: Context,
+    key: str,
+    phase: str,
+    technique: str,
+    path: tuple[Point, ...],
+    area: str,
+    direction: str = "up",
+    side: str = "both",
+    wanted: str = "light",
+    **kw: Any,
+) -> Draft:
+    """A draft at the pressure this context allows for the technique."""
+    return Draft(
+        key=key,
+        phase=phase,
+        technique=technique,
+        side=side,
+        direction=direction,
+        pressure=ctx.pressure(technique, wanted),
+        path=path,
+        area=area,
+        strong=TECHNIQUES[technique].strong,
+        **kw,
+    )
 
 
 def opening(ctx: Context) -> list[Draft]:
     t, out = ctx.tpl, []
     if ctx.intake.giver == "caregiver" and ctx.intake.goal == "comfort_care" and ctx.half != "left":
-        out.append(_d(ctx, "skin_check", "prepare", "skin_check", t.skin_check(),
-                      "the shoulder blades, the spine and the lower back", direction="down",
-                      side="center", note="These are the places a bed presses on."))
+        out.append(
+            _d(
+                ctx,
+                "skin_check",
+                "prepare",
+                "skin_check",
+                t.skin_check(),
+                "the shoulder blades, the spine and the lower back",
+                direction="down",
+                side="center",
+                note="These are the places a bed presses on.",
+            )
+        )
     wave = ctx.intake.style == "breath_wave"
     way = "up_down" if wave else "up"
-    low = _d(ctx, "open_stroke", "open", "stroking", t.lower_back_loop(), "the lower back",
-             direction=way, note="Spread the oil as you go.")
+    low = _d(
+        ctx,
+        "open_stroke",
+        "open",
+        "stroking",
+        t.lower_back_loop(),
+        "the lower back",
+        direction=way,
+        note="Spread the oil as you go.",
+    )
     if ctx.intake.giver == "self":
         up = tuple(reversed(t.shoulder_down()))
-        shoulder = _d(ctx, "open_stroke", "open", "stroking", up + t.shoulder_down()[1:] if wave else up,
-                      "your shoulder, blade to neck", direction=way, side="right")
-        out.append(low.with_changes(area="your lower back",
-                                    fallbacks=(shoulder, _mirror(shoulder))))
+        shoulder = _d(
+            ctx,
+            "open_stroke",
+            "open",
+            "stroking",
+            up + t.shoulder_down()[1:] if wave else up,
+            "your shoulder, blade to neck",
+            direction=way,
+            side="right",
+        )
+        out.append(low.with_changes(area="your lower back", fallbacks=(shoulder, _mirror(shoulder))))
         return out
-    side = _d(ctx, "open_stroke", "open", "stroking", t.side_loop(), "the back, beside the marked places",
-              direction=way, note="Spread the oil; keep your hands on the back from here to the end.")
-    out.append(_d(ctx, "open_stroke", "open", "stroking", t.whole_back_loop(), "the whole back",
-                  direction=way, note="Spread the oil; keep your hands on the back from here to the end.",
-                  fallbacks=(side, low)))
+    side = _d(
+        ctx,
+        "open_stroke",
+        "open",
+        "stroking",
+        t.side_loop(),
+        "the back, beside the marked places",
+        direction=way,
+        note="Spread the oil; keep your hands on the back from here to the end.",
+    )
+    out.append(
+        _d(
+            ctx,
+            "open_stroke",
+            "open",
+            "stroking",
+            t.whole_back_loop(),
+            "the whole back",
+            direction=way,
+            note="Spread the oil; keep your hands on the back from here to the end.",
+            fallbacks=(side, low),
+        )
+    )
     return out
 
 
@@ -102,17 +167,45 @@ def warm_up(ctx: Context) -> list[Draft]:
     t, wave = ctx.tpl, ctx.intake.style == "breath_wave"
     out: list[Draft] = []
     if ctx.intake.giver != "self":
-        out.append(_d(ctx, "warm_thumbs", "warm_up", "thumb_glide", t.thumb_glide(wave),
-                      "both sides of the spine, waist to neck", direction="up_down" if wave else "up"))
-    out.append(_d(ctx, "warm_lower", "warm_up", "circular_friction", t.circles_lower(0.0, 0.38),
-                  "the lower back"))
-    out.append(_d(ctx, "warm_flank", "warm_up", "circular_friction", t.circles_flank(0.0),
-                  "the sides of the waist"))
+        out.append(
+            _d(
+                ctx,
+                "warm_thumbs",
+                "warm_up",
+                "thumb_glide",
+                t.thumb_glide(wave),
+                "both sides of the spine, waist to neck",
+                direction="up_down" if wave else "up",
+            )
+        )
+    out.append(
+        _d(ctx, "warm_lower", "warm_up", "circular_friction", t.circles_lower(0.0, 0.38), "the lower back")
+    )
+    out.append(
+        _d(ctx, "warm_flank", "warm_up", "circular_friction", t.circles_flank(0.0), "the sides of the waist")
+    )
     if ctx.intake.giver != "self":
-        out.append(_d(ctx, "warm_upper", "warm_up", "circular_friction", t.circles_upper(0.0),
-                      "the middle back and shoulder blades"))
-    out.append(_d(ctx, "warm_shoulders", "warm_up", "circular_friction", t.circles_shoulders(),
-                  "the tops of the shoulders and the upper arms", direction="outward"))
+        out.append(
+            _d(
+                ctx,
+                "warm_upper",
+                "warm_up",
+                "circular_friction",
+                t.circles_upper(0.0),
+                "the middle back and shoulder blades",
+            )
+        )
+    out.append(
+        _d(
+            ctx,
+            "warm_shoulders",
+            "warm_up",
+            "circular_friction",
+            t.circles_shoulders(),
+            "the tops of the shoulders and the upper arms",
+            direction="outward",
+        )
+    )
     return out
 
 
@@ -128,30 +221,91 @@ def _work_pass(ctx: Context, variant: int, phase: str) -> tuple[Unit, ...]:
     spiral_top = 0.38 if medium == "light" else 0.23  # the kidneys take light work only
     pieces: list[tuple[str, str, tuple[Point, ...], str, str, str, bool]] = [
         # key, technique, path, area, direction, wanted pressure, one side at a time
-        ("spiral_lumbar", "spiral_kneading", t.spiral_lumbar(shift, spiral_top), "the lower back",
-         "up", "medium", False),
+        (
+            "spiral_lumbar",
+            "spiral_kneading",
+            t.spiral_lumbar(shift, spiral_top),
+            "the lower back",
+            "up",
+            "medium",
+            False,
+        ),
         ("roll_lumbar", "skin_rolling", t.roll_lumbar(shift), "the lower back", "up", "medium", True),
-        ("rub_paraspinal", "circular_friction", t.circles_paraspinal(ctx.intake.giver == "robot"),
-         "the muscles beside the spine",
-         "up", "medium", False),
+        (
+            "rub_paraspinal",
+            "circular_friction",
+            t.circles_paraspinal(ctx.intake.giver == "robot"),
+            "the muscles beside the spine",
+            "up",
+            "medium",
+            False,
+        ),
         ("saw_lumbar", "sawing", t.saw_lumbar(shift), "the lower back", "up", "firm", True),
-        ("rub_scapula", "circular_friction", t.circles_scapula(shift), "the shoulder blades", "up",
-         "medium", False),
+        (
+            "rub_scapula",
+            "circular_friction",
+            t.circles_scapula(shift),
+            "the shoulder blades",
+            "up",
+            "medium",
+            False,
+        ),
         ("knead_mid", "kneading", t.knead_mid(shift), "the middle back", "up", "firm", False),
-        ("glide_thumbs", "thumb_glide", t.thumb_glide(ctx.intake.style == "breath_wave"),
-         "both sides of the spine", "up_down" if ctx.intake.style == "breath_wave" else "up",
-         "medium", False),
-        ("knead_between", "kneading", t.knead_interscapular(),
-         "the muscles between the shoulder blades and the spine", "up", "firm", False),
-        ("rub_shoulders", "circular_friction", t.shoulder_arm_circles(1.5),
-         "the shoulders and upper arms", "outward", "medium", False),
-        ("knead_shoulders", "kneading", t.knead_trapezius(),
-         "the base of the neck and the tops of the shoulders", "outward", "firm", ctx.intake.giver == "self"),
+        (
+            "glide_thumbs",
+            "thumb_glide",
+            t.thumb_glide(ctx.intake.style == "breath_wave"),
+            "both sides of the spine",
+            "up_down" if ctx.intake.style == "breath_wave" else "up",
+            "medium",
+            False,
+        ),
+        (
+            "knead_between",
+            "kneading",
+            t.knead_interscapular(),
+            "the muscles between the shoulder blades and the spine",
+            "up",
+            "firm",
+            False,
+        ),
+        (
+            "rub_shoulders",
+            "circular_friction",
+            t.shoulder_arm_circles(1.5),
+            "the shoulders and upper arms",
+            "outward",
+            "medium",
+            False,
+        ),
+        (
+            "knead_shoulders",
+            "kneading",
+            t.knead_trapezius(),
+            "the base of the neck and the tops of the shoulders",
+            "outward",
+            "firm",
+            ctx.intake.giver == "self",
+        ),
         ("rotate_arm", "arm_rotation", t.arm_rotation(), "the arm", "in_place", "light", True),
-        ("knead_arms", "kneading", t.shoulder_arm_circles(1.8), "the deltoids and upper arms",
-         "outward", "firm", ctx.intake.giver == "self"),
-        ("pat", "patting", t.pat_up(shift), "the back, from the waist to the shoulder blades", "up",
-         "light", False),
+        (
+            "knead_arms",
+            "kneading",
+            t.shoulder_arm_circles(1.8),
+            "the deltoids and upper arms",
+            "outward",
+            "firm",
+            ctx.intake.giver == "self",
+        ),
+        (
+            "pat",
+            "patting",
+            t.pat_up(shift),
+            "the back, from the waist to the shoulder blades",
+            "up",
+            "light",
+            False,
+        ),
     ]
     units = []
     for key, technique, path, area, direction, wanted, per_side in pieces:
@@ -177,8 +331,11 @@ def focus_units(ctx: Context, variant: int) -> list[Unit]:
     """Extra time on the areas the receiver asked for."""
     wanted: list[str] = []
     for name in ctx.intake.focus:
-        group = name if name in GROUPS else next(
-            (g for g, bases in GROUPS.items() if base_name(name) in bases), "")
+        group = (
+            name
+            if name in GROUPS
+            else next((g for g, bases in GROUPS.items() if base_name(name) in bases), "")
+        )
         for key in _FOCUS_KEYS.get(group, ()):
             if key not in wanted:
                 wanted.append(key)
@@ -200,11 +357,20 @@ def knot_units(ctx: Context) -> list[Unit]:
         band = lay.spine_half_width(cy + r) + r + 0.4
         if abs(cx) < band:  # never on the spine: work just beside it
             cx = band if cx >= 0 else -band
-        draft = _d(ctx, "knot", "focus", "circular_friction", ctx.tpl.knot_circles((cx, cy), r),
-                   f"the {spot.kind} at {_where(spot.zone or lay.zone_at(cx, cy))}",
-                   direction="clockwise", side=side, wanted="medium", knot=(cx, cy),
-                   extra_rules=("knots-clockwise",),
-                   note="Small circles, clockwise as you look at the back; ease off if it hurts.")
+        draft = _d(
+            ctx,
+            "knot",
+            "focus",
+            "circular_friction",
+            ctx.tpl.knot_circles((cx, cy), r),
+            f"the {spot.kind} at {_where(spot.zone or lay.zone_at(cx, cy))}",
+            direction="clockwise",
+            side=side,
+            wanted="medium",
+            knot=(cx, cy),
+            extra_rules=("knots-clockwise",),
+            note="Small circles, clockwise as you look at the back; ease off if it hurts.",
+        )
         out.append(Unit(drafts=(draft,), priority=2))
     return out
 
@@ -215,19 +381,60 @@ def closing(ctx: Context, with_loop: bool) -> list[Draft]:
     down = t.lower_back_down() if ctx.intake.giver == "self" else t.closing_down()
     out = []
     if with_loop:
-        out.append(_d(ctx, "close_stroke", "close", "stroking", loop, "the whole back",
-                      direction="up_down" if wave else "up", note="The same long strokes you began with."))
+        out.append(
+            _d(
+                ctx,
+                "close_stroke",
+                "close",
+                "stroking",
+                loop,
+                "the whole back",
+                direction="up_down" if wave else "up",
+                note="The same long strokes you began with.",
+            )
+        )
     towel = "Then cover them with a towel so the warm muscles do not cool."
-    side = _d(ctx, "close_down", "close", "stroking", t.side_down(), "the outer back, top to waist",
-              direction="down", extra_rules=("closing-light",), note=towel)
+    side = _d(
+        ctx,
+        "close_down",
+        "close",
+        "stroking",
+        t.side_down(),
+        "the outer back, top to waist",
+        direction="down",
+        extra_rules=("closing-light",),
+        note=towel,
+    )
     if ctx.intake.giver == "self":
-        right = _d(ctx, "close_down", "close", "stroking", t.shoulder_down(), "your shoulder, neck to blade",
-                   direction="down", side="right", extra_rules=("closing-light",), note=towel)
+        right = _d(
+            ctx,
+            "close_down",
+            "close",
+            "stroking",
+            t.shoulder_down(),
+            "your shoulder, neck to blade",
+            direction="down",
+            side="right",
+            extra_rules=("closing-light",),
+            note=towel,
+        )
         ends: tuple[Draft, ...] = (right, _mirror(right))
     else:
         ends = (side,)
-    out.append(_d(ctx, "close_down", "close", "stroking", down, "the back, neck to waist",
-                  direction="down", extra_rules=("closing-light",), note=towel, fallbacks=ends))
+    out.append(
+        _d(
+            ctx,
+            "close_down",
+            "close",
+            "stroking",
+            down,
+            "the back, neck to waist",
+            direction="down",
+            extra_rules=("closing-light",),
+            note=towel,
+            fallbacks=ends,
+        )
+    )
     return out
 
 
@@ -235,13 +442,22 @@ def link_stroke(ctx: Context) -> Draft:
     """Light strokes between two strong techniques (seed 004: stroke a few times after sawing)."""
     loop = ctx.tpl.lower_back_loop() if ctx.intake.giver == "self" else ctx.tpl.whole_back_loop()
     wave = ctx.intake.style == "breath_wave"
-    return _d(ctx, "link_stroke", "work", "stroking", loop, "the whole back",
-              direction="up_down" if wave else "up", note="Soothing strokes before the next technique.")
+    return _d(
+        ctx,
+        "link_stroke",
+        "work",
+        "stroking",
+        loop,
+        "the whole back",
+        direction="up_down" if wave else "up",
+        note="Soothing strokes before the next technique.",
+    )
 
 
 def _mirror(draft: Draft) -> Draft:
     return draft.with_changes(
-        side={"right": "left", "left": "right"}.get(draft.side, draft.side) if draft.side != "both"
+        side={"right": "left", "left": "right"}.get(draft.side, draft.side)
+        if draft.side != "both"
         else "left",
         path=tuple((-x, y) for x, y in draft.path),
         knot=None if draft.knot is None else (-draft.knot[0], draft.knot[1]),
@@ -253,6 +469,7 @@ def _where(zone: str | None) -> str:
 
 
 # -- keeping clear --------------------------------------------------------------------------
+
 
 def hands(draft: Draft) -> tuple[tuple[Point, ...], ...]:
     if draft.side == "both":
@@ -298,15 +515,19 @@ def _clear_part(draft: Draft, shapes: list[Shape]) -> list[Draft]:
     best: tuple[int, int] = (0, 0)
     start = 0
     for j in range(len(path) - 1):
-        if first_hit(path[j:j + 2], shapes):
+        if first_hit(path[j : j + 2], shapes):
             if j - start > best[1] - best[0]:
                 best = (start, j)
             start = j + 1
     if len(path) - 1 - start > best[1] - best[0]:
         best = (start, len(path) - 1)
-    piece = path[best[0]:best[1] + 1]
-    if len(piece) < 2 or length(piece) < 0.3 * length(path) or first_hit(piece, shapes) \
-            or direction_problem(piece, draft.direction):
+    piece = path[best[0] : best[1] + 1]
+    if (
+        len(piece) < 2
+        or length(piece) < 0.3 * length(path)
+        or first_hit(piece, shapes)
+        or direction_problem(piece, draft.direction)
+    ):
         return []
     return [draft.with_changes(path=piece, note=(draft.note + " Stop short of the marked place.").strip())]
 
@@ -316,7 +537,9 @@ def side_of_half(draft: Draft, half: str) -> Draft | None:
     if half == "both" or draft.side == "center":
         return draft
     if draft.side == "both":
-        return draft.with_changes(side="right") if half == "right" else _mirror(draft.with_changes(side="right"))
+        return (
+            draft.with_changes(side="right") if half == "right" else _mirror(draft.with_changes(side="right"))
+        )
     return draft if draft.side == half else None
 
 

@@ -40,8 +40,18 @@ _SIDES = {
 }
 
 
-def cue_for(*, technique: str, area: str, side: str, direction: str, pressure: str, reps: int,
-            seconds: float, breath_seconds: float, note: str = "") -> str:
+def cue_for(
+    *,
+    technique: str,
+    area: str,
+    side: str,
+    direction: str,
+    pressure: str,
+    reps: int,
+    seconds: float,
+    breath_seconds: float,
+    note: str = "",
+) -> str:
     """A plain-language instruction for one step."""
     tech = TECHNIQUES[technique]
     parts = [f"{tech.title}. With {tech.contact}"]
@@ -57,8 +67,15 @@ def cue_for(*, technique: str, area: str, side: str, direction: str, pressure: s
         parts.append(f"About {seconds:.0f} seconds.")
     elif tech.breath_paced:
         breaths = each / breath_seconds
-        pace = "one stroke per breath" if abs(breaths - 1) < 0.05 else (
-            "two strokes per breath" if abs(breaths - 0.5) < 0.05 else f"one stroke every {breaths:g} breaths")
+        pace = (
+            "one stroke per breath"
+            if abs(breaths - 1) < 0.05
+            else (
+                "two strokes per breath"
+                if abs(breaths - 0.5) < 0.05
+                else f"one stroke every {breaths:g} breaths"
+            )
+        )
         parts.append(f"{reps} times, {pace} ({seconds:.0f} s).")
     else:
         parts.append(f"{reps} times, about {each:.0f} s each ({seconds:.0f} s).")

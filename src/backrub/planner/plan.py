@@ -52,16 +52,20 @@ def plan_routine(intake: Intake) -> Routine:
         raise NotPlanned(screening, [r.message for r in screening.reasons])
     steps = plan_steps(intake, screening, intake.minutes * 60.0, Start())
     if steps is None:
-        raise NotPlanned(screening, [
-            f"No safe routine fills {intake.minutes:g} minutes around these marked places (the long "
-            "opening and closing strokes need a clear way, and the time must be filled); "
-            "try fewer minutes or check the marks on the chart."
-        ])
+        raise NotPlanned(
+            screening,
+            [
+                f"No safe routine fills {intake.minutes:g} minutes around these marked places (the long "
+                "opening and closing strokes need a clear way, and the time must be filled); "
+                "try fewer minutes or check the marks on the chart."
+            ],
+        )
     return Routine(steps=steps, screening=screening, intake=intake)
 
 
-def plan_steps(intake: Intake, screening: Screening, target: float, start: Start,
-               lenient: bool = False) -> tuple[Step, ...] | None:
+def plan_steps(
+    intake: Intake, screening: Screening, target: float, start: Start, lenient: bool = False
+) -> tuple[Step, ...] | None:
     """Steps that fill `target` seconds from `start`, or None when nothing safe fits.
 
     Lenient (for replanning a live session): when nothing lands within 5%, the
@@ -98,27 +102,34 @@ def plan_steps(intake: Intake, screening: Screening, target: float, start: Start
     return None
 
 
-def _closer(best: tuple[float, list[Draft], list[tuple[int, float]]] | None, target: float,
-            drafts: list[Draft], times: list[tuple[int, float]]
-            ) -> tuple[float, list[Draft], list[tuple[int, float]]]:
+def _closer(
+    best: tuple[float, list[Draft], list[tuple[int, float]]] | None,
+    target: float,
+    drafts: list[Draft],
+    times: list[tuple[int, float]],
+) -> tuple[float, list[Draft], list[tuple[int, float]]]:
     miss = abs(sum(r * t for r, t in times) - target)
     return best if best is not None and best[0] <= miss else (miss, drafts, times)
 
 
-def _steps(intake: Intake, drafts: list[Draft], times: list[tuple[int, float]], tempo: Tempo) -> tuple[Step, ...]:
+def _steps(
+    intake: Intake, drafts: list[Draft], times: list[tuple[int, float]], tempo: Tempo
+) -> tuple[Step, ...]:
     return tuple(_step(intake, d, r, t, tempo) for d, (r, t) in zip(drafts, times, strict=True))
 
 
-def _stretched(drafts: list[Draft], limits: list[tuple[int, int]], target: float,
-               tempo: Tempo) -> list[tuple[int, float]] | None:
+def _stretched(
+    drafts: list[Draft], limits: list[tuple[int, int]], target: float, tempo: Tempo
+) -> list[tuple[int, float]] | None:
     """Short routines: let strokes take two breaths each when nothing shorter fits the time."""
     paced = [TECHNIQUES[d.technique].breath_paced for d in drafts]
     bounds = [rep_bounds(d.technique, d.path, tempo) for d in drafts]
     return fit_whole_breaths(paced, bounds, limits, tempo.breath_unit, target)
 
 
-def _sequence(intake: Intake, screening: Screening, passes: int, drop: int,
-              start: Start) -> list[Draft] | None:
+def _sequence(
+    intake: Intake, screening: Screening, passes: int, drop: int, start: Start
+) -> list[Draft] | None:
     """The drafts in order, leaving out `drop` pieces (least asked-for first); None if none left."""
     halves = ("right", "left") if intake.position == "side_lying" else ("both",)
     out: list[Draft] = []
@@ -143,7 +154,8 @@ def _sequence(intake: Intake, screening: Screening, passes: int, drop: int,
         drafts = _alternate(ctx, drafts, start.last if resuming else None)
         if h == 1 and drafts and not resuming:
             drafts[0] = drafts[0].with_changes(
-                note="Help them turn onto their other side first. " + drafts[0].note)
+                note="Help them turn onto their other side first. " + drafts[0].note
+            )
         out += drafts
     if not _opens_and_closes(out, start):
         return None  # marked places leave no clear way for the opening or closing strokes
@@ -163,8 +175,9 @@ def tempo_of(intake: Intake) -> Tempo:
     return Tempo(breaths_per_minute=intake.breaths_per_minute, goal=intake.goal, giver=intake.giver)
 
 
-def _trim(units: list[Unit], warm: list[Draft], drop: int,
-          tempo: Tempo) -> tuple[list[Unit], list[Draft], bool, bool]:
+def _trim(
+    units: list[Unit], warm: list[Draft], drop: int, tempo: Tempo
+) -> tuple[list[Unit], list[Draft], bool, bool]:
     """Leave out regular pieces first (the shortest first, so the time falls in small steps),
     then warm-ups, then the closing loop, then what was asked for."""
     units, warm = list(units), list(warm)
@@ -197,8 +210,11 @@ def _realize(ctx: Context, drafts: list[Draft]) -> list[Draft]:
         placed = build.side_of_half(draft, ctx.half)
         if placed is None:
             continue
-        reached = build.self_reach(placed, ctx.intake.body.back_length_cm) if ctx.intake.giver == "self" \
+        reached = (
+            build.self_reach(placed, ctx.intake.body.back_length_cm)
+            if ctx.intake.giver == "self"
             else [placed]
+        )
         for d in reached:
             kept = build.keep_clear(d, areas)
             for fallback in d.fallbacks:
@@ -257,7 +273,7 @@ def _lead_ins(intake: Intake, drafts: list[Draft], before: Draft | None) -> list
         return drafts
     previous = before if before is not None else drafts[0]
     out = [] if before is not None else [drafts[0]]
-    for draft in drafts[len(out):]:
+    for draft in drafts[len(out) :]:
         both = previous.side == "both" and draft.side == "both"
         near = shapes + [mirrored(s) for s in shapes] if both else shapes
         way = _slide(previous.path[-1], draft.path[0], tuple(near))
@@ -283,22 +299,50 @@ def _step(intake: Intake, draft: Draft, reps: int, rep_s: float, tempo: Tempo) -
     seconds = round(reps * rep_s, 1)
     zones = build.zones_touched(intake.body, draft)
     return Step(
-        phase=draft.phase, technique=draft.technique, zones=zones, side=draft.side,
-        direction=draft.direction, pressure=draft.pressure, reps=reps, seconds=seconds,
-        path=draft.path, lead_in=draft.lead_in,
-        cue=cue_for(technique=draft.technique, area=draft.area, side=draft.side,
-                    direction=draft.direction, pressure=draft.pressure, reps=reps, seconds=seconds,
-                    breath_seconds=tempo.breath_seconds,
-                    note=(draft.note + (" Go gently over the kidney area." if any(
-                        base_name(z) == "kidney" for z in zones) and draft.technique != "skin_check"
-                        else "")).strip()),
+        phase=draft.phase,
+        technique=draft.technique,
+        zones=zones,
+        side=draft.side,
+        direction=draft.direction,
+        pressure=draft.pressure,
+        reps=reps,
+        seconds=seconds,
+        path=draft.path,
+        lead_in=draft.lead_in,
+        cue=cue_for(
+            technique=draft.technique,
+            area=draft.area,
+            side=draft.side,
+            direction=draft.direction,
+            pressure=draft.pressure,
+            reps=reps,
+            seconds=seconds,
+            breath_seconds=tempo.breath_seconds,
+            note=(
+                draft.note
+                + (
+                    " Go gently over the kidney area."
+                    if any(base_name(z) == "kidney" for z in zones) and draft.technique != "skin_check"
+                    else ""
+                )
+            ).strip(),
+        ),
         rules=_rules_for(intake, draft, zones),
     )
 
 
 def _rules_for(intake: Intake, draft: Draft, zones: tuple[str, ...]) -> tuple[str, ...]:
-    ids = {"reps-range", "tempo", "continuous", "direction", "spine-pressure", "axilla",
-           "pressure-preference", "duration", *draft.extra_rules}
+    ids = {
+        "reps-range",
+        "tempo",
+        "continuous",
+        "direction",
+        "spine-pressure",
+        "axilla",
+        "pressure-preference",
+        "duration",
+        *draft.extra_rules,
+    }
     if draft.phase == "open" and draft.technique == "stroking":
         ids.add("opening-light")
     if draft.phase == "close":

@@ -36,20 +36,29 @@ def replan(routine: Routine, from_step: int, feedback: Feedback | None = None) -
     """Keep steps before `from_step` as done; plan the rest for the changed intake."""
     intake = routine.intake or Intake()
     if not 0 <= from_step <= len(routine.steps):
-        raise InputError([Problem(path="from_step",
-                                  message=f"expected 0 to {len(routine.steps)} (got {from_step})")])
+        raise InputError(
+            [Problem(path="from_step", message=f"expected 0 to {len(routine.steps)} (got {from_step})")]
+        )
     new_intake, message = _adjusted(intake, feedback)
     screening = screen(new_intake)
     done = routine.steps[:from_step]
     if from_step == len(routine.steps):
-        return Replanned(routine=Routine(steps=done, screening=screening, intake=new_intake),
-                         intake=new_intake, from_step=from_step, message=message or "The massage is over.")
+        return Replanned(
+            routine=Routine(steps=done, screening=screening, intake=new_intake),
+            intake=new_intake,
+            from_step=from_step,
+            message=message or "The massage is over.",
+        )
     rest_s = max(new_intake.minutes * 60.0 - sum(s.seconds for s in done), 0.0)
     rest = plan_steps(new_intake, screening, rest_s, _start_after(new_intake, done), lenient=True)
     if rest is None:
         raise NotPlanned(screening, ["Nothing safe is left to do; finish with a towel over the back."])
-    return Replanned(routine=Routine(steps=done + rest, screening=screening, intake=new_intake),
-                     intake=new_intake, from_step=from_step, message=message)
+    return Replanned(
+        routine=Routine(steps=done + rest, screening=screening, intake=new_intake),
+        intake=new_intake,
+        from_step=from_step,
+        message=message,
+    )
 
 
 def _adjusted(intake: Intake, feedback: Feedback | None) -> tuple[Intake, str]:
@@ -73,7 +82,10 @@ def _adjusted(intake: Intake, feedback: Feedback | None) -> tuple[Intake, str]:
         if feedback.at is None:
             raise InputError([Problem(path="at", message="say where it hurts: {x_cm, y_cm}")])
         raw = intake.to_dict()
-        raw["spots"] = [*raw["spots"], {"kind": "pain", "at": {"x_cm": feedback.at[0], "y_cm": feedback.at[1]}}]
+        raw["spots"] = [
+            *raw["spots"],
+            {"kind": "pain", "at": {"x_cm": feedback.at[0], "y_cm": feedback.at[1]}},
+        ]
         try:
             changed = parse_intake(raw)
         except InputError as err:  # the only new thing is the point: report it as 'at'
@@ -90,7 +102,7 @@ def _start_after(intake: Intake, done: tuple[Step, ...]) -> Start:
         second = [s for s in done if s.side == "left"]
         if second:
             halves_done = 1
-            current = tuple(done[done.index(second[0]):])
+            current = tuple(done[done.index(second[0]) :])
     warmed: set[str] = set()
     for s in current:
         if TECHNIQUES[s.technique].warms_up:
@@ -98,7 +110,15 @@ def _start_after(intake: Intake, done: tuple[Step, ...]) -> Start:
     last = None
     if done:
         s = done[-1]
-        last = Draft(key="done", phase=s.phase, technique=s.technique, side=s.side, direction=s.direction,
-                     pressure=s.pressure, path=s.path, area="")
+        last = Draft(
+            key="done",
+            phase=s.phase,
+            technique=s.technique,
+            side=s.side,
+            direction=s.direction,
+            pressure=s.pressure,
+            path=s.path,
+            area="",
+        )
     opened = any(TECHNIQUES[s.technique].massage for s in current)
     return Start(opened=opened, warmed=frozenset(warmed), last=last, halves_done=halves_done)

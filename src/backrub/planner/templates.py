@@ -81,30 +81,64 @@ class Templates:
         """Up beside the spine, out over the shoulder blades, down the sides, in at the waist."""
         L, hs, lay = self.L, self.hs, self.lay
         side_x = 0.85 * lay.torso_half_width(0.40 * L)
-        return _t(line([(2.6, 2.0), (2.6, 0.86 * L), (0.45 * hs, 0.95 * L), (0.70 * hs, 0.93 * L),
-                        (0.78 * hs, 0.66 * L), (side_x, 0.40 * L), (0.85 * self.hw, 3.0),
-                        (3.4, 2.6)], step=3.0))
+        return _t(
+            line(
+                [
+                    (2.6, 2.0),
+                    (2.6, 0.86 * L),
+                    (0.45 * hs, 0.95 * L),
+                    (0.70 * hs, 0.93 * L),
+                    (0.78 * hs, 0.66 * L),
+                    (side_x, 0.40 * L),
+                    (0.85 * self.hw, 3.0),
+                    (3.4, 2.6),
+                ],
+                step=3.0,
+            )
+        )
 
     @_memo
     def side_loop(self) -> tuple[Point, ...]:
         """A long stroke further out: up over the shoulder blade and down the side."""
         L, hs, lay = self.L, self.hs, self.lay
         x = 0.55 * hs
-        return _t(line([(x, 2.0), (x, 0.88 * L), (0.72 * hs, 0.9 * L),
-                        (0.85 * lay.torso_half_width(0.4 * L), 0.4 * L), (0.8 * self.hw, 2.6)], step=3.0))
+        return _t(
+            line(
+                [
+                    (x, 2.0),
+                    (x, 0.88 * L),
+                    (0.72 * hs, 0.9 * L),
+                    (0.85 * lay.torso_half_width(0.4 * L), 0.4 * L),
+                    (0.8 * self.hw, 2.6),
+                ],
+                step=3.0,
+            )
+        )
 
     @_memo
     def side_down(self) -> tuple[Point, ...]:
         """Feather strokes down the outer back, for when the middle is marked off."""
         hs, lay = self.hs, self.lay
-        return _t(line([(0.6 * hs, 0.88 * self.L), (0.8 * lay.torso_half_width(0.3 * self.L), 0.3 * self.L),
-                        (0.7 * self.hw, 1.5)], step=3.0))
+        return _t(
+            line(
+                [
+                    (0.6 * hs, 0.88 * self.L),
+                    (0.8 * lay.torso_half_width(0.3 * self.L), 0.3 * self.L),
+                    (0.7 * self.hw, 1.5),
+                ],
+                step=3.0,
+            )
+        )
 
     @_memo
     def shoulder_down(self) -> tuple[Point, ...]:
         """On one's own back: a hand from the side of the neck down over the shoulder blade's top."""
-        return _t(line([(4.2, self.L + 2.5), (0.45 * self.hs, 0.93 * self.L), (0.6 * self.hs, 0.86 * self.L)],
-                       step=2.0))
+        return _t(
+            line(
+                [(4.2, self.L + 2.5), (0.45 * self.hs, 0.93 * self.L), (0.6 * self.hs, 0.86 * self.L)],
+                step=2.0,
+            )
+        )
 
     @_memo
     def closing_down(self) -> tuple[Point, ...]:
@@ -115,8 +149,18 @@ class Templates:
     def lower_back_loop(self) -> tuple[Point, ...]:
         """The part of a long stroke that people reach on their own back."""
         L, lay = self.L, self.lay
-        return _t(line([(2.6, 2.0), (2.6, 0.40 * L), (0.8 * lay.torso_half_width(0.38 * L), 0.38 * L),
-                        (0.85 * self.hw, 3.0), (3.4, 2.6)], step=3.0))
+        return _t(
+            line(
+                [
+                    (2.6, 2.0),
+                    (2.6, 0.40 * L),
+                    (0.8 * lay.torso_half_width(0.38 * L), 0.38 * L),
+                    (0.85 * self.hw, 3.0),
+                    (3.4, 2.6),
+                ],
+                step=3.0,
+            )
+        )
 
     @_memo
     def lower_back_down(self) -> tuple[Point, ...]:
@@ -200,8 +244,9 @@ class Templates:
     def arm_rotation(self) -> tuple[Point, ...]:
         """The elbow's circle as the arm turns in the shoulder (hands at wrist and elbow)."""
         centre = (self.hs + 4.5, 0.66 * self.L)
-        return _t(circles_along([centre, (centre[0], centre[1] + 0.01)], radius=2.5, spacing=10.0,
-                                per_circle=12))
+        return _t(
+            circles_along([centre, (centre[0], centre[1] + 0.01)], radius=2.5, spacing=10.0, per_circle=12)
+        )
 
     # -- strokes across -------------------------------------------------------------------
     @_memo
@@ -224,8 +269,7 @@ class Templates:
     def skin_check(self) -> tuple[Point, ...]:
         """Across both shoulder blades, then down the spine to the waist: where a bed presses."""
         L, hs = self.L, self.hs
-        return _t(line([(0.6 * hs, 0.78 * L), (-0.6 * hs, 0.78 * L), (0.0, 0.70 * L), (0.0, 2.0)],
-                       step=4.0))
+        return _t(line([(0.6 * hs, 0.78 * L), (-0.6 * hs, 0.78 * L), (0.0, 0.70 * L), (0.0, 2.0)], step=4.0))
 
     @_memo
     def knot_circles(self, centre: Point, radius: float = 1.2) -> tuple[Point, ...]:

@@ -48,7 +48,9 @@ class Tempo:
 
 
 @lru_cache(maxsize=8192)
-def rep_bounds(technique: str, path: tuple[Point, ...], tempo: Tempo, stretch: int = 1) -> tuple[float, float]:
+def rep_bounds(
+    technique: str, path: tuple[Point, ...], tempo: Tempo, stretch: int = 1
+) -> tuple[float, float]:
     """Shortest and longest time one repetition may take.
 
     Breath-paced strokes take a whole number of breaths: exactly the fewest
@@ -68,8 +70,9 @@ def reps_bounds(technique: str) -> tuple[int, int]:
     return REPS_RANGE if TECHNIQUES[technique].massage else (1, 1)
 
 
-def fit_times(bounds: Sequence[tuple[float, float]], reps_limits: Sequence[tuple[int, int]],
-              target: float) -> list[tuple[int, float]] | None:
+def fit_times(
+    bounds: Sequence[tuple[float, float]], reps_limits: Sequence[tuple[int, int]], target: float
+) -> list[tuple[int, float]] | None:
     """Reps and seconds per repetition for each step so the total hits `target` seconds.
 
     Reps rise together from their minimum, one step at a time in order; then
@@ -97,9 +100,13 @@ def fit_times(bounds: Sequence[tuple[float, float]], reps_limits: Sequence[tuple
     return [(r, lo + alpha * (hi - lo)) for r, (lo, hi) in zip(reps, bounds, strict=True)]
 
 
-def fit_whole_breaths(paced: Sequence[bool], bounds: Sequence[tuple[float, float]],
-                      reps_limits: Sequence[tuple[int, int]], unit: float,
-                      target: float) -> list[tuple[int, float]] | None:
+def fit_whole_breaths(
+    paced: Sequence[bool],
+    bounds: Sequence[tuple[float, float]],
+    reps_limits: Sequence[tuple[int, int]],
+    unit: float,
+    target: float,
+) -> list[tuple[int, float]] | None:
     """Short routines: strokes of one or two whole breaths, reps 5-8, chosen so the total fits.
 
     The breath-paced steps' choices are counted in whole breaths and searched
@@ -126,17 +133,18 @@ def fit_whole_breaths(paced: Sequence[bool], bounds: Sequence[tuple[float, float
         return max(f_low - rest, rest - f_high, 0.0)
 
     best = min(reachable, key=lambda b: (miss(b), abs(target - b * unit - (f_low + f_high) / 2)))
-    picks = iter(reachable[best])
+    chosen = iter(reachable[best])
     rest = target - best * unit
-    flex_times = fit_times([bounds[i] for i in flexible], [reps_limits[i] for i in flexible], rest) \
-        if flexible else []
+    flex_times = (
+        fit_times([bounds[i] for i in flexible], [reps_limits[i] for i in flexible], rest) if flexible else []
+    )
     if flex_times is None:
         return None
     flex = iter(flex_times)
     out: list[tuple[int, float]] = []
     for p in paced:
         if p:
-            reps, per = next(picks)
+            reps, per = next(chosen)
             out.append((reps, per * unit))
         else:
             out.append(next(flex))

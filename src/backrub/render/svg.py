@@ -52,15 +52,15 @@ def routine_svg(routine: Routine, intake: Intake | None = None, title: str = "")
         if area.rule == "axilla":
             continue
         colour = "#c2372d" if area.rule == "broken-skin" else "#8e44ad"
-        shape = area.shape
-        if isinstance(shape, Circle):
-            cx, cy = px(shape.cx, shape.cy).split(",")
-            out.append(f'<circle cx="{cx}" cy="{cy}" r="{shape.r * SCALE:.1f}" fill="url(#hatch)" '
+        mark = area.shape
+        if isinstance(mark, Circle):
+            cx, cy = px(mark.cx, mark.cy).split(",")
+            out.append(f'<circle cx="{cx}" cy="{cy}" r="{mark.r * SCALE:.1f}" fill="url(#hatch)" '
                        f'stroke="{colour}" stroke-width="2"><title>{escape(area.label)}</title></circle>')
-        elif isinstance(shape, Box):
-            x0, y1 = px(shape.x0, shape.y1).split(",")
-            out.append(f'<rect x="{x0}" y="{y1}" width="{(shape.x1 - shape.x0) * SCALE:.1f}" '
-                       f'height="{(shape.y1 - shape.y0) * SCALE:.1f}" fill="url(#hatch)" stroke="{colour}" '
+        elif isinstance(mark, Box):
+            x0, y1 = px(mark.x0, mark.y1).split(",")
+            out.append(f'<rect x="{x0}" y="{y1}" width="{(mark.x1 - mark.x0) * SCALE:.1f}" '
+                       f'height="{(mark.y1 - mark.y0) * SCALE:.1f}" fill="url(#hatch)" stroke="{colour}" '
                        f'stroke-width="2"><title>{escape(area.label)}</title></rect>')
     # Paths in order, each with its number at the start and an arrow at the end.
     for n, step in enumerate(routine.steps, start=1):

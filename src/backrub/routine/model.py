@@ -179,8 +179,9 @@ def _step(item: Any, where: str, problems: Problems) -> Step | None:
         problems.add(f"{where}.cue", f"expected text (got {describe(cue)})")
     if len(problems.items) > before:
         return None
+    assert isinstance(reps, int) and isinstance(seconds, int | float)  # checked above
     return Step(phase=phase, technique=technique, zones=zones, side=side, direction=direction,
-                pressure=pressure, reps=int(reps), seconds=float(seconds), path=path, cue=cue,
+                pressure=pressure, reps=reps, seconds=float(seconds), path=path, cue=str(cue),
                 rules=rules, lead_in=lead_in)
 
 
