@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from pathlib import Path
-from typing import Any
 
 from backrub.errors import InputError, Problem
+
+TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
+if TYPE_CHECKING:
+    from typing import Any
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_NOT_PLANNED = 0, 1, 2, 3
 
@@ -48,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="check a routine against every rule")
     p.add_argument("routine", metavar="ROUTINE", help="routine JSON file, or - for standard input")
-    p.add_argument("--intake", metavar="INTAKE", help="judge against this intake instead of the routine's own")
+    p.add_argument("--intake", metavar="INTAKE", help="judge against this intake, not the routine's own")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=_check)
 
@@ -63,10 +66,15 @@ def _parser() -> argparse.ArgumentParser:
 
 # -- reading input --------------------------------------------------------------------------
 
+
 def read_json(source: str, what: str) -> Any:
     """JSON from a file or '-'; problems come back as InputError naming the argument."""
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        if source == "-":
+            text = sys.stdin.read()
+        else:
+            with open(source, encoding="utf-8") as handle:
+                text = handle.read()
     except FileNotFoundError:
         raise InputError([Problem(path=what, message=f"no such file: {source}")]) from None
     except (IsADirectoryError, PermissionError, UnicodeDecodeError) as err:
@@ -74,8 +82,13 @@ def read_json(source: str, what: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
-        raise InputError([Problem(path=what, message=f"not valid JSON at line {err.lineno}, "
-                                                     f"column {err.colno}: {err.msg}")]) from None
+        raise InputError(
+            [
+                Problem(
+                    path=what, message=f"not valid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+                )
+            ]
+        ) from None
 
 
 def _intake(source: str) -> Any:
@@ -85,6 +98,7 @@ def _intake(source: str) -> Any:
 
 
 # -- commands -------------------------------------------------------------------------------
+
 
 def _screen(ns: argparse.Namespace) -> int:
     from backrub.intake import screen
@@ -107,8 +121,11 @@ def _plan(ns: argparse.Namespace) -> int:
         routine = plan_routine(intake)
     except NotPlanned as no:
         if ns.json:
-            print(json.dumps({"planned": False, "screening": no.screening.to_dict(),
-                              "reasons": no.reasons}, indent=2))
+            print(
+                json.dumps(
+                    {"planned": False, "screening": no.screening.to_dict(), "reasons": no.reasons}, indent=2
+                )
+            )
         else:
             from backrub.render.text import not_planned_text
 
@@ -118,9 +135,11 @@ def _plan(ns: argparse.Namespace) -> int:
         from backrub.render.svg import routine_svg
 
         try:
-            Path(ns.svg).write_text(routine_svg(routine, intake), encoding="utf-8")
+            with open(ns.svg, "w", encoding="utf-8") as handle:
+                handle.write(routine_svg(routine, intake))
         except OSError as err:
-            raise InputError([Problem(path="--svg", message=f"cannot write {ns.svg}: {err.strerror}")]) from None
+            problem = Problem(path="--svg", message=f"cannot write {ns.svg}: {err.strerror}")
+            raise InputError([problem]) from None
     if ns.json:
         print(json.dumps(routine.to_dict()))
     else:
@@ -128,7 +147,7 @@ def _plan(ns: argparse.Namespace) -> int:
 
         print(routine_table(routine))
         if ns.svg:
-            print(f"\nPicture of the plan: {Path(ns.svg).resolve()}")
+            print(f"\nPicture of the plan: {os.path.abspath(ns.svg)}")
     return EXIT_OK
 
 
@@ -152,8 +171,10 @@ def _serve(ns: argparse.Namespace) -> int:
     try:
         from backrub.web.server import serve
     except ImportError as err:
-        print(f"backrub serve needs the web extra: pip install 'backrub[web]' ({err.name} is missing)",
-              file=sys.stderr)
+        print(
+            f"backrub serve needs the web extra: pip install 'backrub[web]' ({err.name} is missing)",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     return int(serve(host=ns.host, port=ns.port))
 
@@ -162,8 +183,10 @@ def _robot(argv: list[str]) -> int:
     try:
         from backrub.robot.cli import main as robot_main
     except ImportError as err:
-        print(f"backrub robot needs the robot extra: pip install 'backrub[robot]' ({err.name} is missing)",
-              file=sys.stderr)
+        print(
+            f"backrub robot needs the robot extra: pip install 'backrub[robot]' ({err.name} is missing)",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     return int(robot_main(argv))
 

@@ -218,30 +218,37 @@ def reversed_path(path: Sequence[Point]) -> list[Point]:
 
 
 def detour(
-    path: Sequence[Point], shapes: Sequence[Shape], clearance: float = 0.3, floor_y: float = 0.0
+    path: Sequence[Point],
+    shapes: Sequence[Shape],
+    clearance: float = 0.3,
+    floor_y: float = 0.0,
+    keep_ends: bool = True,
 ) -> list[Point] | None:
     """The path bent around every shape it crosses, or None when no clean way round exists.
 
     Points are never pushed below `floor_y` (the waistline: below it is off the back).
+    With `keep_ends` the first and last points stay put (a slide must join its two steps).
     """
     current = list(path)
     for shape in shapes:
         if first_hit(current, [shape]) is None:
             continue
         dense = line(current, step=0.5)
-        current = _around(dense, shape, clearance, floor_y)
+        current = _around(dense, shape, clearance, floor_y, keep_ends)
     if first_hit(current, shapes) is not None:
         return None
     short = simplify(current, 0.15)
     return short if first_hit(short, shapes) is None else current
 
 
-def _around(dense: list[Point], shape: Shape, clearance: float, floor_y: float) -> list[Point]:
+def _around(
+    dense: list[Point], shape: Shape, clearance: float, floor_y: float, keep_ends: bool
+) -> list[Point]:
     out: list[Point] = []
     last = len(dense) - 1
     for k, p in enumerate(dense):
-        # The ends stay where they are: they join the path to what comes before and after.
-        moved = 0 < k < last and _inside(shape, p, clearance)
+        fixed = keep_ends and k in (0, last)
+        moved = not fixed and _inside(shape, p, clearance)
         q = _push_out(p, shape, clearance, floor_y) if moved else p
         if out and shape.hits_segment(out[-1], q):
             out.extend(_bridge(out[-1], q, shape, clearance))

@@ -44,3 +44,60 @@ def test_fit_recovers_the_back_from_a_noisy_cloud_with_holes_and_outliers(seed):
 def test_fit_refuses_a_cloud_that_is_not_one():
     with pytest.raises(ValueError, match="at least 200 points"):
         fit_surface(np.zeros((10, 3)))
+
+
+def _on_the_back(rng, back, n):
+    """Random points over the back, clear of the far sides where the model is held flat."""
+    y = rng.uniform(-0.05, 1.1 * back.back_length, n)
+    x = rng.uniform(-0.9, 0.9, n) * (back.half_width(y) + 0.1)
+    return x, y
+
+
+@pytest.mark.parametrize("body", [(50, 42, 32), (40, 34, 26), (62, 50, 38)])
+def test_analytic_slopes_match_finite_differences(body):
+    back = surface_from_body(*body)
+    rng = np.random.default_rng(sum(body))
+    x, y = _on_the_back(rng, back, 5000)
+    hx, hy = back.gradient(x, y)
+    step = 1e-6
+    fx = (back.height(x + step, y) - back.height(x - step, y)) / (2 * step)
+    fy = (back.height(x, y + step) - back.height(x, y - step)) / (2 * step)
+    assert np.abs(hx - fx).max() < 1e-7 and np.abs(hy - fy).max() < 1e-7
+    # ...and the normals are those of the finite-difference slopes
+    fd_normal = np.stack([-fx, -fy, np.ones_like(fx)], axis=-1)
+    fd_normal /= np.linalg.norm(fd_normal, axis=-1, keepdims=True)
+    assert np.abs(back.normal(x, y) - fd_normal).max() < 1e-7
+
+
+def test_normals_are_unit_and_point_out_of_the_skin():
+    back = surface_from_body(50, 42, 32)
+    rng = np.random.default_rng(7)
+    x, y = _on_the_back(rng, back, 5000)
+    pts, n = back.points_and_normals(x, y)
+    assert np.abs(np.linalg.norm(n, axis=1) - 1.0).max() < 1e-12
+    assert (n[:, 2] > 0).all()  # z is out of the back
+    # A millimetre out along the normal is above the skin; a millimetre in, below it.
+    out, inside = pts + 0.001 * n, pts - 0.001 * n
+    assert (out[:, 2] > back.height(out[:, 0], out[:, 1])).all()
+    assert (inside[:, 2] < back.height(inside[:, 0], inside[:, 1])).all()
+    # Square to the skin: perpendicular to both tangents (1, 0, h_x) and (0, 1, h_y).
+    hx, hy = back.gradient(x, y)
+    assert np.abs(n[:, 0] + n[:, 2] * hx).max() < 1e-12
+    assert np.abs(n[:, 1] + n[:, 2] * hy).max() < 1e-12
+
+
+def test_points_and_normals_agree_for_any_shape_and_length():
+    from backrub.robot.surface import CHUNK
+
+    back = surface_from_body(50, 42, 32)
+    rng = np.random.default_rng(3)
+    x, y = _on_the_back(rng, back, 2 * CHUNK + 5)  # spans three chunks
+    pts, n = back.points_and_normals(x, y)
+    assert np.array_equal(pts, back.points(x, y)) and np.array_equal(n, back.normal(x, y))
+    assert np.array_equal(pts[:, 2], back.height(x, y)) and np.array_equal(pts[:, :2], np.column_stack([x, y]))
+    one = back.normal(np.float64(x[5]), np.float64(y[5]))
+    assert one.shape == (3,) and np.array_equal(one, n[5])
+    grid = back.height(*np.meshgrid(x[:7], y[:4]))
+    assert grid.shape == (4, 7) and grid[2, 3] == back.height(x[3], y[2])
+    assert back.points(x[:3], 0.3).shape == (3, 3)  # broadcast
+    assert back.height(np.array([]), np.array([])).shape == (0,)

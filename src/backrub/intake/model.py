@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from backrub.errors import Problems, describe, suggest
 from backrub.knowledge.body import Body
 from backrub.knowledge.screening_table import CONDITIONS, DEFAULT_SPOT_RADIUS_CM, SPOT_KINDS
 from backrub.knowledge.techniques import PRESSURES
 from backrub.knowledge.zones import GROUPS, ZONE_IDS, layout_for
+
+TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
+if TYPE_CHECKING:
+    from typing import Any
 
 GOALS = ("relax", "ease_tension", "energize", "comfort_care")
 GIVERS = ("partner", "caregiver", "self", "robot")
@@ -19,8 +22,18 @@ FULL_MINUTES = (15.0, 60.0)  # seed 002
 COMFORT_MINUTES = (3.0, 10.0)  # a bed-rest comfort rub (domain)
 BREATHS_RANGE = (4.0, 40.0)
 FIELDS = (
-    "minutes", "goal", "giver", "pressure", "position", "style", "breaths_per_minute",
-    "conditions", "cleared_by_clinician", "spots", "focus", "body",
+    "minutes",
+    "goal",
+    "giver",
+    "pressure",
+    "position",
+    "style",
+    "breaths_per_minute",
+    "conditions",
+    "cleared_by_clinician",
+    "spots",
+    "focus",
+    "body",
 )
 
 
@@ -100,17 +113,32 @@ def parse_intake(raw: Any) -> Intake:
     default_position = "seated" if giver == "self" else "prone"
     position = _choice(raw, "position", POSITIONS, default_position, problems)
     if giver == "self" and position == "prone":
-        problems.add("position", "someone massaging their own back sits or lies on their side "
-                                 "(expected seated or side_lying)")
+        problems.add(
+            "position",
+            "someone massaging their own back sits or lies on their side (expected seated or side_lying)",
+        )
     if giver == "robot" and position != "prone":
         problems.add("position", "a robot arm works only on a receiver lying prone (expected prone)")
     low, high = COMFORT_MINUTES if goal == "comfort_care" else FULL_MINUTES
     default_minutes = 8.0 if goal == "comfort_care" else 30.0
-    minutes = _number(raw, "minutes", default_minutes, (low, high), problems,
-                      unit="minutes", why="for a comfort rub" if goal == "comfort_care" else
-                      "for a full massage")
-    breaths = _number(raw, "breaths_per_minute", 12.0, BREATHS_RANGE, problems,
-                      unit="breaths a minute", why="(12-20 is usual at rest)")
+    minutes = _number(
+        raw,
+        "minutes",
+        default_minutes,
+        (low, high),
+        problems,
+        unit="minutes",
+        why="for a comfort rub" if goal == "comfort_care" else "for a full massage",
+    )
+    breaths = _number(
+        raw,
+        "breaths_per_minute",
+        12.0,
+        BREATHS_RANGE,
+        problems,
+        unit="breaths a minute",
+        why="(12-20 is usual at rest)",
+    )
     body = Body.from_dict(raw.get("body"), problems)
     intake = Intake(
         minutes=minutes,
@@ -130,8 +158,7 @@ def parse_intake(raw: Any) -> Intake:
     return intake
 
 
-def _choice(raw: dict[str, Any], key: str, options: tuple[str, ...], default: str,
-            problems: Problems) -> str:
+def _choice(raw: dict[str, Any], key: str, options: tuple[str, ...], default: str, problems: Problems) -> str:
     value = raw.get(key, default)
     if value in options:
         return str(value)
@@ -142,8 +169,16 @@ def _choice(raw: dict[str, Any], key: str, options: tuple[str, ...], default: st
     return default
 
 
-def _number(raw: dict[str, Any], key: str, default: float, limits: tuple[float, float],
-            problems: Problems, *, unit: str, why: str) -> float:
+def _number(
+    raw: dict[str, Any],
+    key: str,
+    default: float,
+    limits: tuple[float, float],
+    problems: Problems,
+    *,
+    unit: str,
+    why: str,
+) -> float:
     value = raw.get(key, default)
     low, high = limits
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -187,8 +222,11 @@ def _focus(value: Any, problems: Problems) -> tuple[str, ...]:
     names = (*GROUPS, *ZONE_IDS)
     found: list[str] = []
     for i, item in enumerate(_list(value, "focus", problems)):
-        if isinstance(item, str) and item in names and item not in ("spine",) and not item.startswith(
-            "axilla"
+        if (
+            isinstance(item, str)
+            and item in names
+            and item not in ("spine",)
+            and not item.startswith("axilla")
         ):
             if item not in found:
                 found.append(item)
@@ -216,14 +254,18 @@ def _spots(value: Any, body: Body, problems: Problems) -> tuple[Spot, ...]:
 
 def _spot(item: dict[str, Any], where: str, body: Body, problems: Problems) -> Spot | None:
     before = len(problems.items)
+    fields = ("kind", "zone", "at", "radius_cm")
     for key in item:
-        if key not in ("kind", "zone", "at", "radius_cm"):
-            problems.add(f"{where}.{key}", f"unknown field; {suggest(key, ('kind', 'zone', 'at', 'radius_cm'))}")
+        if key not in fields:
+            problems.add(f"{where}.{key}", f"unknown field; {suggest(key, fields)}")
     kind = item.get("kind")
     if kind not in SPOT_KINDS:
         shown = f"unknown kind {kind!r}; " if isinstance(kind, str) else ""
-        problems.add(f"{where}.kind", f"{shown}expected one of {', '.join(SPOT_KINDS)}"
-                     + ("" if isinstance(kind, str) else f" (got {describe(kind)})"))
+        problems.add(
+            f"{where}.kind",
+            f"{shown}expected one of {', '.join(SPOT_KINDS)}"
+            + ("" if isinstance(kind, str) else f" (got {describe(kind)})"),
+        )
     zone, at = item.get("zone"), item.get("at")
     if zone is None and at is None:
         problems.add(where, "expected a zone (such as lumbar_left) or at: {x_cm, y_cm}")
@@ -268,7 +310,10 @@ def _point(at: Any, where: str, body: Body, problems: Problems) -> tuple[float, 
     lay = layout_for(body)
     reach = lay.hs + 8.0
     if not (-reach <= x <= reach and -2.0 <= y <= lay.L + 8.0):
-        problems.add(where, f"({x:g}, {y:g}) is off the back map; x within ±{reach:g} cm of the "
-                            f"spine, y from 0 (waist) to {lay.L + 8:g} cm")
+        problems.add(
+            where,
+            f"({x:g}, {y:g}) is off the back map; x within ±{reach:g} cm of the "
+            f"spine, y from 0 (waist) to {lay.L + 8:g} cm",
+        )
         return None
     return (x, y)

@@ -50,14 +50,16 @@ def no_touch_areas(intake: Intake) -> tuple[NoTouch, ...]:
 def _areas(body: Body, spots: tuple[Spot, ...]) -> tuple[NoTouch, ...]:
     out = [
         NoTouch(shape=zone_box(body, z, 0.0), rule="axilla", label=f"underarm ({z})")
-        for z in ZONE_IDS if z.startswith("axilla")
+        for z in ZONE_IDS
+        if z.startswith("axilla")
     ]
     for spot in spots:
         if spot.kind in NO_CONTACT_SPOTS:
             out.append(NoTouch(shape=spot_shape(body, spot), rule="broken-skin", label=spot_label(spot)))
         elif spot.kind == "pain":
-            out.append(NoTouch(shape=spot_shape(body, spot), rule="pain-spot", label=spot_label(spot),
-                               light_ok=True))
+            out.append(
+                NoTouch(shape=spot_shape(body, spot), rule="pain-spot", label=spot_label(spot), light_ok=True)
+            )
     return tuple(out)
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from backrub.intake.model import Intake
 from backrub.knowledge.screening_table import CONDITIONS, DECISIONS, NO_CONTACT_SPOTS
 from backrub.knowledge.techniques import PRESSURES, pressure_rank
+
+TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -30,8 +33,12 @@ class Change:
     because: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "value": self.value, "message": self.message,
-                "because": list(self.because)}
+        return {
+            "code": self.code,
+            "value": self.value,
+            "message": self.message,
+            "because": list(self.because),
+        }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,8 +74,12 @@ class Screening:
             decision=raw["decision"],
             reasons=tuple(Reason(**r) for r in raw.get("reasons", [])),
             changes=tuple(
-                Change(code=c["code"], value=c["value"], message=c["message"],
-                       because=tuple(c.get("because", ())))
+                Change(
+                    code=c["code"],
+                    value=c["value"],
+                    message=c["message"],
+                    because=tuple(c.get("because", ())),
+                )
                 for c in raw.get("changes", [])
             ),
         )
@@ -89,44 +100,94 @@ def screen(intake: Intake) -> Screening:
     for code in intake.conditions:
         rule = CONDITIONS[code]
         if code == "skin_infection" and not marked:
-            reasons.append(Reason(code=code, source=rule.source,
-                                  message="A skin infection with no marked place: mark where it is on "
-                                          "the back chart, or ask a clinician first."))
+            reasons.append(
+                Reason(
+                    code=code,
+                    source=rule.source,
+                    message="A skin infection with no marked place: mark where it is on "
+                    "the back chart, or ask a clinician first.",
+                )
+            )
             raise_to("check_first")
             continue
         if rule.decision == "check_first" and intake.cleared_by_clinician:
-            reasons.append(Reason(code=code, source=rule.source,
-                                  message=rule.message + " Cleared by a clinician: no firm pressure."))
-            changes.append(Change(code="pressure_cap", value="medium", because=(code,),
-                                  message="Medium pressure at most after clearance."))
+            reasons.append(
+                Reason(
+                    code=code,
+                    source=rule.source,
+                    message=rule.message + " Cleared by a clinician: no firm pressure.",
+                )
+            )
+            changes.append(
+                Change(
+                    code="pressure_cap",
+                    value="medium",
+                    because=(code,),
+                    message="Medium pressure at most after clearance.",
+                )
+            )
             raise_to("adapt")
             continue
         reasons.append(Reason(code=code, message=rule.message, source=rule.source))
         raise_to(rule.decision)
         if rule.cap_pressure:
-            changes.append(Change(code="pressure_cap", value=rule.cap_pressure, because=(code,),
-                                  message=f"{rule.cap_pressure.capitalize()} pressure only."))
+            changes.append(
+                Change(
+                    code="pressure_cap",
+                    value=rule.cap_pressure,
+                    because=(code,),
+                    message=f"{rule.cap_pressure.capitalize()} pressure only.",
+                )
+            )
         for technique in rule.no_techniques:
-            changes.append(Change(code="no_technique", value=technique, because=(code,),
-                                  message=f"No {technique.replace('_', ' ')}."))
+            changes.append(
+                Change(
+                    code="no_technique",
+                    value=technique,
+                    because=(code,),
+                    message=f"No {technique.replace('_', ' ')}.",
+                )
+            )
 
     for i, spot in enumerate(intake.spots):
         place = spot.zone if spot.at is None else f"({spot.at[0]:g}, {spot.at[1]:g}) cm"
         if spot.kind in NO_CONTACT_SPOTS:
-            changes.append(Change(code="exclude_spot", value=f"spots[{i}]", because=(spot.kind,),
-                                  message=f"No contact on the {spot.kind} at {place}, with a 2 cm margin."))
+            changes.append(
+                Change(
+                    code="exclude_spot",
+                    value=f"spots[{i}]",
+                    because=(spot.kind,),
+                    message=f"No contact on the {spot.kind} at {place}, with a 2 cm margin.",
+                )
+            )
         elif spot.kind == "pain":
-            changes.append(Change(code="avoid_pain", value=f"spots[{i}]", because=("pain",),
-                                  message=f"The painful place at {place} is left out."))
+            changes.append(
+                Change(
+                    code="avoid_pain",
+                    value=f"spots[{i}]",
+                    because=("pain",),
+                    message=f"The painful place at {place} is left out.",
+                )
+            )
     if changes:
         raise_to("adapt")
         if not any(r.code in intake.conditions for r in reasons) and decision == "adapt":
-            reasons.append(Reason(code="local_spots", source="003",
-                                  message="Marked places on the back are left out of the plan."))
+            reasons.append(
+                Reason(
+                    code="local_spots",
+                    source="003",
+                    message="Marked places on the back are left out of the plan.",
+                )
+            )
     if decision == "proceed":
-        reasons.append(Reason(code="no_concerns", source="002",
-                              message="Nothing in the answers stands against a back massage. Keep "
-                                      "asking about pressure as you go."))
+        reasons.append(
+            Reason(
+                code="no_concerns",
+                source="002",
+                message="Nothing in the answers stands against a back massage. Keep "
+                "asking about pressure as you go.",
+            )
+        )
     # A referral or a check stops the plan, so nothing it would change is listed.
     if decision in ("check_first", "refer"):
         changes = []

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from backrub.errors import Problems
 from backrub.errors import describe as _kind
+
+TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
+if TYPE_CHECKING:
+    from typing import Any
 
 # Plausible adult ranges (cm); outside them the map would not fit a real back.
 LIMITS = {

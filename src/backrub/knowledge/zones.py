@@ -181,7 +181,34 @@ class Layout:
         self.hs = body.shoulder_width_cm / 2.0
         self.hw = body.waist_width_cm / 2.0
         self.k = self.hs / 21.0
-        self._cells: dict[tuple[int, int], str | None] = {}
+        self._seen: dict[tuple[float, float], str | None] = {}
+        # Every shape's heights are fixed for a body; only some x edges move with the height.
+        self._rows = [
+            (
+                self.bound(sh.y_low, 0.0),
+                self.bound(sh.y_high, 0.0),
+                (sh.name + "_left", sh.name + "_right") if sh.sided else (sh.name, sh.name),
+                self._edge(sh.x_low),
+                self._edge(sh.x_high),
+            )
+            for sh in SHAPES
+        ]
+
+    def _edge(self, bound: Bound) -> tuple[str, float, float]:
+        """An x edge as (base that varies with y, factor, offset), fixed bases folded into the offset."""
+        base, factor, offset = bound
+        if base in ("w", "sb", "ps"):
+            return (base, factor, offset)
+        return ("", 0.0, factor * self._base(base, 0.0) + offset)
+
+    def _edge_at(self, edge: tuple[str, float, float], y: float) -> float:
+        base, factor, offset = edge
+        if not base:
+            return offset
+        if base == "w":
+            return factor * self.torso_half_width(y) + offset
+        band = 2.5 if y >= 0.9 * self.L else 1.5
+        return factor * (band if base == "sb" else band + 3.5 * self.k) + offset
 
     # -- measurements the shapes are built from -------------------------------
     def spine_half_width(self, y: float) -> float:
@@ -215,40 +242,25 @@ class Layout:
     # -- lookup ------------------------------------------------------------------
     def _exact(self, x: float, y: float) -> str | None:
         ax = -x if x < 0 else x
-        for shape in SHAPES:
-            if not self.bound(shape.y_low, y) <= y < self.bound(shape.y_high, y):
-                continue
-            if self.bound(shape.x_low, y) <= ax < self.bound(shape.x_high, y):
-                if not shape.sided:
-                    return shape.name
-                return shape.name + ("_right" if x >= 0 else "_left")
+        edge_at = self._edge_at
+        for y0, y1, names, low, high in self._rows:
+            if y0 <= y < y1 and edge_at(low, y) <= ax < edge_at(high, y):
+                return names[1] if x >= 0 else names[0]
         return None
 
     def zone_at(self, x: float, y: float) -> str | None:
         """The zone under a point, or None off the map.
 
-        A 1 cm grid remembers cells whose four corners share a zone (every
-        shape is wider than a cell, so such a cell is whole); others are exact.
+        Paths reuse their points (mirrors, repeated rounds, planner then
+        verifier), so each point's answer is remembered; the memo is exact.
         """
-        key = (int(x // 1.0), int(y // 1.0))
-        cells = self._cells
-        if key in cells:
-            hit = cells[key]
-            if hit is not None:
-                return hit
-        else:
-            cx, cy = key
-            corners = {
-                self._exact(cx, cy),
-                self._exact(cx + 0.999, cy),
-                self._exact(cx, cy + 0.999),
-                self._exact(cx + 0.999, cy + 0.999),
-            }
-            whole = corners.pop() if len(corners) == 1 else None
-            cells[key] = whole
-            if whole is not None:
-                return whole
-        return self._exact(x, y)
+        key = (x, y)
+        hit = self._seen.get(key, _UNSEEN)
+        if hit is _UNSEEN:
+            if len(self._seen) > 200_000:
+                self._seen.clear()
+            hit = self._seen[key] = self._exact(x, y)
+        return hit  # type: ignore[return-value]
 
     # -- drawing and targets -------------------------------------------------------
     def outline(self, zone: str, samples: int = 6) -> list[tuple[float, float]]:
@@ -288,6 +300,9 @@ def _shape_of(zone: str) -> ZoneShape:
         if shape.name == name:
             return shape
     raise KeyError(zone)
+
+
+_UNSEEN = object()
 
 
 @lru_cache(maxsize=64)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from functools import lru_cache
 
 from backrub.geometry import Point, Shape, detour, direction_problem, first_hit, length, mirrored
@@ -14,6 +13,10 @@ from backrub.knowledge.body import Body
 from backrub.knowledge.techniques import TECHNIQUES, pressure_rank
 from backrub.knowledge.zones import GROUPS, base_name, layout_for, zones_on_path
 from backrub.planner.templates import PASS_SHIFT_CM, Draft, Templates
+
+TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
+if TYPE_CHECKING:
+    from typing import Any
 
 GENTLE_ONLY = frozenset({"stroking", "thumb_glide", "circular_friction", "spiral_kneading", "skin_check"})
 
@@ -501,7 +504,7 @@ def keep_clear(draft: Draft, areas: tuple[NoTouch, ...]) -> list[Draft]:
 
 
 def _rerouted(draft: Draft, shapes: list[Shape]) -> Draft | None:
-    way = detour(draft.path, shapes)
+    way = detour(draft.path, shapes, keep_ends=False)  # a step may start and end anywhere clear
     if way is None or len(way) < 2 or direction_problem(way, draft.direction):
         return None
     return draft.with_changes(path=tuple(way), note=(draft.note + " Go round the marked places.").strip())

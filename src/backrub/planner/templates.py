@@ -11,10 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import wraps
-from typing import Any, TypeVar
 
 from backrub.geometry import Point, circles_along, line, zigzag
 from backrub.knowledge.zones import Layout
+
+TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    F = TypeVar("F", bound=Callable[..., Any])
 
 # Shifts between passes so the second round works beside the first line (seed 003: twice round).
 PASS_SHIFT_CM = (0.0, 1.0, -0.8, 0.5)
@@ -42,9 +47,6 @@ class Draft:
 
     def with_changes(self, **changes: object) -> Draft:
         return replace(self, **changes)  # type: ignore[arg-type]
-
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _memo(method: F) -> F:

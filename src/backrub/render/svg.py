@@ -34,7 +34,8 @@ def routine_svg(routine: Routine, intake: Intake | None = None, title: str = "")
         f"<title>{escape(title or 'backrub routine')}</title>",
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="6" refY="5" markerWidth="5" markerHeight="5" '
         'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker>'
-        '<pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        '<pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)">'
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#c2372d" stroke-width="2"/></pattern></defs>',
         f'<rect width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
     ]
@@ -43,9 +44,13 @@ def routine_svg(routine: Routine, intake: Intake | None = None, title: str = "")
         ids = [z for z in ZONE_IDS if z == shape.name or z.rsplit("_", 1)[0] == shape.name]
         for zone in ids:
             points = " ".join(px(x, y) for x, y in lay.outline(zone))
-            fill = "#d9d9d9" if zone == "spine" else ("url(#hatch)" if zone.startswith("axilla") else ZONE_FILL)
-            out.append(f'<polygon points="{points}" fill="{fill}" stroke="#b08d74" stroke-width="1">'
-                       f"<title>{zone}</title></polygon>")
+            fill = (
+                "#d9d9d9" if zone == "spine" else ("url(#hatch)" if zone.startswith("axilla") else ZONE_FILL)
+            )
+            out.append(
+                f'<polygon points="{points}" fill="{fill}" stroke="#b08d74" stroke-width="1">'
+                f"<title>{zone}</title></polygon>"
+            )
     (mx, my0), (_, my1) = px(0, lay.L + 8).split(","), px(0, 0).split(",")
     out.append(f'<line x1="{mx}" y1="{my0}" x2="{mx}" y2="{my1}" stroke="#888" stroke-dasharray="4 4"/>')
     for area in no_touch_areas(intake):
@@ -55,13 +60,17 @@ def routine_svg(routine: Routine, intake: Intake | None = None, title: str = "")
         mark = area.shape
         if isinstance(mark, Circle):
             cx, cy = px(mark.cx, mark.cy).split(",")
-            out.append(f'<circle cx="{cx}" cy="{cy}" r="{mark.r * SCALE:.1f}" fill="url(#hatch)" '
-                       f'stroke="{colour}" stroke-width="2"><title>{escape(area.label)}</title></circle>')
+            out.append(
+                f'<circle cx="{cx}" cy="{cy}" r="{mark.r * SCALE:.1f}" fill="url(#hatch)" '
+                f'stroke="{colour}" stroke-width="2"><title>{escape(area.label)}</title></circle>'
+            )
         elif isinstance(mark, Box):
             x0, y1 = px(mark.x0, mark.y1).split(",")
-            out.append(f'<rect x="{x0}" y="{y1}" width="{(mark.x1 - mark.x0) * SCALE:.1f}" '
-                       f'height="{(mark.y1 - mark.y0) * SCALE:.1f}" fill="url(#hatch)" stroke="{colour}" '
-                       f'stroke-width="2"><title>{escape(area.label)}</title></rect>')
+            out.append(
+                f'<rect x="{x0}" y="{y1}" width="{(mark.x1 - mark.x0) * SCALE:.1f}" '
+                f'height="{(mark.y1 - mark.y0) * SCALE:.1f}" fill="url(#hatch)" stroke="{colour}" '
+                f'stroke-width="2"><title>{escape(area.label)}</title></rect>'
+            )
     # Paths in order, each with its number at the start and an arrow at the end.
     for n, step in enumerate(routine.steps, start=1):
         colour = PRESSURE_COLOURS[step.pressure]
@@ -69,13 +78,17 @@ def routine_svg(routine: Routine, intake: Intake | None = None, title: str = "")
         for k, path in enumerate(hands):
             points = " ".join(px(x, y) for x, y in path)
             dash = ' stroke-dasharray="3 3"' if step.technique == "skin_check" else ""
-            out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2" '
-                       f'stroke-opacity="{0.85 if k == 0 else 0.45}" stroke-linejoin="round"{dash} '
-                       f'marker-end="url(#arrow)"><title>{n}. {escape(step.cue)}</title></polyline>')
+            out.append(
+                f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2" '
+                f'stroke-opacity="{0.85 if k == 0 else 0.45}" stroke-linejoin="round"{dash} '
+                f'marker-end="url(#arrow)"><title>{n}. {escape(step.cue)}</title></polyline>'
+            )
         sx, sy = px(*step.path[0]).split(",")
-        out.append(f'<circle cx="{sx}" cy="{sy}" r="8" fill="{colour}"/>'
-                   f'<text x="{sx}" y="{float(sy) + 4:.1f}" font-size="10" fill="#fff" '
-                   f'text-anchor="middle">{n}</text>')
+        out.append(
+            f'<circle cx="{sx}" cy="{sy}" r="8" fill="{colour}"/>'
+            f'<text x="{sx}" y="{float(sy) + 4:.1f}" font-size="10" fill="#fff" '
+            f'text-anchor="middle">{n}</text>'
+        )
     out += _legend(routine, height - legend_h + 10)
     out.append("</svg>")
     return "\n".join(out)
@@ -86,20 +99,30 @@ def _legend(routine: Routine, y0: float) -> list[str]:
     for step in routine.steps:
         if step.phase not in phases:
             phases.append(step.phase)
-    rows = [f'<text x="16" y="{y0 + 14:.0f}" font-size="15" font-weight="bold">'
-            f"{routine.total_minutes:.0f}-minute routine, {len(routine.steps)} steps</text>",
-            f'<text x="16" y="{y0 + 32:.0f}" font-size="12" fill="#555">Seen from behind: the '
-            "receiver's right is on the right.</text>"]
+    rows = [
+        f'<text x="16" y="{y0 + 14:.0f}" font-size="15" font-weight="bold">'
+        f"{routine.total_minutes:.0f}-minute routine, {len(routine.steps)} steps</text>",
+        f'<text x="16" y="{y0 + 32:.0f}" font-size="12" fill="#555">Seen from behind: the '
+        "receiver's right is on the right.</text>",
+    ]
     for k, (name, colour) in enumerate(PRESSURE_COLOURS.items()):
         x = 16 + k * 110
-        rows.append(f'<line x1="{x}" y1="{y0 + 54}" x2="{x + 30}" y2="{y0 + 54}" stroke="{colour}" '
-                    f'stroke-width="4"/><text x="{x + 36}" y="{y0 + 58}" font-size="13">{name}</text>')
+        rows.append(
+            f'<line x1="{x}" y1="{y0 + 54}" x2="{x + 30}" y2="{y0 + 54}" stroke="{colour}" '
+            f'stroke-width="4"/><text x="{x + 36}" y="{y0 + 58}" font-size="13">{name}</text>'
+        )
     x = 16 + 3 * 110
-    rows.append(f'<rect x="{x}" y="{y0 + 47}" width="18" height="14" fill="url(#hatch)" stroke="#c2372d"/>'
-                f'<text x="{x + 24}" y="{y0 + 58}" font-size="13">no touch</text>')
-    rows.append(f'<text x="16" y="{y0 + 84}" font-size="12">Phases: '
-                f'{escape(" → ".join(p.replace("_", " ") for p in phases))}.</text>')
-    rows.append(f'<text x="16" y="{y0 + 102}" font-size="12">Numbers mark where each step starts; '
-                "arrows show the way;</text>")
+    rows.append(
+        f'<rect x="{x}" y="{y0 + 47}" width="18" height="14" fill="url(#hatch)" stroke="#c2372d"/>'
+        f'<text x="{x + 24}" y="{y0 + 58}" font-size="13">no touch</text>'
+    )
+    rows.append(
+        f'<text x="16" y="{y0 + 84}" font-size="12">Phases: '
+        f"{escape(' → '.join(p.replace('_', ' ') for p in phases))}.</text>"
+    )
+    rows.append(
+        f'<text x="16" y="{y0 + 102}" font-size="12">Numbers mark where each step starts; '
+        "arrows show the way;</text>"
+    )
     rows.append(f'<text x="16" y="{y0 + 118}" font-size="12">the faint path is the mirrored hand.</text>')
     return rows

@@ -34,8 +34,18 @@ def not_planned_text(s: Screening, reasons: list[str]) -> str:
 def routine_table(routine: Routine) -> str:
     rows = [("#", "phase", "technique", "side", "pressure", "reps", "time", "where")]
     for n, step in enumerate(routine.steps, start=1):
-        rows.append((str(n), step.phase.replace("_", " "), step.technique.replace("_", " "), step.side,
-                     step.pressure, str(step.reps), _mmss(step.seconds), _areas(step.zones)))
+        rows.append(
+            (
+                str(n),
+                step.phase.replace("_", " "),
+                step.technique.replace("_", " "),
+                step.side,
+                step.pressure,
+                str(step.reps),
+                _mmss(step.seconds),
+                _areas(step.zones),
+            )
+        )
     widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]) - 1)]
     out = []
     if routine.screening:
@@ -64,7 +74,7 @@ def report_text(report: Report, steps: int) -> str:
 
 
 def _mmss(seconds: float) -> str:
-    m, s = divmod(int(round(seconds)), 60)
+    m, s = divmod(round(seconds), 60)
     return f"{m}:{s:02d}"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any
 
 from backrub.errors import Problems, describe, suggest
 from backrub.intake.model import Intake, parse_intake
@@ -13,12 +12,28 @@ from backrub.knowledge.rules import RULES
 from backrub.knowledge.techniques import PRESSURES, TECHNIQUES
 from backrub.knowledge.zones import ZONE_IDS
 
+TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
+if TYPE_CHECKING:
+    from typing import Any
+
 FORMAT = "backrub.routine/1"
 PHASES = ("prepare", "open", "warm_up", "work", "focus", "close")
 SIDES = ("both", "left", "right", "center")
 DIRECTIONS = ("up", "down", "up_down", "outward", "clockwise", "in_place")
-STEP_FIELDS = ("phase", "technique", "zones", "side", "direction", "pressure", "reps", "seconds",
-               "path", "cue", "rules", "lead_in")
+STEP_FIELDS = (
+    "phase",
+    "technique",
+    "zones",
+    "side",
+    "direction",
+    "pressure",
+    "reps",
+    "seconds",
+    "path",
+    "cue",
+    "rules",
+    "lead_in",
+)
 
 Point = tuple[float, float]
 
@@ -135,8 +150,12 @@ def parse_routine(raw: Any) -> Routine:
             if step is not None:
                 steps.append(step)
     problems.raise_if_any()
-    return Routine(steps=tuple(steps), screening=screening, intake=intake,
-                   minutes=float(minutes) if minutes is not None else None)
+    return Routine(
+        steps=tuple(steps),
+        screening=screening,
+        intake=intake,
+        minutes=float(minutes) if minutes is not None else None,
+    )
 
 
 def _screening(raw: Any, problems: Problems) -> Screening | None:
@@ -168,8 +187,10 @@ def _step(item: Any, where: str, problems: Problems) -> Step | None:
     if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
         problems.add(f"{where}.reps", f"expected a whole number of at least 1 (got {describe(reps)})")
     seconds = item.get("seconds")
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not (
-        0 < seconds < 7200 and math.isfinite(seconds)
+    if (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, int | float)
+        or not (0 < seconds < 7200 and math.isfinite(seconds))
     ):
         problems.add(f"{where}.seconds", f"expected a number of seconds above 0 (got {describe(seconds)})")
     path = _path(item.get("path"), f"{where}.path", problems, required=True)
@@ -180,13 +201,23 @@ def _step(item: Any, where: str, problems: Problems) -> Step | None:
     if len(problems.items) > before:
         return None
     assert isinstance(reps, int) and isinstance(seconds, int | float)  # checked above
-    return Step(phase=phase, technique=technique, zones=zones, side=side, direction=direction,
-                pressure=pressure, reps=reps, seconds=float(seconds), path=path, cue=str(cue),
-                rules=rules, lead_in=lead_in)
+    return Step(
+        phase=phase,
+        technique=technique,
+        zones=zones,
+        side=side,
+        direction=direction,
+        pressure=pressure,
+        reps=reps,
+        seconds=float(seconds),
+        path=path,
+        cue=str(cue),
+        rules=rules,
+        lead_in=lead_in,
+    )
 
 
-def _choice(item: dict[str, Any], key: str, options: tuple[str, ...], where: str,
-            problems: Problems) -> str:
+def _choice(item: dict[str, Any], key: str, options: tuple[str, ...], where: str, problems: Problems) -> str:
     value = item.get(key)
     if value in options:
         return str(value)
@@ -199,8 +230,9 @@ def _choice(item: dict[str, Any], key: str, options: tuple[str, ...], where: str
     return options[0]
 
 
-def _names(value: Any, where: str, options: tuple[str, ...], what: str,
-           problems: Problems) -> tuple[str, ...]:
+def _names(
+    value: Any, where: str, options: tuple[str, ...], what: str, problems: Problems
+) -> tuple[str, ...]:
     if not isinstance(value, list):
         problems.add(where, f"expected a list of {what} names (got {describe(value)})")
         return ()
@@ -221,9 +253,9 @@ def _path(value: Any, where: str, problems: Problems, *, required: bool) -> tupl
     points: list[Point] = []
     for i, pt in enumerate(value):
         ok = (
-            isinstance(pt, list | tuple) and len(pt) == 2
-            and all(isinstance(c, int | float) and not isinstance(c, bool) and math.isfinite(c)
-                    for c in pt)
+            isinstance(pt, list | tuple)
+            and len(pt) == 2
+            and all(isinstance(c, int | float) and not isinstance(c, bool) and math.isfinite(c) for c in pt)
         )
         if not ok:
             problems.add(f"{where}[{i}]", f"expected [x_cm, y_cm], two numbers (got {describe(pt)})")

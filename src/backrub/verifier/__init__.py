@@ -20,14 +20,16 @@ def check_routine(routine: Routine, intake: Intake | None = None, performed: int
     change, so findings placed in them are left out.
     """
     checked = Checked(routine, intake)
-    findings = [f for check in (*safety.CHECKS, *method.CHECKS) for f in check(checked)
-                if _step_index(f.where) is None or _step_index(f.where) >= performed]  # type: ignore[operator]
+    findings = [
+        f for check in (*safety.CHECKS, *method.CHECKS) for f in check(checked) if _step_index(f.where) >= performed
+    ]
     return Report(findings=tuple(findings))
 
 
-def _step_index(where: str) -> int | None:
+def _step_index(where: str) -> int:
+    """The step a finding is placed in; findings about the whole routine count as the last."""
     match = _STEP.match(where)
-    return int(match.group(1)) if match else None
+    return int(match.group(1)) if match else 1 << 30
 
 
 _STEP = re.compile(r"steps\[(\d+)\]")

@@ -55,8 +55,10 @@ class Checked:
     @staticmethod
     def _make_hands(step: Step) -> tuple[Hand, ...]:
         if step.side == "both":
-            return (Hand(path=step.path, label=""),
-                    Hand(path=tuple((-x, y) for x, y in step.path), label=" (left hand, mirrored)"))
+            return (
+                Hand(path=step.path, label=""),
+                Hand(path=tuple((-x, y) for x, y in step.path), label=" (left hand, mirrored)"),
+            )
         return (Hand(path=step.path, label=""),)
 
 

@@ -24,10 +24,12 @@ def spine_pressure(c: Checked) -> Iterator[Finding]:
             band = c.lay.spine_half_width(y)
             crossed = j > 0 and (path[j - 1][0] > 0) != (x > 0) and path[j - 1][0] != 0 and x != 0
             if abs(x) < band or crossed:
-                yield error("spine-pressure", at(i, j),
-                            f"{step.pressure} {step.technique.replace('_', ' ')} on the spine band at "
-                            f"{fmt((x, y))}",
-                            f"keep the path at least {band:g} cm beside the midline, or make it light")
+                yield error(
+                    "spine-pressure",
+                    at(i, j),
+                    f"{step.pressure} {step.technique.replace('_', ' ')} on the spine band at {fmt((x, y))}",
+                    f"keep the path at least {band:g} cm beside the midline, or make it light",
+                )
                 break
 
 
@@ -47,10 +49,20 @@ def no_touch(c: Checked) -> Iterator[Finding]:
             hit = first_hit(step.path, [s for _, s in pairs], box)
             if hit is not None:
                 j, shape = hit
+                # Name the point that lies in the area, not the one before it on the same segment.
+                if (
+                    not shape.contains(*step.path[j])
+                    and j + 1 < len(step.path)
+                    and shape.contains(*step.path[j + 1])
+                ):
+                    j += 1
                 area = next(a for a, s in pairs if s is shape)
-                yield error(area.rule, at(i, j) + label,
-                            f"{step.technique.replace('_', ' ')} touches the {area.label}",
-                            _avoid_hint(area.rule))
+                yield error(
+                    area.rule,
+                    at(i, j) + label,
+                    f"{step.technique.replace('_', ' ')} touches the {area.label}",
+                    _avoid_hint(area.rule),
+                )
         if i == 0:
             continue
         slide = (c.steps[i - 1].path[-1], *step.lead_in, step.path[0])
@@ -58,9 +70,12 @@ def no_touch(c: Checked) -> Iterator[Finding]:
         hit = first_hit(slide, [a.shape for a in firm_areas])
         if hit is not None:
             area = next(a for a in firm_areas if a.shape is hit[1])
-            yield error(area.rule, at(i, None) + ".lead_in",
-                        f"the hands slide over the {area.label} on the way from steps[{i - 1}]",
-                        "add a lead_in that goes round it, or end the previous step elsewhere")
+            yield error(
+                area.rule,
+                at(i, None) + ".lead_in",
+                f"the hands slide over the {area.label} on the way from steps[{i - 1}]",
+                "add a lead_in that goes round it, or end the previous step elsewhere",
+            )
 
 
 def _avoid_hint(rule: str) -> str:
@@ -76,12 +91,16 @@ def kidney_gentle(c: Checked) -> Iterator[Finding]:
         if step.pressure == "light" or not any(base_name(z) == "kidney" for z in c.zones[i]):
             continue
         for hand in c.hands(step):
-            j = next((j for j, p in enumerate(hand.path)
-                      if base_name(c.lay.zone_at(*p) or "") == "kidney"), None)
+            j = next(
+                (j for j, p in enumerate(hand.path) if base_name(c.lay.zone_at(*p) or "") == "kidney"), None
+            )
             if j is not None:
-                yield error("kidney-gentle", at(i, j) + hand.label,
-                            f"{step.pressure} {step.technique.replace('_', ' ')} over the kidney area",
-                            "make this step light, or keep it below or above the kidney area")
+                yield error(
+                    "kidney-gentle",
+                    at(i, j) + hand.label,
+                    f"{step.pressure} {step.technique.replace('_', ' ')} over the kidney area",
+                    "make this step light, or keep it below or above the kidney area",
+                )
                 break
 
 
@@ -92,11 +111,14 @@ def warmup_first(c: Checked) -> Iterator[Finding]:
         if pressure_rank(step.pressure) > 0:
             cold = [z for z in zones if z not in warmed]
             if cold:
-                yield error("warmup-first", at(i),
-                            f"{step.pressure} {step.technique.replace('_', ' ')} on {', '.join(cold)} "
-                            "before it was warmed up",
-                            "put a light thumb glide or circular rubbing over "
-                            f"{', '.join(cold)} earlier, or make this step light")
+                yield error(
+                    "warmup-first",
+                    at(i),
+                    f"{step.pressure} {step.technique.replace('_', ' ')} on {', '.join(cold)} "
+                    "before it was warmed up",
+                    "put a light thumb glide or circular rubbing over "
+                    f"{', '.join(cold)} earlier, or make this step light",
+                )
         if TECHNIQUES[step.technique].warms_up:
             warmed.update(zones)
 
@@ -107,9 +129,12 @@ def pressure_preference(c: Checked) -> Iterator[Finding]:
     asked = c.intake.pressure
     for i, step in enumerate(c.steps):
         if pressure_rank(step.pressure) > pressure_rank(asked):
-            yield error("pressure-preference", at(i),
-                        f"{step.pressure} pressure, but the receiver asked for {asked} at most",
-                        f"lower this step to {asked}")
+            yield error(
+                "pressure-preference",
+                at(i),
+                f"{step.pressure} pressure, but the receiver asked for {asked} at most",
+                f"lower this step to {asked}",
+            )
 
 
 def screening_kept(c: Checked) -> Iterator[Finding]:
@@ -118,25 +143,38 @@ def screening_kept(c: Checked) -> Iterator[Finding]:
     s = c.screening
     if not s.may_plan:
         codes = ", ".join(r.code for r in s.reasons)
-        yield error("screening", "steps",
-                    f"screening says {s.decision.replace('_', ' ')} ({codes}): this routine must not be done",
-                    "see a professional first" if s.decision == "refer"
-                    else "get a clinician's clearance and set cleared_by_clinician")
+        yield error(
+            "screening",
+            "steps",
+            f"screening says {s.decision.replace('_', ' ')} ({codes}): this routine must not be done",
+            "see a professional first"
+            if s.decision == "refer"
+            else "get a clinician's clearance and set cleared_by_clinician",
+        )
         return
     cap = s.pressure_cap
     if c.intake.goal == "comfort_care":
         cap = "light"
     for i, step in enumerate(c.steps):
         if pressure_rank(step.pressure) > pressure_rank(cap):
-            because = ", ".join(ch.because[0] for ch in s.changes if ch.code == "pressure_cap"
-                                and ch.value == cap) or "a comfort rub"
-            yield error("screening", at(i), f"{step.pressure} pressure, but {because} allows {cap} only",
-                        f"lower this step to {cap}")
+            because = (
+                ", ".join(ch.because[0] for ch in s.changes if ch.code == "pressure_cap" and ch.value == cap)
+                or "a comfort rub"
+            )
+            yield error(
+                "screening",
+                at(i),
+                f"{step.pressure} pressure, but {because} allows {cap} only",
+                f"lower this step to {cap}",
+            )
         if step.technique in s.banned_techniques:
             why = [code for code in c.intake.conditions if step.technique in CONDITIONS[code].no_techniques]
-            yield error("screening", at(i),
-                        f"{step.technique.replace('_', ' ')} is left out because of {', '.join(why)}",
-                        "replace it with light stroking or circular rubbing")
+            yield error(
+                "screening",
+                at(i),
+                f"{step.technique.replace('_', ' ')} is left out because of {', '.join(why)}",
+                "replace it with light stroking or circular rubbing",
+            )
 
 
 CHECKS = (spine_pressure, no_touch, kidney_gentle, warmup_first, pressure_preference, screening_kept)

@@ -1,0 +1,97 @@
+"""A real coach for the web tests: `backrub serve` in its own process on a free port, real SQLite."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+pytest.importorskip("fastapi")
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "out" / "test-artifacts" / "web"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Coach:
+    """`backrub serve` as a user starts it, restartable on the same port and database."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[str] | None = None
+        self.banner = ""
+
+    def start(self) -> None:
+        env = {**os.environ, "BACKRUB_DATABASE_URL": f"sqlite:///{self.db}", "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen([sys.executable, "-m", "backrub", "serve", "--port", str(self.port)],
+                                     env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        assert self.proc.stdout is not None
+        self.banner = self.proc.stdout.readline()  # printed once it listens
+        if "http://" not in self.banner:
+            self.stop()
+            raise RuntimeError(f"backrub serve did not start: {self.banner}")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            self.proc = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@pytest.fixture(scope="session")
+def coach(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Coach]:
+    server = Coach(tmp_path_factory.mktemp("coach") / "backrub.db")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def http(coach: Coach) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=coach.url, timeout=20) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def intake_raw() -> dict[str, Any]:
+    return json.loads((ROOT / "examples" / "intake.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+def wait_until(check: Any, timeout: float = 10.0, step: float = 0.05) -> Any:
+    end = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > end:
+            return value
+        time.sleep(step)

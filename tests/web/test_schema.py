@@ -1,0 +1,48 @@
+"""Schemathesis against the OpenAPI description of a running coach: no 5xx answer, and answers
+that keep to the documented status codes, content types and schemas, for valid and invalid input.
+
+(Schemathesis' pytest plugin does not run under pytest 9, so the operations are driven with
+Hypothesis here, one test per operation and generation mode.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from tests.web.conftest import Coach
+
+schemathesis = pytest.importorskip("schemathesis")
+from schemathesis import GenerationMode  # noqa: E402
+from schemathesis.checks import not_a_server_error  # noqa: E402
+from schemathesis.specs.openapi.checks import (  # noqa: E402
+    content_type_conformance, response_schema_conformance, status_code_conformance,
+)
+
+OPERATIONS = ["POST /api/screen", "POST /api/plan", "POST /api/check", "POST /api/map", "POST /api/sessions",
+              "GET /api/sessions/{sid}", "PUT /api/sessions/{sid}/outcome"]
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+@pytest.fixture(scope="module")
+def api_schema(coach: Coach) -> Any:
+    return schemathesis.openapi.from_url(f"{coach.url}/openapi.json")
+
+
+def test_every_operation_is_covered(api_schema: Any) -> None:
+    found = sorted(op.ok().label for op in api_schema.get_all_operations())
+    assert found == sorted(OPERATIONS)
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=lambda m: m.value)
+@pytest.mark.parametrize("label", OPERATIONS)
+def test_the_api_never_answers_5xx(api_schema: Any, label: str, mode: Any) -> None:
+    operation = api_schema.find_operation_by_label(label)
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    def run(case: Any) -> None:
+        case.call_and_validate(checks=CHECKS)
+
+    run()
