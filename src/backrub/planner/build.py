@@ -29,6 +29,19 @@ class Unit:
     priority: int = 1  # 2 for what the receiver asked for (focus, knots): trimmed last
 
 
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One line of a work round: which technique, along which path, how hard, one side at a time?"""
+
+    key: str
+    technique: str
+    path: tuple[Point, ...]
+    area: str
+    direction: str = "up"
+    wanted: str = "medium"
+    per_side: bool = False
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Context:
     intake: Intake
@@ -222,100 +235,91 @@ def _work_pass(ctx: Context, variant: int, phase: str) -> tuple[Unit, ...]:
     t, shift = ctx.tpl, PASS_SHIFT_CM[variant % len(PASS_SHIFT_CM)]
     medium = ctx.pressure("spiral_kneading", "medium")
     spiral_top = 0.38 if medium == "light" else 0.23  # the kidneys take light work only
-    pieces: list[tuple[str, str, tuple[Point, ...], str, str, str, bool]] = [
-        # key, technique, path, area, direction, wanted pressure, one side at a time
-        (
-            "spiral_lumbar",
-            "spiral_kneading",
-            t.spiral_lumbar(shift, spiral_top),
-            "the lower back",
-            "up",
-            "medium",
-            False,
-        ),
-        ("roll_lumbar", "skin_rolling", t.roll_lumbar(shift), "the lower back", "up", "medium", True),
-        (
+    wave = ctx.intake.style == "breath_wave"
+    by_self = ctx.intake.giver == "self"
+    pieces = (
+        Piece("spiral_lumbar", "spiral_kneading", t.spiral_lumbar(shift, spiral_top), "the lower back"),
+        Piece("roll_lumbar", "skin_rolling", t.roll_lumbar(shift), "the lower back", per_side=True),
+        Piece(
             "rub_paraspinal",
             "circular_friction",
             t.circles_paraspinal(ctx.intake.giver == "robot"),
             "the muscles beside the spine",
-            "up",
-            "medium",
-            False,
         ),
-        ("saw_lumbar", "sawing", t.saw_lumbar(shift), "the lower back", "up", "firm", True),
-        (
-            "rub_scapula",
-            "circular_friction",
-            t.circles_scapula(shift),
-            "the shoulder blades",
-            "up",
-            "medium",
-            False,
-        ),
-        ("knead_mid", "kneading", t.knead_mid(shift), "the middle back", "up", "firm", False),
-        (
+        Piece("saw_lumbar", "sawing", t.saw_lumbar(shift), "the lower back", wanted="firm", per_side=True),
+        Piece("rub_scapula", "circular_friction", t.circles_scapula(shift), "the shoulder blades"),
+        Piece("knead_mid", "kneading", t.knead_mid(shift), "the middle back", wanted="firm"),
+        Piece(
             "glide_thumbs",
             "thumb_glide",
-            t.thumb_glide(ctx.intake.style == "breath_wave"),
+            t.thumb_glide(wave),
             "both sides of the spine",
-            "up_down" if ctx.intake.style == "breath_wave" else "up",
-            "medium",
-            False,
+            direction="up_down" if wave else "up",
         ),
-        (
+        Piece(
             "knead_between",
             "kneading",
             t.knead_interscapular(),
             "the muscles between the shoulder blades and the spine",
-            "up",
-            "firm",
-            False,
+            wanted="firm",
         ),
-        (
+        Piece(
             "rub_shoulders",
             "circular_friction",
             t.shoulder_arm_circles(1.5),
             "the shoulders and upper arms",
-            "outward",
-            "medium",
-            False,
+            direction="outward",
         ),
-        (
+        Piece(
             "knead_shoulders",
             "kneading",
             t.knead_trapezius(),
             "the base of the neck and the tops of the shoulders",
-            "outward",
-            "firm",
-            ctx.intake.giver == "self",
+            direction="outward",
+            wanted="firm",
+            per_side=by_self,
         ),
-        ("rotate_arm", "arm_rotation", t.arm_rotation(), "the arm", "in_place", "light", True),
-        (
+        Piece(
+            "rotate_arm",
+            "arm_rotation",
+            t.arm_rotation(),
+            "the arm",
+            direction="in_place",
+            wanted="light",
+            per_side=True,
+        ),
+        Piece(
             "knead_arms",
             "kneading",
             t.shoulder_arm_circles(1.8),
             "the deltoids and upper arms",
-            "outward",
-            "firm",
-            ctx.intake.giver == "self",
+            direction="outward",
+            wanted="firm",
+            per_side=by_self,
         ),
-        (
+        Piece(
             "pat",
             "patting",
             t.pat_up(shift),
             "the back, from the waist to the shoulder blades",
-            "up",
-            "light",
-            False,
+            wanted="light",
         ),
-    ]
+    )
     units = []
-    for key, technique, path, area, direction, wanted, per_side in pieces:
-        if not ctx.allowed(technique):
+    for piece in pieces:
+        if not ctx.allowed(piece.technique):
             continue
-        draft = _d(ctx, key, phase, technique, path, area, direction=direction, wanted=wanted)
-        drafts = (draft.with_changes(side="right"), _mirror(draft)) if per_side else (draft,)
+        draft = _d(
+            ctx,
+            piece.key,
+            phase,
+            piece.technique,
+            piece.path,
+            piece.area,
+            direction=piece.direction,
+            wanted=piece.wanted,
+        )
+        drafts = (draft.with_changes(side="right"), _mirror(draft)) if piece.per_side else (draft,)
         units.append(Unit(drafts=drafts))
     return tuple(units)
 

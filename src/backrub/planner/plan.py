@@ -220,12 +220,12 @@ def _realize(ctx: Context, drafts: list[Draft]) -> list[Draft]:
             for fallback in d.fallbacks:
                 if kept:
                     break
-                kept = [k for f in build_side(ctx, fallback) for k in build.keep_clear(f, areas)]
+                kept = [k for f in _placed(ctx, fallback) for k in build.keep_clear(f, areas)]
             out += kept
     return out
 
 
-def build_side(ctx: Context, draft: Draft) -> list[Draft]:
+def _placed(ctx: Context, draft: Draft) -> list[Draft]:
     """A fallback placed for this half of a side-lying session (or as is)."""
     placed = build.side_of_half(draft, ctx.half)
     return [] if placed is None else [placed]
@@ -318,17 +318,16 @@ def _step(intake: Intake, draft: Draft, reps: int, rep_s: float, tempo: Tempo) -
             reps=reps,
             seconds=seconds,
             breath_seconds=tempo.breath_seconds,
-            note=(
-                draft.note
-                + (
-                    " Go gently over the kidney area."
-                    if any(base_name(z) == "kidney" for z in zones) and draft.technique != "skin_check"
-                    else ""
-                )
-            ).strip(),
+            note=_note(draft, zones),
         ),
         rules=_rules_for(intake, draft, zones),
     )
+
+
+def _note(draft: Draft, zones: tuple[str, ...]) -> str:
+    """The draft's own note, and a word of care over the kidneys (seed 004)."""
+    kidneys = draft.technique != "skin_check" and any(base_name(z) == "kidney" for z in zones)
+    return (draft.note + (" Go gently over the kidney area." if kidneys else "")).strip()
 
 
 def _rules_for(intake: Intake, draft: Draft, zones: tuple[str, ...]) -> tuple[str, ...]:
