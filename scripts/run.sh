@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# Set up and plan a 30-minute massage from the example intake; draw it on the back.
+# Set up (.venv with the web extra) and start the web coach; it prints the address to open.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-mkdir -p out
-.venv/bin/backrub plan examples/intake.json --svg out/plan.svg
+bash scripts/setup.sh web
+exec .venv/bin/backrub serve "$@"

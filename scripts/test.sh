@@ -2,5 +2,23 @@
 # Set up everything the tests need (Python packages and Debian packages), then run every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The browser tests drive Debian's chromium (Playwright cannot download browsers here).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Debian's chromium for the browser tests ..." >&2
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+# The records tests run on SQLite and on a throwaway PostgreSQL server (initdb/pg_ctl from Debian's
+# postgresql), and read their PDFs back with poppler-utils.
+missing=""
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null || missing="postgresql"
+command -v pdftotext >/dev/null || missing="$missing poppler-utils"
+if [ -n "$missing" ]; then
+  echo "Installing Debian's$missing for the records tests ..." >&2
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
 bash scripts/setup.sh "dev,robot,web"
 .venv/bin/python -m pytest "$@"

@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["robot"]:
         return _robot(args[1:])
+    if args[:1] and args[0] in ("export", "import", "backup", "db", "account"):
+        return _records(args)
     parser = _parser()
     ns = parser.parse_args(args)
     try:
@@ -61,6 +63,14 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_serve)
 
     sub.add_parser("robot", help="compile and simulate routines for a robot arm (backrub robot --help)")
+    for name, words in (
+        ("export", "every record as JSON or CSV"),
+        ("import", "store a JSON export"),
+        ("backup", "a consistent copy of the records"),
+        ("db", "the records schema: upgrade, status"),
+        ("account", "accounts for a coach served beyond this computer"),
+    ):
+        sub.add_parser(name, help=f"{words} (backrub {name} --help)")
     return parser
 
 
@@ -189,6 +199,19 @@ def _robot(argv: list[str]) -> int:
         )
         return EXIT_BAD_INPUT
     return int(robot_main(argv))
+
+
+def _records(argv: list[str]) -> int:
+    try:
+        from backrub.records.cli import main as records_main
+    except ImportError as err:
+        print(
+            f"backrub {argv[0]} needs the records extra: pip install 'backrub[records]' "
+            f"({err.name} is missing)",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    return int(records_main(argv))
 
 
 if __name__ == "__main__":

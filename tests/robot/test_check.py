@@ -136,8 +136,7 @@ def _reference_bad_samples(traj, profile, caps):
         "zone-cap": over & (why == 1),
         "spine-clearance": over & (why == 2),
         "excluded-spot": over & (why == 3),
-        "speed": speed
-        > np.where(touching, profile.contact_speed_m_s, profile.air_speed_m_s) * (1 + 1e-6),
+        "speed": speed > np.where(touching, profile.contact_speed_m_s, profile.air_speed_m_s) * (1 + 1e-6),
         "acceleration": accel > profile.accel_m_s2 * (1 + 1e-6),
         "jerk": jerk > profile.jerk_m_s3 * (1 + 1e-6),
         "workspace": ((pos < lo) | (pos > hi)).any(axis=1),

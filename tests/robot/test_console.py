@@ -35,7 +35,9 @@ def planned(tmp_path_factory):
 
 def test_compile_then_simulate_as_the_readme_shows(planned, tmp_path):
     where, routine = planned
-    done = backrub("robot", "compile", str(where / "routine.json"), "--out", "m.npz", "--rate", "100", cwd=tmp_path)
+    done = backrub(
+        "robot", "compile", str(where / "routine.json"), "--out", "m.npz", "--rate", "100", cwd=tmp_path
+    )
     assert done.returncode == 0, done.stderr
     assert "checked sample by sample" in done.stdout and (tmp_path / "m.npz").exists()
     data = np.load(tmp_path / "m.npz")
@@ -94,9 +96,7 @@ def test_routine_failing_the_method_verifier_exits_2_naming_the_step(planned, tm
 
 
 def test_a_partner_routine_is_refused_for_the_robot(tmp_path):
-    done = backrub(
-        "plan", "-", "--json", cwd=tmp_path, stdin=json.dumps({"giver": "partner", "minutes": 30})
-    )
+    done = backrub("plan", "-", "--json", cwd=tmp_path, stdin=json.dumps({"giver": "partner", "minutes": 30}))
     raw = json.loads(done.stdout)
     if not any(s["technique"] == "arm_rotation" for s in raw["steps"]):
         pytest.skip("this plan has no arm rotation")

@@ -94,7 +94,9 @@ def test_points_and_normals_agree_for_any_shape_and_length():
     x, y = _on_the_back(rng, back, 2 * CHUNK + 5)  # spans three chunks
     pts, n = back.points_and_normals(x, y)
     assert np.array_equal(pts, back.points(x, y)) and np.array_equal(n, back.normal(x, y))
-    assert np.array_equal(pts[:, 2], back.height(x, y)) and np.array_equal(pts[:, :2], np.column_stack([x, y]))
+    assert np.array_equal(pts[:, 2], back.height(x, y)) and np.array_equal(
+        pts[:, :2], np.column_stack([x, y])
+    )
     one = back.normal(np.float64(x[5]), np.float64(y[5]))
     assert one.shape == (3,) and np.array_equal(one, n[5])
     grid = back.height(*np.meshgrid(x[:7], y[:4]))

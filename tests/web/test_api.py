@@ -21,20 +21,22 @@ def test_the_pages_and_the_openapi_description_are_served(http: httpx.Client) ->
     assert http.get("/static/js/main.js").headers["content-type"].startswith("text/javascript")
     assert http.get("/docs").status_code == 200
     spec = http.get("/openapi.json").json()
-    assert {"/api/screen", "/api/plan", "/api/check", "/api/sessions", "/api/sessions/{sid}"} <= set(spec["paths"])
+    paths = {"/api/screen", "/api/plan", "/api/check", "/api/map", "/api/sessions", "/api/sessions/{sid}"}
+    assert paths <= set(spec["paths"])
     assert "Intake" in spec["components"]["schemas"]
 
 
 def test_screen_answers_as_the_command_line(http: httpx.Client, intake_raw: dict[str, Any]) -> None:
     got = http.post("/api/screen", json=intake_raw)
-    cli = subprocess.run([sys.executable, "-m", "backrub", "screen", "-", "--json"], input=json.dumps(intake_raw),
-                         capture_output=True, text=True, cwd=ROOT)
+    cli = subprocess.run([sys.executable, "-m", "backrub", "screen", "-", "--json"],
+                         input=json.dumps(intake_raw), capture_output=True, text=True, cwd=ROOT)
     assert got.status_code == 200
     assert got.json() == json.loads(cli.stdout)
     assert got.json()["decision"] == "adapt"
 
 
-def test_plan_gives_a_routine_that_passes_the_verifier(http: httpx.Client, intake_raw: dict[str, Any]) -> None:
+def test_plan_gives_a_routine_that_passes_the_verifier(http: httpx.Client,
+                                                        intake_raw: dict[str, Any]) -> None:
     got = http.post("/api/plan", json=intake_raw)
     assert got.status_code == 200
     body = got.json()
@@ -80,13 +82,15 @@ def test_check_reports_findings_and_paths_inside_the_routine(http: httpx.Client,
     routine["steps"][3]["path"] = [[0, 5], [0, 30]]
     report = http.post("/api/check", json={"routine": routine, "intake": intake_raw}).json()
     assert report["ok"] is False
-    assert any(f["rule"] == "spine-pressure" and f["where"].startswith("steps[3]") for f in report["findings"])
+    assert any(f["rule"] == "spine-pressure" and f["where"].startswith("steps[3]")
+               for f in report["findings"])
     bad = http.post("/api/check", json={"routine": {"steps": [{"phase": "x"}]}, "intake": {"minutes": "ten"}})
     locs = [d["loc"] for d in bad.json()["detail"]]
     assert ["body", "routine", "steps", 0, "phase"] in locs and ["body", "intake", "minutes"] in locs
 
 
-def test_the_map_has_every_zone_and_the_no_touch_places(http: httpx.Client, intake_raw: dict[str, Any]) -> None:
+def test_the_map_has_every_zone_and_the_no_touch_places(http: httpx.Client,
+                                                         intake_raw: dict[str, Any]) -> None:
     chart = http.post("/api/map", json=intake_raw).json()
     assert len(chart["zones"]) == len(ZONE_IDS) == 24 and all(len(z["outline"]) >= 4 for z in chart["zones"])
     assert [a["circle"]["r_cm"] for a in chart["no_touch"]] == [4.0]  # the bruise, radius 2 + 2 cm margin
@@ -101,7 +105,8 @@ def test_a_session_is_started_stored_and_read_back(http: httpx.Client, intake_ra
     assert view["routine"] == made.json()["routine"] == view["planned_routine"]
     assert view["intake"]["minutes"] == 30 and view["events"] == [] and view["outcome"] is None
     assert view["status"]["step"] == 0 and view["status"]["paused"] is False
-    put = http.put(f"/api/sessions/{sid}/outcome", json={"pain_before": 4, "pain_after": 1, "notes": "calmer"})
+    outcome = {"pain_before": 4, "pain_after": 1, "notes": "calmer"}
+    put = http.put(f"/api/sessions/{sid}/outcome", json=outcome)
     assert put.status_code == 200
     assert http.get(f"/api/sessions/{sid}").json()["outcome"]["pain_after"] == 1
     assert http.put(f"/api/sessions/{sid}/outcome", json={"pain_after": 11}).status_code == 422

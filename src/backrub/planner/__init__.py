@@ -16,5 +16,5 @@ __all__ = ["FEEDBACK_KINDS", "Feedback", "NotPlanned", "Replanned", "plan_routin
 def __getattr__(name: str) -> Any:
     # Live replanning loads on first use; a one-off `backrub plan` never needs it.
     if name in ("FEEDBACK_KINDS", "Feedback", "Replanned", "replan"):
-        return getattr(import_module("backrub.planner.replan"), name)
+        return getattr(import_module("backrub.planner.feedback"), name)
     raise AttributeError(f"module 'backrub.planner' has no attribute {name!r}")

@@ -211,8 +211,9 @@ class Templates:
 
     @_memo
     def circles_paraspinal(self, robot: bool = False) -> tuple[Point, ...]:
-        # A robot's probe keeps a wider gap from the spine band (its own clearance).
-        r, gap = (1.1, 1.1) if robot else (1.3, 0.6)
+        # A robot's probe keeps 3 cm from the midline (band + clearance) yet must stay inside
+        # the paraspinal strip, clear of the kidneys: smaller circles, further out.
+        r, gap = (0.9, 1.6) if robot else (1.3, 0.6)
         x = 1.5 + r + gap
         top = 0.9 * self.L - r - 0.4  # the spine band widens above 0.9 L
         return _t(circles_along([(x, 3.0), (x, top)], radius=r, spacing=2.5))

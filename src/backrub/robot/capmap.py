@@ -41,9 +41,20 @@ class CapMap:
     def lookup(self, x_cm: np.ndarray, y_cm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Cap (N) and reason code at map points; off the grid the nearest edge cell counts."""
         ny, nx = self.cap_n.shape
-        ix = np.clip(((x_cm - self.x0_cm) / CELL_CM).astype(np.int64), 0, nx - 1)
-        iy = np.clip(((y_cm - self.y0_cm) / CELL_CM).astype(np.int64), 0, ny - 1)
-        return self.cap_n[iy, ix], self.reason[iy, ix]
+        flat = _cell(y_cm, self.y0_cm, ny)
+        flat *= nx
+        flat += _cell(x_cm, self.x0_cm, nx)
+        return self.cap_n.ravel().take(flat), self.reason.ravel().take(flat)
+
+
+def _cell(v_cm: np.ndarray, origin_cm: float, count: int) -> np.ndarray:
+    """Grid indices along one axis, clamped to the grid (NaN counts as the first cell)."""
+    u = np.array(v_cm, dtype=np.float64)  # a copy, worked on in place
+    u -= origin_cm
+    u *= 1.0 / CELL_CM
+    np.fmax(u, 0.0, out=u)  # fmax, not maximum: NaN becomes 0, as before
+    np.fmin(u, count - 1, out=u)
+    return u.astype(np.intp)
 
 
 def cap_map_for(body: Body, spots: Iterable[Spot], profile: RobotProfile) -> CapMap:

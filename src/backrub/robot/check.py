@@ -14,12 +14,13 @@ import numpy as np
 
 from backrub.robot.capmap import CapMap
 from backrub.robot.profile import HARD_CAP_N, RobotProfile
-from backrub.robot.timing import finite_kinematics
+from backrub.robot.timing import squared_differences
 from backrub.robot.trajectory import Trajectory
 
 MAX_RUNS_PER_RULE = 5
 _TOL = 1e-6
 SKIN_TOLERANCE_M = 0.002  # a pressing sample must lie on the modelled skin
+CHUNK = 1 << 15  # samples checked at a time: small enough for every temporary to stay in cache
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,97 +51,155 @@ class Violation:
 
 
 def check_trajectory(traj: Trajectory, profile: RobotProfile, caps: CapMap | None = None) -> list[Violation]:
-    """Every violation of force caps, clearances, motion limits, workspace and continuity."""
+    """Every violation of force caps, clearances, motion limits, workspace and continuity.
+
+    Every rule looks at every sample. The samples are read a block at a time
+    (`CHUNK`, with the three samples after it that differences need) so each
+    block's temporaries stay in the processor's cache, and each rule marks its
+    bad samples in a boolean array over the whole trajectory; only the first
+    sample of each bad run is then described. Limits are compared as squares
+    where that saves square roots.
+    """
     out: list[Violation] = []
     n = len(traj)
-    force, pos = traj.force, traj.position
-    finite = np.isfinite(pos).all(axis=1) & np.isfinite(traj.normal).all(axis=1) & np.isfinite(force)
-    out += _runs(traj, ~finite, "continuity", lambda i: "a value is not a finite number")
-    if not finite.all():
+    force, pos, nrm, t = traj.force, traj.position, traj.normal, traj.t
+    if not (np.isfinite(pos).all() and np.isfinite(nrm).all() and np.isfinite(force).all()):
+        finite = np.isfinite(pos).all(axis=1) & np.isfinite(nrm).all(axis=1) & np.isfinite(force)
+        out += _runs(traj, ~finite, "continuity", lambda i: "a value is not a finite number")
         return out  # everything below would compare NaNs
 
     cap = min(traj.cap_n, profile.cap_n, HARD_CAP_N)
-    out += _runs(
-        traj,
-        force > cap + _TOL,
-        "force-cap",
-        lambda i: f"force {force[i]:.1f} N above the cap {cap:g} N",
-    )
-    out += _runs(traj, force < -_TOL, "continuity", lambda i: f"negative force {force[i]:.2f} N")
-    if caps is not None:
-        here, why = caps.lookup(100 * pos[:, 0], 100 * pos[:, 1])
-        over = force > here + _TOL
-        rules = {1: "zone-cap", 2: "spine-clearance", 3: "excluded-spot"}
-        for code, rule in rules.items():
-            out += _runs(
-                traj,
-                over & (why == code),
-                rule,
-                lambda i: (
-                    f"force {force[i]:.1f} N where at most {here[i]:g} N is allowed"
-                    f" at x={100 * pos[i, 0]:.1f} cm, y={100 * pos[i, 1]:.1f} cm"
-                ),
+    rate = traj.rate_hz
+    dt = 1.0 / rate
+    # Thresholds, each in the form the samples are compared with.
+    t_tol = 1e-6 * max(1.0, float(t[-1]))
+    unit_lo, unit_hi = (1 - 1e-6) ** 2, (1 + 1e-6) ** 2  # |n| within 1 ± 1e-6, as |n|²
+    change_max = profile.force_rate_n_s * (1 + _TOL) * dt
+    v2_touch = (profile.contact_speed_m_s * (1 + _TOL) * dt) ** 2
+    v2_air = (profile.air_speed_m_s * (1 + _TOL) * dt) ** 2
+    a2_max = (profile.accel_m_s2 * (1 + _TOL) * dt**2) ** 2
+    j2_max = (profile.jerk_m_s3 * (1 + _TOL) * dt**3) ** 2
+    box = profile.workspace_m
+
+    over_cap = np.zeros(n, bool)
+    negative = np.zeros(n, bool)
+    over_code = np.zeros(n, np.int8)  # the cap map's reason code where force is over its cap
+    bad_step = np.zeros(max(n - 1, 0), bool)
+    not_unit = np.zeros(n, bool)
+    too_quick = np.zeros(max(n - 1, 0), bool)
+    too_fast = np.zeros(max(n - 1, 0), bool)
+    too_hard = np.zeros(max(n - 2, 0), bool)
+    too_jerky = np.zeros(max(n - 3, 0), bool)
+    outside = np.zeros(n, bool)
+    off_skin = np.zeros(n, bool)
+
+    for lo in range(0, n, CHUNK):
+        hi = min(lo + CHUNK, n)
+        ext = min(hi + 3, n)  # differences look up to three samples ahead
+        k1, k2, k3 = (max(min(hi, n - k) - lo, 0) for k in (1, 2, 3))
+        here = slice(lo, hi)
+        f_ext = force[lo:ext]
+        f = f_ext[: hi - lo]
+        cols = np.ascontiguousarray(pos[lo:ext].T)  # x, y, z rows, contiguous
+        x, y, z = cols[:, : hi - lo]
+
+        np.greater(f, cap + _TOL, out=over_cap[here])
+        np.less(f, -_TOL, out=negative[here])
+        if caps is not None:
+            cap_here, why = caps.lookup(100 * x, 100 * y)
+            over_code[here] = np.where(f > cap_here + _TOL, why, 0)
+
+        np.greater(np.abs(np.diff(t[lo:ext])[:k1] - dt), t_tol, out=bad_step[lo : lo + k1])
+        nn = nrm[here]
+        norm_sq = np.einsum("ij,ij->i", nn, nn)
+        np.logical_or(norm_sq < unit_lo, norm_sq > unit_hi, out=not_unit[here])
+        np.greater(np.abs(np.diff(f_ext)[:k1]), change_max, out=too_quick[lo : lo + k1])
+
+        # Speed, acceleration and jerk by finite differences, as squared step lengths.
+        v2, a2, j2 = squared_differences(cols.T)
+        touching = f_ext[1:] > 0
+        touching |= f_ext[:-1] > 0
+        v2_max = np.where(touching[:k1], v2_touch, v2_air)
+        np.greater(v2[:k1], v2_max, out=too_fast[lo : lo + k1])
+        np.greater(a2[:k2], a2_max, out=too_hard[lo : lo + k2])
+        np.greater(j2[:k3], j2_max, out=too_jerky[lo : lo + k3])
+
+        out_here = outside[here]
+        for c, (c_lo, c_hi) in zip((x, y, z), box, strict=True):
+            out_here |= c < c_lo
+            out_here |= c > c_hi
+        if traj.surface is not None:
+            gap = np.abs(z - traj.surface.height(x, y))
+            np.logical_and(f > 0, gap > SKIN_TOLERANCE_M, out=off_skin[here])
+
+    out += _runs(traj, over_cap, "force-cap", lambda i: f"force {force[i]:.1f} N above the cap {cap:g} N")
+    out += _runs(traj, negative, "continuity", lambda i: f"negative force {force[i]:.2f} N")
+    if caps is not None and over_code.any():
+
+        def over_zone(i: int) -> str:
+            allowed = caps.lookup(100 * pos[i, 0], 100 * pos[i, 1])[0]
+            return (
+                f"force {force[i]:.1f} N where at most {allowed:g} N is allowed"
+                f" at x={100 * pos[i, 0]:.1f} cm, y={100 * pos[i, 1]:.1f} cm"
             )
 
-    dt = 1.0 / traj.rate_hz
-    steps = np.diff(traj.t)
+        for code, rule in ((1, "zone-cap"), (2, "spine-clearance"), (3, "excluded-spot")):
+            out += _runs(traj, over_code == code, rule, over_zone)
     out += _runs(
         traj,
-        np.abs(steps - dt) > 1e-6 * max(1.0, traj.t[-1]),
+        bad_step,
         "continuity",
-        lambda i: f"time step {steps[i]:.6f} s where 1/rate = {dt:.6f} s",
+        lambda i: f"time step {t[i + 1] - t[i]:.6f} s where 1/rate = {dt:.6f} s",
     )
-    norm_err = np.abs(np.linalg.norm(traj.normal, axis=1) - 1.0)
-    out += _runs(traj, norm_err > 1e-6, "continuity", lambda i: "normal is not a unit vector")
-    rate = np.abs(np.diff(force)) / dt
+    out += _runs(traj, not_unit, "continuity", lambda i: "normal is not a unit vector")
     out += _runs(
         traj,
-        rate > profile.force_rate_n_s * (1 + _TOL),
+        too_quick,
         "continuity",
-        lambda i: f"force changes at {rate[i]:.0f} N/s, above {profile.force_rate_n_s:g} N/s",
+        lambda i: (
+            f"force changes at {abs(force[i + 1] - force[i]) * rate:.0f} N/s,"
+            f" above {profile.force_rate_n_s:g} N/s"
+        ),
     )
 
-    speed, accel, jerk = finite_kinematics(pos, traj.rate_hz)
-    touching = (force[1:] > 0) | (force[:-1] > 0)
-    vmax = np.where(touching, profile.contact_speed_m_s, profile.air_speed_m_s)
+    def difference(i: int, order: int) -> float:
+        """|order-th difference| at sample i, per second^order: speed, acceleration or jerk."""
+        return float(np.linalg.norm(np.diff(pos[i : i + order + 1], n=order, axis=0))) * rate**order
+
+    def speed(i: int) -> str:
+        touching = force[i] > 0 or force[i + 1] > 0
+        vmax = profile.contact_speed_m_s if touching else profile.air_speed_m_s
+        return f"{difference(i, 1):.3f} m/s, above {vmax:g} m/s" + (" while touching" if touching else "")
+
+    out += _runs(traj, too_fast, "speed", speed)
     out += _runs(
         traj,
-        speed > vmax * (1 + _TOL),
-        "speed",
-        lambda i: f"{speed[i]:.3f} m/s, above {vmax[i]:g} m/s" + (" while touching" if touching[i] else ""),
-    )
-    out += _runs(
-        traj,
-        accel > profile.accel_m_s2 * (1 + _TOL),
+        too_hard,
         "acceleration",
-        lambda i: f"{accel[i]:.2f} m/s², above {profile.accel_m_s2:g} m/s²",
+        lambda i: f"{difference(i, 2):.2f} m/s², above {profile.accel_m_s2:g} m/s²",
     )
     out += _runs(
         traj,
-        jerk > profile.jerk_m_s3 * (1 + _TOL),
+        too_jerky,
         "jerk",
-        lambda i: f"{jerk[i]:.1f} m/s³, above {profile.jerk_m_s3:g} m/s³",
+        lambda i: f"{difference(i, 3):.1f} m/s³, above {profile.jerk_m_s3:g} m/s³",
     )
-
-    lo = np.array([b[0] for b in profile.workspace_m])
-    hi = np.array([b[1] for b in profile.workspace_m])
-    outside = ((pos < lo) | (pos > hi)).any(axis=1)
     out += _runs(
         traj,
         outside,
         "workspace",
         lambda i: f"position {np.round(pos[i], 3).tolist()} m outside the reachable box",
     )
-
     if traj.surface is not None:
-        pressing = np.flatnonzero(force > 0)
-        gap = np.zeros(n)
-        gap[pressing] = pos[pressing, 2] - traj.surface.height(pos[pressing, 0], pos[pressing, 1])
+        surface = traj.surface
         out += _runs(
             traj,
-            np.abs(gap) > SKIN_TOLERANCE_M,
+            off_skin,
             "continuity",
-            lambda i: f"pressing {1000 * gap[i]:.1f} mm off the skin",
+            lambda i: (
+                f"pressing {1000 * (pos[i, 2] - float(surface.height(pos[i, 0], pos[i, 1]))):.1f} mm"
+                " off the skin"
+            ),
         )
     return out
 

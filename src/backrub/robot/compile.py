@@ -27,7 +27,7 @@ from backrub.robot.check import Violation, check_trajectory
 from backrub.robot.motions import MOTIONS, PAT_HZ, REFUSED, SKIPPED, force_pattern, pat_lift
 from backrub.robot.profile import RobotProfile
 from backrub.robot.surface import BackSurface, surface_from_body
-from backrub.robot.timing import Limits, air_move, finite_kinematics, glide_arclength
+from backrub.robot.timing import Limits, air_move, glide_arclength, kinematic_peaks
 from backrub.robot.trajectory import Trajectory
 from backrub.routine.model import Routine, Step
 
@@ -225,17 +225,10 @@ class _Compiler:
             dense = np.column_stack([gaussian_filter1d(dense[:, i], sigma, mode="nearest") for i in range(2)])
         cap, _ = self.caps.lookup(dense[:, 0], dense[:, 1])
         allowed = cap > 0
-        runs: list[np.ndarray] = []
-        start = None
-        for i, ok in enumerate(np.append(allowed, False)):
-            if ok and start is None:
-                start = i
-            elif not ok and start is not None:
-                piece = dense[start:i]
-                if _length(piece) >= MIN_RUN_CM or (len(dense) == i - start):
-                    runs.append(piece)
-                start = None
-        return runs
+        edges = np.diff(np.concatenate([[0], allowed.view(np.int8), [0]]))
+        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        runs = [dense[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+        return [r for r in runs if _length(r) >= MIN_RUN_CM or len(r) == len(dense)]
 
     # -- pieces ---------------------------------------------------------------------------
     def _glide(self, run: np.ndarray, technique: str, level: float, cruise: float) -> tuple[np.ndarray, ...]:
@@ -246,24 +239,33 @@ class _Compiler:
         s = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(pts, axis=0), axis=1))])
         keep = np.concatenate([[True], np.diff(s) > 1e-7])
         xy, pts, s = xy[keep], pts[keep], s[keep]
+        srf = self.surface
         if len(s) >= 4 and s[-1] > 0.005:
             along = CubicSpline(s, xy)
             limits = self._pat_room() if motion.pattern == "pat" else self.contact
-            s_t = glide_arclength(
-                s, pts, cruise, limits, self.rate, lambda ss: self.surface.points(*along(ss).T)
-            )
-            xy_t = along(s_t)
+            normals: list[np.ndarray] = []  # of the latest positions_at call
+
+            def positions_at(ss: np.ndarray) -> np.ndarray:
+                at = along(ss)
+                p, n = srf.points_and_normals(at[:, 0], at[:, 1])
+                normals[:] = [n]
+                return p
+
+            # The timing's own last look is at the samples it returns: keep those points.
+            _, pos = glide_arclength(s, pts, cruise, limits, self.rate, positions_at)
+            nrm = normals[0]
         else:  # a point or a tiny path: press in place for a breath
-            xy_t = np.repeat(xy[:1], int(4.0 * self.rate) + 1, axis=0)
+            pos, nrm = srf.points_and_normals(xy[:1, 0], xy[:1, 1])
+            pos = np.repeat(pos, int(4.0 * self.rate) + 1, axis=0)
+            nrm = np.repeat(nrm, len(pos), axis=0)
         if motion.pattern == "pat":  # whole pats only, so contact ends between two pats
             n_cycle = self.rate / PAT_HZ
-            n = int(np.ceil((len(xy_t) - 1) / n_cycle) * n_cycle) + 1
-            xy_t = np.concatenate([xy_t, np.repeat(xy_t[-1:], n - len(xy_t), axis=0)])
-        t = np.arange(len(xy_t)) / self.rate
-        pos = self.surface.points(xy_t[:, 0], xy_t[:, 1])
-        nrm = self.surface.normal(xy_t[:, 0], xy_t[:, 1])
+            n = int(np.ceil((len(pos) - 1) / n_cycle) * n_cycle) + 1
+            pos = np.concatenate([pos, np.repeat(pos[-1:], n - len(pos), axis=0)])
+            nrm = np.concatenate([nrm, np.repeat(nrm[-1:], n - len(nrm), axis=0)])
+        t = np.arange(len(pos)) / self.rate
         force = level * force_pattern(motion.pattern, t)
-        force = np.minimum(force, self._smooth_cap(xy_t))
+        force = np.minimum(force, self._smooth_cap(pos))
         if motion.pattern == "pat":
             pos = pos + pat_lift(t)[:, None] * nrm
             return pos, nrm, force
@@ -278,17 +280,15 @@ class _Compiler:
     def _pat_room(self) -> Limits:
         """What the glide under patting may use, once the pats' own lift is counted."""
         t = np.arange(int(2 * self.rate / PAT_HZ)) / self.rate
-        _, a, j = finite_kinematics(np.outer(pat_lift(t), [0.0, 0.0, 1.0]), self.rate)
+        _, a, j = kinematic_peaks(np.outer(pat_lift(t), [0.0, 0.0, 1.0]), self.rate)
         c = self.contact
         return Limits(
-            speed=c.speed,
-            accel=max(c.accel - a.max(), 0.2 * c.accel),
-            jerk=max(c.jerk - j.max(), 0.2 * c.jerk),
+            speed=c.speed, accel=max(c.accel - a, 0.2 * c.accel), jerk=max(c.jerk - j, 0.2 * c.jerk)
         )
 
-    def _smooth_cap(self, xy_t: np.ndarray) -> np.ndarray:
+    def _smooth_cap(self, pos: np.ndarray) -> np.ndarray:
         """The cap along a glide, eased so force never jumps; never above the cap itself."""
-        cap, _ = self.caps.lookup(100 * xy_t[:, 0], 100 * xy_t[:, 1])
+        cap, _ = self.caps.lookup(100 * pos[:, 0], 100 * pos[:, 1])
         width = max(1, int(CAP_SMOOTH_S * self.rate)) | 1  # odd: centred windows
         if len(cap) <= width:
             return np.full(len(cap), cap.min())
@@ -314,23 +314,24 @@ class _Compiler:
         h, srf = self.profile.lift_m, self.surface
 
         def over(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            return srf.points(xy[:, 0], xy[:, 1]), srf.normal(xy[:, 0], xy[:, 1])
+            return srf.points_and_normals(xy[:, 0], xy[:, 1])
 
         (pa, pb), (na, nb) = over(np.array([a, b]))
         pieces = []
-        u = air_move(lambda u: pa + np.outer(u, h * na), self.air, self.rate)
-        pieces.append((pa + np.outer(u, h * na), np.repeat(na[None], len(u), 0)))
+        _, p = air_move(lambda u: pa + np.outer(u, h * na), self.air, self.rate)
+        pieces.append((p, np.repeat(na[None], len(p), 0)))
         if np.hypot(*(b - a)) > 1e-4:
+            normals: list[np.ndarray] = []  # of the latest travel call
 
             def travel(u: np.ndarray) -> np.ndarray:
                 p, n = over(a + np.outer(u, b - a))
+                normals[:] = [n]
                 return p + h * n
 
-            u = air_move(travel, self.air, self.rate)
-            p, n = over(a + np.outer(u, b - a))
-            pieces.append((p + h * n, n))
-        u = air_move(lambda u: pb + np.outer(1.0 - u, h * nb), self.air, self.rate)
-        pieces.append((pb + np.outer(1.0 - u, h * nb), np.repeat(nb[None], len(u), 0)))
+            _, p = air_move(travel, self.air, self.rate)  # its last look is at the samples it returns
+            pieces.append((p, normals[0]))
+        _, p = air_move(lambda u: pb + np.outer(1.0 - u, h * nb), self.air, self.rate)
+        pieces.append((p, np.repeat(nb[None], len(p), 0)))
         pos = np.concatenate([p[:-1] for p, _ in pieces[:-1]] + [pieces[-1][0]])
         nrm = np.concatenate([n[:-1] for _, n in pieces[:-1]] + [pieces[-1][1]])
         return pos, nrm, np.zeros(len(pos))

@@ -26,35 +26,62 @@ def draw_report(
     close = fig.add_subplot(grid[1, 0])
     top = fig.add_subplot(grid[:, 1])
     t, target, measured = result.t, result.target_n, result.measured_n
+    in_minutes = t.size > 1 and t[-1] > 300.0
+    unit = 60.0 if in_minutes else 1.0
+    sl = _busiest(t, target)
+    peak = max(float(target.max(initial=0.0)), float(measured.max(initial=0.0)), 1.0)
 
-    for ax, sl in ((whole, slice(None)), (close, _busiest(t, target))):
-        ax.plot(t[sl], target[sl], color="#1f4e79", lw=1.2, label="target")
-        ax.plot(t[sl], measured[sl], color="#e07b00", lw=0.9, alpha=0.85, label="measured")
-        if cap_n is not None:
-            ax.axhline(cap_n, color="#b00020", lw=0.8, ls="--", label=f"cap {cap_n:g} N")
-        for event in result.violations:
-            ax.axvline(event.t_s, color="#b00020", lw=1.5)
+    # The whole routine: min-max decimated to the plot's width, so an hour draws as fast as a minute.
+    for ax, (tt, tg, ms) in (
+        (whole, (_envelope(t, t) / unit, _envelope(t, target), _envelope(t, measured))),
+        (close, (t[sl], target[sl], measured[sl])),
+    ):
+        ax.plot(tt, ms, color="#e8a04c", lw=1.6, label="measured")
+        ax.plot(tt, tg, color="#1f4e79", lw=0.8, label="target")
+        ax.set_ylabel("force (N)")
+        ax.grid(alpha=0.3)
+    for event in result.violations:
+        for ax, scale in ((whole, unit), (close, 1.0)):
+            ax.axvline(event.t_s / scale, color="#b00020", lw=1.5)
             ax.annotate(
                 f"stopped: {event.kind}",
-                (event.t_s, ax.get_ylim()[1] * 0.9),
+                (event.t_s / scale, 0.92 * (cap_n or peak)),
                 color="#b00020",
                 ha="right",
                 fontsize=9,
             )
-        ax.set_ylabel("force (N)")
-        ax.grid(alpha=0.3)
+    if cap_n is not None:  # the whole trace keeps the cap in view, to show the margin
+        whole.axhline(cap_n, color="#b00020", lw=0.8, ls="--", label=f"cap {cap_n:g} N")
+        whole.set_ylim(-0.5, 1.08 * max(cap_n, peak))
+    close.set_ylim(-0.3, 1.2 * peak)
     whole.set_title(
         f"Contact force over the routine — RMSE {result.force_rmse_n:.2f} N, "
         f"peak {result.peak_force_n:.1f} N, {result.real_time_factor:.0f}× real time"
     )
-    whole.legend(loc="upper right", fontsize=9)
-    sl = _busiest(t, target)
-    close.set_title(f"Close-up: {t[sl][0]:.0f}–{t[sl][-1]:.0f} s")
+    whole.set_xlabel("time (min)" if in_minutes else "time (s)")
+    whole.legend(loc="center right", fontsize=9, ncols=3)
+    if t.size:
+        close.set_title(
+            f"Close-up of the busiest {t[sl][-1] - t[sl][0]:.0f} s ({t[sl][0]:.0f}–{t[sl][-1]:.0f} s)"
+            + (f"; cap {cap_n:g} N is off this scale" if cap_n is not None and cap_n > 1.2 * peak else "")
+        )
     close.set_xlabel("time (s)")
 
     _top_view(top, result, surface)
     fig.savefig(path)
     plt.close(fig)
+
+
+def _envelope(t: np.ndarray, y: np.ndarray, bins: int = 1500) -> np.ndarray:
+    """y reduced to each bin's minimum and maximum, in time order: a line that looks like y."""
+    if y.size <= 2 * bins:
+        return y
+    edges = np.linspace(0, y.size, bins + 1).astype(np.int64)
+    lo = np.minimum.reduceat(y, edges[:-1])
+    hi = np.maximum.reduceat(y, edges[:-1])
+    if y is t:  # time itself: each bin's first and last instant
+        lo, hi = t[edges[:-1]], t[edges[1:] - 1]
+    return np.column_stack([lo, hi]).ravel()
 
 
 def _busiest(t: np.ndarray, target: np.ndarray) -> slice:
@@ -76,7 +103,9 @@ def _top_view(ax: plt.Axes, result: SimResult, surface: BackSurface) -> None:
     ax.plot(w, ys, color="#b89f88", lw=1)
     ax.plot(-w, ys, color="#b89f88", lw=1)
     ax.axvspan(-1.5, 1.5, color="#d9c6b4", zorder=0.5, label="spine band")
-    pressing = result.measured_n > 0.2
+    pressing = np.flatnonzero(result.measured_n > 0.2)
+    pressing = pressing[:: max(1, pressing.size // 60_000)]  # enough dots for the eye
+    pressing = pressing[np.argsort(result.measured_n[pressing], kind="stable")]  # hardest on top
     xy = result.contact[pressing, :2] * 100
     shade = ax.scatter(
         xy[:, 0],
@@ -85,7 +114,7 @@ def _top_view(ax: plt.Axes, result: SimResult, surface: BackSurface) -> None:
         cmap="magma_r",
         s=3,
         vmin=0,
-        vmax=max(1.0, float(result.measured_n.max())),
+        vmax=max(1.0, float(result.measured_n.max(initial=0.0))),
         zorder=2,
     )
     plt.colorbar(shade, ax=ax, label="measured force (N)", shrink=0.8)

@@ -13,6 +13,7 @@ the heartbeat allows.
 from __future__ import annotations
 
 import time
+from array import array
 from dataclasses import dataclass, field
 
 import mujoco
@@ -69,6 +70,7 @@ class SimResult:
     controls: np.ndarray  # (n, 3) motor forces sent each tick, to replay without a controller
     physics_steps: int
     extra: dict[str, float] = field(default_factory=dict)
+    cpu_s: float = 0.0  # processor time of the control loop (wall_s counts waiting too)
 
     @property
     def real_time_factor(self) -> float:
@@ -155,37 +157,37 @@ def simulate(
     ticks = int(np.floor(traj.duration_s * CONTROL_HZ)) + 1
     tick_t = np.arange(ticks) / CONTROL_HZ
     index = np.minimum(np.round(tick_t * traj.rate_hz).astype(np.int64), len(traj) - 1)
-    # Per-tick commands as plain lists: Python floats are quicker than NumPy scalars here.
-    cmd_c = centre[index].tolist()
-    cmd_v = velocity[index].tolist()
-    cmd_n = traj.normal[index].tolist()
-    cmd_f = traj.force[index].tolist()
+    # Per-tick commands as one list of plain tuples: Python floats are quicker than NumPy scalars.
+    commands = np.column_stack(
+        [centre[index], velocity[index], traj.normal[index], traj.force[index]]
+    ).tolist()
     sent_until = silent_after_s if silent_after_s is not None else np.inf
 
-    measured = np.zeros(ticks)
-    probe = np.zeros((ticks, 3))
-    controls = np.zeros((ticks, 3))
+    # What each tick saw and sent, appended as raw doubles (no NumPy call per tick).
+    measured_log = array("d")
+    probe_log = array("d")
+    control_log = array("d")
     dt = 1.0 / CONTROL_HZ
     substeps = round(PHYSICS_HZ / CONTROL_HZ)
     weight = PROBE_MASS_KG * GRAVITY
     qpos, qvel, ctrl, sensor = data.qpos, data.qvel, data.ctrl, data.sensordata
+    step, get_q, get_v = mujoco.mj_step, qpos.tolist, qvel.tolist
     integral = 0.0
     last_command_t = 0.0
     events: list[SimEvent] = []
     stop_tick = ticks
     held: list[float] = []  # the last command received, kept while the stream is silent
-    start = time.perf_counter()
-    k = 0
+    start, cpu = time.perf_counter(), time.process_time()
     for k in range(ticks):
         now = k * dt
-        q0, q1, q2 = qpos
-        v0, v1, v2 = qvel
-        f_meas = sensor[0]
-        measured[k] = f_meas
-        probe[k] = (q0, q1, q2)
+        q0, q1, q2 = q = get_q()
+        v0, v1, v2 = get_v()
+        f_meas = float(sensor[0])
+        measured_log.append(f_meas)
+        probe_log.extend(q)
         if now <= sent_until:
             last_command_t = now
-            held = [*cmd_c[k], *cmd_v[k], *cmd_n[k], cmd_f[k]]
+            held = commands[k]
         # -- safety monitor: it runs before the controller sees the command ----------
         if f_meas > cap:
             events.append(
@@ -225,9 +227,10 @@ def simulate(
         else:
             integral = 0.0
             u0, u1, u2 = KP * e0 + KD * d0, KP * e1 + KD * d1, KP * e2 + KD * d2
-        ctrl[0], ctrl[1], ctrl[2] = u0, u1, u2 + weight
-        controls[k] = (u0, u1, u2 + weight)
-        mujoco.mj_step(model, data, substeps)
+        u = (u0, u1, u2 + weight)
+        ctrl[:] = u
+        control_log.extend(u)
+        step(model, data, substeps)
 
     if events:  # pull back along the last normal and hold there
         n_last = np.array(held[6:9]) if held else np.array([0.0, 0.0, 1.0])
@@ -236,11 +239,13 @@ def simulate(
             u = KP * (target - qpos) - KD * qvel
             ctrl[:] = u + np.array([0.0, 0.0, weight])
             mujoco.mj_step(model, data, substeps)
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
 
     n_run = stop_tick if events else ticks
-    target_n = np.asarray(cmd_f[:n_run])
-    meas = measured[:n_run]
+    target_n = traj.force[index[:n_run]]
+    meas = np.frombuffer(measured_log, np.float64)[:n_run].copy()
+    probe = np.frombuffer(probe_log, np.float64).reshape(-1, 3)[:n_run].copy()
+    controls = np.frombuffer(control_log, np.float64).reshape(-1, 3)[:n_run].copy()
     pressing = (target_n > 0) | (meas > 0)
     contact = traj.position[index[:n_run]]
     normal = traj.normal[index[:n_run]]
@@ -249,6 +254,7 @@ def simulate(
     return SimResult(
         duration_s=n_run * dt,
         wall_s=wall,
+        cpu_s=cpu,
         peak_force_n=float(meas.max(initial=0.0)),
         force_rmse_n=rmse,
         violations=events,

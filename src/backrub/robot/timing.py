@@ -37,15 +37,38 @@ class Limits:
 
 
 def finite_kinematics(position: np.ndarray, rate_hz: float) -> tuple[np.ndarray, ...]:
-    """Speed, acceleration and jerk magnitudes by finite differences, as the checker sees them."""
+    """Speed, acceleration and jerk magnitudes by finite differences, as the checker sees them.
+
+    Speed k is |p[k+1] - p[k]| · rate; acceleration and jerk are the second and
+    third differences, so the three arrays have N-1, N-2 and N-3 entries.
+    """
+    return tuple(
+        np.sqrt(sq, out=sq) * rate_hz ** (k + 1) for k, sq in enumerate(squared_differences(position))
+    )
+
+
+def squared_differences(position: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Squared magnitudes of the first, second and third differences of (N, d) positions."""
     n = len(position)
-    squares = [np.zeros(max(n - k, 0)) for k in (1, 2, 3)]
-    for axis in range(position.shape[1]):  # one contiguous column at a time: cache-friendly
-        d = np.ascontiguousarray(position[:, axis])
+    squares = (np.zeros(max(n - 1, 0)), np.zeros(max(n - 2, 0)), np.zeros(max(n - 3, 0)))
+    if n < 2:
+        return squares
+    columns = np.ascontiguousarray(position.T)  # one copy; then every column is contiguous
+    for d in columns:
         for sq in squares:
-            d = d[1:] - d[:-1]
+            if d.size < 2:
+                break
+            d = np.subtract(d[1:], d[:-1])
             sq += d * d
-    return tuple(np.sqrt(sq) * rate_hz ** (k + 1) for k, sq in enumerate(squares))
+    return squares
+
+
+def kinematic_peaks(position: np.ndarray, rate_hz: float) -> tuple[float, float, float]:
+    """The largest speed, acceleration and jerk of `finite_kinematics`, without the arrays."""
+    return tuple(  # type: ignore[return-value]
+        float(np.sqrt(sq.max(initial=0.0))) * rate_hz ** (k + 1)
+        for k, sq in enumerate(squared_differences(position))
+    )
 
 
 def min_jerk(u: np.ndarray) -> np.ndarray:
@@ -58,22 +81,23 @@ def air_move(
     limits: Limits,
     rate_hz: float,
     min_seconds: float = 0.2,
-) -> np.ndarray:
-    """Parameter samples u(t) (n+1,) of a rest-to-rest move along curve(u), u in [0, 1].
+) -> tuple[np.ndarray, np.ndarray]:
+    """Parameter samples u(t) (n+1,) of a rest-to-rest move along curve(u), u in [0, 1],
+    and curve(u) there (the last call of `curve` is always at the returned u).
 
     For a fixed path and a time-scaled profile, speed goes as 1/T, acceleration
     as 1/T² and jerk as 1/T³, so one look at T = 1 s gives the shortest T.
     """
-    v, a, j = finite_kinematics(curve(min_jerk(np.linspace(0.0, 1.0, 1001))), 1000.0)
-    peak = (
-        max(v.max() / limits.speed, np.sqrt(a.max() / limits.accel), np.cbrt(j.max() / limits.jerk)) / MARGIN
-    )
+    v, a, j = kinematic_peaks(curve(min_jerk(np.linspace(0.0, 1.0, 1001))), 1000.0)
+    peak = max(v / limits.speed, np.sqrt(a / limits.accel), np.cbrt(j / limits.jerk)) / MARGIN
     n = max(2, int(np.ceil(max(peak, min_seconds) * rate_hz)))
 
     def u_of(scale: float) -> np.ndarray:
         return min_jerk(np.linspace(0.0, 1.0, int(np.ceil(n * scale)) + 1))
 
-    return u_of(_fit_scale(lambda k: curve(u_of(k)), limits, rate_hz))
+    scale, at = _fit_scale(lambda k: curve(u_of(k)), limits, rate_hz)
+    u = u_of(scale)
+    return u, (curve(u) if at is None else at)
 
 
 def glide_arclength(
@@ -83,8 +107,9 @@ def glide_arclength(
     limits: Limits,
     rate_hz: float,
     positions_at: Callable[[np.ndarray], np.ndarray],
-) -> np.ndarray:
-    """Arc length s(t) (m) sampled at rate_hz for a glide along points(s), rest to rest.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Arc length s(t) (m) sampled at rate_hz for a glide along points(s), rest to rest,
+    and positions_at(s(t)) (the last call of `positions_at` is always at the returned s).
 
     `s_grid` is the skin arc length of the (M, 3) `points`; `positions_at(s)`
     maps arc length to probe positions, for the final check against limits.
@@ -105,16 +130,20 @@ def glide_arclength(
     # Trim the still samples the padding left at both ends (keep one at rest).
     moving = np.flatnonzero(np.diff(s) > 1e-12)
     s = s[max(moving[0] - 1, 0) : moving[-1] + 2] if moving.size else s[:2]
-    base = CubicSpline(np.arange(s.size) * dt, s, bc_type="clamped")
     duration = (s.size - 1) * dt
+    s = np.clip(s, 0.0, length)
 
     def s_of(scale: float) -> np.ndarray:
+        if scale == 1.0:  # the samples themselves: no spline needed
+            return s
+        base = CubicSpline(np.arange(s.size) * dt, s, bc_type="clamped")
         n = max(1, int(np.ceil(duration * scale * rate_hz)))
         tt = np.linspace(0.0, duration, n + 1)
         return np.clip(base(tt), 0.0, length)
 
-    scale = _fit_scale(lambda k: positions_at(s_of(k)), limits, rate_hz)
-    return s_of(scale)
+    scale, at = _fit_scale(lambda k: positions_at(s_of(k)), limits, rate_hz)
+    s = s_of(scale)
+    return s, (positions_at(s) if at is None else at)
 
 
 def _fastest_speed(s: np.ndarray, points: np.ndarray, cruise: float, accel: float) -> np.ndarray:
@@ -125,28 +154,35 @@ def _fastest_speed(s: np.ndarray, points: np.ndarray, cruise: float, accel: floa
     """
     tangent = np.gradient(points, s, axis=0)
     curvature = np.linalg.norm(np.gradient(tangent, s, axis=0), axis=1)
-    cap = np.minimum(cruise, np.sqrt(0.5 * accel / np.maximum(curvature, 1e-9))).tolist()
-    two_a_ds = (accel * np.diff(s)).tolist()  # 2 · (a/2) · Δs
-    v = [0.0] * len(cap)
-    for i in range(1, len(v)):  # speeding up from rest
-        v[i] = min(cap[i], (v[i - 1] ** 2 + two_a_ds[i - 1]) ** 0.5)
-    v[-1] = 0.0
-    for i in range(len(v) - 2, -1, -1):  # slowing down to rest
-        v[i] = min(v[i], (v[i + 1] ** 2 + two_a_ds[i]) ** 0.5)
-    v[0] = 0.0
-    return np.array(v)
+    cap2 = np.minimum(cruise, np.sqrt(0.5 * accel / np.maximum(curvature, 1e-9))) ** 2
+    # With w = v², speeding up from rest is w[i] = min(cap²[i], w[i-1] + 2·(a/2)·Δs);
+    # unrolled, w[i] = C[i] + min(0, min over 1 <= j <= i of cap²[j] - C[j]), C the
+    # running sum of 2·(a/2)·Δs: a running minimum, no loop. Slowing down to rest is
+    # the same read backwards.
+    gain = np.concatenate([[0.0], np.cumsum(accel * np.diff(s))])
+    start = cap2 - gain
+    start[0] = 0.0  # from rest
+    w = gain + np.minimum.accumulate(start)
+    w[-1] = 0.0  # to rest
+    left = gain[-1] - gain  # what is gained from each point to the end
+    w = left + np.minimum.accumulate((w - left)[::-1])[::-1]
+    w[0] = 0.0
+    return np.sqrt(np.maximum(w, 0.0))
 
 
-def _fit_scale(sample: Callable[[float], np.ndarray], limits: Limits, rate_hz: float) -> float:
-    """The smallest time stretch (>= 1) at which the sampled motion is within limits."""
+def _fit_scale(
+    sample: Callable[[float], np.ndarray], limits: Limits, rate_hz: float
+) -> tuple[float, np.ndarray | None]:
+    """The smallest time stretch (>= 1) at which the sampled motion is within limits,
+    and the samples at that stretch if they were taken (None after the last try)."""
     scale = 1.0
     for _ in range(8):
         pos = sample(scale)
         if len(pos) < 4:
-            return scale
-        v, a, j = finite_kinematics(pos, rate_hz)
-        over = max(v.max() / limits.speed, np.sqrt(a.max() / limits.accel), np.cbrt(j.max() / limits.jerk))
+            return scale, pos
+        v, a, j = kinematic_peaks(pos, rate_hz)
+        over = max(v / limits.speed, np.sqrt(a / limits.accel), np.cbrt(j / limits.jerk))
         if over <= 1.0:
-            return scale
+            return scale, pos
         scale *= over * 1.05
-    return scale
+    return scale, None

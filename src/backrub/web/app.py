@@ -1,0 +1,68 @@
+"""The web coach's application: the HTTP API, the live channel and the pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic.json_schema import models_json_schema
+
+from backrub.web import errors, live, schemas
+from backrub.web.routes import backmap, check, plan, screen, sessions
+from backrub.web.store import Store
+
+STATIC = Path(__file__).parent / "static"
+DESCRIPTION = """The web coach's API. Intakes and routines are the JSON formats of backrub's design
+(every field is read strictly; bad input answers 422 with the path of each bad field).
+
+Live sessions: `POST /api/sessions`, then the WebSocket `/api/sessions/{id}/live`. Send
+`{"type": "feedback", "kind": "softer|firmer|pain|skip", "at": {"x_cm", "y_cm"}}`, `pause`,
+`resume`, `skip`, `end` (with an optional `outcome`); add `"seq": n` to have the message
+acknowledged (`{"type": "ack", "seq": n}`) once it is stored. Changes to the plan are answered
+`{"type": "routine", "from_step", "message", "status", "routine"}`, the rest of the routine
+replanned and verified; pause, resume and end with `{"type": "state", "status"}`; a malformed
+message with `{"type": "error", "detail": [{"loc", "msg"}]}` (the session goes on).
+"""
+
+
+def create_app(database_url: str | None = None) -> FastAPI:
+    """The app, with its records in `database_url` (BACKRUB_DATABASE_URL or SQLite by default)."""
+    store = Store(database_url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.close()
+
+    app = FastAPI(title="backrub coach", version="1", description=DESCRIPTION, lifespan=lifespan)
+    app.state.store = store
+    app.state.coach = live.Coach(store)
+    errors.install(app)
+    for router in (screen.router, plan.router, check.router, backmap.router, sessions.router, live.router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The generated description plus the models of the bodies the core reads itself."""
+    if app.openapi_schema is None:
+        spec = get_openapi(title=app.title, version=app.version, description=app.description,
+                           routes=app.routes)
+        _, defs = models_json_schema([(m, "validation") for m in schemas.DOC_MODELS],
+                                     ref_template="#/components/schemas/{model}")
+        spec.setdefault("components", {}).setdefault("schemas", {}).update(defs.get("$defs", {}))
+        app.openapi_schema = spec
+    return app.openapi_schema

@@ -1,0 +1,39 @@
+"""Routine JSON for the wire, built from cached step fragments.
+
+A replanned routine keeps the steps already done as the same Step values, so their JSON is
+made once; the text equals `json.dumps(routine.to_dict(), separators=(",", ":"))`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from typing import Any
+
+from backrub.routine.model import FORMAT, Routine, Step
+
+_SEP = (",", ":")
+_LIMIT = 50_000
+_steps: OrderedDict[Step, str] = OrderedDict()
+
+
+def routine_json(routine: Routine) -> str:
+    """The routine as compact JSON text, the same as encoding `routine.to_dict()`."""
+    head: dict[str, Any] = {
+        "format": FORMAT,
+        "minutes": round(routine.total_minutes, 2),
+        "screening": routine.screening.to_dict() if routine.screening else None,
+    }
+    if routine.intake is not None:
+        head["intake"] = routine.intake.to_dict()
+    steps = ",".join(_step_json(s) for s in routine.steps)
+    return json.dumps(head, separators=_SEP)[:-1] + ',"steps":[' + steps + "]}"
+
+
+def _step_json(step: Step) -> str:
+    text = _steps.get(step)
+    if text is None:
+        text = _steps[step] = json.dumps(step.to_dict(), separators=_SEP)
+        if len(_steps) > _LIMIT:
+            _steps.popitem(last=False)
+    return text

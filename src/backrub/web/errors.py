@@ -1,0 +1,64 @@
+"""Domain errors mapped to HTTP in one place: bad input 422 with field paths, no plan 409, 404."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from backrub.errors import InputError, Problem
+from backrub.planner import NotPlanned
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+class Invalid(InputError):
+    """Input problems found in one part of a request (`body`, `query`, `path`)."""
+
+    def __init__(self, problems: Any, root: str = "body", prefix: str = "") -> None:
+        super().__init__(problems)
+        self.root = root
+        self.prefix = prefix
+
+
+class NotFound(Exception):
+    def __init__(self, what: str) -> None:
+        self.what = what
+        super().__init__(what)
+
+
+def loc_of(path: str, root: str = "body", prefix: str = "") -> list[str | int]:
+    """`spots[1].zone` as a FastAPI-style location: ["body", "spots", 1, "zone"]."""
+    loc: list[str | int] = [root]
+    for part in (prefix, path):
+        for name, index in _PART.findall(part):
+            loc.append(int(index) if index else name)
+    return loc
+
+
+def detail(problems: tuple[Problem, ...], root: str = "body", prefix: str = "") -> list[dict[str, Any]]:
+    return [{"loc": loc_of(p.path, root, prefix), "msg": p.message, "type": "value_error"} for p in problems]
+
+
+def not_planned_body(no: NotPlanned) -> dict[str, Any]:
+    """What `backrub plan --json` prints when no routine may be given."""
+    return {"planned": False, "screening": no.screening.to_dict(), "reasons": list(no.reasons)}
+
+
+def install(app: FastAPI) -> None:
+    """Register the one mapping from domain errors to HTTP answers."""
+
+    @app.exception_handler(InputError)
+    async def _input(_: Request, err: InputError) -> JSONResponse:
+        root, prefix = (err.root, err.prefix) if isinstance(err, Invalid) else ("body", "")
+        return JSONResponse(status_code=422, content={"detail": detail(err.problems, root, prefix)})
+
+    @app.exception_handler(NotPlanned)
+    async def _not_planned(_: Request, no: NotPlanned) -> JSONResponse:
+        return JSONResponse(status_code=409, content=not_planned_body(no))
+
+    @app.exception_handler(NotFound)
+    async def _not_found(_: Request, err: NotFound) -> JSONResponse:
+        return JSONResponse(status_code=404, content={"detail": f"no such {err.what}"})

@@ -1,0 +1,49 @@
+"""POST /api/check: every finding of the verifier for a routine (and an intake)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from backrub.errors import InputError, Problem
+from backrub.errors import describe as described
+from backrub.intake.model import parse_intake
+from backrub.routine import parse_routine
+from backrub.verifier import check_routine
+from backrub.web import schemas
+from backrub.web.deps import JsonBody, body_doc
+from backrub.web.errors import Invalid
+
+router = APIRouter(prefix="/api", tags=["verifier"])
+
+
+@router.post("/check", summary="Check a routine against every rule",
+             description="200 with `ok` and every finding (rule, severity, where, message, hint); "
+                         "422 when the routine or intake is not of the format.",
+             responses={200: {"model": schemas.Report}, 422: {"model": schemas.Problems}},
+             openapi_extra=body_doc("CheckIn"))
+def check(raw: JsonBody) -> JSONResponse:
+    problems: list[Problem] = []
+    if not isinstance(raw, dict):
+        raise Invalid([Problem(path="", message=f"expected an object {{routine, intake}} "
+                                                f"(got {described(raw)})")])
+    for key in raw:
+        if key not in ("routine", "intake"):
+            problems.append(Problem(path=key, message="unknown field; expected routine and intake"))
+    routine = intake = None
+    try:
+        routine = parse_routine(raw.get("routine"))
+    except InputError as err:
+        problems += [Problem(path=_under("routine", p.path), message=p.message) for p in err.problems]
+    if raw.get("intake") is not None:
+        try:
+            intake = parse_intake(raw["intake"])
+        except InputError as err:
+            problems += [Problem(path=_under("intake", p.path), message=p.message) for p in err.problems]
+    if problems or routine is None:
+        raise Invalid(problems)
+    return JSONResponse(check_routine(routine, intake).to_dict())
+
+
+def _under(root: str, path: str) -> str:
+    return f"{root}{'' if not path or path.startswith('[') else '.'}{path}"

@@ -1,0 +1,23 @@
+"""POST /api/plan: the routine for an intake, or 409 with the screening and reasons."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from backrub.planner import plan_routine
+from backrub.web import schemas
+from backrub.web.deps import IntakeBody, body_doc
+
+router = APIRouter(prefix="/api", tags=["planning"])
+
+
+@router.post("/plan", summary="Plan a routine for an intake",
+             description="200: the routine (backrub.routine/1). 409: no routine may be given (screening "
+                         "said check first or refer, or nothing safe fills the time): the screening and the "
+                         "reasons, as `backrub plan --json` prints them.",
+             responses={200: {"model": schemas.Routine}, 409: {"model": schemas.NotPlannedOut},
+                        422: {"model": schemas.Problems}},
+             openapi_extra=body_doc("Intake"))
+def plan(intake: IntakeBody) -> JSONResponse:
+    return JSONResponse(plan_routine(intake).to_dict())

@@ -1,0 +1,91 @@
+"""Sessions: start one for an intake, read it back with its events, save the outcome."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Annotated, Any
+
+import anyio
+from fastapi import APIRouter, Path, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+
+from backrub.intake.model import Intake
+from backrub.planner import NotPlanned, plan_routine
+from backrub.routine.model import Routine
+from backrub.verifier import check_routine
+from backrub.web import schemas
+from backrub.web.deps import IntakeBody, JsonBody, StoreDep, body_doc
+from backrub.web.encode import routine_json as routine_json_of
+from backrub.web.errors import NotFound
+from backrub.web.session import status_of
+from backrub.web.store import Clock
+
+router = APIRouter(prefix="/api/sessions", tags=["sessions"])
+SessionId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="the id POST /api/sessions gave")]
+
+
+@router.post("", status_code=201, summary="Start a live session for an intake",
+             description="Plans and verifies the routine, stores the session and starts its clock. "
+                         "Then connect to the WebSocket `/api/sessions/{id}/live`. 409 when no routine "
+                         "may be given (as for /api/plan).",
+             responses={201: {"model": schemas.SessionCreated}, 409: {"model": schemas.NotPlannedOut},
+                        422: {"model": schemas.Problems}},
+             openapi_extra=body_doc("Intake"))
+async def start_session(intake: IntakeBody, store: StoreDep, request: Request) -> Response:
+    coach = request.app.state.coach
+    routine = await anyio.to_thread.run_sync(_planned, intake)
+    routine_json = routine_json_of(routine)
+    sid, clock = await store.call(store.create_session, json.dumps(intake.to_dict()), routine_json)
+    coach.remember(sid, routine, routine_json, clock)
+    body = f'{{"id":"{sid}","routine":{routine_json}}}'  # the routine's JSON as stored, not re-encoded
+    return Response(body, status_code=201, media_type="application/json",
+                    headers={"Location": f"/api/sessions/{sid}"})
+
+
+def _planned(intake: Intake) -> Routine:
+    """The verified routine for a new session."""
+    routine = plan_routine(intake)
+    report = check_routine(routine, intake)
+    if not report.ok:  # the planner's output passes by construction; never start one that does not
+        raise NotPlanned(routine.screening or _screening(intake),
+                         ["The plan did not pass its safety check: " + "; ".join(
+                             f"{f.rule} at {f.where}: {f.message}" for f in report.errors)])
+    return routine
+
+
+def _screening(intake: Intake) -> Any:
+    from backrub.intake import screen
+
+    return screen(intake)
+
+
+@router.get("/{sid}", summary="A session: intake, routines, where it stands, every event, the outcome",
+            responses={200: {"model": schemas.SessionOut}, 404: {"description": "no such session"}})
+async def get_session(sid: SessionId, store: StoreDep) -> JSONResponse:
+    view = await store.call(store.view, sid)
+    if view is None:
+        raise NotFound("session")
+    clock = view.pop("clock")
+    seconds = [s["seconds"] for s in view["routine"]["steps"]]
+    stored = Clock(wall=clock["wall"], at_s=clock["at_s"], running=clock["running"])
+    view["status"] = status_of(seconds, stored, view["ended_at"] is not None, time.time())
+    return JSONResponse(view)
+
+
+@router.put("/{sid}/outcome", summary="Save how the receiver felt before and after, and notes",
+            responses={200: {"model": schemas.Outcome}, 404: {"description": "no such session"},
+                       422: {"model": schemas.Problems}},
+            openapi_extra=body_doc("Outcome"))
+async def put_outcome(sid: SessionId, raw: JsonBody, store: StoreDep) -> JSONResponse:
+    try:
+        outcome = schemas.Outcome.model_validate(raw)
+    except ValidationError as err:
+        problems = err.errors(include_url=False, include_input=False)
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in problems]) from None
+    values = outcome.model_dump(exclude_unset=True)
+    if not await store.call(store.save_outcome, sid, values):
+        raise NotFound("session")
+    return JSONResponse(values)

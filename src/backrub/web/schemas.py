@@ -1,0 +1,222 @@
+"""Models for the OpenAPI description at /docs.
+
+Requests are read by the core readers (`parse_intake`, `parse_routine`), which name every
+bad field; these models describe the same contract for clients and tools. Only `Outcome`
+validates requests itself.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from backrub.intake.model import BREATHS_RANGE, GIVERS, GOALS, POSITIONS, STYLES
+from backrub.knowledge.body import LIMITS
+from backrub.knowledge.screening_table import CONDITIONS, SPOT_KINDS
+from backrub.knowledge.techniques import PRESSURES, TECHNIQUES
+from backrub.knowledge.zones import GROUPS, ZONE_IDS
+from backrub.routine.model import DIRECTIONS, PHASES, SIDES
+
+Goal = Literal[GOALS]  # type: ignore[valid-type]
+Giver = Literal[GIVERS]  # type: ignore[valid-type]
+Position = Literal[POSITIONS]  # type: ignore[valid-type]
+Style = Literal[STYLES]  # type: ignore[valid-type]
+Pressure = Literal[PRESSURES]  # type: ignore[valid-type]
+Condition = Literal[tuple(CONDITIONS)]  # type: ignore[valid-type]
+SpotKind = Literal[SPOT_KINDS]  # type: ignore[valid-type]
+Zone = Literal[ZONE_IDS]  # type: ignore[valid-type]
+Area = Literal[tuple(a for a in (*GROUPS, *ZONE_IDS) if a != "spine" and not a.startswith("axilla"))]  # type: ignore[valid-type]
+Rating = Annotated[int, Field(ge=0, le=10)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Point(Strict):
+    x_cm: float
+    y_cm: float
+
+
+class Spot(Strict):
+    """A marked place: by zone, or by point and radius (not both)."""
+
+    kind: SpotKind
+    zone: Zone | None = None
+    at: Point | None = None
+    radius_cm: Annotated[float, Field(ge=0.5, le=20)] | None = None
+
+
+def _cm(name: str) -> Any:
+    low, high = LIMITS[name]
+    return Field(ge=low, le=high)
+
+
+class BodyIn(Strict):
+    back_length_cm: Annotated[float, _cm("back_length_cm")] = 50
+    shoulder_width_cm: Annotated[float, _cm("shoulder_width_cm")] = 42
+    waist_width_cm: Annotated[float, _cm("waist_width_cm")] = 32
+
+
+class Intake(Strict):
+    """Who receives, what they want, where it hurts. Every field optional.
+
+    Minutes: 15-60 for a full massage, 3-10 for `comfort_care`. Someone working on their own
+    back sits or lies on their side; a robot works on a receiver lying prone.
+    """
+
+    minutes: Annotated[float, Field(ge=3, le=60)] = 30
+    goal: Goal = "relax"
+    giver: Giver = "partner"
+    pressure: Pressure = "medium"
+    position: Position = "prone"
+    style: Style = "upward"
+    breaths_per_minute: Annotated[float, Field(ge=BREATHS_RANGE[0], le=BREATHS_RANGE[1])] = 12
+    conditions: list[Condition] = []
+    cleared_by_clinician: bool = False
+    spots: list[Spot] = []
+    focus: list[Area] = []
+    body: BodyIn = BodyIn()
+
+
+class Reason(BaseModel):
+    code: str
+    message: str
+    source: str
+
+
+class ChangeOut(BaseModel):
+    code: str
+    value: str
+    message: str
+    because: list[str]
+
+
+class Screening(BaseModel):
+    decision: Literal["proceed", "adapt", "check_first", "refer"]
+    reasons: list[Reason]
+    changes: list[ChangeOut]
+
+
+class Step(BaseModel):
+    phase: Literal[PHASES]  # type: ignore[valid-type]
+    technique: Literal[tuple(TECHNIQUES)]  # type: ignore[valid-type]
+    zones: list[Zone]
+    side: Literal[SIDES]  # type: ignore[valid-type]
+    direction: Literal[DIRECTIONS]  # type: ignore[valid-type]
+    pressure: Pressure
+    reps: int
+    seconds: float
+    path: list[tuple[float, float]]
+    cue: str
+    rules: list[str]
+    lead_in: list[tuple[float, float]] | None = None
+
+
+class Routine(BaseModel):
+    """backrub.routine/1"""
+
+    format: Literal["backrub.routine/1"] = "backrub.routine/1"
+    minutes: float
+    screening: Screening | None = None
+    intake: dict[str, Any] | None = None
+    steps: list[Step]
+
+
+class CheckIn(BaseModel):
+    routine: dict[str, Any] = Field(description="a routine (backrub.routine/1)")
+    intake: dict[str, Any] | None = Field(default=None, description="judge against this intake instead of "
+                                                                    "the routine's own")
+
+
+class Finding(BaseModel):
+    rule: str
+    severity: Literal["error", "warning"]
+    where: str
+    message: str
+    hint: str
+
+
+class Report(BaseModel):
+    ok: bool
+    findings: list[Finding]
+
+
+class NotPlannedOut(BaseModel):
+    """No routine may be given: the screening and the reasons, in plain words."""
+
+    planned: Literal[False] = False
+    screening: Screening
+    reasons: list[str]
+
+
+class Outcome(Strict):
+    """How the receiver felt (0-10) before and after, and notes. Fields left out stay as they were."""
+
+    relaxation_before: Rating | None = None
+    relaxation_after: Rating | None = None
+    pain_before: Rating | None = None
+    pain_after: Rating | None = None
+    notes: Annotated[str, Field(max_length=5000)] | None = None
+
+
+class SessionCreated(BaseModel):
+    id: str
+    routine: Routine
+
+
+class Event(BaseModel):
+    seq: int | None
+    at: str
+    elapsed_s: float
+    type: str
+    payload: dict[str, Any]
+
+
+class SessionOut(BaseModel):
+    id: str
+    created_at: str
+    ended_at: str | None
+    intake: dict[str, Any]
+    planned_routine: Routine
+    routine: Routine
+    position: int
+    status: dict[str, Any] = Field(description="step, step_elapsed_s, elapsed_s, total_s, paused, finished, "
+                                               "ended, at this moment")
+    events: list[Event]
+    outcome: dict[str, Any] | None
+
+
+class ZoneOut(BaseModel):
+    id: str
+    outline: list[tuple[float, float]]
+
+
+class NoTouchOut(BaseModel):
+    rule: str
+    label: str
+    circle: dict[str, float] | None = None
+    box: dict[str, float] | None = None
+
+
+class BackMap(BaseModel):
+    """Zone outlines (cm) for this body, and the places the hands keep off."""
+
+    body: dict[str, float]
+    extent: dict[str, float]
+    zones: list[ZoneOut]
+    no_touch: list[NoTouchOut]
+
+
+class Problem(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Problems(BaseModel):
+    detail: list[Problem]
+
+
+DOC_MODELS: tuple[type[BaseModel], ...] = (Intake, CheckIn, Outcome)

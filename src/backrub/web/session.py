@@ -1,0 +1,143 @@
+"""The live session as pure functions: where the massage stands, and what a message changes.
+
+No I/O here: `live.py` stores what these functions return and sends the replies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from math import floor
+from typing import Any
+
+from backrub.intake.model import Intake
+from backrub.planner.plan import NotPlanned
+from backrub.planner.feedback import Feedback, replan
+from backrub.routine.model import Routine
+from backrub.verifier import check_routine
+from backrub.web.encode import routine_json
+from backrub.web.store import Clock
+
+PARTIAL_S = 1.0  # less than this into a step counts as not begun
+MIN_DONE_S = 0.1
+
+
+class Refused(Exception):
+    """A message that cannot change the session now (it has ended, nothing safe is left, ...)."""
+
+    def __init__(self, code: str, message: str, details: list[dict[str, Any]] | None = None) -> None:
+        self.code = code
+        self.message = message
+        self.details = details or []
+        super().__init__(message)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Live:
+    """A session's state while it runs: its routine (object and the JSON text sent), its clock."""
+
+    id: str
+    routine: Routine
+    routine_json: str
+    clock: Clock
+    ended: bool
+
+    @property
+    def intake(self) -> Intake:
+        return self.routine.intake or Intake()
+
+    def total_s(self) -> float:
+        return sum(s.seconds for s in self.routine.steps)
+
+    def where(self, now: float) -> tuple[int, float, float]:
+        """(step index, seconds into it, session seconds); index == len(steps) once finished."""
+        elapsed = self.clock.elapsed(now)
+        index, offset = step_at([s.seconds for s in self.routine.steps], elapsed)
+        return index, offset, elapsed
+
+    def status(self, now: float) -> dict[str, Any]:
+        """The session's state as sent to clients (without the routine)."""
+        return status_of([s.seconds for s in self.routine.steps], self.clock, self.ended, now)
+
+
+def status_of(seconds: Sequence[float], clock: Clock, ended: bool, now: float) -> dict[str, Any]:
+    """Where a session stands at `now`: step, seconds into it and overall, paused, finished, ended."""
+    elapsed = clock.elapsed(now)
+    index, offset = step_at(seconds, elapsed)
+    return {"step": index, "step_elapsed_s": round(offset, 3), "elapsed_s": round(elapsed, 3),
+            "total_s": round(sum(seconds), 1), "paused": not clock.running,
+            "finished": index >= len(seconds), "ended": ended}
+
+
+def step_at(seconds: Sequence[float], elapsed: float) -> tuple[int, float]:
+    """The step under a session time and the seconds already spent in it (len, 0 when past the end)."""
+    start = 0.0
+    for i, length in enumerate(seconds):
+        if elapsed < start + length:
+            return i, max(elapsed - start, 0.0)
+        start += length
+    return len(seconds), 0.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change:
+    """A replanned session: the new state, the step it goes on from, and what to tell the giver."""
+
+    live: Live
+    from_step: int
+    message: str
+
+
+def adapt(live: Live, feedback: Feedback, now: float) -> Change:
+    """Replan the rest of the session from now for this feedback, and verify it before use.
+
+    The step under way, when begun, is kept as done for the time it had (so the end time
+    holds), and the new steps start now; 'skip' always leaves the current step behind.
+    """
+    if live.ended:
+        raise Refused("ended", "This session has ended.")
+    index, offset, _ = live.where(now)
+    steps = live.routine.steps
+    if index >= len(steps):
+        raise Refused("finished", "The massage is over; nothing is left to change.")
+    routine, from_step = live.routine, index
+    if offset >= PARTIAL_S or feedback.kind == "skip":
+        step = steps[index]
+        done_s = round(max(offset, MIN_DONE_S), 1)
+        reps = max(1, min(step.reps, floor(done_s / step.rep_seconds + 0.5))) if step.rep_seconds else 1
+        routine = replace(routine, steps=(*steps[:index], step.with_changes(seconds=done_s, reps=reps),
+                                          *steps[index + 1:]))
+        from_step = index + 1
+    try:
+        new = replan(routine, from_step, feedback)
+    except NotPlanned as no:
+        raise Refused("not_planned", " ".join(no.reasons)) from None
+    report = check_routine(new.routine, new.intake, performed=from_step)
+    if not report.ok:
+        raise Refused("unsafe", "The replanned steps did not pass the safety check, so the plan stays "
+                                "as it was. Stay off any place that hurts.",
+                      [f.to_dict() for f in report.errors])
+    started = sum(s.seconds for s in new.routine.steps[:from_step])
+    clock = live.clock.set(now, started, live.clock.running)
+    text = routine_json(new.routine)
+    return Change(live=replace(live, routine=new.routine, routine_json=text, clock=clock),
+                  from_step=from_step, message=new.message)
+
+
+def paused(live: Live, now: float, at_s: float | None = None) -> Live:
+    """Stop the clock (at `at_s`, when the giver paused before the message got through)."""
+    if live.ended:
+        raise Refused("ended", "This session has ended.")
+    elapsed = live.clock.elapsed(now)
+    stop = elapsed if at_s is None else min(max(at_s, 0.0), elapsed)
+    return replace(live, clock=live.clock.set(now, stop, False))
+
+
+def resumed(live: Live, now: float) -> Live:
+    if live.ended:
+        raise Refused("ended", "This session has ended.")
+    return replace(live, clock=live.clock.set(now, live.clock.elapsed(now), True))
+
+
+def ended(live: Live, now: float) -> Live:
+    return replace(live, clock=live.clock.set(now, live.clock.elapsed(now), False), ended=True)

@@ -1,0 +1,179 @@
+// The back chart in SVG, in centimetres (seen from behind; y up is drawn up).
+
+import { PRESSURE_COLOURS } from "./words.js";
+
+const NS = "http://www.w3.org/2000/svg";
+const HEAD_R = 6.5;
+
+export function svgEl(tag, attrs = {}, parent = null) {
+  const node = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+const pts = (path) => path.map(([x, y]) => `${x},${-y}`).join(" ");
+
+// Where along a path a fraction of its length lies, and the heading there (degrees).
+export function pointAlong(path, lengths, total, f) {
+  if (path.length === 1 || total === 0) return [path[0][0], path[0][1], 0];
+  const target = Math.min(Math.max(f, 0), 1) * total;
+  let i = 1;
+  while (i < lengths.length - 1 && lengths[i] < target) i++;
+  const seg = lengths[i] - lengths[i - 1] || 1;
+  const t = (target - lengths[i - 1]) / seg;
+  const [x0, y0] = path[i - 1], [x1, y1] = path[i];
+  return [x0 + (x1 - x0) * t, y0 + (y1 - y0) * t, Math.atan2(-(y1 - y0), x1 - x0) * 180 / Math.PI];
+}
+
+export function cumulative(path) {
+  const out = [0];
+  for (let i = 1; i < path.length; i++) {
+    out.push(out[i - 1] + Math.hypot(path[i][0] - path[i - 1][0], path[i][1] - path[i - 1][1]));
+  }
+  return out;
+}
+
+export class BackMap {
+  constructor(container, { label = "Back chart, seen from behind" } = {}) {
+    this.svg = svgEl("svg", { class: "backmap", role: "img", "aria-label": label });
+    container.appendChild(this.svg);
+    const defs = svgEl("defs", {}, this.svg);
+    const hatch = svgEl("pattern", { id: "hatch", width: 1.2, height: 1.2, patternUnits: "userSpaceOnUse",
+      patternTransform: "rotate(45)" }, defs);
+    svgEl("line", { x1: 0, y1: 0, x2: 0, y2: 1.2, stroke: "#c2372d", "stroke-width": 0.35 }, hatch);
+    for (const [name, colour] of Object.entries(PRESSURE_COLOURS)) {
+      const m = svgEl("marker", { id: `arrow-${name}`, viewBox: "0 0 10 10", refX: 6, refY: 5,
+        markerWidth: 4, markerHeight: 4, orient: "auto-start-reverse" }, defs);
+      svgEl("path", { d: "M0,0 L10,5 L0,10 z", fill: colour }, m);
+    }
+    this.base = svgEl("g", { class: "zones" }, this.svg);
+    this.noTouch = svgEl("g", { class: "no-touch" }, this.svg);
+    this.paths = svgEl("g", { class: "paths" }, this.svg);
+    this.marks = svgEl("g", { class: "marks" }, this.svg);
+    this.hands = svgEl("g", { class: "hands" }, this.svg);
+    this.map = null;
+  }
+
+  setMap(map) {
+    this.map = map;
+    const e = map.extent;
+    const top = e.y_max + 2 * HEAD_R;
+    this.svg.setAttribute("viewBox", `${e.x_min} ${-top} ${e.x_max - e.x_min} ${top - e.y_min + 4}`);
+    this.base.replaceChildren();
+    const L = map.body.back_length_cm;
+    svgEl("ellipse", { cx: 0, cy: -(L + 9 + HEAD_R * 0.9), rx: HEAD_R * 0.85, ry: HEAD_R, class: "head" }, this.base);
+    // Midline zones last, so the spine band and the neck sit on top, as on the planner's map.
+    const order = [...map.zones].reverse();
+    for (const z of order) {
+      const cls = z.id === "spine" ? "zone spine" : z.id.startsWith("axilla") ? "zone axilla" : "zone";
+      const poly = svgEl("polygon", { points: pts(z.outline), class: cls, "data-zone": z.id }, this.base);
+      svgEl("title", {}, poly).textContent = z.id.replaceAll("_", " ");
+    }
+    svgEl("line", { x1: 0, y1: 2, x2: 0, y2: -(L + 8), class: "midline" }, this.base);
+    const y = -e.y_min + 2.6;
+    svgEl("text", { x: e.x_min + 1, y, class: "side-label" }, this.base).textContent = "Left";
+    svgEl("text", { x: e.x_max - 1, y, class: "side-label", "text-anchor": "end" }, this.base).textContent = "Right";
+    this.drawNoTouch(map.no_touch);
+  }
+
+  drawNoTouch(list) {
+    this.noTouch.replaceChildren();
+    for (const a of list || []) {
+      const cls = a.rule === "broken-skin" ? "nt skin" : "nt pain";
+      let node;
+      if (a.circle) node = svgEl("circle", { cx: a.circle.x_cm, cy: -a.circle.y_cm, r: a.circle.r_cm, class: cls }, this.noTouch);
+      else node = svgEl("rect", { x: a.box.x0, y: -a.box.y1, width: a.box.x1 - a.box.x0, height: a.box.y1 - a.box.y0, class: cls }, this.noTouch);
+      svgEl("title", {}, node).textContent = `no touch: ${a.label}`;
+    }
+  }
+
+  // Which zone lies under a point (the map's zones come in lookup order).
+  zoneAt(x, y) {
+    for (const z of this.map?.zones || []) if (inside(z.outline, x, y)) return z.id;
+    return null;
+  }
+
+  toCm(event) {
+    const p = this.svg.createSVGPoint();
+    p.x = event.clientX; p.y = event.clientY;
+    const q = p.matrixTransform(this.svg.getScreenCTM().inverse());
+    return { x_cm: Math.round(q.x * 10) / 10, y_cm: Math.round(-q.y * 10) / 10 };
+  }
+
+  // Every step's path in order, numbered, coloured by pressure.
+  drawPlan(steps) {
+    this.paths.replaceChildren();
+    steps.forEach((s, i) => this._path(s, { cls: "plan", arrow: true }));
+    steps.forEach((s, i) => {
+      const [x, y] = s.path[0];
+      const g = svgEl("g", { class: "num" }, this.paths);
+      svgEl("circle", { cx: x, cy: -y, r: 1.5, fill: PRESSURE_COLOURS[s.pressure] }, g);
+      svgEl("text", { x, y: -y + 0.55, "text-anchor": "middle" }, g).textContent = i + 1;
+    });
+  }
+
+  // Live: steps done faint, the rest quiet, the current one bold with arrows along it.
+  drawLive(steps, current) {
+    this.paths.replaceChildren();
+    steps.forEach((s, i) => {
+      if (i !== current) this._path(s, { cls: i < current ? "done" : "later" });
+    });
+    const step = steps[current];
+    if (!step) return;
+    if (step.lead_in?.length) {
+      const prev = steps[current - 1];
+      const way = [...(prev ? [prev.path.at(-1)] : []), ...step.lead_in, step.path[0]];
+      svgEl("polyline", { points: pts(way), class: "lead-in" }, this.paths);
+    }
+    this._path(step, { cls: "current", arrow: true });
+    const hands = step.side === "both" ? [step.path, step.path.map(([x, y]) => [-x, y])] : [step.path];
+    for (const path of hands) {
+      const lengths = cumulative(path);
+      const total = lengths.at(-1);
+      for (const f of [0.3, 0.65]) {
+        if (total < 2) break;
+        const [x, y, deg] = pointAlong(path, lengths, total, f);
+        svgEl("path", { d: "M-1,-0.8 L1,0 L-1,0.8 z", class: "dir-arrow", fill: PRESSURE_COLOURS[step.pressure],
+          transform: `translate(${x} ${-y}) rotate(${deg})` }, this.paths);
+      }
+    }
+  }
+
+  _path(step, { cls, arrow = false }) {
+    const colour = PRESSURE_COLOURS[step.pressure];
+    const hands = step.side === "both" ? [step.path, step.path.map(([x, y]) => [-x, y])] : [step.path];
+    hands.forEach((path, k) => {
+      svgEl("polyline", {
+        points: pts(path), class: `step ${cls} ${k ? "mirror" : ""} ${step.technique === "skin_check" ? "check" : ""}`,
+        stroke: colour, ...(arrow ? { "marker-end": `url(#arrow-${step.pressure})` } : {}),
+      }, this.paths);
+    });
+  }
+
+  drawMarks(spots, onPick) {
+    this.marks.replaceChildren();
+    (spots || []).forEach((s, i) => {
+      if (!s.at) return;
+      const g = svgEl("g", { class: `mark ${s.kind}`, "data-index": i }, this.marks);
+      svgEl("circle", { cx: s.at.x_cm, cy: -s.at.y_cm, r: s.radius_cm || 3 }, g);
+      svgEl("text", { x: s.at.x_cm, y: -s.at.y_cm + 0.7, "text-anchor": "middle" }, g).textContent = s.kind[0].toUpperCase();
+      if (onPick) g.addEventListener("click", (ev) => { ev.stopPropagation(); onPick(i); });
+    });
+  }
+
+  // Hand markers for the live view: returns the circles to move.
+  makeHands(n) {
+    this.hands.replaceChildren();
+    return Array.from({ length: n }, () => svgEl("circle", { r: 2.4, class: "hand", cx: 0, cy: 0 }, this.hands));
+  }
+}
+
+function inside(poly, x, y) {
+  let hit = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const [xi, yi] = poly[i], [xj, yj] = poly[j];
+    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) hit = !hit;
+  }
+  return hit;
+}

@@ -1,0 +1,71 @@
+// The end: how they felt before and after (0-10), notes, and the session saved.
+
+import { api } from "./api.js";
+import { Channel } from "./channel.js";
+import { card, h } from "./dom.js";
+import { activeSession, draft, keep } from "./state.js";
+
+const RATINGS = [
+  ["relaxation_before", "Relaxed, before", "0 tense … 10 deeply relaxed"],
+  ["relaxation_after", "Relaxed, now", "0 tense … 10 deeply relaxed"],
+  ["pain_before", "Pain, before", "0 none … 10 worst"],
+  ["pain_after", "Pain, now", "0 none … 10 worst"],
+];
+
+export function mountEnd(root, { params }) {
+  const id = params[0];
+  const key = `backrub.outcome.${id}`;
+  const values = draft(key, { relaxation_before: 5, relaxation_after: 5, pain_before: 0, pain_after: 0, notes: "" });
+  const status = h("p", { class: "saved", id: "saved", "aria-live": "polite" });
+  const summary = h("p", { class: "lead", id: "end-summary" }, "Cover the back with a towel and let them rest a moment.");
+  let endSeq = null;
+
+  const channel = new Channel(id, {
+    resync: async () => {
+      const s = await api.session(id);
+      channel.seenSeq(Math.max(-1, ...s.events.map((ev) => ev.seq ?? -1)));
+      const feedback = s.events.filter((ev) => ev.type === "feedback").length;
+      const minutes = Math.round(Math.min(s.status.elapsed_s, s.status.total_s) / 60);
+      summary.textContent = `${minutes < 1 ? "Under a minute" : `About ${minutes} minute${minutes > 1 ? "s" : ""}`}, ${s.routine.steps.length} steps` +
+        (feedback ? `, adapted ${feedback} time${feedback > 1 ? "s" : ""} as you went.` : ".") +
+        " Cover the back with a towel and let them rest a moment.";
+      if (s.outcome && !localStorage.getItem(key)) Object.assign(values, s.outcome);
+    },
+    onOnline: () => {},
+    onMessage: (msg) => {
+      if (msg.type === "ack" && msg.seq === endSeq) {
+        status.textContent = "Saved. Thank you.";
+        activeSession.clear();
+        localStorage.removeItem(key);
+        save.disabled = false;
+      }
+    },
+  });
+
+  const sliders = RATINGS.map(([name, label, hint]) => {
+    const out = h("output", { id: `${name}-out` }, String(values[name]));
+    const input = h("input", { type: "range", min: 0, max: 10, step: 1, id: name, value: values[name] });
+    input.addEventListener("input", () => { values[name] = Number(input.value); out.textContent = input.value; keep(key, values); });
+    return h("label", { class: "rating" }, h("span", { class: "rating-label" }, label, h("small", {}, hint)), input, out);
+  });
+  const notes = h("textarea", { id: "notes", rows: 4, placeholder: "What felt good, what to change next time" });
+  notes.value = values.notes || "";
+  notes.addEventListener("input", () => { values.notes = notes.value; keep(key, values); });
+  const save = h("button", { type: "button", class: "primary big", id: "save" }, "Save");
+  save.addEventListener("click", () => {
+    save.disabled = true;
+    endSeq = channel.send({ type: "end", outcome: { ...values } });
+    status.textContent = channel.online ? "Saving…" : "Kept; it is saved when the connection is back.";
+  });
+
+  root.replaceChildren(h("div", { class: "end" },
+    h("h1", {}, "Well done"),
+    summary,
+    card("How do they feel?", h("div", { class: "ratings" }, sliders)),
+    card("Notes", notes),
+    h("div", { class: "actions" }, h("a", { href: `#/live/${id}`, class: "button" }, "Back to the massage"), save),
+    status,
+    h("p", {}, h("a", { href: "#/", class: "link", id: "new" }, "Plan another massage"))));
+  channel.start(true);
+  return () => channel.stop();
+}

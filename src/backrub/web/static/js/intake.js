@@ -1,0 +1,170 @@
+// Intake: who gives it, what for, how long and how firm; health questions; marks on the back.
+
+import { api, problemLines } from "./api.js";
+import { BackMap } from "./backmap.js";
+import { card, choices, h } from "./dom.js";
+import { activeSession, intakeToSend, loadIntake, saveIntake } from "./state.js";
+import {
+  CONDITION_QUESTIONS, FOCUS, GIVERS, GOALS, NO_CONTACT, POSITIONS, PRESSURES, SPOT_KINDS, zoneWords,
+} from "./words.js";
+
+export function mountIntake(root, { go }) {
+  let intake = loadIntake();
+  let spotKind = "pain";
+  const save = () => saveIntake(intake);
+  const set = (key, value) => { intake = { ...intake, [key]: value }; save(); };
+
+  const errors = h("div", { class: "errors", role: "alert", hidden: true });
+  const resume = activeSession.get()
+    ? h("div", { class: "banner" }, "A massage is under way. ",
+        h("a", { href: `#/live/${activeSession.get()}`, class: "link" }, "Go back to it"))
+    : null;
+
+  // -- the basics ------------------------------------------------------------------------
+  const minutesOut = h("output", { id: "minutes-out" });
+  const minutes = h("input", { type: "range", id: "minutes", "aria-label": "Minutes" });
+  const fitMinutes = () => {
+    const comfort = intake.goal === "comfort_care";
+    minutes.min = comfort ? 3 : 15; minutes.max = comfort ? 10 : 60; minutes.step = 1;
+    const v = Math.min(Math.max(Number(intake.minutes) || 0, minutes.min), minutes.max);
+    if (v !== intake.minutes) set("minutes", v);
+    minutes.value = v;
+    minutesOut.textContent = `${v} minutes`;
+  };
+  minutes.addEventListener("input", () => { set("minutes", Number(minutes.value)); minutesOut.textContent = `${minutes.value} minutes`; });
+
+  const positionBox = h("div");
+  const drawPositions = () => {
+    const allowed = intake.giver === "self" ? POSITIONS.filter(([p]) => p !== "prone") : POSITIONS;
+    if (!allowed.some(([p]) => p === intake.position)) set("position", allowed[0][0] === "prone" ? "prone" : "seated");
+    positionBox.replaceChildren(choices("position", allowed, intake.position, (v) => set("position", v), { describe: false }));
+  };
+
+  const breaths = h("input", { type: "number", id: "breaths", min: 4, max: 40, step: 1, inputmode: "numeric",
+    value: intake.breaths_per_minute });
+  breaths.addEventListener("input", () => set("breaths_per_minute", breaths.value === "" ? 12 : Number(breaths.value)));
+
+  const focus = h("div", { class: "chips", "data-field": "focus" },
+    FOCUS.map(([id, title]) => {
+      const b = h("button", { type: "button", class: "chip", "aria-pressed": String(intake.focus.includes(id)) }, title);
+      b.addEventListener("click", () => {
+        const on = !intake.focus.includes(id);
+        set("focus", on ? [...intake.focus, id] : intake.focus.filter((f) => f !== id));
+        b.setAttribute("aria-pressed", String(on));
+      });
+      return b;
+    }));
+
+  // -- health questions -----------------------------------------------------------------------
+  const questions = h("div", { class: "questions", "data-field": "conditions" },
+    CONDITION_QUESTIONS.map(([code, question]) => {
+      const row = h("div", { class: "question", "data-condition": code });
+      const answer = (yes) => {
+        const has = intake.conditions.includes(code);
+        if (yes && !has) set("conditions", [...intake.conditions, code]);
+        if (!yes && has) set("conditions", intake.conditions.filter((c) => c !== code));
+        yesB.setAttribute("aria-pressed", String(yes)); noB.setAttribute("aria-pressed", String(!yes));
+      };
+      const yes = intake.conditions.includes(code);
+      const yesB = h("button", { type: "button", class: "yn yes", "aria-pressed": String(yes), onclick: () => answer(true) }, "Yes");
+      const noB = h("button", { type: "button", class: "yn no", "aria-pressed": String(!yes), onclick: () => answer(false) }, "No");
+      row.append(h("span", { class: "q" }, question), h("span", { class: "yn-pair" }, yesB, noB));
+      return row;
+    }));
+
+  // -- the back chart --------------------------------------------------------------------------
+  const chartBox = h("div", { class: "chart" });
+  const spotList = h("ul", { class: "spot-list" });
+  const kinds = h("div", { class: "chips kinds", role: "radiogroup", "aria-label": "What to mark" },
+    SPOT_KINDS.map(([id, title]) => {
+      const b = h("button", { type: "button", class: `chip kind ${id}`, "data-kind": id, "aria-pressed": String(id === spotKind) }, title);
+      b.addEventListener("click", () => {
+        spotKind = id;
+        kinds.querySelectorAll("button").forEach((x) => x.setAttribute("aria-pressed", String(x.dataset.kind === id)));
+      });
+      return b;
+    }));
+  const map = new BackMap(chartBox, { label: "Back chart: tap to mark a place" });
+  const drawSpots = () => {
+    map.drawMarks(intake.spots, removeSpot);
+    spotList.replaceChildren(...intake.spots.map((s, i) => h("li", {},
+      h("span", { class: `dot ${s.kind}` }), `${s.kind[0].toUpperCase()}${s.kind.slice(1)} — ${
+        s.at ? zoneWords(map.zoneAt(s.at.x_cm, s.at.y_cm)) : zoneWords(s.zone)}`,
+      NO_CONTACT.has(s.kind) ? h("span", { class: "muted" }, " (no touching there)") : null,
+      h("button", { type: "button", class: "link", onclick: () => removeSpot(i) }, "remove"))));
+  };
+  const removeSpot = (i) => { set("spots", intake.spots.filter((_, k) => k !== i)); drawSpots(); };
+  map.svg.addEventListener("click", (ev) => {
+    const at = map.toCm(ev);
+    if (!map.zoneAt(at.x_cm, at.y_cm)) return;
+    set("spots", [...intake.spots, { kind: spotKind, at, radius_cm: 3 }]);
+    drawSpots();
+  });
+  const loadMap = async () => {
+    try {
+      map.setMap(await api.map(intakeToSend({ ...intake, spots: [] })));
+      drawSpots();
+    } catch { /* measurements out of range: the errors show on submit */ }
+  };
+
+  // -- measurements -----------------------------------------------------------------------------
+  const body = intake.body || {};
+  const measure = (key, label, hint) => {
+    const input = h("input", { type: "number", id: key, inputmode: "decimal", placeholder: hint, value: body[key] ?? "" });
+    input.addEventListener("change", () => { set("body", { ...(intake.body || {}), [key]: input.value }); loadMap(); });
+    return h("label", { class: "field", "data-field": `body.${key}` }, h("span", {}, label), input);
+  };
+
+  const submit = h("button", { type: "submit", class: "primary big", id: "to-screening" }, "Check and plan");
+  const form = h("form", { class: "intake", novalidate: true },
+    h("h1", {}, "A back massage, step by step"),
+    h("p", { class: "lead" }, "Answer a few questions. The coach checks it is safe, plans the massage, then talks you through it."),
+    resume,
+    errors,
+    card("Who gives the massage?", choices("giver", GIVERS, intake.giver, (v) => { set("giver", v); drawPositions(); }, { describe: false })),
+    card("How will they be?", positionBox),
+    card("What is it for?", choices("goal", GOALS, intake.goal, (v) => { set("goal", v); fitMinutes(); })),
+    card("How long?", h("div", { class: "range", "data-field": "minutes" }, minutes, minutesOut)),
+    card("How firm?", choices("pressure", PRESSURES, intake.pressure, (v) => set("pressure", v)),
+      h("p", { class: "muted" }, "The coach never goes firmer than this. You can ask for softer or firmer as you go.")),
+    card("Breathing", h("label", { class: "field inline", "data-field": "breaths_per_minute" },
+      h("span", {}, "Their breaths a minute"), breaths),
+      h("p", { class: "muted" }, "Count their breaths for 30 seconds and double it. 12–20 is usual at rest. The strokes follow it.")),
+    card("Any place to give extra time?", focus),
+    card("Health questions", h("p", { class: "muted" }, "Answer yes to anything that applies today."), questions),
+    card("Mark the back", h("p", { class: "muted" }, "Pick what to mark, then tap the place on the back. Tap a mark to remove it. Seen from behind."),
+      kinds, chartBox, spotList),
+    card("", h("details", {}, h("summary", {}, "Body measurements (optional)"),
+      h("p", { class: "muted" }, "With a tape measure, in centimetres. Leave empty for an average adult."),
+      h("div", { class: "measures" },
+        measure("back_length_cm", "Waist to the bump at the base of the neck", "about 50"),
+        measure("shoulder_width_cm", "Across the shoulders", "about 42"),
+        measure("waist_width_cm", "Across the waist", "about 32")))),
+    h("div", { class: "actions" }, submit));
+
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    submit.disabled = true;
+    root.querySelectorAll(".invalid").forEach((n) => n.classList.remove("invalid"));
+    try {
+      const screening = await api.screen(intakeToSend(intake));
+      sessionStorage.setItem("backrub.screening", JSON.stringify(screening));
+      go("#/screening");
+    } catch (err) {
+      errors.hidden = false;
+      errors.replaceChildren(h("strong", {}, "Please check:"), h("ul", {}, problemLines(err).map((l) => h("li", {}, l))));
+      for (const d of err.detail || []) {
+        const field = d.loc?.[1] === "body" ? `body.${d.loc[2]}` : d.loc?.[1];
+        root.querySelector(`[data-field="${field}"]`)?.classList.add("invalid");
+      }
+      errors.scrollIntoView({ block: "center" });
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  root.replaceChildren(form);
+  drawPositions();
+  fitMinutes();
+  loadMap();
+}

@@ -1,0 +1,307 @@
+// The live session: the current step's path with hands moving at the planned pace, a breath
+// pacer the strokes follow, the cue in large type and spoken, and big feedback targets.
+// The server replans the rest on feedback; the page redraws what it sends.
+
+import { api } from "./api.js";
+import { BackMap, cumulative, pointAlong } from "./backmap.js";
+import { Channel } from "./channel.js";
+import { h, toast } from "./dom.js";
+import { activeSession } from "./state.js";
+import { voice } from "./voice.js";
+import { PHASES, PRESSURE_COLOURS, clock } from "./words.js";
+
+const RETURN = 0.75;  // open strokes: out along the path, then a light glide back
+
+export function mountLive(root, { go, params }) {
+  const id = params[0];
+  const reduced = matchMedia("(prefers-reduced-motion: reduce)");
+  let routine = null, starts = [], total = 0;
+  let e0 = 0, t0 = performance.now(), running = false;
+  let shown = -1, frame = 0, stopped = false, picking = false, version = 0;
+  let hands = [], geometry = [], lastSecond = -1, wake = null, spotsKey = "";
+  const probe = (window.backrubLive = { version: 0, step: -1, redrawnAt: 0, frames: 0 });
+
+  // -- the page ------------------------------------------------------------------------------
+  const chartBox = h("div", { class: "chart live-chart" });
+  const map = new BackMap(chartBox, { label: "The back, with the current stroke" });
+  const prompt = h("div", { class: "pick-prompt", hidden: true }, h("span", {}, "Tap where it hurts"),
+    h("button", { type: "button", class: "link", onclick: () => setPicking(false) }, "Cancel"));
+  const phase = h("p", { class: "phase-name", id: "phase" });
+  const title = h("p", { class: "cue-title", id: "cue-title" });
+  const cue = h("p", { class: "cue", id: "cue", "aria-live": "polite" });
+  const stepLeft = h("span", { id: "step-left" });
+  const allLeft = h("span", { id: "all-left" });
+  const stepBar = h("i"), allBar = h("i");
+  const pacerDot = h("div", { class: "pacer-dot" });
+  const pacerWord = h("span", { class: "pacer-word" }, "");
+  const pacer = h("div", { class: "pacer", "aria-hidden": "true" }, h("div", { class: "pacer-ring" }, pacerDot), pacerWord);
+  const conn = h("span", { class: "conn", id: "conn" }, "Connecting…");
+  const mute = h("button", { type: "button", class: "icon-button", id: "mute", "aria-pressed": String(voice.muted) },
+    voice.muted ? "Sound off" : "Sound on");
+  const pauseB = bigButton("pause", "Pause", "Space");
+  const buttons = h("div", { class: "feedback" },
+    bigButton("softer", "Softer", "S"), bigButton("firmer", "Firmer", "F"), bigButton("pain", "Pain here", "P"),
+    pauseB, bigButton("skip", "Skip", "N"));
+  // The pain button sits between softer/firmer and pause/skip on every screen size.
+  const finish = h("a", { href: `#/end/${id}`, class: "link", id: "finish" }, "Finish now");
+
+  const page = h("div", { class: "live", id: "live" },
+    h("div", { class: "live-top" }, conn, h("span", { class: "spacer" }), mute, finish),
+    h("div", { class: "live-grid" },
+      h("div", { class: "stage" }, chartBox, prompt),
+      h("div", { class: "side" }, phase, title, cue,
+        h("div", { class: "meta" }, pacer, h("div", { class: "timers" },
+          h("div", { class: "bar" }, stepBar), stepLeft, h("div", { class: "bar" }, allBar), allLeft)),
+        buttons)));
+  root.replaceChildren(page);
+
+  function bigButton(name, label, key) {
+    return h("button", { type: "button", class: `fb fb-${name}`, id: `fb-${name}`, "data-action": name },
+      h("span", { class: "fb-label" }, label), h("kbd", {}, key));
+  }
+
+  // -- the clock ------------------------------------------------------------------------------
+  const elapsed = () => (running ? e0 + (performance.now() - t0) / 1000 : e0);
+  function setClock(status) {
+    e0 = status.elapsed_s; t0 = performance.now();
+    running = !status.paused && !status.ended;
+    pauseB.querySelector(".fb-label").textContent = running ? "Pause" : "Resume";
+    page.classList.toggle("paused", !running);
+  }
+  function stepAt(e) {
+    let k = 0;
+    while (k < starts.length && e >= starts[k] + routine.steps[k].seconds) k++;
+    return k;
+  }
+
+  function setRoutine(next) {
+    routine = next;
+    starts = [];
+    let t = 0;
+    for (const s of routine.steps) { starts.push(t); t += s.seconds; }
+    total = t;
+    const key = JSON.stringify(routine.intake?.spots || []);
+    if (key !== spotsKey) {
+      spotsKey = key;
+      api.map(routine.intake).then((m) => { map.setMap(m); shown = -1; render(); }).catch(() => {});
+    }
+  }
+
+  // -- drawing -------------------------------------------------------------------------------
+  function showStep(k) {
+    shown = k;
+    probe.step = k;
+    page.dataset.step = String(k);
+    if (!map.map) return;
+    const steps = routine.steps;
+    map.drawLive(steps, k);
+    const step = steps[k];
+    if (!step) return;
+    const paths = step.side === "both" ? [step.path, step.path.map(([x, y]) => [-x, y])] : [step.path];
+    geometry = paths.map((p) => { const l = cumulative(p); return { path: p, lengths: l, total: l.at(-1) }; });
+    const closed = Math.hypot(step.path[0][0] - step.path.at(-1)[0], step.path[0][1] - step.path.at(-1)[1]) < 1;
+    geometry.closed = closed;
+    hands = map.makeHands(paths.length);
+    hands.forEach((c) => c.setAttribute("fill", PRESSURE_COLOURS[step.pressure]));
+    phase.textContent = `${PHASES[step.phase] || step.phase} · step ${k + 1} of ${steps.length} · ${step.pressure} pressure`;
+    const [head, rest] = splitCue(step.cue);
+    title.textContent = head;
+    cue.textContent = rest;
+    probe.redrawnAt = performance.now();
+  }
+
+  function onStepChange(k, announce) {
+    showStep(k);
+    if (k >= routine.steps.length) return finished();
+    if (announce) { voice.chime(); voice.say(routine.steps[k].cue); }
+  }
+
+  function finished() {
+    if (stopped) return;
+    toast("That is the whole massage. Cover the back with a towel.");
+    go(`#/end/${id}`);
+  }
+
+  function render() {
+    if (!routine) return;
+    const e = elapsed();
+    const k = stepAt(e);
+    if (k !== shown) onStepChange(k, shown !== -1);
+    if (k >= routine.steps.length || !map.map) return;
+    const step = routine.steps[k];
+    const t = e - starts[k];
+    const rep = step.seconds / step.reps;
+    const f = (t % rep) / rep;
+    let along = f, faint = false;
+    if (!geometry.closed) {
+      if (f < RETURN) along = ease(f / RETURN);
+      else { along = 1 - ease((f - RETURN) / (1 - RETURN)); faint = true; }
+    }
+    if (reduced.matches) { along = 0; faint = false; }
+    geometry.forEach((g, i) => {
+      const [x, y] = pointAlong(g.path, g.lengths, g.total, along);
+      hands[i]?.setAttribute("cx", x.toFixed(2));
+      hands[i]?.setAttribute("cy", (-y).toFixed(2));
+      hands[i]?.classList.toggle("faint", faint);
+    });
+    // The breath follows the repetitions: one or more whole breaths per repetition.
+    const breath = 60 / (routine.intake?.breaths_per_minute || 12);
+    const perRep = Math.max(1, Math.round(rep / breath));
+    const p = (t % (rep / perRep)) / (rep / perRep);
+    const inhale = p < 0.45;
+    const size = inhale ? 0.55 + 0.45 * ease(p / 0.45) : 1 - 0.45 * ease((p - 0.45) / 0.55);
+    pacerDot.style.transform = reduced.matches ? "" : `scale(${size.toFixed(3)})`;
+    pacer.classList.toggle("in", inhale);
+    const word = running ? (inhale ? "Breathe in" : "Breathe out") : "Paused";
+    if (pacerWord.textContent !== word) pacerWord.textContent = word;
+    const second = Math.floor(e);
+    if (second !== lastSecond) {
+      lastSecond = second;
+      stepLeft.textContent = `${clock(step.seconds - t)} left in this step`;
+      allLeft.textContent = `${clock(total - e)} left in all`;
+    }
+    stepBar.style.width = `${Math.min(100, (100 * t) / step.seconds).toFixed(1)}%`;
+    allBar.style.width = `${Math.min(100, (100 * e) / total).toFixed(1)}%`;
+  }
+
+  function loop() {
+    if (stopped) return;
+    probe.frames++;
+    render();
+    frame = requestAnimationFrame(loop);
+  }
+
+  // -- the channel ----------------------------------------------------------------------------
+  async function resync() {
+    const s = await api.session(id);
+    if (stopped) return;
+    channel.seenSeq(Math.max(-1, ...s.events.map((ev) => ev.seq ?? -1)));
+    setRoutine(s.routine);
+    setClock(s.status);
+    if (s.status.ended) { go(`#/end/${id}`); return; }
+    shown = -1;
+    render();
+  }
+
+  const channel = new Channel(id, {
+    resync,
+    onOnline: (online) => {
+      page.dataset.online = String(online);
+      conn.textContent = online ? "Connected" : "Reconnecting… what you tap is kept";
+      conn.classList.toggle("offline", !online);
+    },
+    onMessage: (msg) => {
+      if (msg.type === "routine") {
+        setRoutine(msg.routine);
+        setClock(msg.status);
+        version++;
+        probe.version = version;
+        page.dataset.version = String(version);
+        buttons.querySelectorAll(".busy").forEach((b) => b.classList.remove("busy"));
+        showStep(stepAt(elapsed()));
+        toast(msg.message);
+        voice.chime();
+        voice.say(`${msg.message} ${routine.steps[shown]?.cue || ""}`);
+      } else if (msg.type === "state") {
+        setClock(msg.status);
+        if (msg.status.ended) go(`#/end/${id}`);
+      } else if (msg.type === "error") {
+        buttons.querySelectorAll(".busy").forEach((b) => b.classList.remove("busy"));
+        if (msg.code === "not_found") {
+          activeSession.clear();
+          cue.textContent = "This session could not be found.";
+        } else if (msg.code === "finished") {
+          finished();
+        } else {
+          toast(msg.message || "That did not work.", "warn");
+        }
+      }
+    },
+  });
+
+  // -- feedback ---------------------------------------------------------------------------------
+  function act(action) {
+    voice.unlock();
+    if (!routine) return;
+    if (action === "pain") return setPicking(!picking);
+    if (action === "pause") {
+      if (running) { channel.send({ type: "pause", at_s: Math.round(elapsed() * 100) / 100 }); setClock({ elapsed_s: elapsed(), paused: true }); }
+      else { channel.send({ type: "resume" }); setClock({ elapsed_s: elapsed(), paused: false }); }
+      return;
+    }
+    const b = buttons.querySelector(`[data-action="${action}"]`);
+    b?.classList.add("busy");
+    if (action === "skip") channel.send({ type: "skip" });
+    else channel.send({ type: "feedback", kind: action });
+    if (!channel.online) toast("Kept; it is sent when the connection is back.");
+  }
+
+  function setPicking(on) {
+    picking = on;
+    prompt.hidden = !on;
+    page.classList.toggle("picking", on);
+    buttons.querySelector('[data-action="pain"]').setAttribute("aria-pressed", String(on));
+  }
+
+  map.svg.addEventListener("click", (ev) => {
+    if (!picking) return;
+    const at = map.toCm(ev);
+    if (!map.zoneAt(at.x_cm, at.y_cm)) { toast("Tap on the back itself.", "warn"); return; }
+    setPicking(false);
+    buttons.querySelector('[data-action="pain"]').classList.add("busy");
+    channel.send({ type: "feedback", kind: "pain", at });
+  });
+  buttons.addEventListener("click", (ev) => {
+    const b = ev.target.closest("[data-action]");
+    if (b) act(b.dataset.action);
+  });
+  mute.addEventListener("click", () => {
+    voice.muted = !voice.muted;
+    mute.setAttribute("aria-pressed", String(voice.muted));
+    mute.textContent = voice.muted ? "Sound off" : "Sound on";
+  });
+  const keys = { s: "softer", f: "firmer", p: "pain", " ": "pause", n: "skip", arrowright: "skip" };
+  function onKey(ev) {
+    if (ev.target.closest?.("input, textarea, select") || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    const k = ev.key.toLowerCase();
+    if (k === "escape") return setPicking(false);
+    if (k === "m") return mute.click();
+    if (keys[k]) { ev.preventDefault(); act(keys[k]); }
+  }
+  document.addEventListener("keydown", onKey);
+
+  // -- keep the screen awake ---------------------------------------------------------------------
+  async function holdWake() {
+    try { if ("wakeLock" in navigator && document.visibilityState === "visible") wake = await navigator.wakeLock.request("screen"); }
+    catch { wake = null; }
+  }
+  const onVisible = () => { if (document.visibilityState === "visible") holdWake(); };
+  document.addEventListener("visibilitychange", onVisible);
+  holdWake();
+
+  activeSession.set(id);
+  const cached = sessionStorage.getItem(`backrub.routine.${id}`);
+  if (cached) { setRoutine(JSON.parse(cached)); sessionStorage.removeItem(`backrub.routine.${id}`); }
+  channel.start(true);
+  frame = requestAnimationFrame(loop);
+
+  return () => {
+    stopped = true;
+    cancelAnimationFrame(frame);
+    channel.stop();
+    document.removeEventListener("keydown", onKey);
+    document.removeEventListener("visibilitychange", onVisible);
+    wake?.release?.().catch(() => {});
+    window.speechSynthesis?.cancel();
+  };
+}
+
+// "Long stroking. With flat palms, ..." -> the technique as a headline, then how to do it.
+function splitCue(text) {
+  const m = text.match(/^([^.!?]{2,60}[.!?])\s+(.*)$/s);
+  return m ? [m[1].replace(/[.]$/, ""), m[2]] : ["", text];
+}
+
+function ease(x) {
+  return x < 0.5 ? 2 * x * x : 1 - 2 * (1 - x) * (1 - x);
+}

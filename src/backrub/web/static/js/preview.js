@@ -1,0 +1,128 @@
+// Plan preview: every step drawn on the back in order, a timeline of the phases, and the
+// three things people change most (minutes, goal, pressure) redrawing the plan at once.
+
+import { api, problemLines } from "./api.js";
+import { BackMap } from "./backmap.js";
+import { card, choices, h } from "./dom.js";
+import { activeSession, intakeToSend, loadIntake, saveIntake } from "./state.js";
+import { voice } from "./voice.js";
+import { GOALS, PHASES, PHASE_COLOURS, PRESSURE_COLOURS, PRESSURES, clock } from "./words.js";
+
+export function mountPreview(root, { go }) {
+  let intake = loadIntake();
+  let routine = null;
+  let ticket = 0;
+  const chartBox = h("div", { class: "chart plan-chart" });
+  const map = new BackMap(chartBox, { label: "The plan drawn on the back" });
+  const timeline = h("div", { class: "timeline", "aria-label": "Phases of the massage" });
+  const phaseLegend = h("div", { class: "phase-legend" });
+  const summary = h("p", { class: "summary", id: "plan-summary" });
+  const problems = h("div", { class: "errors", role: "alert", hidden: true });
+  const stepList = h("ol", { class: "step-list" });
+  const stepCount = h("summary", {}, "Every step");
+  const start = h("button", { type: "button", class: "primary big", id: "start" }, "Start the massage");
+
+  const minutesOut = h("output", {});
+  const minutes = h("input", { type: "range", id: "plan-minutes", "aria-label": "Minutes" });
+  const fit = () => {
+    const comfort = intake.goal === "comfort_care";
+    minutes.min = comfort ? 3 : 15; minutes.max = comfort ? 10 : 60;
+    intake.minutes = Math.min(Math.max(intake.minutes, Number(minutes.min)), Number(minutes.max));
+    minutes.value = intake.minutes;
+    minutesOut.textContent = `${intake.minutes} min`;
+  };
+  const change = (key, value) => {
+    intake = { ...intake, [key]: value };
+    fit();
+    saveIntake(intake);
+    redraw();
+  };
+  minutes.addEventListener("input", () => change("minutes", Number(minutes.value)));
+
+  let lastMapKey = "";
+  async function redraw() {
+    const mine = ++ticket;
+    const sent = intakeToSend(intake);
+    try {
+      const mapKey = JSON.stringify([sent.body, sent.spots]);
+      const [plan, chart] = await Promise.all([api.plan(sent), mapKey === lastMapKey ? null : api.map(sent)]);
+      if (mine !== ticket) return;  // a newer change is on its way
+      if (chart) { map.setMap(chart); lastMapKey = mapKey; }
+      routine = plan;
+      problems.hidden = true;
+      start.disabled = false;
+      draw();
+    } catch (err) {
+      if (mine !== ticket) return;
+      routine = null;
+      start.disabled = true;
+      problems.hidden = false;
+      problems.replaceChildren(h("strong", {}, "No plan for these choices:"),
+        h("ul", {}, problemLines(err).map((l) => h("li", {}, l))));
+      map.paths.replaceChildren();
+      timeline.replaceChildren();
+    }
+  }
+
+  function draw() {
+    const steps = routine.steps;
+    map.drawPlan(steps);
+    summary.textContent = `${Math.round(routine.minutes)} minutes, ${steps.length} steps, ` +
+      `${intake.pressure} pressure at most.`;
+    const total = steps.reduce((a, s) => a + s.seconds, 0);
+    const phases = [];
+    for (const s of steps) {
+      const last = phases.at(-1);
+      if (last && last.phase === s.phase) last.seconds += s.seconds;
+      else phases.push({ phase: s.phase, seconds: s.seconds });
+    }
+    timeline.replaceChildren(...phases.map((p) => h("div", {
+      class: "phase", style: `flex-grow:${p.seconds / total};background:${PHASE_COLOURS[p.phase]}`,
+      title: `${PHASES[p.phase]}: ${clock(p.seconds)}`,
+    }, p.seconds / total > 0.09 ? PHASES[p.phase] : "")));
+    phaseLegend.replaceChildren(...phases.map((p) => h("span", {},
+      h("i", { style: `background:${PHASE_COLOURS[p.phase]}` }), `${PHASES[p.phase]} ${clock(p.seconds)}`)));
+    stepCount.textContent = `Every step (${steps.length})`;
+    stepList.replaceChildren(...steps.map((s) => h("li", {},
+      h("span", { class: "swatch", style: `background:${PRESSURE_COLOURS[s.pressure]}` }),
+      h("span", { class: "when" }, clock(s.seconds)), " ", s.cue)));
+  }
+
+  start.addEventListener("click", async () => {
+    voice.unlock();
+    start.disabled = true;
+    try {
+      const created = await api.startSession(intakeToSend(intake));
+      activeSession.set(created.id);
+      sessionStorage.setItem(`backrub.routine.${created.id}`, JSON.stringify(created.routine));
+      go(`#/live/${created.id}`);
+    } catch (err) {
+      problems.hidden = false;
+      problems.replaceChildren(h("ul", {}, problemLines(err).map((l) => h("li", {}, l))));
+      start.disabled = false;
+    }
+  });
+
+  const legend = h("div", { class: "legend" },
+    PRESSURES.map(([p, title]) => h("span", {}, h("i", { style: `background:${PRESSURE_COLOURS[p]}` }), title)),
+    h("span", {}, h("i", { class: "hatch" }), "No touch"));
+  root.replaceChildren(h("div", { class: "preview" },
+    h("h1", {}, "The plan"),
+    summary,
+    problems,
+    h("div", { class: "two-col" },
+      h("div", {}, chartBox, legend),
+      h("div", {},
+        card("Change it", h("div", { class: "range", "data-field": "minutes" }, minutes, minutesOut),
+          choices("plan-goal", GOALS, intake.goal, (v) => change("goal", v), { describe: false }),
+          choices("plan-pressure", PRESSURES, intake.pressure, (v) => change("pressure", v), { describe: false })),
+        card("Phases", timeline, phaseLegend),
+        card("Before you start", h("ul", { class: "tips" },
+          h("li", {}, "Warm the room and the oil; have a towel ready."),
+          h("li", {}, "Prop the phone or tablet where you can see it."),
+          h("li", {}, "Ask them to say “softer”, “firmer” or “that hurts” at any time.")),
+          h("div", { class: "actions" }, h("a", { href: "#/", class: "button" }, "Change answers"), start)))),
+    card("", h("details", { class: "steps" }, stepCount, stepList))));
+  fit();
+  redraw();
+}
