@@ -1,6 +1,6 @@
 """The robot performer: back surface, trajectories with contact force, physics, exports.
 
-Needs the `robot` extra (numpy, scipy, mujoco, toppra, rosbags, matplotlib);
+Needs the `robot` extra (numpy, scipy, mujoco, rosbags, matplotlib);
 the core never imports this package. Frames and formats: docs/robot.md.
 """
 
