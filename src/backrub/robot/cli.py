@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from backrub.cli import read_json
 from backrub.errors import InputError, Problem
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
@@ -61,35 +62,17 @@ def main(argv: list[str]) -> int:
         return EXIT_INPUT
 
 
-def _read_json(source: str, what: str) -> Any:
-    try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except OSError as err:
-        raise InputError([Problem(path=what, message=f"cannot read {source!r}: {err.strerror}")]) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise InputError(
-            [
-                Problem(
-                    path=what,
-                    message=f"not valid JSON: {err.msg} at line {err.lineno} column {err.colno}",
-                )
-            ]
-        ) from None
-
-
 def _profile(source: str | None) -> Any:
     from backrub.robot.profile import RobotProfile
 
-    return RobotProfile.from_dict(_read_json(source, "--profile")) if source else RobotProfile()
+    return RobotProfile.from_dict(read_json(source, "--profile")) if source else RobotProfile()
 
 
 def _compile(args: argparse.Namespace) -> int:
     from backrub.robot.compile import TrajectoryCheckError, compile_routine
     from backrub.routine.model import parse_routine
 
-    raw = _read_json(args.routine, "ROUTINE")
+    raw = read_json(args.routine, "ROUTINE")
     profile = _profile(args.profile)
     routine = parse_routine(raw)
     _method_check(routine)
