@@ -61,6 +61,11 @@ class Box:
 Shape = Circle | Box
 
 
+def rounded(path: Sequence[Point]) -> list[Point]:
+    """Points as routine JSON keeps them (hundredths of a centimetre)."""
+    return [(round(x, 2), round(y, 2)) for x, y in path]
+
+
 def length(path: Sequence[Point]) -> float:
     """Length of a polyline."""
     return sum(map(math.dist, path[:-1], path[1:]))

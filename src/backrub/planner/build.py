@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from backrub.geometry import Point, Shape, detour, direction_problem, first_hit, length, mirrored
+from backrub.geometry import Point, Shape, detour, direction_problem, first_hit, length, mirrored, rounded
 from backrub.intake.model import Intake
 from backrub.intake.places import NoTouch, spot_centre
 from backrub.intake.screening import Screening
@@ -509,7 +509,10 @@ def keep_clear(draft: Draft, areas: tuple[NoTouch, ...]) -> list[Draft]:
 
 def _rerouted(draft: Draft, shapes: list[Shape]) -> Draft | None:
     way = detour(draft.path, shapes, keep_ends=False)  # a step may start and end anywhere clear
-    if way is None or len(way) < 2 or direction_problem(way, draft.direction):
+    if way is None:
+        return None
+    way = rounded(way)  # as JSON will carry it
+    if len(way) < 2 or first_hit(way, shapes) or direction_problem(way, draft.direction):
         return None
     return draft.with_changes(path=tuple(way), note=(draft.note + " Go round the marked places.").strip())
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from math import ceil
 
-from backrub.geometry import Point, Shape, detour, first_hit, mirrored, route
+from backrub.geometry import Point, Shape, detour, first_hit, mirrored, rounded, route
 from backrub.intake.model import Intake
 from backrub.intake.places import no_touch_areas
 from backrub.intake.screening import Screening, screen
@@ -71,13 +71,23 @@ def plan_steps(
     Lenient (for replanning a live session): when nothing lands within 5%, the
     closest fit is taken, so a session near its end still gets its closing strokes.
     """
+    steps = _plan_steps(intake, screening, target, start, lenient, compact=False)
+    if steps is None and intake.position == "side_lying":
+        # Short on time: one opening and one closing for the whole, turning in between.
+        steps = _plan_steps(intake, screening, target, start, lenient, compact=True)
+    return steps
+
+
+def _plan_steps(
+    intake: Intake, screening: Screening, target: float, start: Start, lenient: bool, compact: bool
+) -> tuple[Step, ...] | None:
     tempo = tempo_of(intake)
     closest: tuple[float, list[Draft], list[tuple[int, float]]] | None = None
     passes = 1
     while passes <= MAX_PASSES:
         grow = False
         for drop in range(0, 40):
-            drafts = _sequence(intake, screening, passes, drop, start)
+            drafts = _sequence(intake, screening, passes, drop, start, compact)
             if drafts is None:
                 break
             bounds = [rep_bounds(d.technique, d.path, tempo) for d in drafts]
@@ -128,9 +138,12 @@ def _stretched(
 
 
 def _sequence(
-    intake: Intake, screening: Screening, passes: int, drop: int, start: Start
+    intake: Intake, screening: Screening, passes: int, drop: int, start: Start, compact: bool = False
 ) -> list[Draft] | None:
-    """The drafts in order, leaving out `drop` pieces (least asked-for first); None if none left."""
+    """The drafts in order, leaving out `drop` pieces (least asked-for first); None if none left.
+
+    `compact` (side-lying only): the first half keeps no closing and the second no opening.
+    """
     halves = ("right", "left") if intake.position == "side_lying" else ("both",)
     out: list[Draft] = []
     for h, half in enumerate(halves):
@@ -148,7 +161,10 @@ def _sequence(
         units, warm, with_loop, ok = _trim(units, warm, drop, tempo_of(intake))
         if not ok:
             return None
-        drafts = head + warm + [d for u in units for d in u.drafts] + build.closing(ctx, with_loop)
+        if compact and h == 1:
+            head = []
+        tail = [] if compact and h == 0 else build.closing(ctx, with_loop)
+        drafts = head + warm + [d for u in units for d in u.drafts] + tail
         drafts = _realize(ctx, drafts)
         drafts = _warm_and_gentle(intake, drafts, start.warmed if resuming else frozenset())
         drafts = _alternate(ctx, drafts, start.last if resuming else None)
@@ -291,8 +307,11 @@ def _slide(a: Point, b: Point, shapes: tuple[Shape, ...]) -> tuple[Point, ...]:
     """The way from a to b round any no-touch shape (empty when the straight slide is clear)."""
     if not first_hit([a, b], shapes):
         return ()
-    way = detour([a, b], shapes) or route(a, b, shapes)
-    return tuple(way[1:-1]) if way is not None else ()
+    # Check the way as JSON will carry it: rounding must not nudge a corner into an area.
+    for way in (detour([a, b], shapes), route(a, b, shapes), route(a, b, shapes, clearance=1.0)):
+        if way is not None and not first_hit([a, *rounded(way[1:-1]), b], shapes):
+            return tuple(rounded(way[1:-1]))
+    return ()
 
 
 def _step(intake: Intake, draft: Draft, reps: int, rep_s: float, tempo: Tempo) -> Step:

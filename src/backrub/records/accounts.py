@@ -1,0 +1,141 @@
+"""Accounts for a coach served beyond this computer: argon2 password hashes, login tokens, CSRF tokens.
+
+The browser holds a random token in a secure, HTTP-only cookie; the database keeps only its SHA-256.
+The CSRF token is an HMAC of the login token, so a page from another site can send the cookie but
+never knows the matching token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from backrub.errors import InputError, Problem, Problems
+from backrub.records.errors import Conflict
+from backrub.records.models import AccountRow, LoginRow, aware, utcnow
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+PASSWORD_MIN = 10
+LOGIN_DAYS = 14
+COOKIE = "backrub_login"
+CSRF_HEADER = "X-CSRF-Token"
+_hasher = PasswordHasher()
+_DUMMY = _hasher.hash("not a password anyone has")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Account:
+    id: int
+    username: str
+
+
+def needs_accounts(host: str) -> bool:
+    """True when the coach listens beyond loopback (then everyone must sign in)."""
+    if host == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return True  # a host name: it may be reached from elsewhere
+
+
+def check_new_account(username: object, password: object) -> tuple[str, str]:
+    problems = Problems()
+    if not isinstance(username, str) or not USERNAME.match(username):
+        problems.add(
+            "username",
+            "expected 3 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit",
+        )
+    if not isinstance(password, str) or len(password) < PASSWORD_MIN:
+        problems.add("password", f"expected at least {PASSWORD_MIN} characters")
+    elif len(password) > 1024:
+        problems.add("password", "expected at most 1024 characters")
+    problems.raise_if_any()
+    assert isinstance(username, str) and isinstance(password, str)
+    return username, password
+
+
+def create_account(db: Session, username: object, password: object) -> Account:
+    name, secret = check_new_account(username, password)
+    if db.scalar(select(AccountRow.id).where(AccountRow.username == name)) is not None:
+        raise Conflict(f"the username {name!r} is taken")
+    row = AccountRow(username=name, password_hash=_hasher.hash(secret))
+    db.add(row)
+    db.flush()
+    return Account(id=row.id, username=row.username)
+
+
+def authenticate(db: Session, username: str, password: str) -> Account | None:
+    """The account when the password matches; None otherwise (as slow either way)."""
+    row = db.scalar(select(AccountRow).where(AccountRow.username == username))
+    try:
+        _hasher.verify(row.password_hash if row else _DUMMY, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if row is None:
+        return None
+    if _hasher.check_needs_rehash(row.password_hash):
+        row.password_hash = _hasher.hash(password)
+    return Account(id=row.id, username=row.username)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_login(db: Session, account: Account, now: datetime | None = None) -> str:
+    """A new login token for the cookie (only its hash is stored)."""
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    db.add(
+        LoginRow(
+            token_hash=_digest(token),
+            account_id=account.id,
+            created_at=now,
+            expires_at=now + timedelta(days=LOGIN_DAYS),
+        )
+    )
+    db.execute(delete(LoginRow).where(LoginRow.expires_at < now))
+    db.flush()
+    return token
+
+
+def account_for(db: Session, token: str | None, now: datetime | None = None) -> Account | None:
+    """Who holds this login token, if it is current."""
+    if not token:
+        return None
+    row = db.get(LoginRow, _digest(token))
+    if row is None or aware(row.expires_at) < (now or utcnow()):
+        return None
+    account = db.get(AccountRow, row.account_id)
+    return None if account is None else Account(id=account.id, username=account.username)
+
+
+def end_login(db: Session, token: str | None) -> None:
+    if token:
+        db.execute(delete(LoginRow).where(LoginRow.token_hash == _digest(token)))
+
+
+def csrf_token(login_token: str, secret: bytes) -> str:
+    """The CSRF token that goes with a login: an HMAC of it under the app's secret."""
+    return hmac.new(secret, login_token.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_ok(login_token: str | None, given: str | None, secret: bytes) -> bool:
+    if not login_token or not given:
+        return False
+    return hmac.compare_digest(csrf_token(login_token, secret), given)
+
+
+def login_problem() -> InputError:
+    return InputError([Problem(path="password", message="the username or password is wrong")])

@@ -1,0 +1,240 @@
+"""`backrub export | import | backup | db | account`: the records from the command line.
+
+Exit codes: 0 done, 2 bad input (one line per problem, naming the field), 4 the database cannot be
+reached or used (one line saying which and why; never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from backrub.errors import InputError, Problem
+from backrub.records.db import Database, DatabaseUnavailable, database_url, open_database, shown
+from backrub.records.errors import Conflict, NotFound
+from backrub.records.recipients import Viewer
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_DATABASE = 0, 2, 4
+COMMANDS = ("export", "import", "backup", "db", "account")
+
+
+def main(argv: list[str]) -> int:
+    parser = _parser()
+    ns = parser.parse_args(argv)
+    try:
+        code: int = ns.run(ns)
+        return code
+    except InputError as err:
+        for problem in err.problems:
+            print(str(problem), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (Conflict, NotFound) as err:
+        print(f"backrub {ns.command}: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except DatabaseUnavailable as err:
+        print(f"backrub {ns.command}: {err}", file=sys.stderr)
+        return EXIT_DATABASE
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backrub", description="The records: export, import, backup, schema."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p = sub.add_parser("export", help="every record as JSON (round-trips with import) or as CSV files")
+    p.add_argument(
+        "out",
+        metavar="OUT",
+        nargs="?",
+        default="-",
+        help="a .json file, - for standard output, or a folder for --format csv",
+    )
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.add_argument("--account", metavar="NAME", help="only what this account may see (default: everything)")
+    p.set_defaults(run=_export)
+    p = sub.add_parser("import", help="store a JSON export (records already there are left as they are)")
+    p.add_argument("file", metavar="FILE", help="a file made by backrub export, or - for standard input")
+    p.add_argument("--account", metavar="NAME", help="give the imported recipients to this account")
+    p.set_defaults(run=_import)
+    p = sub.add_parser(
+        "backup", help="a consistent copy of the database (SQLite file, or JSON for PostgreSQL)"
+    )
+    p.add_argument("dest", metavar="DEST", nargs="?", help="where to write it (default: the data folder)")
+    p.set_defaults(run=_backup)
+    p = sub.add_parser("db", help="the database schema: upgrade, status")
+    p.add_argument("action", choices=("upgrade", "status"))
+    p.set_defaults(run=_db)
+    p = sub.add_parser("account", help="accounts for a coach served beyond this computer: add, list")
+    p.add_argument("action", choices=("add", "list"))
+    p.add_argument("username", nargs="?")
+    p.set_defaults(run=_account)
+    return parser
+
+
+def _viewer(database: Database, name: str | None) -> Viewer:
+    if name is None:
+        return Viewer()
+    from sqlalchemy import select
+
+    from backrub.records.models import AccountRow
+
+    with database.session() as db:
+        found = db.scalar(select(AccountRow.id).where(AccountRow.username == name))
+    if found is None:
+        raise InputError([Problem(path="--account", message=f"no account named {name!r}")])
+    return Viewer(account_id=found)
+
+
+def _export(ns: argparse.Namespace) -> int:
+    from backrub.records.exchange import dump, write_csv
+
+    database = open_database()
+    try:
+        viewer = _viewer(database, ns.account)
+        if ns.format == "csv":
+            if ns.out == "-":
+                raise InputError(
+                    [Problem(path="OUT", message="CSV export writes several files: give a folder")]
+                )
+            with database.session() as db:
+                for path in write_csv(db, viewer, Path(ns.out)):
+                    print(path)
+            return EXIT_OK
+        with database.session() as db:
+            data = dump(db, viewer, everything=ns.account is None)
+        text = json.dumps(data, indent=1)
+        if ns.out == "-":
+            print(text)
+        else:
+            _write(Path(ns.out), text)
+            print(
+                f"{len(data['recipients'])} recipients, {len(data['sessions'])} sessions → {ns.out}",
+                file=sys.stderr,
+            )
+    finally:
+        database.close()
+    return EXIT_OK
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as err:
+        raise InputError([Problem(path="OUT", message=f"cannot write {path}: {err.strerror}")]) from None
+
+
+def _import(ns: argparse.Namespace) -> int:
+    from backrub.records.exchange import load, problems_of_file
+
+    if ns.file == "-":
+        try:
+            data = json.loads(sys.stdin.read())
+        except json.JSONDecodeError as err:
+            raise InputError(
+                [Problem(path="FILE", message=f"not valid JSON at line {err.lineno}: {err.msg}")]
+            ) from None
+    else:
+        data = problems_of_file(Path(ns.file))
+    database = open_database()
+    try:
+        viewer = _viewer(database, ns.account)
+        with database.session() as db:
+            counts = load(db, viewer, data, everything=ns.account is None)
+    finally:
+        database.close()
+    print(
+        f"imported {counts['recipients']} recipients, {counts['sessions']} sessions, "
+        f"{counts['events']} events"
+        + (f"; {counts['skipped']} already there, left as they were" if counts["skipped"] else "")
+    )
+    return EXIT_OK
+
+
+def _backup(ns: argparse.Namespace) -> int:
+    from backrub.records.exchange import backup
+
+    database = open_database()
+    try:
+        suffix = ".db" if database.dialect == "sqlite" else ".json"
+        if ns.dest:
+            dest = Path(ns.dest)
+        else:
+            from platformdirs import user_data_dir
+
+            stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+            dest = Path(user_data_dir("backrub", appauthor=False)) / "backups" / f"backrub-{stamp}{suffix}"
+        try:
+            written = backup(database, dest)
+        except OSError as err:
+            raise InputError(
+                [Problem(path="DEST", message=f"cannot write {dest}: {err.strerror or err}")]
+            ) from None
+    finally:
+        database.close()
+    print(f"backup of {shown(database.url)} → {written}")
+    if suffix == ".json":
+        print("restore it into an empty database with: backrub import " + str(written))
+    return EXIT_OK
+
+
+def _db(ns: argparse.Namespace) -> int:
+    from backrub.records.migrate import head_revision
+
+    database = Database(database_url())
+    try:
+        database.check()
+        before = database.revision()
+        if ns.action == "upgrade":
+            database.upgrade()
+            after = database.revision()
+            print(
+                f"{shown(database.url)}: schema {before or 'empty'} → {after}"
+                if before != after
+                else f"{shown(database.url)}: schema {after} is current"
+            )
+        else:
+            head = head_revision()
+            state = "current" if before == head else f"behind (run backrub db upgrade to reach {head})"
+            print(f"{shown(database.url)}: schema {before or 'empty'}, {state}")
+    finally:
+        database.close()
+    return EXIT_OK
+
+
+def _account(ns: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from backrub.records.accounts import create_account
+    from backrub.records.models import AccountRow
+
+    database = open_database()
+    try:
+        if ns.action == "list":
+            with database.session() as db:
+                for name in db.scalars(select(AccountRow.username).order_by(AccountRow.username)):
+                    print(name)
+            return EXIT_OK
+        if not ns.username:
+            raise InputError([Problem(path="USERNAME", message="say which account to add")])
+        password = os.environ.get("BACKRUB_PASSWORD")
+        if password is None:
+            password = (
+                getpass.getpass(f"password for {ns.username}: ")
+                if sys.stdin.isatty()
+                else sys.stdin.readline().rstrip("\n")
+            )
+        with database.session() as db:
+            account = create_account(db, ns.username, password)
+        print(f"account {account.username} added")
+    finally:
+        database.close()
+    return EXIT_OK
