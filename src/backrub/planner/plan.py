@@ -14,9 +14,9 @@ from backrub.knowledge.rules import RULES
 from backrub.knowledge.screening_table import NO_CONTACT_SPOTS
 from backrub.knowledge.techniques import TECHNIQUES, is_strong, pressure_rank
 from backrub.knowledge.zones import base_name
-from backrub.planner import build
-from backrub.planner.build import Context, Unit
+from backrub.planner import pieces, placement
 from backrub.planner.cues import cue_for
+from backrub.planner.pieces import Context, Unit
 from backrub.planner.templates import Draft
 from backrub.planner.timing import Tempo, fit_times, fit_whole_breaths, rep_bounds, reps_bounds
 from backrub.routine.model import Routine, Step
@@ -151,19 +151,19 @@ def _sequence(
             continue
         resuming = h == start.halves_done and (start.opened or start.last is not None)
         ctx = Context(intake=intake, screening=screening, half=half)
-        head = [] if resuming and start.opened else build.opening(ctx)
-        warm = build.warm_up(ctx)
+        head = [] if resuming and start.opened else pieces.opening(ctx)
+        warm = pieces.warm_up(ctx)
         if resuming:
-            warm = [w for w in warm if set(build.zones_touched(intake.body, w)) - start.warmed]
-        units: list[Unit] = build.knot_units(ctx) + build.focus_units(ctx, 0) + build.work_pass(ctx, 0)
+            warm = [w for w in warm if set(placement.zones_touched(intake.body, w)) - start.warmed]
+        units: list[Unit] = pieces.knot_units(ctx) + pieces.focus_units(ctx, 0) + pieces.work_pass(ctx, 0)
         for variant in range(1, passes):
-            units += build.work_pass(ctx, variant) + build.focus_units(ctx, variant)
+            units += pieces.work_pass(ctx, variant) + pieces.focus_units(ctx, variant)
         units, warm, with_loop, ok = _trim(units, warm, drop, tempo_of(intake))
         if not ok:
             return None
         if compact and h == 1:
             head = []
-        tail = [] if compact and h == 0 else build.closing(ctx, with_loop)
+        tail = [] if compact and h == 0 else pieces.closing(ctx, with_loop)
         drafts = head + warm + [d for u in units for d in u.drafts] + tail
         drafts = _realize(ctx, drafts)
         drafts = _warm_and_gentle(intake, drafts, start.warmed if resuming else frozenset())
@@ -223,27 +223,27 @@ def _realize(ctx: Context, drafts: list[Draft]) -> list[Draft]:
     areas = no_touch_areas(ctx.intake)
     out: list[Draft] = []
     for draft in drafts:
-        placed = build.side_of_half(draft, ctx.half)
+        placed = placement.side_of_half(draft, ctx.half)
         if placed is None:
             continue
         reached = (
-            build.self_reach(placed, ctx.intake.body.back_length_cm)
+            placement.self_reach(placed, ctx.intake.body.back_length_cm)
             if ctx.intake.giver == "self"
             else [placed]
         )
         for d in reached:
-            kept = build.keep_clear(d, areas)
+            kept = placement.keep_clear(d, areas)
             for fallback in d.fallbacks:
                 if kept:
                     break
-                kept = [k for f in _placed(ctx, fallback) for k in build.keep_clear(f, areas)]
+                kept = [k for f in _placed(ctx, fallback) for k in placement.keep_clear(f, areas)]
             out += kept
     return out
 
 
 def _placed(ctx: Context, draft: Draft) -> list[Draft]:
     """A fallback placed for this half of a side-lying session (or as is)."""
-    placed = build.side_of_half(draft, ctx.half)
+    placed = placement.side_of_half(draft, ctx.half)
     return [] if placed is None else [placed]
 
 
@@ -252,7 +252,7 @@ def _warm_and_gentle(intake: Intake, drafts: list[Draft], already: frozenset[str
     warmed: set[str] = set(already)
     out: list[Draft] = []
     for draft in drafts:
-        zones = build.zones_touched(intake.body, draft)
+        zones = placement.zones_touched(intake.body, draft)
         if pressure_rank(draft.pressure) > 0:
             cold = any(z not in warmed for z in zones) or any(base_name(z) == "kidney" for z in zones)
             if cold:
@@ -273,7 +273,7 @@ def _alternate(ctx: Context, drafts: list[Draft], before: Draft | None) -> list[
     for draft in drafts:
         strong = is_strong(draft.technique, draft.pressure)
         if strong and last_strong is not None and last_strong != draft.technique:
-            link = _realize(ctx, [build.link_stroke(ctx)])
+            link = _realize(ctx, [pieces.link_stroke(ctx)])
             if not link:
                 continue
             out += link
@@ -316,7 +316,7 @@ def _slide(a: Point, b: Point, shapes: tuple[Shape, ...]) -> tuple[Point, ...]:
 
 def _step(intake: Intake, draft: Draft, reps: int, rep_s: float, tempo: Tempo) -> Step:
     seconds = round(reps * rep_s, 1)
-    zones = build.zones_touched(intake.body, draft)
+    zones = placement.zones_touched(intake.body, draft)
     return Step(
         phase=draft.phase,
         technique=draft.technique,

@@ -1,17 +1,18 @@
-"""Assemble the steps of a routine: which pieces, in what order, kept clear of no-touch areas."""
+"""The pieces of a massage in the method's order: opening, warm-up, rounds of work, focus, knots,
+closing; each a Draft at the pressure this intake allows."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 
-from backrub.geometry import Point, Shape, detour, direction_problem, first_hit, length, mirrored, rounded
+from backrub.geometry import Point
 from backrub.intake.model import Intake
-from backrub.intake.places import NoTouch, spot_centre
+from backrub.intake.places import spot_centre
 from backrub.intake.screening import Screening
 from backrub.knowledge.body import Body
 from backrub.knowledge.techniques import TECHNIQUES, pressure_rank
-from backrub.knowledge.zones import GROUPS, base_name, layout_for, zones_on_path
+from backrub.knowledge.zones import GROUPS, base_name, layout_for
 from backrub.planner.templates import PASS_SHIFT_CM, Draft, Templates
 
 TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
@@ -151,7 +152,7 @@ def opening(ctx: Context) -> list[Draft]:
             direction=way,
             side="right",
         )
-        out.append(low.with_changes(area="your lower back", fallbacks=(shoulder, _mirror(shoulder))))
+        out.append(low.with_changes(area="your lower back", fallbacks=(shoulder, mirror_draft(shoulder))))
         return out
     side = _d(
         ctx,
@@ -319,7 +320,7 @@ def _work_pass(ctx: Context, variant: int, phase: str) -> tuple[Unit, ...]:
             direction=piece.direction,
             wanted=piece.wanted,
         )
-        drafts = (draft.with_changes(side="right"), _mirror(draft)) if piece.per_side else (draft,)
+        drafts = (draft.with_changes(side="right"), mirror_draft(draft)) if piece.per_side else (draft,)
         units.append(Unit(drafts=drafts))
     return tuple(units)
 
@@ -425,7 +426,7 @@ def closing(ctx: Context, with_loop: bool) -> list[Draft]:
             extra_rules=("closing-light",),
             note=towel,
         )
-        ends: tuple[Draft, ...] = (right, _mirror(right))
+        ends: tuple[Draft, ...] = (right, mirror_draft(right))
     else:
         ends = (side,)
     out.append(
@@ -461,7 +462,7 @@ def link_stroke(ctx: Context) -> Draft:
     )
 
 
-def _mirror(draft: Draft) -> Draft:
+def mirror_draft(draft: Draft) -> Draft:
     return draft.with_changes(
         side={"right": "left", "left": "right"}.get(draft.side, draft.side)
         if draft.side != "both"
@@ -476,101 +477,3 @@ def _where(zone: str | None) -> str:
 
 
 # -- keeping clear --------------------------------------------------------------------------
-
-
-def hands(draft: Draft) -> tuple[tuple[Point, ...], ...]:
-    if draft.side == "both":
-        return (draft.path, tuple((-x, y) for x, y in draft.path))
-    return (draft.path,)
-
-
-@lru_cache(maxsize=4096)
-def keep_clear(draft: Draft, areas: tuple[NoTouch, ...]) -> list[Draft]:
-    """The draft with its hands off every no-touch area: rerouted, one side only, or dropped."""
-    shapes = [a.shape for a in areas]
-    if not any(first_hit(p, shapes) for p in hands(draft)):
-        return [draft]
-    light_glide = draft.technique in ("stroking", "thumb_glide", "skin_check") and draft.pressure == "light"
-    if light_glide:
-        both = shapes + [mirrored(s) for s in shapes] if draft.side == "both" else shapes
-        rerouted = _rerouted(draft, both)
-        if rerouted is not None:
-            return [rerouted]
-    if draft.side == "both":
-        right = draft.with_changes(side="right")
-        halves = (right, _mirror(right))
-        if light_glide:  # each hand round on its own, one side after the other
-            alone = [_rerouted(h, shapes) for h in halves]
-            if all(a is not None for a in alone):
-                return [a for a in alone if a is not None]
-        return [d for half in halves for d in _clear_part(half, shapes)]
-    return _clear_part(draft, shapes)
-
-
-def _rerouted(draft: Draft, shapes: list[Shape]) -> Draft | None:
-    way = detour(draft.path, shapes, keep_ends=False)  # a step may start and end anywhere clear
-    if way is None:
-        return None
-    way = rounded(way)  # as JSON will carry it
-    if len(way) < 2 or first_hit(way, shapes) or direction_problem(way, draft.direction):
-        return None
-    return draft.with_changes(path=tuple(way), note=(draft.note + " Go round the marked places.").strip())
-
-
-def _clear_part(draft: Draft, shapes: list[Shape]) -> list[Draft]:
-    """The draft as is if clear; else its longest clear stretch, if that is still worth doing."""
-    path = draft.path
-    if not first_hit(path, shapes):
-        return [draft]
-    best: tuple[int, int] = (0, 0)
-    start = 0
-    for j in range(len(path) - 1):
-        if first_hit(path[j : j + 2], shapes):
-            if j - start > best[1] - best[0]:
-                best = (start, j)
-            start = j + 1
-    if len(path) - 1 - start > best[1] - best[0]:
-        best = (start, len(path) - 1)
-    piece = path[best[0] : best[1] + 1]
-    if (
-        len(piece) < 2
-        or length(piece) < 0.3 * length(path)
-        or first_hit(piece, shapes)
-        or direction_problem(piece, draft.direction)
-    ):
-        return []
-    return [draft.with_changes(path=piece, note=(draft.note + " Stop short of the marked place.").strip())]
-
-
-def side_of_half(draft: Draft, half: str) -> Draft | None:
-    """Side-lying: only the upper side is worked; 'both' becomes that side."""
-    if half == "both" or draft.side == "center":
-        return draft
-    if draft.side == "both":
-        return (
-            draft.with_changes(side="right") if half == "right" else _mirror(draft.with_changes(side="right"))
-        )
-    return draft if draft.side == half else None
-
-
-def self_reach(draft: Draft, L: float) -> list[Draft]:
-    """On one's own back the hands reach the lower back and the shoulders, not between.
-
-    Both hands work the lower back together; the shoulders one hand at a time,
-    reaching across to the other side.
-    """
-    if max(y for _, y in draft.path) <= 0.45 * L or draft.side == "center":
-        return [draft] if max(y for _, y in draft.path) <= 0.45 * L else []
-    if draft.key not in _SELF_HIGH:
-        return []
-    if draft.side == "both":
-        right = draft.with_changes(side="right")
-        return [right, _mirror(right)]
-    return [draft]
-
-
-_SELF_HIGH = frozenset({"warm_shoulders", "rub_shoulders", "knead_shoulders", "knead_arms"})
-
-
-def zones_touched(body: Body, draft: Draft) -> tuple[str, ...]:
-    return zones_on_path(body, draft.path, draft.side == "both")

@@ -1,0 +1,112 @@
+"""Placing drafts: clear of no-touch areas, on the side being worked, within the giver's reach."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from backrub.geometry import Point, Shape, detour, direction_problem, first_hit, length, mirrored, rounded
+from backrub.intake.places import NoTouch
+from backrub.knowledge.body import Body
+from backrub.knowledge.zones import zones_on_path
+from backrub.planner.pieces import mirror_draft
+from backrub.planner.templates import Draft
+
+
+def hands(draft: Draft) -> tuple[tuple[Point, ...], ...]:
+    if draft.side == "both":
+        return (draft.path, tuple((-x, y) for x, y in draft.path))
+    return (draft.path,)
+
+
+@lru_cache(maxsize=4096)
+def keep_clear(draft: Draft, areas: tuple[NoTouch, ...]) -> list[Draft]:
+    """The draft with its hands off every no-touch area: rerouted, one side only, or dropped."""
+    shapes = [a.shape for a in areas]
+    if not any(first_hit(p, shapes) for p in hands(draft)):
+        return [draft]
+    light_glide = draft.technique in ("stroking", "thumb_glide", "skin_check") and draft.pressure == "light"
+    if light_glide:
+        both = shapes + [mirrored(s) for s in shapes] if draft.side == "both" else shapes
+        rerouted = _rerouted(draft, both)
+        if rerouted is not None:
+            return [rerouted]
+    if draft.side == "both":
+        right = draft.with_changes(side="right")
+        halves = (right, mirror_draft(right))
+        if light_glide:  # each hand round on its own, one side after the other
+            alone = [_rerouted(h, shapes) for h in halves]
+            if all(a is not None for a in alone):
+                return [a for a in alone if a is not None]
+        return [d for half in halves for d in _clear_part(half, shapes)]
+    return _clear_part(draft, shapes)
+
+
+def _rerouted(draft: Draft, shapes: list[Shape]) -> Draft | None:
+    way = detour(draft.path, shapes, keep_ends=False)  # a step may start and end anywhere clear
+    if way is None:
+        return None
+    way = rounded(way)  # as JSON will carry it
+    if len(way) < 2 or first_hit(way, shapes) or direction_problem(way, draft.direction):
+        return None
+    return draft.with_changes(path=tuple(way), note=(draft.note + " Go round the marked places.").strip())
+
+
+def _clear_part(draft: Draft, shapes: list[Shape]) -> list[Draft]:
+    """The draft as is if clear; else its longest clear stretch, if that is still worth doing."""
+    path = draft.path
+    if not first_hit(path, shapes):
+        return [draft]
+    best: tuple[int, int] = (0, 0)
+    start = 0
+    for j in range(len(path) - 1):
+        if first_hit(path[j : j + 2], shapes):
+            if j - start > best[1] - best[0]:
+                best = (start, j)
+            start = j + 1
+    if len(path) - 1 - start > best[1] - best[0]:
+        best = (start, len(path) - 1)
+    piece = path[best[0] : best[1] + 1]
+    if (
+        len(piece) < 2
+        or length(piece) < 0.3 * length(path)
+        or first_hit(piece, shapes)
+        or direction_problem(piece, draft.direction)
+    ):
+        return []
+    return [draft.with_changes(path=piece, note=(draft.note + " Stop short of the marked place.").strip())]
+
+
+def side_of_half(draft: Draft, half: str) -> Draft | None:
+    """Side-lying: only the upper side is worked; 'both' becomes that side."""
+    if half == "both" or draft.side == "center":
+        return draft
+    if draft.side == "both":
+        return (
+            draft.with_changes(side="right")
+            if half == "right"
+            else mirror_draft(draft.with_changes(side="right"))
+        )
+    return draft if draft.side == half else None
+
+
+def self_reach(draft: Draft, L: float) -> list[Draft]:
+    """On one's own back the hands reach the lower back and the shoulders, not between.
+
+    Both hands work the lower back together; the shoulders one hand at a time,
+    reaching across to the other side.
+    """
+    if max(y for _, y in draft.path) <= 0.45 * L or draft.side == "center":
+        return [draft] if max(y for _, y in draft.path) <= 0.45 * L else []
+    if draft.key not in _SELF_HIGH:
+        return []
+    if draft.side == "both":
+        right = draft.with_changes(side="right")
+        return [right, mirror_draft(right)]
+    return [draft]
+
+
+_SELF_HIGH = frozenset({"warm_shoulders", "rub_shoulders", "knead_shoulders", "knead_arms"})
+
+
+def zones_touched(body: Body, draft: Draft) -> tuple[str, ...]:
+    return zones_on_path(body, draft.path, draft.side == "both")
