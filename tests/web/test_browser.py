@@ -249,3 +249,22 @@ def test_the_page_reconnects_after_a_server_restart_and_keeps_every_tap(tmp_path
             assert page.errors == []
     finally:
         server.stop()
+
+
+def test_the_records_pages_list_and_show_a_recipient(coach: Coach, page_for: Any, artifacts: Path) -> None:
+    from tests.web.test_recipients import add_ann
+
+    ann = add_ann(coach)
+    page = page_for(TABLET)
+    page.goto(f"{coach.url}/recipients")
+    link = page.locator(f'#recipients a[href="#{ann["id"]}"]')
+    assert link.inner_text() == "Ann <b>Lee</b>"  # typed text stays text
+    link.click()
+    page.wait_for_selector("#sessions tbody tr")
+    assert page.locator("h1").inner_text() == "Ann <b>Lee</b>" and page.locator("h1 b").count() == 0
+    assert page.locator("#sessions tbody tr").count() == 2
+    page.wait_for_function("document.getElementById('trends').complete")
+    assert page.evaluate("document.getElementById('trends').naturalWidth") > 300
+    assert page.locator("#pdf").get_attribute("href") == f"/api/recipients/{ann['id']}/record.pdf"
+    page.screenshot(path=str(artifacts / "recipient.png"), full_page=True)
+    assert page.errors == []

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic.json_schema import models_json_schema
 
 from backrub.web import errors, live, schemas
-from backrub.web.routes import backmap, check, plan, screen, sessions
+from backrub.web.routes import backmap, check, plan, recipients, screen, sessions
 from backrub.web.store import Store
 
 STATIC = Path(__file__).parent / "static"
@@ -44,13 +44,18 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.state.store = store
     app.state.coach = live.Coach(store)
     errors.install(app)
-    for router in (screen.router, plan.router, check.router, backmap.router, sessions.router, live.router):
+    for router in (screen.router, plan.router, check.router, backmap.router, sessions.router,
+                   recipients.router, live.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
     async def index() -> FileResponse:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/recipients", include_in_schema=False)
+    async def recipients_page() -> FileResponse:
+        return FileResponse(STATIC / "recipients.html", headers={"Cache-Control": "no-cache"})
 
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

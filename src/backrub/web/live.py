@@ -123,15 +123,15 @@ class Coach:
             payload.update(from_step=change.from_step, message=change.message)
         if refused is not None:
             payload["refused"] = refused.code
-        stored = await self.store.call(
-            lambda: self.store.record(
-                live.id, NewEvent(type=message.type, seq=message.seq, payload=payload,
-                                  elapsed_s=live.clock.elapsed(now)),
-                clock=new_live.clock if new_live is not live else None,
-                routine_json=change.live.routine_json if change else None,
-                position=change.from_step if change else None,
-                ended=message.type == "end" and not live.ended,
-                outcome=message.outcome))
+        # Committed (with other sessions' events, one batch per transaction) before the ack below.
+        stored = await self.store.record_async(
+            live.id, NewEvent(type=message.type, seq=message.seq, payload=payload,
+                              elapsed_s=live.clock.elapsed(now)),
+            clock=new_live.clock if new_live is not live else None,
+            routine_json=change.live.routine_json if change else None,
+            position=change.from_step if change else None,
+            ended=message.type == "end" and not live.ended,
+            outcome=message.outcome)
         entry.live = new_live
         if message.seq is not None:
             entry.seqs.add(message.seq)

@@ -25,10 +25,17 @@ class _Server(uvicorn.Server):
 
 def serve(host: str = "127.0.0.1", port: int = 8000) -> int:
     """Run the coach until interrupted; 1 when it cannot listen on host:port."""
-    # The store's thread and the event loop share the interpreter: hand it over sooner than the
-    # default 5 ms, so a message never waits long behind a database write.
+    # The store's threads (the journal's writer, the readers) and the event loop share the
+    # interpreter: hand it over sooner than the default 5 ms, so a message never waits long behind
+    # a database write.
     sys.setswitchinterval(0.001)
-    app = create_app()
+    from backrub.records.db import DatabaseUnavailable
+
+    try:
+        app = create_app()
+    except DatabaseUnavailable as err:
+        print(f"backrub serve: {err}", file=sys.stderr)
+        return 1
     # Everything loaded so far lives as long as the server: keep it out of the collector's passes.
     gc.collect()
     gc.freeze()

@@ -11,8 +11,8 @@ from math import floor
 from typing import Any
 
 from backrub.intake.model import Intake
-from backrub.planner.plan import NotPlanned
 from backrub.planner.feedback import Feedback, replan
+from backrub.planner.plan import NotPlanned
 from backrub.routine.model import Routine
 from backrub.verifier import check_routine
 from backrub.web.encode import routine_json
