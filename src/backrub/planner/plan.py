@@ -308,7 +308,13 @@ def _slide(a: Point, b: Point, shapes: tuple[Shape, ...]) -> tuple[Point, ...]:
     if not first_hit([a, b], shapes):
         return ()
     # Check the way as JSON will carry it: rounding must not nudge a corner into an area.
-    for way in (detour([a, b], shapes), route(a, b, shapes), route(a, b, shapes, clearance=1.0)):
+    ways = (
+        lambda: detour([a, b], shapes),
+        lambda: route(a, b, shapes),
+        lambda: route(a, b, shapes, clearance=1.0),
+    )
+    for find in ways:  # cheapest first; each only if the one before fails
+        way = find()
         if way is not None and not first_hit([a, *rounded(way[1:-1]), b], shapes):
             return tuple(rounded(way[1:-1]))
     return ()
