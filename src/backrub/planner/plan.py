@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from math import ceil
@@ -308,16 +309,16 @@ def _slide(a: Point, b: Point, shapes: tuple[Shape, ...]) -> tuple[Point, ...]:
     if not first_hit([a, b], shapes):
         return ()
     # Check the way as JSON will carry it: rounding must not nudge a corner into an area.
-    ways = (
-        lambda: detour([a, b], shapes),
-        lambda: route(a, b, shapes),
-        lambda: route(a, b, shapes, clearance=1.0),
-    )
-    for find in ways:  # cheapest first; each only if the one before fails
-        way = find()
+    for way in _ways_round(a, b, shapes):  # cheapest first; each only if the one before fails
         if way is not None and not first_hit([a, *rounded(way[1:-1]), b], shapes):
             return tuple(rounded(way[1:-1]))
     return ()
+
+
+def _ways_round(a: Point, b: Point, shapes: tuple[Shape, ...]) -> Iterator[list[Point] | None]:
+    yield detour([a, b], shapes)
+    yield route(a, b, shapes)
+    yield route(a, b, shapes, clearance=1.0)
 
 
 def _step(intake: Intake, draft: Draft, reps: int, rep_s: float, tempo: Tempo) -> Step:

@@ -20,9 +20,8 @@ def check_routine(routine: Routine, intake: Intake | None = None, performed: int
     change, so findings placed in them are left out.
     """
     checked = Checked(routine, intake)
-    findings = [
-        f for check in (*safety.CHECKS, *method.CHECKS) for f in check(checked) if _step_index(f.where) >= performed
-    ]
+    every = (f for check in (*safety.CHECKS, *method.CHECKS) for f in check(checked))
+    findings = [f for f in every if _step_index(f.where) >= performed]
     return Report(findings=tuple(findings))
 
 
