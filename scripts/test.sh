@@ -7,7 +7,7 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "Installing Debian's chromium for the browser tests ..." >&2
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null  # with its recommended fonts, as tested
 fi
 # The records tests run on SQLite and on a throwaway PostgreSQL server (initdb/pg_ctl from Debian's
 # postgresql), and read their PDFs back with poppler-utils.
