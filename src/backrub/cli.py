@@ -7,7 +7,7 @@ import json
 import os
 import sys
 
-from backrub.errors import InputError, Problem
+from backrub.errors import InputError, Problem, print_problems
 
 TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
 if TYPE_CHECKING:
@@ -29,8 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         code: int = ns.run(ns)
         return code
     except InputError as err:
-        for problem in err.problems:
-            print(str(problem), file=sys.stderr)
+        print_problems(err)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK

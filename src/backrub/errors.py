@@ -34,9 +34,29 @@ class Problems:
     def add(self, path: str, message: str) -> None:
         self.items.append(Problem(path=path, message=message))
 
+    def add_under(self, root: str, err: InputError) -> None:
+        """Take every problem of a nested input, its path re-rooted under `root`."""
+        for p in err.problems:
+            self.add(under(root, p.path), p.message)
+
     def raise_if_any(self) -> None:
         if self.items:
             raise InputError(self.items)
+
+
+def under(root: str, path: str) -> str:
+    """A nested field's path seen from its parent: under('intake', 'spots[1].zone')."""
+    if not path:
+        return root
+    return root + path if path.startswith("[") else f"{root}.{path}"
+
+
+def print_problems(err: InputError) -> None:
+    """One line per problem on standard error, as every command reports bad input."""
+    import sys
+
+    for problem in err.problems:
+        print(str(problem), file=sys.stderr)
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:

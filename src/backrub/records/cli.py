@@ -14,7 +14,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from backrub.errors import InputError, Problem
+from backrub.errors import InputError, Problem, print_problems
 from backrub.records.db import Database, DatabaseUnavailable, database_url, open_database, shown
 from backrub.records.errors import Conflict, NotFound
 from backrub.records.recipients import Viewer
@@ -30,8 +30,7 @@ def main(argv: list[str]) -> int:
         code: int = ns.run(ns)
         return code
     except InputError as err:
-        for problem in err.problems:
-            print(str(problem), file=sys.stderr)
+        print_problems(err)
         return EXIT_BAD_INPUT
     except (Conflict, NotFound) as err:
         print(f"backrub {ns.command}: {err}", file=sys.stderr)

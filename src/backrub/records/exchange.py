@@ -345,10 +345,7 @@ def _check(data: Any, problems: Problems) -> None:
         if not isinstance(r, dict):
             problems.add(where, f"expected an object (got {describe(r)})")
             continue
-        if not isinstance(r.get("id"), str) or not 1 <= len(r["id"]) <= 32:
-            problems.add(
-                f"{where}.id", f"expected an id of up to 32 characters (got {describe(r.get('id'))})"
-            )
+        _check_id(r.get("id"), f"{where}.id", problems)
         ids.add(r.get("id"))
         fields = {
             k: r[k]
@@ -358,8 +355,7 @@ def _check(data: Any, problems: Problems) -> None:
         try:
             parse_recipient(fields)
         except InputError as err:
-            for p in err.problems:
-                problems.add(f"{where}.{p.path}" if p.path else where, p.message)
+            problems.add_under(where, err)
         for key in ("created_at", "updated_at"):
             _check_time(r.get(key), f"{where}.{key}", problems)
     for i, s in enumerate(data["sessions"]):
@@ -367,16 +363,12 @@ def _check(data: Any, problems: Problems) -> None:
         if not isinstance(s, dict):
             problems.add(where, f"expected an object (got {describe(s)})")
             continue
-        if not isinstance(s.get("id"), str) or not 1 <= len(s["id"]) <= 32:
-            problems.add(
-                f"{where}.id", f"expected an id of up to 32 characters (got {describe(s.get('id'))})"
-            )
+        _check_id(s.get("id"), f"{where}.id", problems)
         _check_time(s.get("created_at"), f"{where}.created_at", problems)
         try:
             parse_intake(s.get("intake"))
         except InputError as err:
-            for p in err.problems:
-                problems.add(f"{where}.intake.{p.path}" if p.path else f"{where}.intake", p.message)
+            problems.add_under(f"{where}.intake", err)
         for key in ("planned_routine", "routine"):
             if not isinstance(s.get(key), dict) or not isinstance(s[key].get("steps"), list):
                 problems.add(f"{where}.{key}", f"expected a routine object (got {describe(s.get(key))})")
@@ -412,6 +404,11 @@ def _check(data: Any, problems: Problems) -> None:
         rid = s.get("recipient_id")
         if rid is not None and rid not in ids:
             problems.add(f"{where}.recipient_id", f"no recipient {rid!r} in this file")
+
+
+def _check_id(value: Any, where: str, problems: Problems) -> None:
+    if not isinstance(value, str) or not 1 <= len(value) <= 32:
+        problems.add(where, f"expected an id of up to 32 characters (got {describe(value)})")
 
 
 def _check_time(value: Any, where: str, problems: Problems) -> None:

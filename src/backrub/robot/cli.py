@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from backrub.cli import read_json
-from backrub.errors import InputError, Problem
+from backrub.errors import InputError, Problem, print_problems
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
@@ -57,8 +57,7 @@ def main(argv: list[str]) -> int:
     try:
         return {"compile": _compile, "simulate": _simulate, "check": _check, "fit": _fit}[args.command](args)
     except InputError as err:
-        for problem in err.problems:
-            print(str(problem), file=sys.stderr)
+        print_problems(err)
         return EXIT_INPUT
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from backrub.errors import Problems, describe, suggest
+from backrub.errors import InputError, Problems, describe, suggest
 from backrub.intake.model import Intake, parse_intake
 from backrub.intake.screening import Screening
 from backrub.knowledge.rules import RULES
@@ -136,9 +136,8 @@ def parse_routine(raw: Any) -> Routine:
     if raw.get("intake") is not None:
         try:
             intake = parse_intake(raw["intake"])
-        except ValueError as err:  # InputError: re-root its paths under intake.
-            for p in getattr(err, "problems", ()):
-                problems.add(f"intake.{p.path}" if p.path else "intake", p.message)
+        except InputError as err:
+            problems.add_under("intake", err)
     screening = _screening(raw.get("screening"), problems)
     steps_raw = raw.get("steps")
     steps: list[Step] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from backrub.errors import InputError, Problem
+from backrub.errors import InputError, Problem, under
 from backrub.errors import describe as described
 from backrub.intake.model import parse_intake
 from backrub.routine import parse_routine
@@ -34,16 +34,12 @@ def check(raw: JsonBody) -> JSONResponse:
     try:
         routine = parse_routine(raw.get("routine"))
     except InputError as err:
-        problems += [Problem(path=_under("routine", p.path), message=p.message) for p in err.problems]
+        problems += [Problem(path=under("routine", p.path), message=p.message) for p in err.problems]
     if raw.get("intake") is not None:
         try:
             intake = parse_intake(raw["intake"])
         except InputError as err:
-            problems += [Problem(path=_under("intake", p.path), message=p.message) for p in err.problems]
+            problems += [Problem(path=under("intake", p.path), message=p.message) for p in err.problems]
     if problems or routine is None:
         raise Invalid(problems)
     return JSONResponse(check_routine(routine, intake).to_dict())
-
-
-def _under(root: str, path: str) -> str:
-    return f"{root}{'' if not path or path.startswith('[') else '.'}{path}"
