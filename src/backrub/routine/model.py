@@ -104,7 +104,8 @@ class Routine:
     def total_minutes(self) -> float:
         return sum(s.seconds for s in self.steps) / 60.0
 
-    def to_dict(self) -> dict[str, Any]:
+    def header_dict(self) -> dict[str, Any]:
+        """Everything but the steps (performers that cache step JSON add the steps themselves)."""
         out: dict[str, Any] = {
             "format": FORMAT,
             "minutes": round(self.total_minutes, 2),
@@ -112,8 +113,10 @@ class Routine:
         }
         if self.intake is not None:
             out["intake"] = self.intake.to_dict()
-        out["steps"] = [s.to_dict() for s in self.steps]
         return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.header_dict(), "steps": [s.to_dict() for s in self.steps]}
 
     @classmethod
     def from_dict(cls, raw: Any) -> Routine:

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from typing import Any
 
-from backrub.routine.model import FORMAT, Routine, Step
+from backrub.routine.model import Routine, Step
 
 _SEP = (",", ":")
 _LIMIT = 50_000
@@ -19,13 +18,7 @@ _steps: OrderedDict[Step, str] = OrderedDict()
 
 def routine_json(routine: Routine) -> str:
     """The routine as compact JSON text, the same as encoding `routine.to_dict()`."""
-    head: dict[str, Any] = {
-        "format": FORMAT,
-        "minutes": round(routine.total_minutes, 2),
-        "screening": routine.screening.to_dict() if routine.screening else None,
-    }
-    if routine.intake is not None:
-        head["intake"] = routine.intake.to_dict()
+    head = routine.header_dict()
     steps = ",".join(_step_json(s) for s in routine.steps)
     return json.dumps(head, separators=_SEP)[:-1] + ',"steps":[' + steps + "]}"
 
