@@ -56,9 +56,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=_check)
 
-    p = sub.add_parser("serve", help="the web coach on 127.0.0.1:8000")
-    p.add_argument("--host", default="127.0.0.1")
+    p = sub.add_parser("serve", help="the web coach on 127.0.0.1:8000",
+                       description="The web coach. On this computer (the default) nobody signs in; served "
+                                   "beyond it (--host 0.0.0.0) everyone does, over TLS.")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="where to listen (default 127.0.0.1); beyond loopback accounts and TLS are required")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--accounts", action="store_true",
+                   help="require signing in even on this computer (add accounts with `backrub account add`)")
+    p.add_argument("--cert", metavar="FILE", help="TLS certificate (PEM), with --key: serve https")
+    p.add_argument("--key", metavar="FILE", help="the certificate's private key (PEM)")
+    p.add_argument("--behind-proxy", action="store_true",
+                   help="a reverse proxy on this computer serves https and forwards here (accounts on)")
     p.set_defaults(run=_serve)
 
     sub.add_parser("robot", help="compile and simulate routines for a robot arm (backrub robot --help)")
@@ -185,7 +194,8 @@ def _serve(ns: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
-    return int(serve(host=ns.host, port=ns.port))
+    return int(serve(host=ns.host, port=ns.port, accounts=ns.accounts, cert=ns.cert, key=ns.key,
+                     behind_proxy=ns.behind_proxy))
 
 
 def _robot(argv: list[str]) -> int:

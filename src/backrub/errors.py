@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -38,6 +38,12 @@ class Problems:
         """Take every problem of a nested input, its path re-rooted under `root`."""
         for p in err.problems:
             self.add(under(root, p.path), p.message)
+
+    def unknown_keys(self, raw: dict[str, object], fields: Sequence[str], where: str = "") -> None:
+        """One problem per key of `raw` that is not among `fields`, with the closest one offered."""
+        for key in raw:
+            if key not in fields:
+                self.add(under(where, key) if where else key, f"unknown field; {suggest(key, fields)}")
 
     def raise_if_any(self) -> None:
         if self.items:

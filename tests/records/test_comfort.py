@@ -3,6 +3,7 @@ marked places become no-touch spots."""
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import UTC, datetime, timedelta
 
@@ -140,3 +141,66 @@ def test_check_history_is_newest_first_and_private(db: Database) -> None:
         assert comfort.due_now(s, bob, now=T0) == []
         with pytest.raises(Exception, match="no such recipient"):
             comfort.skin_checks(s, bob, rid)
+
+
+def test_schedule_start_stays_within_dates_a_slot_can_hold() -> None:
+    for starts in ("1999-12-31T23:00:00+00:00", "9999-12-31T23:59:59"):
+        with pytest.raises(InputError) as err:
+            comfort.parse_schedule({"starts_at": starts}, T0)
+        assert [p.path for p in err.value.problems] == ["starts_at"]
+
+
+def test_the_schedule_view_says_when_the_next_rub_is_due(db: Database) -> None:
+    with db.session() as s:
+        rid = recipient(s).id
+        assert comfort.schedule_view(s, LOCAL, rid) is None
+        comfort.set_schedule(s, LOCAL, rid, {"starts_at": T0.isoformat(), "every_hours": 2}, now=T0)
+        view = comfort.schedule_view(s, LOCAL, rid, now=T0 + timedelta(hours=3))
+        assert view is not None
+        assert view["next_due"] == (T0 + timedelta(hours=2)).isoformat()  # due, and not given yet
+        assert (view["every_hours"], view["rub_minutes"], view["active"]) == (2.0, 8.0, True)
+
+
+def test_a_comfort_rub_needs_a_fresh_check_and_takes_its_marks(db: Database) -> None:
+    from backrub.records.sessions import next_session, session_view, start_session
+
+    today = {"goal": "comfort_care", "giver": "caregiver"}
+    with db.session() as s:
+        rid = recipient(s).id
+        preview = next_session(s, LOCAL, rid, today)
+        assert (preview.kind, preview.skin_check_needed, preview.skin_check) == ("comfort", True, None)
+        with pytest.raises(InputError) as err:
+            next_session(s, LOCAL, rid, {**today, "pressure": "hard"}, require_check=True)
+        assert {p.path for p in err.value.problems} == {"skin_check", "pressure"}
+        comfort.record_skin_check(
+            s, LOCAL, rid, {"marks": [{"kind": "redness", "at": {"x_cm": 6, "y_cm": 30}, "radius_cm": 3}]}
+        )
+        upcoming = next_session(s, LOCAL, rid, today, require_check=True)
+        assert upcoming.skin_check is not None and not upcoming.skin_check_needed
+        assert [(m.kind, m.at) for m in upcoming.intake.spots] == [("redness", (6.0, 30.0))]
+        assert any("marked at the skin check" in c.why for c in upcoming.changes)
+        sid = start_session(
+            s,
+            LOCAL,
+            intake=upcoming.intake,
+            routine_json=json.dumps(plan_routine(upcoming.intake).to_dict()),
+            recipient_id=rid,
+            kind=upcoming.kind,
+            skin_check_id=upcoming.skin_check["id"],
+        )
+        assert session_view(s, LOCAL, sid)["kind"] == "comfort"
+        assert comfort.skin_checks(s, LOCAL, rid)[0]["session_id"] == sid
+
+
+def test_a_comfort_rub_lasts_as_long_as_its_schedule_says(db: Database) -> None:
+    from backrub.records.sessions import next_session
+
+    with db.session() as s:
+        rid = recipient(s, preferences={"minutes": 45}).id
+        comfort.set_schedule(s, LOCAL, rid, {"rub_minutes": 5})
+        upcoming = next_session(s, LOCAL, rid, {"goal": "comfort_care"})
+        assert upcoming.intake.minutes == 5
+        minutes = [c for c in upcoming.changes if c.field == "minutes"]
+        assert minutes[0].why == "the rub length of the comfort-care schedule"
+        assert next_session(s, LOCAL, rid, {"goal": "comfort_care", "minutes": 7}).intake.minutes == 7
+        assert next_session(s, LOCAL, rid, {}).intake.minutes == 45  # not a comfort rub

@@ -154,3 +154,21 @@ def test_the_first_intake_says_where_each_setting_comes_from(db: Database) -> No
     assert whys["minutes: 20"] == "the recipient's preference"
     assert whys["condition: fragile skin"] == "a standing condition on the recipient's record"
     assert whys["new spot: bruise at (-9, 18) cm"] == "fell on 2 May"
+
+
+def test_todays_choices_are_read_strictly_every_problem_at_once(db: Database) -> None:
+    from backrub.errors import InputError
+    from backrub.records.sessions import next_session
+
+    with db.session() as s:
+        rid = recipient(s, preferences={"pressure": "light"}).id
+        with pytest.raises(InputError) as err:
+            next_session(s, LOCAL, rid, {"presure": "firm", "minutes": 500, "body": {}})
+        assert {p.path for p in err.value.problems} == {"presure", "minutes", "body"}
+        with pytest.raises(InputError):
+            next_session(s, LOCAL, rid, ["firm"])
+        upcoming = next_session(s, LOCAL, rid, {"pressure": "firm"})
+        assert upcoming.intake.pressure == "firm" and upcoming.kind == "massage"
+        assert {"field": "pressure", "what": "pressure: firm", "why": "chosen for today"} in [
+            c.to_dict() for c in upcoming.changes
+        ]

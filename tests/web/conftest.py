@@ -98,3 +98,58 @@ def wait_until(check: Any, timeout: float = 10.0, step: float = 0.05) -> Any:
         if value or time.monotonic() > end:
             return value
         time.sleep(step)
+
+
+# -- a coach with accounts, over HTTPS ---------------------------------------------------------------
+
+
+class SecureCoach(Coach):
+    """`backrub serve --accounts --cert --key` on loopback: HTTPS with a certificate of a throwaway CA
+    (trustme), its own SQLite file. Accounts are made with the command line, as a user makes them."""
+
+    def __init__(self, db: Path, tls: Path) -> None:
+        import ssl
+
+        trustme = pytest.importorskip("trustme")
+        super().__init__(db)
+        self.url = f"https://127.0.0.1:{self.port}"
+        self.ws_url = f"wss://127.0.0.1:{self.port}"
+        authority = trustme.CA()
+        issued = authority.issue_cert("127.0.0.1", "localhost")
+        self.cert, self.key, self.ca = tls / "cert.pem", tls / "key.pem", tls / "ca.pem"
+        issued.cert_chain_pems[0].write_to_path(str(self.cert))
+        issued.private_key_pem.write_to_path(str(self.key))
+        authority.cert_pem.write_to_path(str(self.ca))
+        self.ssl = ssl.create_default_context(cafile=str(self.ca))
+
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "BACKRUB_DATABASE_URL": f"sqlite:///{self.db}", "PYTHONUNBUFFERED": "1"}
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "backrub", "serve", "--port", str(self.port), "--accounts",
+             "--cert", str(self.cert), "--key", str(self.key)],
+            env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        assert self.proc.stdout is not None
+        self.banner = self.proc.stdout.readline()
+        if "https://" not in self.banner:
+            self.stop()
+            raise RuntimeError(f"backrub serve did not start: {self.banner}")
+
+    def add_account(self, username: str, password: str) -> subprocess.CompletedProcess[str]:
+        """`backrub account add USERNAME`, the password on standard input."""
+        env = {k: v for k, v in self.env().items() if k != "BACKRUB_PASSWORD"}
+        return subprocess.run([sys.executable, "-m", "backrub", "account", "add", username],
+                              input=password + "\n", env=env, capture_output=True, text=True, timeout=60)
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, verify=self.ssl, timeout=20)
+
+
+@pytest.fixture(scope="session")
+def secure_coach(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecureCoach]:
+    folder = tmp_path_factory.mktemp("secure-coach")
+    server = SecureCoach(folder / "backrub.db", folder)
+    server.start()
+    yield server
+    server.stop()

@@ -104,9 +104,7 @@ def parse_intake(raw: Any) -> Intake:
     if not isinstance(raw, dict):
         problems.add("", f"expected a JSON object with the intake fields (got {describe(raw)})")
         problems.raise_if_any()
-    for key in raw:
-        if key not in FIELDS:
-            problems.add(key, f"unknown field; {suggest(key, FIELDS)}")
+    problems.unknown_keys(raw, FIELDS)
 
     goal = _choice(raw, "goal", GOALS, "relax", problems)
     giver = _choice(raw, "giver", GIVERS, "partner", problems)
@@ -254,10 +252,7 @@ def _spots(value: Any, body: Body, problems: Problems) -> tuple[Spot, ...]:
 
 def _spot(item: dict[str, Any], where: str, body: Body, problems: Problems) -> Spot | None:
     before = len(problems.items)
-    fields = ("kind", "zone", "at", "radius_cm")
-    for key in item:
-        if key not in fields:
-            problems.add(f"{where}.{key}", f"unknown field; {suggest(key, fields)}")
+    problems.unknown_keys(item, ("kind", "zone", "at", "radius_cm"), where)
     kind = item.get("kind")
     if kind not in SPOT_KINDS:
         shown = f"unknown kind {kind!r}; " if isinstance(kind, str) else ""

@@ -24,6 +24,7 @@ LEAD = timedelta(minutes=15)  # a rub this early still counts for its slot, and 
 CHECK_FRESH = timedelta(minutes=30)  # a skin check older than this must be done again before a rub
 MARK_KINDS = {"redness": "redness", "broken": "wound", "wound": "wound", "rash": "rash", "bruise": "bruise"}
 SCHEDULE_FIELDS = ("every_hours", "starts_at", "rub_minutes", "active")
+EARLIEST_YEAR, LATEST_AHEAD = 2000, timedelta(days=366)  # keeps every slot a date can hold
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -98,8 +99,15 @@ def parse_schedule(raw: Any, now: datetime) -> Schedule:
                 "starts_at", f"expected a date and time such as 2026-05-20T08:00 (got {describe(starts)})"
             )
             start = now
-        elif start.tzinfo is None:
-            start = start.replace(tzinfo=now.tzinfo)
+        else:
+            if start.tzinfo is None:
+                start = start.replace(tzinfo=now.tzinfo)
+            if start.year < EARLIEST_YEAR or start - now > LATEST_AHEAD:
+                problems.add(
+                    "starts_at",
+                    f"expected a time from {EARLIEST_YEAR} on, at most a year ahead (got {starts})",
+                )
+                start = now
     problems.raise_if_any()
     return Schedule(
         every=timedelta(minutes=round(float(every) * 60)),
@@ -170,6 +178,17 @@ def set_schedule(db: Session, viewer: Viewer, rid: str, raw: Any, now: datetime 
     db.add(row)
     db.flush()
     return schedule
+
+
+def schedule_view(
+    db: Session, viewer: Viewer, rid: str, now: datetime | None = None
+) -> dict[str, Any] | None:
+    """A recipient's schedule with when the next rub is due (None without a schedule)."""
+    schedule = get_schedule(db, viewer, rid)
+    if schedule is None:
+        return None
+    when = next_due(schedule, last_rub(db, rid), now or utcnow())
+    return {**schedule.to_dict(), "next_due": when.isoformat() if schedule.active else None}
 
 
 def schedule_of(row: CareScheduleRow) -> Schedule:

@@ -16,6 +16,7 @@ from sqlalchemy.pool import StaticPool
 
 ENV_URL = "BACKRUB_DATABASE_URL"
 CONNECT_TIMEOUT_S = 5
+WRITES = "backrub_writes"  # execution option: the unit of work will write
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -107,7 +108,9 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # A unit of work that will write takes the write lock up front: a deferred one that reads
+        # and then writes after another writer committed fails at once, where this one waits.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITES) else "BEGIN")
 
     return engine
 
@@ -138,6 +141,7 @@ class Database:
         self.url = url or database_url()
         self.engine = make_engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writers = sessionmaker(self.engine.execution_options(**{WRITES: True}), expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -148,11 +152,11 @@ class Database:
         return shown(self.engine.url)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, *, writes: bool = False) -> Iterator[Session]:
         """A unit of work committed at the end (rolled back on error); connection faults become
-        DatabaseUnavailable."""
+        DatabaseUnavailable. `writes`: it will write (on SQLite it then holds the write lock)."""
         try:
-            with self._sessions() as db, db.begin():
+            with (self._writers if writes else self._sessions)() as db, db.begin():
                 yield db
         except (OperationalError, DBAPIError) as err:
             if _is_connection_fault(err):

@@ -210,4 +210,12 @@ class SkinCheckRow(Base):
     )
 
 
+class SettingRow(Base):
+    """A value the app keeps with its records, such as the secret that signs CSRF tokens."""
+
+    __tablename__ = "settings"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 TABLES = tuple(Base.metadata.sorted_tables)

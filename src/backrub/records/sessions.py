@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
+from backrub.errors import InputError, Problems, describe, suggest
 from backrub.intake.model import Intake, Spot, parse_intake
 from backrub.knowledge.techniques import PRESSURES
-from backrub.records import learning
+from backrub.records import comfort, learning
 from backrub.records.errors import Conflict, NotFound
 from backrub.records.models import (
     EventRow,
@@ -23,12 +24,14 @@ from backrub.records.models import (
     ProposalRow,
     RecipientRow,
     SessionRow,
+    SkinCheckRow,
     aware,
     utcnow,
 )
 from backrub.records.recipients import Viewer, recipient_from_row, recipient_row, visible
 
 RATINGS = ("pain_before", "pain_after", "relaxation_before", "relaxation_after")
+TODAY_FIELDS = ("minutes", "goal", "giver", "pressure", "position", "style", "breaths_per_minute", "focus")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -89,8 +92,10 @@ def start_session(
     changes: list[dict[str, str]] | None = None,
     kind: str = "massage",
     now: float | None = None,
+    skin_check_id: int | None = None,
 ) -> str:
-    """Store a new session (and, for a recipient, the intake it was planned from); its id."""
+    """Store a new session (and, for a recipient, the intake it was planned from); its id.
+    A skin check it was planned from (`skin_check_id`) is linked to it."""
     intake_json = json.dumps(intake.to_dict())
     intake_id = None
     if recipient_id is not None:
@@ -117,6 +122,11 @@ def start_session(
         )
     )
     db.flush()
+    if skin_check_id is not None:
+        check = db.get(SkinCheckRow, skin_check_id)
+        if check is not None and check.recipient_id == recipient_id:
+            check.session_id = sid
+            db.flush()
     return sid
 
 
@@ -329,4 +339,79 @@ def next_intake(
     recipient = recipient_from_row(recipient_row(db, viewer, rid), viewer)
     return learning.intake_for_recipient(
         recipient, last=last_intake(db, rid), today=today, skin_marks=skin_marks, skin_checked=skin_checked
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NextSession:
+    """What the next session for a recipient would start from: the intake, what changed and why,
+    its kind, and the skin check its no-touch marks come from (comfort care)."""
+
+    intake: Intake
+    changes: list[learning.Change]
+    kind: str  # "comfort" when the goal is comfort care, else "massage"
+    skin_check: dict[str, Any] | None
+    skin_check_needed: bool  # a comfort rub with no skin check recent enough
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "intake": self.intake.to_dict(),
+            "changes": [c.to_dict() for c in self.changes],
+            "kind": self.kind,
+            "skin_check": self.skin_check,
+            "skin_check_needed": self.skin_check_needed,
+        }
+
+
+def next_session(
+    db: Session,
+    viewer: Viewer,
+    rid: str,
+    today: Any,
+    *,
+    require_check: bool = False,
+    now: datetime | None = None,
+) -> NextSession:
+    """The next session for a recipient with today's choices (any of TODAY_FIELDS). A comfort rub
+    takes its no-touch marks from a fresh skin check; with `require_check`, none is an InputError
+    (`skin_check`). Every problem is reported together, each with its field."""
+    recipient = recipient_from_row(recipient_row(db, viewer, rid), viewer)
+    problems = Problems()
+    if not isinstance(today, dict):
+        problems.add("", f"expected an object of today's choices (got {describe(today)})")
+        problems.raise_if_any()
+    for key in today:
+        if key not in TODAY_FIELDS:
+            problems.add(key, f"not a choice for today; {suggest(key, TODAY_FIELDS)}")
+    choices = {k: v for k, v in today.items() if k in TODAY_FIELDS}
+    comfort_care = choices.get("goal", recipient.preferences.get("goal")) == "comfort_care"
+    check: SkinCheckRow | None = None
+    if comfort_care:
+        try:
+            check = comfort.fresh_check(db, viewer, rid, now)
+        except InputError as err:
+            if require_check:
+                problems.items.extend(err.problems)
+    marks = comfort.marks_of(check) if check is not None else ()
+    checked = f"{aware(check.checked_at).astimezone():%H:%M}" if check is not None else ""
+    try:
+        intake, changes = learning.intake_for_recipient(
+            recipient, last=last_intake(db, rid), today=choices, skin_marks=marks, skin_checked=checked
+        )
+    except InputError as err:
+        problems.items.extend(err.problems)
+    problems.raise_if_any()
+    schedule = comfort.get_schedule(db, viewer, rid) if comfort_care else None
+    if schedule is not None and "minutes" not in choices:
+        # a comfort rub lasts what its schedule says, unless chosen otherwise today
+        intake = replace(intake, minutes=schedule.rub_minutes)
+        changes = learning.changes_since(last_intake(db, rid), intake, recipient, choices, marks, checked)
+        why = "the rub length of the comfort-care schedule"
+        changes = [replace(c, why=why) if c.field == "minutes" else c for c in changes]
+    return NextSession(
+        intake=intake,
+        changes=changes,
+        kind="comfort" if comfort_care else "massage",
+        skin_check=comfort.check_dict(check) if check is not None else None,
+        skin_check_needed=comfort_care and check is None,
     )

@@ -175,9 +175,7 @@ def _step(item: Any, where: str, problems: Problems) -> Step | None:
         problems.add(where, f"expected a step object (got {describe(item)})")
         return None
     before = len(problems.items)
-    for key in item:
-        if key not in STEP_FIELDS:
-            problems.add(f"{where}.{key}", f"unknown field; {suggest(key, STEP_FIELDS)}")
+    problems.unknown_keys(item, STEP_FIELDS, where)
     phase = _choice(item, "phase", PHASES, where, problems)
     technique = _choice(item, "technique", tuple(TECHNIQUES), where, problems)
     side = _choice(item, "side", SIDES, where, problems)

@@ -14,7 +14,9 @@ from fastapi.staticfiles import StaticFiles
 from pydantic.json_schema import models_json_schema
 
 from backrub.web import errors, live, schemas
-from backrub.web.routes import backmap, check, plan, recipients, screen, sessions
+from backrub.web.auth import SignInGate, Throttle, load_auth
+from backrub.web.routes import auth as auth_routes
+from backrub.web.routes import backmap, care, check, learning, plan, recipients, screen, sessions
 from backrub.web.store import Store
 
 STATIC = Path(__file__).parent / "static"
@@ -28,12 +30,23 @@ acknowledged (`{"type": "ack", "seq": n}`) once it is stored. Changes to the pla
 `{"type": "routine", "from_step", "message", "status", "routine"}`, the rest of the routine
 replanned and verified; pause, resume and end with `{"type": "state", "status"}`; a malformed
 message with `{"type": "error", "detail": [{"loc", "msg"}]}` (the session goes on).
+
+Accounts: served beyond this computer, every request but /api/auth/* needs the login cookie that
+`POST /api/auth/signin` sets (401 otherwise), and every change the header `X-CSRF-Token` that
+`GET /api/auth/me` gives (403 otherwise); each account sees only its own records and those shared
+with it (404 for the rest).
 """
 
 
-def create_app(database_url: str | None = None) -> FastAPI:
-    """The app, with its records in `database_url` (BACKRUB_DATABASE_URL or SQLite by default)."""
+def create_app(database_url: str | None = None, *, accounts: bool = False) -> FastAPI:
+    """The app, with its records in `database_url` (BACKRUB_DATABASE_URL or SQLite by default).
+    With `accounts` everyone signs in and sees only their own records and those shared with them."""
     store = Store(database_url)
+    try:
+        auth = load_auth(store, accounts)
+    except BaseException:
+        store.close()
+        raise
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -43,15 +56,24 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app = FastAPI(title="backrub coach", version="1", description=DESCRIPTION, lifespan=lifespan)
     app.state.store = store
     app.state.coach = live.Coach(store)
+    app.state.auth = auth
+    app.state.sign_in_throttle = Throttle()
+    if auth.accounts:
+        app.add_middleware(SignInGate, auth=auth, store=store)
     errors.install(app)
+    app.include_router(auth_routes.router)
     for router in (screen.router, plan.router, check.router, backmap.router, sessions.router,
-                   recipients.router, live.router):
+                   recipients.router, care.router, learning.router, live.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
     async def index() -> FileResponse:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/signin", include_in_schema=False)
+    async def signin_page() -> FileResponse:
+        return FileResponse(STATIC / "signin.html", headers={"Cache-Control": "no-cache"})
 
     @app.get("/recipients", include_in_schema=False)
     async def recipients_page() -> FileResponse:

@@ -1,4 +1,5 @@
-"""Domain errors mapped to HTTP in one place: bad input 422 with field paths, no plan 409, 404."""
+"""Domain errors mapped to HTTP in one place: bad input 422 with field paths, no plan 409, 404,
+records not visible 404, records in conflict 409."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from backrub.errors import InputError, Problem
 from backrub.planner import NotPlanned
+from backrub.records import errors as records
 
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -62,3 +64,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def _not_found(_: Request, err: NotFound) -> JSONResponse:
         return JSONResponse(status_code=404, content={"detail": f"no such {err.what}"})
+
+    @app.exception_handler(records.NotFound)
+    async def _no_record(_: Request, err: records.NotFound) -> JSONResponse:
+        # The same answer for a missing record and another account's: nobody learns it exists.
+        return JSONResponse(status_code=404, content={"detail": f"no such {err.what}"})
+
+    @app.exception_handler(records.Conflict)
+    async def _conflict(_: Request, err: records.Conflict) -> JSONResponse:
+        return JSONResponse(status_code=409, content={"detail": str(err)})

@@ -3,7 +3,8 @@
 Each message is handled under its session's lock: read strictly, applied (replans run off
 the event loop), stored with its seq, and only then acknowledged and answered. A malformed
 message gets an error and the session goes on. State is loaded from the database on the first
-connection, so sessions carry on after a server restart.
+connection, so sessions carry on after a server restart. Who may connect is checked once, at
+connect: the session must be one the viewer may see (closed with 4404 otherwise, as for no session).
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from backrub.errors import InputError
 from backrub.planner.feedback import Feedback
 from backrub.routine import Routine, parse_routine
 from backrub.web import session as live_session
+from backrub.web.deps import socket_viewer
 from backrub.web.errors import detail
 from backrub.web.messages import Message, parse_text, seq_of
 from backrub.web.session import Change, Live, Refused
 from backrub.web.store import Clock, NewEvent, Store
 
 router = APIRouter()
-NOT_FOUND_CLOSE = 4404
+NOT_FOUND_CLOSE, SIGN_IN_CLOSE = 4404, 4401
 MAX_IDLE = 2000  # sessions held in memory without a connection
 
 
@@ -176,8 +178,15 @@ async def _broadcast(entry: Entry, text: str) -> None:
 @router.websocket("/api/sessions/{sid}/live")
 async def live_channel(ws: WebSocket, sid: str) -> None:
     coach: Coach = ws.app.state.coach
+    # Who is asking is settled once, here (the gate checked Origin and cookie in accounts mode);
+    # the messages that follow go straight to the session.
+    viewer = socket_viewer(ws)
     await ws.accept()
-    entry = await coach.entry(sid) if len(sid) == 32 else None
+    if viewer is None:
+        await ws.close(code=SIGN_IN_CLOSE, reason="sign in first")
+        return
+    shown = len(sid) == 32 and (viewer.local or await coach.store.call(coach.store.visible, sid, viewer))
+    entry = await coach.entry(sid) if shown else None
     if entry is None:
         await _send(ws, {"type": "error", "code": "not_found", "message": "No such session.", "seq": None})
         await ws.close(code=NOT_FOUND_CLOSE, reason="no such session")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+from typing_extensions import TypedDict
 
 from backrub.intake.model import BREATHS_RANGE, GIVERS, GOALS, POSITIONS, STYLES
 from backrub.knowledge.body import LIMITS
@@ -176,6 +177,10 @@ class Event(BaseModel):
 
 class SessionOut(BaseModel):
     id: str
+    kind: str = Field(description="massage, or comfort (a comfort-care rub)")
+    recipient_id: str | None = Field(description="whose session it is; null for one without a recipient")
+    changes: list[dict[str, Any]] = Field(description="what the intake changed since the recipient's last "
+                                                      "session and why: {field, what, why}")
     created_at: str
     ended_at: str | None
     intake: dict[str, Any]
@@ -219,4 +224,197 @@ class Problems(BaseModel):
     detail: list[Problem]
 
 
-DOC_MODELS: tuple[type[BaseModel], ...] = (Intake, CheckIn, Outcome)
+# -- records: recipients, learning, comfort care ---------------------------------------------------
+
+
+class Preferences(TypedDict, total=False):
+    """Intake fields kept as a recipient's preferences; each one optional."""
+
+    minutes: Annotated[float, Field(ge=3, le=60)]
+    goal: Goal
+    giver: Giver
+    pressure: Pressure
+    position: Position
+    style: Style
+    breaths_per_minute: Annotated[float, Field(ge=BREATHS_RANGE[0], le=BREATHS_RANGE[1])]
+    focus: list[Area]
+    body: BodyIn
+
+
+class Today(TypedDict, total=False):
+    """Today's choices for the next session (`{}` keeps the recipient's preferences)."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
+
+    minutes: Annotated[float, Field(ge=3, le=60)]
+    goal: Goal
+    giver: Giver
+    pressure: Pressure
+    position: Position
+    style: Style
+    breaths_per_minute: Annotated[float, Field(ge=BREATHS_RANGE[0], le=BREATHS_RANGE[1])]
+    focus: list[Area]
+
+
+class StandingSpot(Spot):
+    """A spot kept between sessions, with a note and where it came from."""
+
+    note: Annotated[str, Field(max_length=500)] = ""
+    source: Annotated[str, Field(max_length=500)] = ""
+
+
+class RecipientFields(TypedDict, total=False):
+    """A recipient's fields; PATCH sends only those that change."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
+
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    conditions: list[Condition]
+    cleared_by_clinician: bool
+    spots: list[StandingSpot]
+    preferences: Preferences
+    notes: Annotated[str, Field(max_length=5000)]
+
+
+class RecipientIn(Strict):
+    """A new recipient: a name or alias, and what stays true about them."""
+
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    conditions: list[Condition] = []
+    cleared_by_clinician: bool = False
+    spots: list[StandingSpot] = []
+    preferences: Preferences = {}
+    notes: Annotated[str, Field(max_length=5000)] = ""
+
+
+class RecipientPatch(RootModel[RecipientFields]):
+    """Some of a recipient's fields; those left out stay as they were."""
+
+
+class TodayIn(RootModel[Today]):
+    """Today's choices for the next session: any of the intake fields below, or none."""
+
+
+class Decision(Strict):
+    """Confirm a proposal (the record changes) or dismiss it."""
+
+    confirm: bool
+
+
+class ScheduleIn(Strict):
+    """Comfort care: a back rub every few hours from a start time."""
+
+    every_hours: Annotated[float, Field(ge=1, le=24)] = 4
+    starts_at: str | None = Field(default=None, description="ISO date and time; now when left out")
+    rub_minutes: Annotated[float, Field(ge=3, le=10)] = 8
+    active: bool = True
+
+
+class Mark(Strict):
+    """A reddened or broken place seen at a skin check: a point and radius (cm), or a zone."""
+
+    kind: Literal["redness", "broken", "wound", "rash", "bruise"]
+    zone: Zone | None = None
+    at: Point | None = None
+    radius_cm: Annotated[float, Field(ge=0.5, le=20)] | None = None
+
+
+class SkinCheckIn(Strict):
+    marks: list[Mark] = []
+    notes: Annotated[str, Field(max_length=5000)] = ""
+
+
+class Detail(BaseModel):
+    detail: str
+
+
+class RecipientOut(BaseModel):
+    id: str
+    name: str
+    conditions: list[str]
+    cleared_by_clinician: bool
+    spots: list[dict[str, Any]]
+    preferences: dict[str, Any]
+    reasons: dict[str, str] = Field(description="why each preference is what it is")
+    notes: str
+    created_at: str
+    updated_at: str
+    shared: bool = Field(description="seen through a share, not owned")
+
+
+class ProposalOut(BaseModel):
+    """Something a session taught, waiting for confirmation (or decided)."""
+
+    id: int
+    recipient_id: str
+    session_id: str | None
+    kind: Literal["spot", "pressure"]
+    value: dict[str, Any]
+    reason: str
+    status: Literal["pending", "confirmed", "dismissed"]
+
+
+class ScheduleOut(BaseModel):
+    every_hours: float
+    starts_at: str
+    rub_minutes: float
+    active: bool
+    next_due: str | None
+
+
+class SkinCheckOut(BaseModel):
+    id: int
+    recipient_id: str
+    checked_at: str
+    marks: list[dict[str, Any]] = Field(description="as no-touch spots (broken is stored as wound)")
+    notes: str
+    session_id: str | None
+
+
+class RecipientDetail(BaseModel):
+    recipient: RecipientOut
+    sessions: list[dict[str, Any]] = Field(description="a summary of each session, oldest first")
+    proposals: list[ProposalOut] = Field(description="pending proposals")
+    schedule: ScheduleOut | None
+    skin_checks: list[SkinCheckOut] = Field(description="newest first, at most 20")
+
+
+class IntakeChange(BaseModel):
+    field: str
+    what: str
+    why: str
+
+
+class NextIntakeOut(BaseModel):
+    """What the next session would start from, and what changed since the last one and why."""
+
+    intake: dict[str, Any]
+    changes: list[IntakeChange]
+    kind: Literal["massage", "comfort"]
+    screening: Screening
+    skin_check: SkinCheckOut | None = Field(description="the fresh skin check whose marks are no-touch")
+    skin_check_needed: bool = Field(description="comfort care without a skin check of the last 30 minutes")
+
+
+class RecipientSessionCreated(BaseModel):
+    id: str
+    routine: Routine
+    intake: dict[str, Any]
+    changes: list[IntakeChange]
+
+
+class LearnOut(BaseModel):
+    recipient_id: str | None
+    proposals: list[ProposalOut] = Field(description="every pending proposal for the recipient")
+
+
+class DueOut(BaseModel):
+    recipient_id: str
+    name: str
+    due_at: str
+    overdue_min: int
+    last_rub: str | None
+
+
+DOC_MODELS: tuple[type[BaseModel], ...] = (Intake, CheckIn, Outcome, RecipientIn, RecipientPatch, TodayIn,
+                                           Decision, ScheduleIn, SkinCheckIn)

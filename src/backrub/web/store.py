@@ -27,8 +27,11 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from backrub.records.db import ENV_URL, Database, database_url, open_database, unavailable
+from backrub.records.errors import NotFound as RecordNotFound
 from backrub.records.journal import Journal
 from backrub.records.models import EventRow, OutcomeRow, SessionRow, aware, utcnow
+from backrub.records.recipients import LOCAL, Viewer
+from backrub.records.sessions import session_view, session_visible
 
 __all__ = ["ENV_URL", "OUTCOME_FIELDS", "Clock", "NewEvent", "SessionRecord", "Store", "default_database_url"]
 
@@ -97,15 +100,29 @@ class Store:
         """Run a repository method on a store thread without blocking the event loop."""
         return await asyncio.wrap_future(self._readers.submit(fn, *args))
 
+    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(db, *args)` in one unit of work on a store thread (for the records routes)."""
+        return await self.call(self._unit, fn, args, False)
+
+    async def write(self, fn: Callable[..., T], *args: Any) -> T:
+        """`read`, for a unit that writes: it waits for the write lock first, so a read followed by
+        a write never fails because the live sessions' writer committed in between."""
+        return await self.call(self._unit, fn, args, True)
+
+    def _unit(self, fn: Callable[..., T], args: tuple[Any, ...], writes: bool) -> T:
+        with self.db.session(writes=writes) as db:
+            return fn(db, *args)
+
     def close(self) -> None:
         self._readers.shutdown(wait=True)
         self.journal.close()
         self.db.close()
 
     # -- sessions ----------------------------------------------------------------------------
-    def create_session(self, intake_json: str, routine_json: str,
-                       now: float | None = None) -> tuple[str, Clock]:
-        """A new session, its clock started now; its id and clock (once committed)."""
+    def create_session(self, intake_json: str, routine_json: str, now: float | None = None, *,
+                       owner_id: int | None = None) -> tuple[str, Clock]:
+        """A new session owned by `owner_id` (None: the local user), its clock started now; its id
+        and clock (once committed)."""
         sid = uuid.uuid4().hex
         clock = Clock(wall=time.time() if now is None else now, at_s=0.0, running=True)
 
@@ -113,14 +130,15 @@ class Store:
             conn.execute(insert(SessionRow).values(
                 id=sid, created_at=utcnow(), intake=intake_json, planned_routine=routine_json,
                 routine=routine_json, position=0, clock_wall=clock.wall, clock_s=0.0, running=True,
-                kind="massage"))
+                kind="massage", owner_id=owner_id))
 
         self.journal.submit(write).result()
         return sid, clock
 
-    def load(self, sid: str) -> SessionRecord | None:
+    def load(self, sid: str, viewer: Viewer = LOCAL) -> SessionRecord | None:
+        """The session as stored, when `viewer` may see it."""
         with self.db.session() as db:
-            row = db.get(SessionRow, sid)
+            row = db.scalar(select(SessionRow).where(SessionRow.id == sid, session_visible(viewer)))
             if row is None:
                 return None
             seqs = db.scalars(select(EventRow.seq).where(EventRow.session_id == sid,
@@ -184,39 +202,32 @@ class Store:
             return conn.execute(select(EventRow.id).where(EventRow.session_id == sid, EventRow.seq == seq)) \
                 .first() is not None
 
-    def save_outcome(self, sid: str, outcome: dict[str, Any]) -> bool:
-        """Save (or replace) a session's outcome; False when there is no such session."""
+    def visible(self, sid: str, viewer: Viewer) -> bool:
+        """True when `viewer` may see the session (always, for the local user of a session there)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(SessionRow.id).where(SessionRow.id == sid, session_visible(viewer))) \
+                .first() is not None
+
+    def save_outcome(self, sid: str, outcome: dict[str, Any], viewer: Viewer = LOCAL) -> bool:
+        """Save (or replace) a session's outcome; False when there is no such session `viewer` may see."""
 
         def write(conn: Connection) -> bool:
-            if conn.execute(select(SessionRow.id).where(SessionRow.id == sid)).first() is None:
+            found = select(SessionRow.id).where(SessionRow.id == sid, session_visible(viewer))
+            if conn.execute(found).first() is None:
                 return False
             _put_outcome(conn, sid, outcome)
             return True
 
         return self.journal.submit(write).result()
 
-    def view(self, sid: str) -> dict[str, Any] | None:
-        """The session as the API shows it: everything stored, events in order."""
+    def view(self, sid: str, viewer: Viewer = LOCAL) -> dict[str, Any] | None:
+        """The session as the API shows it (everything stored, events in order, the changes its
+        intake made); None when there is no such session `viewer` may see."""
         with self.db.session() as db:
-            row = db.get(SessionRow, sid)
-            if row is None:
+            try:
+                return session_view(db, viewer, sid)
+            except RecordNotFound:
                 return None
-            events = db.scalars(select(EventRow).where(EventRow.session_id == sid)
-                                .order_by(EventRow.id)).all()
-            out = db.get(OutcomeRow, sid)
-            return {
-                "id": row.id,
-                "created_at": _iso(row.created_at),
-                "ended_at": _iso(row.ended_at) if row.ended_at else None,
-                "intake": json.loads(row.intake),
-                "planned_routine": json.loads(row.planned_routine),
-                "routine": json.loads(row.routine),
-                "position": row.position,
-                "clock": {"wall": row.clock_wall, "at_s": row.clock_s, "running": row.running},
-                "events": [{"seq": e.seq, "at": _iso(e.at), "elapsed_s": e.elapsed_s, "type": e.type,
-                            "payload": json.loads(e.payload)} for e in events],
-                "outcome": None if out is None else {k: getattr(out, k) for k in OUTCOME_FIELDS},
-            }
 
 
 def _put_outcome(conn: Connection, sid: str, outcome: dict[str, Any]) -> None:
@@ -229,6 +240,3 @@ def _put_outcome(conn: Connection, sid: str, outcome: dict[str, Any]) -> None:
         conn.execute(update(OutcomeRow).where(OutcomeRow.session_id == sid)
                      .values(recorded_at=utcnow(), **fields))
 
-
-def _iso(value: datetime) -> str:
-    return aware(value).isoformat()

@@ -1,107 +1,248 @@
-"""Recipients, read only: the list, one recipient's history with its trend plots, the PDF record.
+"""Recipients: the list, one recipient's record, changes to it, shares, the next intake, new sessions.
 
-Read from the records database as the coach's one local user (`records.recipients.LOCAL`). Until
-sign-in is wired into the web coach these pages answer only requests from this computer
-(loopback); from anywhere else they answer 403, since records are about people's health.
+Every route asks the records layer as the viewer (`ViewerDep`), which sees only what it owns or was
+shared; anything else is "no such recipient" (404), the same as a missing one.
 """
 
 from __future__ import annotations
 
-import ipaddress
-from typing import Annotated, Any
+import json
+import time
+from typing import Annotated, Any, TypeVar
 
 import anyio
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
-from backrub.records.errors import NotFound as RecordNotFound
-from backrub.records.recipients import LOCAL, get_recipient, list_recipients
-from backrub.records.sessions import history
-from backrub.web.deps import StoreDep
-from backrub.web.errors import NotFound
-from backrub.web.store import Store
+from backrub.errors import InputError, Problem
+from backrub.intake import screen
+from backrub.records import comfort, recipients, sessions
+from backrub.records.recipients import Recipient, Viewer
+from backrub.web import schemas
+from backrub.web.deps import JsonBody, StoreDep, ViewerDep, body_doc
+from backrub.web.encode import routine_json as routine_json_of
+from backrub.web.errors import Invalid
+from backrub.web.routes.sessions import _planned
+from backrub.web.store import Clock
 
 router = APIRouter(prefix="/api/recipients", tags=["recipients"])
 RecipientId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="a recipient's id")]
-FORBIDDEN = {"description": "asked from another computer (records are shown on this one only)"}
-MISSING = {"description": "no such recipient"}
+Username = Annotated[str, Path(min_length=1, max_length=64, description="an account's username")]
+MISSING = {"model": schemas.Detail, "description": "no such recipient (or not yours to see)"}
+INVALID = {"model": schemas.Problems, "description": "bad input: the path of each bad field"}
+CHECKS_SHOWN = 20
+T = TypeVar("T")
 
 
-class RecipientOut(BaseModel):
-    id: str
-    name: str
-    conditions: list[str]
-    cleared_by_clinician: bool
-    spots: list[dict[str, Any]]
-    preferences: dict[str, Any]
-    reasons: dict[str, Any]
-    notes: str
-    created_at: str
-    updated_at: str
+def recipient_json(recipient: Recipient) -> dict[str, Any]:
+    return {**recipient.to_dict(), "shared": recipient.shared}
 
 
-class RecipientHistoryOut(BaseModel):
-    recipient: RecipientOut
-    sessions: list[dict[str, Any]]
+def _created(body: dict[str, Any], location: str) -> JSONResponse:
+    return JSONResponse(body, status_code=201, headers={"Location": location})
 
 
-def _local_only(request: Request) -> None:
-    host = request.client.host if request.client else ""
+# -- the record ------------------------------------------------------------------------------------
+
+
+def _list(db: Session, viewer: Viewer) -> list[dict[str, Any]]:
+    return [recipient_json(r) for r in recipients.list_recipients(db, viewer)]
+
+
+def _create(db: Session, viewer: Viewer, raw: Any) -> dict[str, Any]:
+    return recipient_json(recipients.create_recipient(db, viewer, raw))
+
+
+def _update(db: Session, viewer: Viewer, rid: str, raw: Any) -> dict[str, Any]:
+    return recipient_json(recipients.update_recipient(db, viewer, rid, raw))
+
+
+def _detail(db: Session, viewer: Viewer, rid: str) -> dict[str, Any]:
+    return {
+        "recipient": recipient_json(recipients.get_recipient(db, viewer, rid)),
+        "sessions": [s.to_dict() for s in sessions.history(db, viewer, rid)],
+        "proposals": sessions.pending_proposals(db, viewer, rid),
+        "schedule": comfort.schedule_view(db, viewer, rid),
+        "skin_checks": comfort.skin_checks(db, viewer, rid)[:CHECKS_SHOWN],
+    }
+
+
+@router.get("", summary="Every recipient this viewer may see, by name",
+            responses={200: {"model": list[schemas.RecipientOut]}})
+async def list_all(viewer: ViewerDep, store: StoreDep) -> JSONResponse:
+    return JSONResponse(await store.read(_list, viewer))
+
+
+@router.post("", status_code=201, summary="Add a recipient",
+             description="A name or alias, standing conditions, standing spots, preferences (intake fields) "
+                         "and notes. 201 with the recipient and its Location; 422 names each bad field "
+                         "(e.g. `[\"body\", \"preferences\", \"pressure\"]`).",
+             responses={201: {"model": schemas.RecipientOut}, 422: INVALID},
+             openapi_extra=body_doc("RecipientIn"))
+async def create(raw: JsonBody, viewer: ViewerDep, store: StoreDep) -> JSONResponse:
+    made = await store.write(_create, viewer, raw)
+    return _created(made, f"/api/recipients/{made['id']}")
+
+
+@router.get("/{rid}", summary="A recipient's record: sessions (oldest first), pending proposals, "
+                              "comfort-care schedule, recent skin checks",
+            responses={200: {"model": schemas.RecipientDetail}, 404: MISSING})
+async def detail(rid: RecipientId, viewer: ViewerDep, store: StoreDep) -> JSONResponse:
+    return JSONResponse(await store.read(_detail, viewer, rid))
+
+
+@router.patch("/{rid}", summary="Change some of a recipient's fields",
+              description="Fields left out stay as they were; `preferences` are merged, and a preference "
+                          "changed by hand says so in `reasons`.",
+              responses={200: {"model": schemas.RecipientOut}, 404: MISSING, 422: INVALID},
+              openapi_extra=body_doc("RecipientPatch"))
+async def patch(rid: RecipientId, raw: JsonBody, viewer: ViewerDep, store: StoreDep) -> JSONResponse:
+    return JSONResponse(await store.write(_update, viewer, rid, raw))
+
+
+@router.delete("/{rid}", status_code=204, summary="Delete a recipient and their record (owner only)",
+               responses={204: {"description": "deleted"}, 404: MISSING}, response_class=Response)
+async def delete(rid: RecipientId, viewer: ViewerDep, store: StoreDep) -> Response:
+    await store.write(recipients.delete_recipient, viewer, rid)
+    return Response(status_code=204)
+
+
+# -- shares ----------------------------------------------------------------------------------------
+
+
+def _no_accounts(viewer: Viewer) -> None:
+    if viewer.local:
+        raise Invalid([Problem(path="username", message="this coach has no accounts (it is served on this "
+                                                        "computer only), so there is nobody to share with")],
+                      root="path")
+
+
+def _share(db: Session, viewer: Viewer, rid: str, username: str, share: bool) -> None:
     try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
-        raise HTTPException(status_code=403, detail="records are shown only on this computer")
+        if share:
+            recipients.share_recipient(db, viewer, rid, username)
+        else:
+            recipients.unshare_recipient(db, viewer, rid, username)
+    except InputError as err:  # the username is a path parameter
+        raise Invalid(err.problems, root="path") from None
 
 
-def _read(store: Store, rid: str | None) -> Any:
-    """The list (rid None), or one recipient with the summaries of their sessions, oldest first."""
-    with store.db.session() as db:
-        if rid is None:
-            return [r.to_dict() for r in list_recipients(db, LOCAL)]
-        try:
-            return get_recipient(db, LOCAL, rid), history(db, LOCAL, rid)
-        except RecordNotFound:
-            raise NotFound("recipient") from None
+SHARE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    204: {"description": "done"}, 404: MISSING,
+    409: {"model": schemas.Detail, "description": "that account owns the recipient"},
+    422: {"model": schemas.Problems, "description": "no account of that name (`[\"path\", \"username\"]`), "
+                                                    "or a coach without accounts"}}
 
 
-@router.get("", summary="Every recipient, by name", responses={200: {"model": list[RecipientOut]},
-                                                                403: FORBIDDEN})
-async def recipients(request: Request, store: StoreDep) -> JSONResponse:
-    _local_only(request)
-    return JSONResponse(await store.call(_read, store, None))
+@router.put("/{rid}/shares/{username}", status_code=204, response_class=Response,
+            summary="Let another account see and work with this recipient (owner only)",
+            responses=SHARE_RESPONSES)
+async def share(rid: RecipientId, username: Username, viewer: ViewerDep, store: StoreDep) -> Response:
+    _no_accounts(viewer)
+    await store.write(_share, viewer, rid, username, True)
+    return Response(status_code=204)
 
 
-@router.get("/{rid}", summary="A recipient and the summary of each of their sessions, oldest first",
-            responses={200: {"model": RecipientHistoryOut}, 403: FORBIDDEN, 404: MISSING})
-async def recipient(rid: RecipientId, request: Request, store: StoreDep) -> JSONResponse:
-    _local_only(request)
-    who, sessions = await store.call(_read, store, rid)
-    return JSONResponse({"recipient": who.to_dict(), "sessions": [s.to_dict() for s in sessions]})
+@router.delete("/{rid}/shares/{username}", status_code=204, response_class=Response,
+               summary="Stop sharing this recipient with an account (owner only)",
+               responses=SHARE_RESPONSES)
+async def unshare(rid: RecipientId, username: Username, viewer: ViewerDep, store: StoreDep) -> Response:
+    _no_accounts(viewer)
+    await store.write(_share, viewer, rid, username, False)
+    return Response(status_code=204)
+
+
+# -- the next session ------------------------------------------------------------------------------
+
+
+def _preview(db: Session, viewer: Viewer, rid: str, raw: Any) -> dict[str, Any]:
+    upcoming = sessions.next_session(db, viewer, rid, raw)
+    return {**upcoming.to_dict(), "screening": screen(upcoming.intake).to_dict()}
+
+
+@router.post("/{rid}/next-intake", summary="Preview the next session's intake, and what changed and why",
+             description="Today's choices (any of the intake fields; `{}` keeps the preferences) over the "
+                         "recipient's record. `changes` lists every difference from the last session's "
+                         "intake with its reason. For comfort care, `skin_check` is the check of the last "
+                         "30 minutes whose marks are no-touch, and `skin_check_needed` says when there is "
+                         "none.",
+             responses={200: {"model": schemas.NextIntakeOut}, 404: MISSING, 422: INVALID},
+             openapi_extra=body_doc("TodayIn"))
+async def next_intake(rid: RecipientId, raw: JsonBody, viewer: ViewerDep, store: StoreDep) -> JSONResponse:
+    return JSONResponse(await store.read(_preview, viewer, rid, raw))
+
+
+def _prepare(db: Session, viewer: Viewer, rid: str, raw: Any) -> sessions.NextSession:
+    return sessions.next_session(db, viewer, rid, raw, require_check=True)
+
+
+def _store(db: Session, viewer: Viewer, rid: str, upcoming: sessions.NextSession, routine_json: str,
+           now: float) -> str:
+    check = upcoming.skin_check
+    return sessions.start_session(
+        db, viewer, intake=upcoming.intake, routine_json=routine_json, recipient_id=rid,
+        changes=[c.to_dict() for c in upcoming.changes], kind=upcoming.kind, now=now,
+        skin_check_id=check["id"] if check else None)
+
+
+@router.post("/{rid}/sessions", status_code=201, summary="Start a live session for a recipient",
+             description="Builds the intake as `next-intake` does, plans and verifies the routine, stores "
+                         "the session (with the intake and its changes) and starts its clock; then connect "
+                         "to `/api/sessions/{id}/live`. Comfort care needs a skin check of the last 30 "
+                         "minutes (422 `[\"body\", \"skin_check\"]`); its marks are no-touch. 409 when no "
+                         "routine may be given.",
+             responses={201: {"model": schemas.RecipientSessionCreated}, 404: MISSING,
+                        409: {"model": schemas.NotPlannedOut}, 422: INVALID},
+             openapi_extra=body_doc("TodayIn"))
+async def start(rid: RecipientId, raw: JsonBody, viewer: ViewerDep, store: StoreDep,
+                request: Request) -> Response:
+    upcoming = await store.read(_prepare, viewer, rid, raw)
+    routine = await anyio.to_thread.run_sync(_planned, upcoming.intake)
+    routine_json = routine_json_of(routine)
+    now = time.time()
+    sid = await store.write(_store, viewer, rid, upcoming, routine_json, now)
+    request.app.state.coach.remember(sid, routine, routine_json, Clock(wall=now, at_s=0.0, running=True))
+    intake = json.dumps(upcoming.intake.to_dict())
+    changes = json.dumps([c.to_dict() for c in upcoming.changes])
+    body = f'{{"id":"{sid}","routine":{routine_json},"intake":{intake},"changes":{changes}}}'
+    return Response(body, status_code=201, media_type="application/json",
+                    headers={"Location": f"/api/sessions/{sid}"})
+
+
+# -- plots and the PDF record ----------------------------------------------------------------------
+
+
+def _summaries(db: Session, viewer: Viewer, rid: str) -> list[sessions.Summary]:
+    return sessions.history(db, viewer, rid)
+
+
+def _for_pdf(db: Session, viewer: Viewer, rid: str) -> dict[str, Any]:
+    return {"recipient": recipients.get_recipient(db, viewer, rid),
+            "summaries": sessions.history(db, viewer, rid),
+            "checks": comfort.skin_checks(db, viewer, rid),
+            "proposals": sessions.pending_proposals(db, viewer, rid)}
 
 
 @router.get("/{rid}/trends.png", summary="Trend plots of a recipient's sessions (PNG)",
-            responses={200: {"content": {"image/png": {}}, "description": "the plots"},
-                       403: FORBIDDEN, 404: MISSING}, response_class=Response)
-async def trends(rid: RecipientId, request: Request, store: StoreDep) -> Response:
-    _local_only(request)
-    _, sessions = await store.call(_read, store, rid)
+            responses={200: {"content": {"image/png": {}}, "description": "the plots"}, 404: MISSING},
+            response_class=Response)
+async def trends(rid: RecipientId, viewer: ViewerDep, store: StoreDep) -> Response:
+    summaries = await store.read(_summaries, viewer, rid)
     from backrub.records import reports  # matplotlib: loaded when first drawn, not at start-up
 
-    png = await anyio.to_thread.run_sync(reports.trends_png, sessions)
+    png = await anyio.to_thread.run_sync(reports.trends_png, summaries)
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-cache"})
 
 
 @router.get("/{rid}/record.pdf", summary="A recipient's record as one PDF page",
-            responses={200: {"content": {"application/pdf": {}}, "description": "the record"},
-                       403: FORBIDDEN, 404: MISSING}, response_class=Response)
-async def record_pdf(rid: RecipientId, request: Request, store: StoreDep) -> Response:
-    _local_only(request)
-    who, sessions = await store.call(_read, store, rid)
+            responses={200: {"content": {"application/pdf": {}}, "description": "the record"}, 404: MISSING},
+            response_class=Response)
+async def record_pdf(rid: RecipientId, viewer: ViewerDep, store: StoreDep) -> Response:
+    found = await store.read(_for_pdf, viewer, rid)
     from backrub.records import reports
 
-    pdf = await anyio.to_thread.run_sync(lambda: reports.recipient_pdf(who, sessions))
+    pdf = await anyio.to_thread.run_sync(lambda: reports.recipient_pdf(
+        found["recipient"], found["summaries"], checks=found["checks"], proposals=found["proposals"]))
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="backrub-{rid[:8]}.pdf"'})

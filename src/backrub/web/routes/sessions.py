@@ -1,9 +1,11 @@
-"""Sessions: start one for an intake, read it back with its events, save the outcome."""
+"""Sessions: start one for an intake, read it back with its events, save the outcome; each seen only by
+whoever may see it (its owner, or those its recipient is shared with)."""
 
 from __future__ import annotations
 
 import json
 import time
+from functools import partial
 from typing import Annotated, Any
 
 import anyio
@@ -17,7 +19,7 @@ from backrub.planner import NotPlanned, plan_routine
 from backrub.routine.model import Routine
 from backrub.verifier import check_routine
 from backrub.web import schemas
-from backrub.web.deps import IntakeBody, JsonBody, StoreDep, body_doc
+from backrub.web.deps import IntakeBody, JsonBody, StoreDep, ViewerDep, body_doc
 from backrub.web.encode import routine_json as routine_json_of
 from backrub.web.errors import NotFound
 from backrub.web.session import status_of
@@ -34,11 +36,12 @@ SessionId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="the id P
              responses={201: {"model": schemas.SessionCreated}, 409: {"model": schemas.NotPlannedOut},
                         422: {"model": schemas.Problems}},
              openapi_extra=body_doc("Intake"))
-async def start_session(intake: IntakeBody, store: StoreDep, request: Request) -> Response:
+async def start_session(intake: IntakeBody, store: StoreDep, viewer: ViewerDep, request: Request) -> Response:
     coach = request.app.state.coach
     routine = await anyio.to_thread.run_sync(_planned, intake)
     routine_json = routine_json_of(routine)
-    sid, clock = await store.call(store.create_session, json.dumps(intake.to_dict()), routine_json)
+    sid, clock = await store.call(partial(store.create_session, owner_id=viewer.account_id),
+                                  json.dumps(intake.to_dict()), routine_json)
     coach.remember(sid, routine, routine_json, clock)
     body = f'{{"id":"{sid}","routine":{routine_json}}}'  # the routine's JSON as stored, not re-encoded
     return Response(body, status_code=201, media_type="application/json",
@@ -64,8 +67,8 @@ def _screening(intake: Intake) -> Any:
 
 @router.get("/{sid}", summary="A session: intake, routines, where it stands, every event, the outcome",
             responses={200: {"model": schemas.SessionOut}, 404: {"description": "no such session"}})
-async def get_session(sid: SessionId, store: StoreDep) -> JSONResponse:
-    view = await store.call(store.view, sid)
+async def get_session(sid: SessionId, store: StoreDep, viewer: ViewerDep) -> JSONResponse:
+    view = await store.call(store.view, sid, viewer)
     if view is None:
         raise NotFound("session")
     clock = view.pop("clock")
@@ -79,13 +82,13 @@ async def get_session(sid: SessionId, store: StoreDep) -> JSONResponse:
             responses={200: {"model": schemas.Outcome}, 404: {"description": "no such session"},
                        422: {"model": schemas.Problems}},
             openapi_extra=body_doc("Outcome"))
-async def put_outcome(sid: SessionId, raw: JsonBody, store: StoreDep) -> JSONResponse:
+async def put_outcome(sid: SessionId, raw: JsonBody, store: StoreDep, viewer: ViewerDep) -> JSONResponse:
     try:
         outcome = schemas.Outcome.model_validate(raw)
     except ValidationError as err:
         problems = err.errors(include_url=False, include_input=False)
         raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in problems]) from None
     values = outcome.model_dump(exclude_unset=True)
-    if not await store.call(store.save_outcome, sid, values):
+    if not await store.call(store.save_outcome, sid, values, viewer):
         raise NotFound("session")
     return JSONResponse(values)

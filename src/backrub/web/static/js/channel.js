@@ -1,6 +1,9 @@
 // The live channel: a WebSocket that reconnects by itself and never drops what the user did.
 // Every message gets a seq and waits in an outbox kept in localStorage until the server
-// acknowledges it (it is stored then); after a reconnect the outbox is sent again.
+// acknowledges it (it is stored then); after a reconnect the outbox is sent again. The browser sends
+// the login cookie with the WebSocket's handshake (same origin), so nothing more is needed for accounts.
+
+import { goSignIn } from "./api.js";
 
 const BACKOFF_MS = [200, 400, 800, 1500, 2500];
 
@@ -85,6 +88,9 @@ export class Channel {
       if (this.ws !== ws) return;
       this._setOnline(false);
       if (ev.code === 4404) { this.closed = true; this.onMessage({ type: "error", code: "not_found" }); return; }
+      if (ev.code === 4401) { this.closed = true; goSignIn(); return; }  // the login ended: sign in, come back
+      if (ev.code === 4403) { this.closed = true; this.onMessage({ type: "error", code: "forbidden",
+        message: "The coach refused this page's connection: open the coach from its own address." }); return; }
       this._retry();
     };
   }
