@@ -238,15 +238,15 @@ def load(db: Session, viewer: Viewer, data: Any, *, everything: bool = False) ->
             continue
         intake_id = None
         if s.get("recipient_id") and s.get("changes") is not None:
-            row = IntakeRow(
+            intake_row = IntakeRow(
                 recipient_id=s["recipient_id"],
                 intake=json.dumps(s["intake"]),
                 changes=s["changes"],
                 created_at=_time(s["created_at"]),
             )
-            db.add(row)
+            db.add(intake_row)
             db.flush()
-            intake_id = row.id
+            intake_id = intake_row.id
         clock = s["clock"]
         db.add(
             SessionRow(

@@ -142,7 +142,8 @@ def session_view(db: Session, viewer: Viewer, sid: str) -> dict[str, Any]:
     row = session_row(db, viewer, sid)
     events = db.scalars(select(EventRow).where(EventRow.session_id == sid).order_by(EventRow.id)).all()
     out = db.get(OutcomeRow, sid)
-    changes = db.get(IntakeRow, row.intake_id).changes if row.intake_id else []
+    intake_row = db.get(IntakeRow, row.intake_id) if row.intake_id else None
+    changes = intake_row.changes if intake_row else []
     return {
         "id": row.id,
         "kind": row.kind,

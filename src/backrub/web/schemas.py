@@ -7,7 +7,7 @@ validates requests itself.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 from typing_extensions import TypedDict
@@ -19,15 +19,28 @@ from backrub.knowledge.techniques import PRESSURES, TECHNIQUES
 from backrub.knowledge.zones import GROUPS, ZONE_IDS
 from backrub.routine.model import DIRECTIONS, PHASES, SIDES
 
-Goal = Literal[GOALS]  # type: ignore[valid-type]
-Giver = Literal[GIVERS]  # type: ignore[valid-type]
-Position = Literal[POSITIONS]  # type: ignore[valid-type]
-Style = Literal[STYLES]  # type: ignore[valid-type]
-Pressure = Literal[PRESSURES]  # type: ignore[valid-type]
-Condition = Literal[tuple(CONDITIONS)]  # type: ignore[valid-type]
-SpotKind = Literal[SPOT_KINDS]  # type: ignore[valid-type]
-Zone = Literal[ZONE_IDS]  # type: ignore[valid-type]
-Area = Literal[tuple(a for a in (*GROUPS, *ZONE_IDS) if a != "spine" and not a.startswith("axilla"))]  # type: ignore[valid-type]
+# The choices are the core's own tuples; the checker sees plain strings (it cannot read a Literal
+# built at run time).
+if TYPE_CHECKING:
+    Goal: TypeAlias = str
+    Giver: TypeAlias = str
+    Position: TypeAlias = str
+    Style: TypeAlias = str
+    Pressure: TypeAlias = str
+    Condition: TypeAlias = str
+    SpotKind: TypeAlias = str
+    Zone: TypeAlias = str
+    Area: TypeAlias = str
+else:
+    Goal = Literal[GOALS]
+    Giver = Literal[GIVERS]
+    Position = Literal[POSITIONS]
+    Style = Literal[STYLES]
+    Pressure = Literal[PRESSURES]
+    Condition = Literal[tuple(CONDITIONS)]
+    SpotKind = Literal[SPOT_KINDS]
+    Zone = Literal[ZONE_IDS]
+    Area = Literal[tuple(a for a in (*GROUPS, *ZONE_IDS) if a != "spine" and not a.startswith("axilla"))]
 Rating = Annotated[int, Field(ge=0, le=10)]
 
 
