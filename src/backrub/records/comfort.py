@@ -69,9 +69,7 @@ def parse_schedule(raw: Any, now: datetime) -> Schedule:
     if not isinstance(raw, dict):
         problems.add("", f"expected an object with {', '.join(SCHEDULE_FIELDS)} (got {describe(raw)})")
         problems.raise_if_any()
-    for key in raw:
-        if key not in SCHEDULE_FIELDS:
-            problems.add(key, f"unknown field; {suggest(key, SCHEDULE_FIELDS)}")
+    problems.unknown_keys(raw, SCHEDULE_FIELDS)
     every = raw.get("every_hours", DEFAULT_EVERY_MIN / 60)
     if (
         isinstance(every, bool)
@@ -250,9 +248,7 @@ def record_skin_check(
     if not isinstance(raw, dict):
         problems.add("", f"expected an object with marks and notes (got {describe(raw)})")
         problems.raise_if_any()
-    for key in raw:
-        if key not in ("marks", "notes"):
-            problems.add(key, f"unknown field; {suggest(key, ('marks', 'notes'))}")
+    problems.unknown_keys(raw, ("marks", "notes"))
     notes = raw.get("notes", "")
     if not isinstance(notes, str) or len(notes) > 5000:
         problems.add("notes", f"expected text of at most 5000 characters (got {describe(notes)})")

@@ -102,9 +102,7 @@ def parse_recipient(raw: Any, *, partial: bool = False) -> dict[str, Any]:
     if not isinstance(raw, dict):
         problems.add("", f"expected an object with {', '.join(FIELDS)} (got {describe(raw)})")
         problems.raise_if_any()
-    for key in raw:
-        if key not in FIELDS:
-            problems.add(key, f"unknown field; {suggest(key, FIELDS)}")
+    problems.unknown_keys(raw, FIELDS)
     out: dict[str, Any] = {}
     if "name" in raw or not partial:
         name = raw.get("name")
