@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,3 +33,12 @@ def property_examples(n: int) -> int:
 @pytest.fixture(scope="session")
 def example_raw() -> dict[str, Any]:
     return json.loads(EXAMPLE_INTAKE.read_text())
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Any]:
+    """A PostgreSQL server for the records and web tests (started once per run; see tests/records/pg.py)."""
+    from tests.records.pg import postgres
+
+    with postgres() as server:
+        yield server

@@ -14,7 +14,14 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from backrub.records.db import open_database
 
 USER = "backrub"
 
@@ -116,3 +123,61 @@ class Throwaway:
                 timeout=60,
             )
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class Server:
+    """Where the PostgreSQL databases of this run are made."""
+
+    def __init__(self, admin_url: str, throwaway: Throwaway | None) -> None:
+        self.admin_url = admin_url
+        self.throwaway = throwaway
+        self.admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        self.template = f"backrub_tpl_{os.getpid()}"
+        self.made: list[str] = []
+
+    def url(self, name: str) -> str:
+        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+
+    def create(self, name: str, template: str | None = None) -> str:
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+        self.made.append(name)
+        return self.url(name)
+
+    def drop(self, name: str) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    def close(self) -> None:
+        if self.throwaway is None:  # a server someone else runs: leave it as it was
+            for name in self.made:
+                self.drop(name)
+        self.admin.dispose()
+        if self.throwaway is not None:
+            self.throwaway.stop()
+
+
+@contextmanager
+def postgres() -> Iterator[Server]:
+    """The PostgreSQL server of a test run, with a migrated template database to copy: the one
+    `BACKRUB_TEST_POSTGRES_URL` names (a server you run), else a throwaway one."""
+    given = os.environ.get("BACKRUB_TEST_POSTGRES_URL")
+    throwaway = None
+    if given:
+        admin_url = given
+    else:
+        throwaway = Throwaway()
+        try:
+            throwaway.start()
+        except BaseException:
+            throwaway.stop()
+            raise
+        admin_url = throwaway.url()
+    server = Server(admin_url, throwaway)
+    try:
+        server.create(server.template)
+        open_database(server.url(server.template)).close()  # migrate the template once; tests copy it
+        yield server
+    finally:
+        server.close()

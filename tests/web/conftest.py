@@ -31,10 +31,12 @@ def free_port() -> int:
 
 
 class Coach:
-    """`backrub serve` as a user starts it, restartable on the same port and database."""
+    """`backrub serve` as a user starts it, restartable on the same port and database: a SQLite file
+    `db`, or the database `database_url` names."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, database_url: str | None = None) -> None:
         self.db = db
+        self.database_url = database_url or f"sqlite:///{db}"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
@@ -42,7 +44,7 @@ class Coach:
         self.banner = ""
 
     def start(self) -> None:
-        env = {**os.environ, "BACKRUB_DATABASE_URL": f"sqlite:///{self.db}", "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "BACKRUB_DATABASE_URL": self.database_url, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen([sys.executable, "-m", "backrub", "serve", "--port", str(self.port)],
                                      env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         assert self.proc.stdout is not None
@@ -69,6 +71,22 @@ class Coach:
 @pytest.fixture(scope="session")
 def coach(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Coach]:
     server = Coach(tmp_path_factory.mktemp("coach") / "backrub.db")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module", params=("sqlite", "postgresql"))
+def coach_on_each_database(request: pytest.FixtureRequest,
+                           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Coach]:
+    """A coach of its own per module and database: SQLite, then a throwaway PostgreSQL database.
+    A module runs its tests on both by taking it as its `coach`."""
+    folder = tmp_path_factory.mktemp("coach")
+    url = None
+    if request.param == "postgresql":
+        pg = request.getfixturevalue("pg_server")
+        url = pg.create(f"backrub_web_{os.getpid()}_{folder.name}", template=pg.template)
+    server = Coach(folder / "backrub.db", url)
     server.start()
     yield server
     server.stop()
@@ -123,7 +141,7 @@ class SecureCoach(Coach):
         self.ssl = ssl.create_default_context(cafile=str(self.ca))
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, "BACKRUB_DATABASE_URL": f"sqlite:///{self.db}", "PYTHONUNBUFFERED": "1"}
+        return {**os.environ, "BACKRUB_DATABASE_URL": self.database_url, "PYTHONUNBUFFERED": "1"}
 
     def start(self) -> None:
         self.proc = subprocess.Popen(

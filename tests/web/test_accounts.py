@@ -90,7 +90,7 @@ def bob(team: SecureCoach) -> Iterator[httpx.Client]:
 def records(team: SecureCoach, alice: httpx.Client, intake_raw: dict[str, Any]) -> dict[str, Any]:
     """Alice's records, written by the records layer: a recipient with a session (pain, so a proposal),
     an outcome, a comfort-care schedule and a skin check; and a live session she started over HTTP."""
-    db = Database(f"sqlite:///{team.db}")
+    db = Database(team.database_url)
     try:
         with db.session() as s:
             owner = Viewer(account_id=s.scalar(select(AccountRow.id).where(AccountRow.username == "alice")))
@@ -118,7 +118,7 @@ def snapshot(coach: SecureCoach, rid: str, sids: list[str]) -> dict[str, list[di
         (SkinCheckRow, SkinCheckRow.recipient_id == rid),
         (SessionRow, SessionRow.id.in_(sids)), (EventRow, EventRow.session_id.in_(sids)),
         (OutcomeRow, OutcomeRow.session_id.in_(sids))]
-    db = Database(f"sqlite:///{coach.db}")
+    db = Database(coach.database_url)
     try:
         with db.session() as s:
             return {model.__tablename__: [{c.name: getattr(row, c.key) for c in model.__mapper__.columns}

@@ -8,11 +8,20 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from backrub.intake.model import parse_intake
 from backrub.routine import parse_routine
 from backrub.verifier import check_routine
+from tests.web.conftest import Coach
 from tests.web.test_recipients import add, locs
+
+
+@pytest.fixture(scope="module")
+def coach(coach_on_each_database: Coach) -> Coach:
+    """These tests run on SQLite and on PostgreSQL."""
+    return coach_on_each_database
+
 
 COMFORT = {"goal": "comfort_care", "giver": "caregiver"}
 RADIUS = 3.0

@@ -23,6 +23,12 @@ from backrub.records.models import SessionRow
 from tests.records.helpers import recipient, session_with
 
 
+@pytest.fixture(scope="module")
+def coach(coach_on_each_database: Coach) -> Coach:
+    """These tests run on SQLite and on PostgreSQL."""
+    return coach_on_each_database
+
+
 @pytest.fixture
 def ann(coach: Coach) -> dict[str, Any]:
     return add_ann(coach)
@@ -30,7 +36,7 @@ def ann(coach: Coach) -> dict[str, Any]:
 
 def add_ann(coach: Coach) -> dict[str, Any]:
     """A recipient with two finished sessions, written by the records layer into the coach's database."""
-    db = Database(f"sqlite:///{coach.db}")
+    db = Database(coach.database_url)
     try:
         with db.session() as s:
             who = recipient(s, name="Ann <b>Lee</b>", notes="likes it slow")
@@ -66,7 +72,7 @@ def test_a_live_session_shows_in_the_recipients_history(coach: Coach, http: http
     with connect(f"{coach.ws_url}/api/sessions/{sid}/live", open_timeout=10) as ws:
         ws.send(json.dumps({"type": "feedback", "kind": "softer", "seq": 0}))
         assert json.loads(ws.recv(timeout=10)) == {"type": "ack", "seq": 0}
-    db = Database(f"sqlite:///{coach.db}")
+    db = Database(coach.database_url)
     try:
         with db.session() as s:
             s.execute(update(SessionRow).where(SessionRow.id == sid).values(recipient_id=ann["id"]))
