@@ -1,8 +1,11 @@
-// The end: how they felt before and after (0-10), notes, and the session saved.
+// The end: how they felt before and after (0-10), notes, and the session saved. For a recipient's
+// session, what it taught (a painful place, a pressure) is then offered to confirm or dismiss.
 
 import { api } from "./api.js";
 import { Channel } from "./channel.js";
 import { card, h } from "./dom.js";
+import { records } from "./records/api.js";
+import { proposalList } from "./records/proposals.js";
 import { activeSession, draft, keep } from "./state.js";
 
 const RATINGS = [
@@ -19,6 +22,30 @@ export function mountEnd(root, { params }) {
   const status = h("p", { class: "saved", id: "saved", "aria-live": "polite" });
   const summary = h("p", { class: "lead", id: "end-summary" }, "Cover the back with a towel and let them rest a moment.");
   let endSeq = null;
+  let recipientId;  // null for a session without recipient; undefined until the session is read
+  let shown = null;  // "learned" once asked after the save; "pending" when only shown again
+  const learned = h("div", { id: "learned" });
+
+  // What this session suggests for the recipient's record: asked once the outcome is stored
+  // (`learn`), or, when the page is opened again later, the proposals still waiting.
+  async function showLearned(ask) {
+    if (shown === "learned" || (!ask && shown)) return;
+    shown = ask ? "learned" : "pending";
+    try {
+      if (recipientId === undefined) recipientId = (await api.session(id)).recipient_id ?? null;
+      if (!recipientId) return;
+      const [taught, who] = await Promise.all([ask ? records.learn(id) : null, records.get(recipientId)]);
+      const proposals = taught ? taught.proposals : who.proposals;
+      learned.replaceChildren(...[
+        proposals.length ? card("What this session taught",
+          h("p", { class: "muted" }, `For ${who.recipient.name}'s record; nothing changes until you confirm.`),
+          proposalList(proposals)) : null,
+        h("p", {}, h("a", { href: `/recipients#${recipientId}`, class: "button", id: "to-recipient" },
+          `Back to ${who.recipient.name}'s record`))].filter(Boolean));
+    } catch {
+      shown = null;  // tried again on the next save or reconnect
+    }
+  }
 
   const channel = new Channel(id, {
     resync: async () => {
@@ -30,6 +57,8 @@ export function mountEnd(root, { params }) {
         (feedback ? `, adapted ${feedback} time${feedback > 1 ? "s" : ""} as you went.` : ".") +
         " Cover the back with a towel and let them rest a moment.";
       if (s.outcome && !localStorage.getItem(key)) Object.assign(values, s.outcome);
+      recipientId = s.recipient_id ?? null;
+      if (s.ended_at && s.outcome && !localStorage.getItem(key)) showLearned(false);
     },
     onOnline: () => {},
     onMessage: (msg) => {
@@ -38,6 +67,7 @@ export function mountEnd(root, { params }) {
         activeSession.clear();
         localStorage.removeItem(key);
         save.disabled = false;
+        showLearned(true);
       }
     },
   });
@@ -65,6 +95,7 @@ export function mountEnd(root, { params }) {
     card("Notes", notes),
     h("div", { class: "actions" }, h("a", { href: `#/live/${id}`, class: "button" }, "Back to the massage"), save),
     status,
+    learned,
     h("p", {}, h("a", { href: "#/", class: "link", id: "new" }, "Plan another massage"))));
   channel.start(true);
   return () => channel.stop();

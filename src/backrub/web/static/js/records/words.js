@@ -1,0 +1,60 @@
+// Plain words for the records pages: standing conditions, skin-check marks, times.
+
+// Every condition code of the screening table (knowledge/screening_table.py CONDITIONS), as a
+// caregiver would say it about someone; those that stay true for months come first (COMMON).
+export const CONDITION_WORDS = [
+  ["blood_thinners", "Takes blood thinners"],
+  ["bleeding_disorder", "A bleeding disorder, or bruises very easily"],
+  ["osteoporosis", "Fragile bones (osteoporosis)"],
+  ["fragile_skin", "Thin skin that tears or bruises easily"],
+  ["skin_infection", "A skin infection on the back"],
+  ["heart_disease", "A heart condition"],
+  ["cancer", "Cancer, now or under treatment"],
+  ["injury", "An injury or another medical problem with the back"],
+  ["bone_disease", "A disease of the bones or the spine"],
+  ["joint_inflammation", "Swollen, inflamed joints"],
+  ["uncontrolled_hypertension", "High blood pressure that is not under control"],
+  ["fracture", "A broken rib or vertebra not yet cleared by a doctor"],
+  ["recent_surgery", "Surgery in the last few months"],
+  ["pregnancy", "Pregnant"],
+  ["dvt", "A possible blood clot in a leg"],
+  ["fever", "A fever"],
+  ["infectious_illness", "An infectious illness, such as flu"],
+];
+export const COMMON_CONDITIONS = 8;
+const CONDITION_TEXT = Object.fromEntries(CONDITION_WORDS);
+export const conditionWords = (code) => CONDITION_TEXT[code] || code.replaceAll("_", " ");
+
+// What a skin check marks (the API's kinds; "broken" is stored as a wound).
+export const MARK_KINDS = [
+  ["redness", "Redness", "red skin that stays red when pressed"],
+  ["broken", "Broken skin", "a sore, blister or open place"],
+  ["rash", "Rash", ""],
+  ["bruise", "Bruise", ""],
+];
+const MARK_TEXT = { redness: "Redness", broken: "Broken skin", wound: "Broken skin", rash: "Rash", bruise: "Bruise" };
+export const markWords = (kind) => MARK_TEXT[kind] || kind;
+
+export const SPOT_WORDS = { pain: "Painful place", knot: "Knot", tension: "Tight place", ...MARK_TEXT };
+
+export const PREFERENCE_WORDS = {
+  pressure: "Pressure", minutes: "Minutes", goal: "Goal", giver: "Given by", position: "Position",
+  style: "Style", breaths_per_minute: "Breaths a minute", focus: "Extra time on", body: "Measurements",
+};
+
+export function when(iso) {
+  if (!iso) return "–";
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+}
+
+export function lateness(minutes) {
+  if (minutes < 1) return "due now";
+  if (minutes < 90) return `${minutes} min late`;
+  const hours = Math.floor(minutes / 60);
+  return `${hours} h ${minutes % 60} min late`;
+}
+
+export function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
