@@ -21,6 +21,12 @@ CASES = [
                   "style": "breath_wave", "breaths_per_minute": 6,
                   "spots": [{"kind": "wound", "zone": "spine"}]},
                  id="self_breath_wave_wound_on_spine"),
+    # Refused as "no safe routine fills 3.625 minutes": growing reps overshot by 6%, and the exact
+    # whole-breath fit was tried only when nothing else fitted.
+    pytest.param({"minutes": 3.625, "goal": "comfort_care", "giver": "robot", "pressure": "light",
+                  "breaths_per_minute": 6, "focus": ["shoulders"],
+                  "body": {"back_length_cm": 59.3, "shoulder_width_cm": 28.0, "waist_width_cm": 20.0}},
+                 id="robot_comfort_rub_at_six_breaths"),
 ]
 
 

@@ -94,15 +94,20 @@ def _plan_steps(
             bounds = [rep_bounds(d.technique, d.path, tempo) for d in drafts]
             limits = [reps_bounds(d.technique) for d in drafts]
             times = fit_times(bounds, limits, target)
-            if times is None and drop > 0:
-                times = _stretched(drafts, limits, target, tempo)
+            if drop > 0 and (times is None or _miss(times, target) > TOLERANCE * target):
+                # Short routines: whole breaths chosen exactly may land where growing reps overshot.
+                stretched = _stretched(drafts, limits, target, tempo)
+                if stretched is not None and (
+                    times is None or _miss(stretched, target) < _miss(times, target)
+                ):
+                    times = stretched
             if times is None:  # too short even at its slowest
                 slowest = [(r[1], b[1]) for r, b in zip(limits, bounds, strict=True)]
                 closest = _closer(closest, target, drafts, slowest)
                 grow = drop == 0
                 break
             closest = _closer(closest, target, drafts, times)
-            if abs(sum(r * t for r, t in times) - target) <= TOLERANCE * target:
+            if _miss(times, target) <= TOLERANCE * target:
                 return _steps(intake, drafts, times, tempo)
         if not grow:
             break
@@ -113,13 +118,17 @@ def _plan_steps(
     return None
 
 
+def _miss(times: list[tuple[int, float]], target: float) -> float:
+    return abs(sum(r * t for r, t in times) - target)
+
+
 def _closer(
     best: tuple[float, list[Draft], list[tuple[int, float]]] | None,
     target: float,
     drafts: list[Draft],
     times: list[tuple[int, float]],
 ) -> tuple[float, list[Draft], list[tuple[int, float]]]:
-    miss = abs(sum(r * t for r, t in times) - target)
+    miss = _miss(times, target)
     return best if best is not None and best[0] <= miss else (miss, drafts, times)
 
 
