@@ -346,10 +346,14 @@ def route(a: Point, b: Point, shapes: Sequence[Shape], clearance: float = 0.4) -
     for shape in shapes:
         corners.extend(_corners_around(shape, clearance))
     nodes = [a, b] + [p for p in corners if not any(s.contains(*p) for s in shapes)]
+    # Legs keep half the clearance from every shape, so none merely grazes one (rounding the way
+    # for JSON would then nudge it in); not from a shape that a or b itself is that close to.
+    kept = [g if not (g.contains(*a) or g.contains(*b)) else s
+            for s, g in zip(shapes, [grown(s, clearance / 2) for s in shapes], strict=True)]
     clear = [[False] * len(nodes) for _ in nodes]
     for i in range(len(nodes)):
         for j in range(i + 1, len(nodes)):
-            if not any(s.hits_segment(nodes[i], nodes[j]) for s in shapes):
+            if not any(s.hits_segment(nodes[i], nodes[j]) for s in kept):
                 clear[i][j] = clear[j][i] = True
     # Dijkstra over the (small) visibility graph.
     best = [math.inf] * len(nodes)
@@ -392,6 +396,13 @@ def _corners_around(shape: Shape, clearance: float) -> list[Point]:
         (shape.x1 + c, shape.y1 + c),
         (shape.x0 - c, shape.y1 + c),
     ]
+
+
+def grown(shape: Shape, by: float) -> Shape:
+    """The shape with `by` added all round."""
+    if isinstance(shape, Circle):
+        return Circle(cx=shape.cx, cy=shape.cy, r=shape.r + by)
+    return Box(x0=shape.x0 - by, y0=shape.y0 - by, x1=shape.x1 + by, y1=shape.y1 + by)
 
 
 def mirrored(shape: Shape) -> Shape:

@@ -27,6 +27,19 @@ CASES = [
                   "breaths_per_minute": 6, "focus": ["shoulders"],
                   "body": {"back_length_cm": 59.3, "shoulder_width_cm": 28.0, "waist_width_cm": 20.0}},
                  id="robot_comfort_rub_at_six_breaths"),
+    # The slide between two steps went over a rash: the way round grazed a wound, and rounding it
+    # for JSON nudged it in, so the straight slide was kept.
+    pytest.param({"minutes": 15, "goal": "energize", "giver": "caregiver", "pressure": "firm",
+                  "position": "seated", "breaths_per_minute": 21,
+                  "spots": [{"zone": "flank_right", "kind": "rash"},
+                            {"kind": "knot", "at": {"x_cm": -28.9, "y_cm": 26.8}, "radius_cm": 6.0},
+                            {"kind": "wound", "at": {"x_cm": 13.1, "y_cm": 25.6}, "radius_cm": 0.5}]},
+                 id="slide_between_a_rash_and_a_wound"),
+    # An hour on one's own small back took more rounds than the planner would try.
+    pytest.param({"minutes": 56, "goal": "energize", "giver": "self", "position": "seated",
+                  "style": "breath_wave", "pressure": "light", "breaths_per_minute": 21,
+                  "body": {"back_length_cm": 30, "shoulder_width_cm": 28, "waist_width_cm": 26}},
+                 id="self_massage_hour_on_a_small_back"),
 ]
 
 

@@ -22,7 +22,7 @@ from backrub.planner.templates import Draft
 from backrub.planner.timing import Tempo, fit_times, fit_whole_breaths, rep_bounds, reps_bounds
 from backrub.routine.model import Routine, Step
 
-MAX_PASSES = 8
+MAX_PASSES = 16  # a small back reached by one's own hands needs many rounds to fill an hour
 TOLERANCE = 0.045  # within 5% (the rule) less a margin for rounding seconds to tenths
 _SHOULDER_ARM = frozenset({"neck_base", "upper_trapezius", "deltoid", "upper_arm"})
 
@@ -53,14 +53,15 @@ def plan_routine(intake: Intake) -> Routine:
         raise NotPlanned(screening, [r.message for r in screening.reasons])
     steps = plan_steps(intake, screening, intake.minutes * 60.0, Start())
     if steps is None:
-        raise NotPlanned(
-            screening,
-            [
-                f"No safe routine fills {intake.minutes:g} minutes around these marked places (the long "
-                "opening and closing strokes need a clear way, and the time must be filled); "
-                "try fewer minutes or check the marks on the chart."
-            ],
+        why = (
+            f"No safe routine fills {intake.minutes:g} minutes around these marked places (the long "
+            "opening and closing strokes need a clear way, and the time must be filled); "
+            "try fewer minutes or check the marks on the chart."
+            if intake.spots
+            else f"No routine of {intake.minutes:g} minutes can be made from the strokes that can be given "
+            "here (each is repeated 5 to 8 times, in whole breaths); try a few minutes more or less."
         )
+        raise NotPlanned(screening, [why])
     return Routine(steps=steps, screening=screening, intake=intake)
 
 
@@ -292,8 +293,9 @@ def _alternate(ctx: Context, drafts: list[Draft], before: Draft | None) -> list[
     return out
 
 
-def _lead_ins(intake: Intake, drafts: list[Draft], before: Draft | None) -> list[Draft]:
-    """Where the slide to the next step would cross a no-touch area, route it round."""
+def _lead_ins(intake: Intake, drafts: list[Draft], before: Draft | None) -> list[Draft] | None:
+    """Where the slide to the next step would cross a no-touch area, route it round; None when
+    some slide finds no way round (better no routine than one that slides over a wound)."""
     shapes = [a.shape for a in no_touch_areas(intake) if not a.light_ok]
     if not drafts:
         return drafts
@@ -303,8 +305,10 @@ def _lead_ins(intake: Intake, drafts: list[Draft], before: Draft | None) -> list
         both = previous.side == "both" and draft.side == "both"
         near = shapes + [mirrored(s) for s in shapes] if both else shapes
         way = _slide(previous.path[-1], draft.path[0], tuple(near))
-        if not way and both:  # no way round for both hands together: the leading hand at least
+        if way is None and both:  # no way round for both hands together: the leading hand at least
             way = _slide(previous.path[-1], draft.path[0], tuple(shapes))
+        if way is None:
+            return None
         if way:
             draft = draft.with_changes(lead_in=way)
         out.append(draft)
@@ -313,15 +317,16 @@ def _lead_ins(intake: Intake, drafts: list[Draft], before: Draft | None) -> list
 
 
 @lru_cache(maxsize=4096)
-def _slide(a: Point, b: Point, shapes: tuple[Shape, ...]) -> tuple[Point, ...]:
-    """The way from a to b round any no-touch shape (empty when the straight slide is clear)."""
+def _slide(a: Point, b: Point, shapes: tuple[Shape, ...]) -> tuple[Point, ...] | None:
+    """The way from a to b round any no-touch shape: empty when the straight slide is clear, None
+    when there is no way round."""
     if not first_hit([a, b], shapes):
         return ()
     # Check the way as JSON will carry it: rounding must not nudge a corner into an area.
     for way in _ways_round(a, b, shapes):  # cheapest first; each only if the one before fails
         if way is not None and not first_hit([a, *rounded(way[1:-1]), b], shapes):
             return tuple(rounded(way[1:-1]))
-    return ()
+    return None
 
 
 def _ways_round(a: Point, b: Point, shapes: tuple[Shape, ...]) -> Iterator[list[Point] | None]:
