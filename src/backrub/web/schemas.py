@@ -240,8 +240,8 @@ class Problems(BaseModel):
 # -- records: recipients, learning, comfort care ---------------------------------------------------
 
 
-class Preferences(TypedDict, total=False):
-    """Intake fields kept as a recipient's preferences; each one optional."""
+class IntakeChoices(TypedDict, total=False):
+    """The intake fields a recipient's record and today's choices share; each one optional."""
 
     minutes: Annotated[float, Field(ge=3, le=60)]
     goal: Goal
@@ -251,22 +251,18 @@ class Preferences(TypedDict, total=False):
     style: Style
     breaths_per_minute: Annotated[float, Field(ge=BREATHS_RANGE[0], le=BREATHS_RANGE[1])]
     focus: list[Area]
+
+
+class Preferences(IntakeChoices, total=False):
+    """Intake fields kept as a recipient's preferences; each one optional."""
+
     body: BodyIn
 
 
-class Today(TypedDict, total=False):
+class Today(IntakeChoices, total=False):
     """Today's choices for the next session (`{}` keeps the recipient's preferences)."""
 
     __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
-
-    minutes: Annotated[float, Field(ge=3, le=60)]
-    goal: Goal
-    giver: Giver
-    pressure: Pressure
-    position: Position
-    style: Style
-    breaths_per_minute: Annotated[float, Field(ge=BREATHS_RANGE[0], le=BREATHS_RANGE[1])]
-    focus: list[Area]
 
 
 class StandingSpot(Spot):
