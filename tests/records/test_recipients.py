@@ -72,6 +72,14 @@ def test_changing_a_preference_by_hand_says_so(db: Database) -> None:
     assert [p.path for p in err.value.problems] == ["preferences.minutes"]
 
 
+def test_null_unsets_a_preference_and_forgets_its_reason(db: Database) -> None:
+    with db.session() as s:
+        rid = recipient(s, preferences={"pressure": "medium", "minutes": 20}).id
+        update_recipient(s, LOCAL, rid, {"preferences": {"pressure": "light"}})
+        changed = update_recipient(s, LOCAL, rid, {"preferences": {"pressure": None}})
+    assert changed.preferences == {"minutes": 20} and "pressure" not in changed.reasons
+
+
 def test_accounts_see_only_their_own_recipients_unless_shared(db: Database) -> None:
     with db.session() as s:
         alice = Viewer(account_id=create_account(s, "alice", "correct horse battery").id)

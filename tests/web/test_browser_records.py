@@ -99,13 +99,15 @@ def test_a_caregiver_keeps_a_recipient_over_sessions(coach: Coach, http: httpx.C
     assert http.get(f"/api/sessions/{sid}/record.pdf").headers["content-type"] == "application/pdf"
     assert page.evaluate("document.getElementById('trends').complete")
 
-    # Edit the record: the change shows at once.
+    # Edit the record: the change shows at once; an emptied preference is unset, not kept.
     page.click("#edit summary")
     page.fill("#edit-form textarea[name=notes]", "Likes it slow. Warm hands!")
+    page.fill("#edit-form input[name=minutes]", "")
     page.click("#edit-save")
     page.wait_for_function("document.querySelector('.record-notes')?.textContent.includes('Warm hands')")
     page.screenshot(path=artifacts / "records-recipient-phone.png", full_page=True)
-    assert http.get(f"/api/recipients/{rid}").json()["recipient"]["notes"] == "Likes it slow. Warm hands!"
+    saved = http.get(f"/api/recipients/{rid}").json()["recipient"]
+    assert saved["notes"] == "Likes it slow. Warm hands!" and "minutes" not in saved["preferences"]
     assert page.errors == []
 
 

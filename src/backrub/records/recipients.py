@@ -125,7 +125,9 @@ def parse_recipient(raw: Any, *, partial: bool = False) -> dict[str, Any]:
     for key in prefs:
         if key not in PREFERENCE_FIELDS:
             problems.add(f"preferences.{key}", f"not a preference; {suggest(key, PREFERENCE_FIELDS)}")
-    prefs = {k: v for k, v in prefs.items() if k in PREFERENCE_FIELDS}
+    # null un-sets a preference (the coach's default applies again)
+    unset = [k for k, v in prefs.items() if k in PREFERENCE_FIELDS and v is None]
+    prefs = {k: v for k, v in prefs.items() if k in PREFERENCE_FIELDS and v is not None}
     raw_spots = raw.get("spots", [])
     notes_of: list[tuple[str, str]] = []
     if not isinstance(raw_spots, list):
@@ -172,6 +174,7 @@ def parse_recipient(raw: Any, *, partial: bool = False) -> dict[str, Any]:
     if "preferences" in raw or not partial:
         full = intake.to_dict()
         out["preferences"] = {k: full[k] for k in prefs}
+        out["unset_preferences"] = unset
     return out
 
 
@@ -251,8 +254,10 @@ def update_recipient(db: Session, viewer: Viewer, rid: str, raw: Any) -> Recipie
         for key, value in fields["preferences"].items():
             if (row.preferences or {}).get(key) != value:
                 reasons[key] = "set by hand"
-        row.reasons = reasons
-        fields["preferences"] = {**(row.preferences or {}), **fields["preferences"]}
+        kept = {k: v for k, v in (row.preferences or {}).items() if k not in fields["unset_preferences"]}
+        row.reasons = {k: v for k, v in reasons.items() if k not in fields["unset_preferences"]}
+        fields["preferences"] = {**kept, **fields["preferences"]}
+    fields.pop("unset_preferences", None)
     for key, value in fields.items():
         setattr(row, key, value)
     row.updated_at = utcnow()

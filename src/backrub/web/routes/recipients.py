@@ -93,8 +93,8 @@ async def detail(rid: RecipientId, viewer: ViewerDep, store: StoreDep) -> JSONRe
 
 
 @router.patch("/{rid}", summary="Change some of a recipient's fields",
-              description="Fields left out stay as they were; `preferences` are merged, and a preference "
-                          "changed by hand says so in `reasons`.",
+              description="Fields left out stay as they were; `preferences` are merged (a preference set "
+                          "to null is unset), and a preference changed by hand says so in `reasons`.",
               responses={200: {"model": schemas.RecipientOut}, 404: MISSING, 422: INVALID},
               openapi_extra=body_doc("RecipientPatch"))
 async def patch(rid: RecipientId, raw: JsonBody, viewer: ViewerDep, store: StoreDep) -> JSONResponse:

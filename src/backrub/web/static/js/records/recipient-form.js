@@ -13,7 +13,7 @@ export function recipientForm({ recipient = null, draftKey = null, submitLabel, 
   const name = h("input", { type: "text", name: "name", autocomplete: "off", maxlength: 200, value: start.name });
   const minutes = h("input", { type: "number", name: "minutes", inputmode: "numeric", min: 3, max: 60, step: 1,
     value: start.minutes, placeholder: "30" });
-  const goal = h("select", { name: "goal" }, start.goal ? null : h("option", { value: "" }, "Not set"),
+  const goal = h("select", { name: "goal" }, h("option", { value: "" }, "Not set"),
     GOALS.map(([id, title]) => h("option", { value: id, selected: id === start.goal }, title)));
   const notes = h("textarea", { name: "notes", rows: 3, placeholder: "What helps, what to avoid, who to call" });
   notes.value = start.notes;
@@ -36,7 +36,7 @@ export function recipientForm({ recipient = null, draftKey = null, submitLabel, 
     group("cleared_by_clinician", "Clearance", cleared),
     group("preferences", "What suits them",
       group("preferences.pressure", "Pressure",
-        radios(`${prefix}-pressure`, [...(start.pressure ? [] : [["", "Not set"]]), ...PRESSURES], start.pressure)),
+        radios(`${prefix}-pressure`, [["", "Not set"], ...PRESSURES], start.pressure)),
       h("div", { class: "pair" },
         field("preferences.minutes", "Minutes", minutes, { hint: "15–60; 3–10 for a comfort rub" }),
         field("preferences.goal", "Goal", goal, { hint: "What most sessions are for" }))),
@@ -44,12 +44,16 @@ export function recipientForm({ recipient = null, draftKey = null, submitLabel, 
     h("div", { class: "actions" }, save));
 
   const read = () => {
-    // Only what the form sets: a change merges into the record's preferences, the others stay.
+    // Only the preferences this form shows: merged into the record; "Not set" on a record sends
+    // null, which unsets one (the coach's default applies again). Others stay as they are.
     const prefs = {};
-    const pressure = form.querySelector(`input[name="${prefix}-pressure"]:checked`)?.value || "";
-    if (pressure) prefs.pressure = pressure;
-    if (minutes.value !== "") prefs.minutes = Number(minutes.value);
-    if (goal.value) prefs.goal = goal.value;
+    const put = (key, value) => {
+      if (value !== "") prefs[key] = value;
+      else if (recipient) prefs[key] = null;
+    };
+    put("pressure", form.querySelector(`input[name="${prefix}-pressure"]:checked`)?.value || "");
+    put("minutes", minutes.value === "" ? "" : Number(minutes.value));
+    put("goal", goal.value);
     return {
       name: name.value,
       conditions: [...form.querySelectorAll('input[name="conditions"]:checked')].map((c) => c.value),
