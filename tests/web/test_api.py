@@ -8,11 +8,14 @@ import sys
 from typing import Any
 
 import httpx
+import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
 
 from backrub.knowledge.zones import ZONE_IDS
 from backrub.routine import parse_routine
 from backrub.verifier import check_routine
-from tests.web.conftest import ROOT
+from tests.web.conftest import ROOT, Coach
 
 
 def test_the_pages_and_the_openapi_description_are_served(http: httpx.Client) -> None:
@@ -117,3 +120,22 @@ def test_unknown_sessions_are_404(http: httpx.Client) -> None:
     assert http.get("/api/sessions/" + "0" * 32).status_code == 404
     assert http.get("/api/sessions/nope").status_code == 422
     assert http.put("/api/sessions/" + "0" * 32 + "/outcome", json={}).status_code == 404
+
+
+def test_without_accounts_only_this_computers_own_pages_may_use_the_coach(
+        coach: Coach, http: httpx.Client, intake_raw: dict[str, Any]) -> None:
+    """Local mode has no sign-in, so another site's page in the same browser (CSRF) or a DNS name
+    rebound to 127.0.0.1 must not reach the records."""
+    rebound = http.get("/api/recipients", headers={"Host": "rebound.evil.example"})
+    assert rebound.status_code == 403 and "own address" in rebound.json()["detail"]
+    forged = http.post("/api/recipients", content=json.dumps({"name": "Mallory's pick"}),
+                       headers={"Origin": "http://evil.example", "Content-Type": "text/plain"})
+    assert forged.status_code == 403
+    names = [r["name"] for r in http.get("/api/recipients").json()]
+    assert "Mallory's pick" not in names
+    ours = http.post("/api/sessions", json=intake_raw, headers={"Origin": coach.url})
+    assert ours.status_code == 201  # the coach's own page
+    with connect(f"{coach.ws_url}/api/sessions/{ours.json()['id']}/live", origin="http://evil.example",
+                 open_timeout=10) as ws, pytest.raises(ConnectionClosed) as closed:
+        ws.recv(timeout=10)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403

@@ -273,7 +273,7 @@ def delete_recipient(db: Session, viewer: Viewer, rid: str) -> None:
 def share_recipient(db: Session, viewer: Viewer, rid: str, username: str) -> None:
     """Let another account see and work with this recipient (only its owner may share it)."""
     row = recipient_row(db, viewer, rid, owner_only=True)
-    account = db.scalar(select(AccountRow).where(AccountRow.username == username))
+    account = db.scalar(select(AccountRow).where(AccountRow.username == username.strip().lower()))
     if account is None:
         raise InputError([Problem(path="username", message=f"no account named {username!r}")])
     if account.id == row.owner_id:
@@ -285,7 +285,7 @@ def share_recipient(db: Session, viewer: Viewer, rid: str, username: str) -> Non
 
 def unshare_recipient(db: Session, viewer: Viewer, rid: str, username: str) -> None:
     recipient_row(db, viewer, rid, owner_only=True)
-    account = db.scalar(select(AccountRow).where(AccountRow.username == username))
+    account = db.scalar(select(AccountRow).where(AccountRow.username == username.strip().lower()))
     if account is not None:
         share = db.get(ShareRow, (rid, account.id))
         if share is not None:

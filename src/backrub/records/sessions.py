@@ -124,7 +124,7 @@ def start_session(
     db.flush()
     if skin_check_id is not None:
         check = db.get(SkinCheckRow, skin_check_id)
-        if check is not None and check.recipient_id == recipient_id:
+        if check is not None and check.recipient_id == recipient_id and check.session_id is None:
             check.session_id = sid
             db.flush()
     return sid

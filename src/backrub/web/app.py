@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic.json_schema import models_json_schema
 
 from backrub.web import errors, live, schemas
-from backrub.web.auth import SignInGate, Throttle, load_auth
+from backrub.web.auth import LocalGate, SignInGate, Throttle, load_auth
 from backrub.web.routes import auth as auth_routes
 from backrub.web.routes import backmap, care, check, learning, plan, recipients, screen, sessions
 from backrub.web.store import Store
@@ -60,6 +60,8 @@ def create_app(database_url: str | None = None, *, accounts: bool = False) -> Fa
     app.state.sign_in_throttle = Throttle()
     if auth.accounts:
         app.add_middleware(SignInGate, auth=auth, store=store)
+    else:
+        app.add_middleware(LocalGate)
     errors.install(app)
     app.include_router(auth_routes.router)
     for router in (screen.router, plan.router, check.router, backmap.router, sessions.router,

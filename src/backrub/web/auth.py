@@ -9,6 +9,7 @@ an Origin equal to the Host (CSRF for WebSockets), then the cookie.
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import math
 import secrets
@@ -195,6 +196,49 @@ class SignInGate:
             return
         scope[VIEWER_KEY] = Viewer(account_id=account.id)
         await self.app(scope, receive, send)
+
+
+class LocalGate:
+    """ASGI middleware for local mode (no sign-in): only this computer's own pages may use the coach.
+
+    Loopback alone does not say who sent a request: a page from another site open in the same
+    browser can post to 127.0.0.1, and a rebound DNS name can read from it. So the Host must name
+    this computer, and anything that changes something (and every WebSocket) must come from no page
+    or from one of ours (Origin equal to Host).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        conn = HTTPConnection(scope)
+        origin = conn.headers.get("origin")
+        unsafe = scope["type"] == "websocket" or scope["method"] not in SAFE_METHODS
+        if not _loopback_host(conn.headers.get("host", "")):
+            refusal = "this coach answers only to its own address on this computer"
+        elif unsafe and origin is not None and not origin_ok(conn):
+            refusal = "only the coach's own pages may change anything"
+        else:
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] == "websocket":
+            await _refuse(receive, send, CLOSE_ORIGIN, refusal)
+        else:
+            await _json(send, 403, {"detail": refusal})
+
+
+def _loopback_host(host: str) -> bool:
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    name = name.strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 async def _json(send: Send, status: int, body: dict[str, Any]) -> None:

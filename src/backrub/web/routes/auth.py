@@ -102,9 +102,9 @@ async def me(request: Request, store: StoreDep) -> JSONResponse:
              openapi_extra=SIGN_IN_BODY)
 async def sign_in(raw: JsonBody, request: Request, store: StoreDep) -> Response:
     auth = _auth(request)
-    body = sign_in_body(raw)
     if not auth.accounts:
         return JSONResponse({"detail": NO_ACCOUNTS}, status_code=404)
+    body = sign_in_body(raw)
     if request.headers.get("origin") and not origin_ok(request):  # no signing in from another site's form
         return JSONResponse({"detail": "sign in from this coach's own page"}, status_code=403)
     username = body.username.strip().lower()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Path, Request
@@ -32,7 +32,6 @@ Username = Annotated[str, Path(min_length=1, max_length=64, description="an acco
 MISSING = {"model": schemas.Detail, "description": "no such recipient (or not yours to see)"}
 INVALID = {"model": schemas.Problems, "description": "bad input: the path of each bad field"}
 CHECKS_SHOWN = 20
-T = TypeVar("T")
 
 
 def recipient_json(recipient: Recipient) -> dict[str, Any]:
