@@ -16,6 +16,7 @@ from backrub.records.accounts import (
     csrf_token,
     end_login,
     needs_accounts,
+    refresh_hash,
     start_login,
 )
 from backrub.records.db import Database
@@ -34,6 +35,22 @@ def test_password_is_stored_as_an_argon2id_hash(db: Database) -> None:
         assert authenticate(s, "carer.one", "a long enough password") is not None
         assert authenticate(s, "carer.one", "a long enough passwore") is None
         assert authenticate(s, "nobody", "a long enough password") is None
+
+
+def test_a_hash_made_with_older_settings_is_made_again_on_sign_in(db: Database) -> None:
+    from argon2 import PasswordHasher
+
+    with db.session() as s:
+        account = create_account(s, "carer.two", "a long enough password")
+        old = PasswordHasher(time_cost=1, memory_cost=8192).hash("a long enough password")
+        s.get(AccountRow, account.id).password_hash = old
+    with db.session() as s:
+        assert authenticate(s, "carer.two", "a long enough password") == account
+        assert s.get(AccountRow, account.id).password_hash == old  # checking a password writes nothing
+        refresh_hash(s, account, "a long enough password")
+    with db.session() as s:
+        fresh = s.get(AccountRow, account.id).password_hash
+        assert fresh != old and authenticate(s, "carer.two", "a long enough password") == account
 
 
 def test_bad_usernames_and_short_passwords_are_named(db: Database) -> None:

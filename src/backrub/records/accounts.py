@@ -76,7 +76,7 @@ def create_account(db: Session, username: object, password: object) -> Account:
 
 
 def authenticate(db: Session, username: str, password: str) -> Account | None:
-    """The account when the password matches; None otherwise (as slow either way)."""
+    """The account when the password matches; None otherwise (as slow either way). Reads only."""
     row = db.scalar(select(AccountRow).where(AccountRow.username == username))
     try:
         _hasher.verify(row.password_hash if row else _DUMMY, password)
@@ -84,9 +84,15 @@ def authenticate(db: Session, username: str, password: str) -> Account | None:
         return None
     if row is None:
         return None
-    if _hasher.check_needs_rehash(row.password_hash):
-        row.password_hash = _hasher.hash(password)
     return Account(id=row.id, username=row.username)
+
+
+def refresh_hash(db: Session, account: Account, password: str) -> None:
+    """Hash a right password again when its hash has older argon2 settings (a write: call it in the
+    unit of work that signs in, after `authenticate`)."""
+    row = db.get(AccountRow, account.id)
+    if row is not None and _hasher.check_needs_rehash(row.password_hash):
+        row.password_hash = _hasher.hash(password)
 
 
 def _digest(token: str) -> str:

@@ -19,6 +19,7 @@ from backrub.records.accounts import (
     csrf_token,
     end_login,
     login_problem,
+    refresh_hash,
     start_login,
 )
 from backrub.web import schemas
@@ -135,6 +136,7 @@ def _sign_in(store: Store, username: str, password: str, old: str | None) -> str
     if account is None:
         return None
     with store.db.session(writes=True) as db:
+        refresh_hash(db, account, password)
         end_login(db, old)
         return start_login(db, account)
 
