@@ -61,14 +61,12 @@ def install(app: FastAPI) -> None:
     async def _not_planned(_: Request, no: NotPlanned) -> JSONResponse:
         return JSONResponse(status_code=409, content=not_planned_body(no))
 
-    @app.exception_handler(NotFound)
-    async def _not_found(_: Request, err: NotFound) -> JSONResponse:
-        return JSONResponse(status_code=404, content={"detail": f"no such {err.what}"})
-
-    @app.exception_handler(records.NotFound)
-    async def _no_record(_: Request, err: records.NotFound) -> JSONResponse:
+    async def _not_found(_: Request, err: NotFound | records.NotFound) -> JSONResponse:
         # The same answer for a missing record and another account's: nobody learns it exists.
         return JSONResponse(status_code=404, content={"detail": f"no such {err.what}"})
+
+    app.add_exception_handler(NotFound, _not_found)  # type: ignore[arg-type]
+    app.add_exception_handler(records.NotFound, _not_found)  # type: ignore[arg-type]
 
     @app.exception_handler(records.Conflict)
     async def _conflict(_: Request, err: records.Conflict) -> JSONResponse:

@@ -135,10 +135,10 @@ class Store:
         self.journal.submit(write).result()
         return sid, clock
 
-    def load(self, sid: str, viewer: Viewer = LOCAL) -> SessionRecord | None:
-        """The session as stored, when `viewer` may see it."""
+    def load(self, sid: str) -> SessionRecord | None:
+        """The session as stored (held by the live coach for every viewer: `visible` says who may)."""
         with self.db.session() as db:
-            row = db.scalar(select(SessionRow).where(SessionRow.id == sid, session_visible(viewer)))
+            row = db.get(SessionRow, sid)
             if row is None:
                 return None
             seqs = db.scalars(select(EventRow.seq).where(EventRow.session_id == sid,

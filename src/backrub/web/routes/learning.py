@@ -38,10 +38,6 @@ async def learn(sid: SessionId, viewer: ViewerDep, store: StoreDep) -> JSONRespo
     return JSONResponse(await store.write(_learn, viewer, sid))
 
 
-def _decide(db: Session, viewer: Viewer, pid: int, confirm: bool) -> dict[str, Any]:
-    return sessions.decide_proposal(db, viewer, pid, confirm)
-
-
 @router.post("/proposals/{pid}", summary="Confirm a proposal (the record changes) or dismiss it",
              responses={200: {"model": schemas.ProposalOut},
                         404: {"model": schemas.Detail, "description": "no such proposal"},
@@ -49,7 +45,7 @@ def _decide(db: Session, viewer: Viewer, pid: int, confirm: bool) -> dict[str, A
                         422: INVALID},
              openapi_extra=body_doc("Decision"))
 async def decide(pid: ProposalId, raw: JsonBody, viewer: ViewerDep, store: StoreDep) -> JSONResponse:
-    return JSONResponse(await store.write(_decide, viewer, pid, confirmation(raw)))
+    return JSONResponse(await store.write(sessions.decide_proposal, viewer, pid, confirmation(raw)))
 
 
 def confirmation(raw: Any) -> bool:

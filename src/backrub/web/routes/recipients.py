@@ -212,10 +212,6 @@ async def start(rid: RecipientId, raw: JsonBody, viewer: ViewerDep, store: Store
 # -- plots and the PDF record ----------------------------------------------------------------------
 
 
-def _summaries(db: Session, viewer: Viewer, rid: str) -> list[sessions.Summary]:
-    return sessions.history(db, viewer, rid)
-
-
 def _for_pdf(db: Session, viewer: Viewer, rid: str) -> dict[str, Any]:
     return {"recipient": recipients.get_recipient(db, viewer, rid),
             "summaries": sessions.history(db, viewer, rid),
@@ -227,7 +223,7 @@ def _for_pdf(db: Session, viewer: Viewer, rid: str) -> dict[str, Any]:
             responses={200: {"content": {"image/png": {}}, "description": "the plots"}, 404: MISSING},
             response_class=Response)
 async def trends(rid: RecipientId, viewer: ViewerDep, store: StoreDep) -> Response:
-    summaries = await store.read(_summaries, viewer, rid)
+    summaries = await store.read(sessions.history, viewer, rid)
     from backrub.records import reports  # matplotlib: loaded when first drawn, not at start-up
 
     png = await anyio.to_thread.run_sync(reports.trends_png, summaries)
