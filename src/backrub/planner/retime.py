@@ -65,7 +65,7 @@ def retime(routine: Routine, from_step: int, breaths_per_minute: float) -> Routi
         raise NotRetimed(f"at {rate:g} breaths a minute the remaining steps cannot keep the end time")
     steps: list[Step] = list(routine.steps[:from_step])
     for step, r, e in zip(rest, best[0], best[1], strict=True):
-        if r == step.reps and abs(r * e - step.seconds) < 1e-9:
+        if r == step.reps and abs(r * e - step.seconds) < 0.05:  # as written (to 0.1 s)
             steps.append(step)
             continue
         paced = TECHNIQUES[step.technique].breath_paced
@@ -94,7 +94,7 @@ def _attempt(rest: tuple[Step, ...], old: Tempo, new: Tempo, keep: bool, target:
         if tech.breath_paced:
             unit = new.breath_unit
             breaths = round(step.rep_seconds / (old.breath_unit if keep else unit))
-            breaths = max(1, breaths, math.ceil(span / (high_v * unit) - 1e-9))  # hands no faster than allowed
+            breaths = max(1, breaths, math.ceil(span / (high_v * unit) - 1e-9))  # hands not too fast
             each.append(breaths * unit)
             spans.append((breaths * unit, breaths * unit))
         else:
@@ -107,8 +107,8 @@ def _attempt(rest: tuple[Step, ...], old: Tempo, new: Tempo, keep: bool, target:
 
 
 # The timing sentence of a cue ("6 times, one stroke per breath (30 s).").
-_TIMING = re.compile(r"\d+ times, (?:one stroke per breath|two strokes per breath|one stroke every [\d.]+ breaths"
-                     r"|about \d+ s each) \(\d+ s\)\.")
+_TIMING = re.compile(r"\d+ times, (?:one stroke per breath|two strokes per breath"
+                     r"|one stroke every [\d.]+ breaths|about \d+ s each) \(\d+ s\)\.")
 
 
 def _timing(reps: int, seconds: float, breaths: float | None) -> str:

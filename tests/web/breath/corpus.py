@@ -85,7 +85,7 @@ def _breaths(spec: Spec, rng: random.Random) -> tuple[list[float], list[float], 
     t = rng.uniform(0.0, 60.0 / spec.rate_bpm)  # the trace starts somewhere in a breath
     level = 0.0
     # the breath before the trace: an exhale decaying from a full breath
-    first = min(n, int(math.ceil(t * FINE_HZ)))
+    first = min(n, (math.ceil(t * FINE_HZ)))
     for i in range(first):
         volume[i] = math.exp(-(i / FINE_HZ) / max(0.4, 0.15 * 60.0 / spec.rate_bpm))
     level = volume[first - 1] if first else 0.0
@@ -104,13 +104,14 @@ def _breaths(spec: Spec, rng: random.Random) -> tuple[list[float], list[float], 
         start, top = level, depth
         exhale = cycle - inhale
         decay = exhale / (2.5 if talking else 4.5)
-        i0, i1 = int(math.ceil(t * FINE_HZ)), int(math.ceil((t + cycle) * FINE_HZ))
+        i0, i1 = (math.ceil(t * FINE_HZ)), (math.ceil((t + cycle) * FINE_HZ))
         for i in range(i0, min(i1, n)):
             tau = i / FINE_HZ - t
             if tau < inhale:
                 v = start + (top - start) * 0.5 * (1.0 - math.cos(math.pi * tau / inhale))
             elif talking:  # speech lets the air out almost linearly, then a short drop
-                v = top * max(0.0, 1.0 - 0.8 * (tau - inhale) / exhale) * math.exp(-(tau - inhale) / (3 * decay))
+                left = max(0.0, 1.0 - 0.8 * (tau - inhale) / exhale)
+                v = top * left * math.exp(-(tau - inhale) / (3 * decay))
             else:
                 v = top * math.exp(-(tau - inhale) / decay)
             volume[i] = v
@@ -172,7 +173,8 @@ def make_trace(spec: Spec) -> Trace:
         lift = lift_m * (height[hi] - 2 * height[i] + height[lo]) * FINE_HZ * FINE_HZ if hi - lo == 2 else 0.0
         # heartbeat: a sharp double wavelet each beat
         ph = (t % heart_period) / heart_period
-        beat = spec.heart_amp * (math.exp(-((ph - 0.1) / 0.03) ** 2) - 0.6 * math.exp(-((ph - 0.2) / 0.05) ** 2))
+        beat = spec.heart_amp * (math.exp(-(((ph - 0.1) / 0.03) ** 2))
+                                 - 0.6 * math.exp(-(((ph - 0.2) / 0.05) ** 2)))
         x = gx + beat * heart_dir[0]
         y = gy + beat * heart_dir[1]
         z = gz + lift + beat * heart_dir[2]
@@ -193,11 +195,10 @@ def make_trace(spec: Spec) -> Trace:
                   talking=[list(spec.talk)] if spec.talk else [])
     # sample like a phone: a jittery clock, values read from the grid, noise and quantisation
     t, dt = 0.0, 1.0 / spec.fs_hz
-    noise = spec.noise * (1.0 if not spec.talk else 1.0)
     while t < spec.seconds - 0.01:
         i = min(int(t * FINE_HZ), n - 1)
         talking = spec.talk is not None and spec.talk[0] <= t < spec.talk[1]
-        sigma = noise + (0.02 if talking else 0.0)
+        sigma = spec.noise + (0.02 if talking else 0.0)
         row = [round(t * 1000.0, 1)]
         for value in fine[i]:
             v = value + rng.gauss(0.0, sigma)
