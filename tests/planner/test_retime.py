@@ -37,8 +37,11 @@ def test_the_rest_follows_the_new_breath_and_passes_the_verifier(routine, rate, 
     try:
         new = retime(routine, start, rate)
     except NotRetimed:
-        # only a breath far from the counted one may be refused (the old timing then stays)
-        assert not 0.75 * was <= rate <= 1.3 * was
+        # A breath far from the counted one may be refused (the old timing then stays), and any
+        # slower one when the plan is already at the top of its time (SHORT: 15.6 of 15 minutes).
+        # An hour has room for a receiver who relaxes from 14 to 10 breaths a minute.
+        assert routine is SHORT or not 0.85 * was <= rate <= 1.15 * was
+        assert not (routine is HOUR and 0.7 * was <= rate <= 1.3 * was)
         return
     assert new.intake.breaths_per_minute == pytest.approx(rate, abs=0.05)
     assert new.steps[:start] == routine.steps[:start]

@@ -24,7 +24,7 @@ from backrub.routine.model import Routine, Step
 
 __all__ = ["END_TOLERANCE", "NotRetimed", "retime"]
 
-END_TOLERANCE = 0.04  # of the remaining time: inside the verifier's 5 % for the whole session
+END_TOLERANCE = 0.049  # of the minutes asked for, the whole session: inside the verifier's 5 %
 
 
 class NotRetimed(ValueError):
@@ -36,8 +36,8 @@ def retime(routine: Routine, from_step: int, breaths_per_minute: float) -> Routi
 
     The intake it carries gets the new rate (so the verifier judges the tempo against it); the
     steps before `from_step` are left exactly as they were. Raises ValueError for a rate outside
-    the intake's range or a step index out of range, and NotRetimed when the rest cannot end
-    within 4 % of its time at that rate.
+    the intake's range or a step index out of range, and NotRetimed when the session would then
+    end more than 4.9 % away from the minutes asked for.
     """
     lo, hi = BREATHS_RANGE
     if not (math.isfinite(breaths_per_minute) and lo <= breaths_per_minute <= hi):
@@ -53,15 +53,21 @@ def retime(routine: Routine, from_step: int, breaths_per_minute: float) -> Routi
     target = sum(s.seconds for s in rest)
     # First keep each stroke's breaths (its cue stays true); when that cannot keep the end time,
     # take the whole number of new breaths closest to each stroke's old length instead.
+    done = sum(s.seconds for s in routine.steps[:from_step])
+    asked = old_intake.minutes * 60.0
+
+    def miss(reps: list[int], each: list[float]) -> float:  # from the time asked for, whole session
+        return abs(done + sum(r * e for r, e in zip(reps, each, strict=True)) - asked)
+
     best: tuple[list[int], list[float]] | None = None
     for keep in (True, False):
         reps, each = _attempt(rest, old, new, keep, target)
-        if best is None or _miss(reps, each, target) < _miss(*best, target) - 1e-9:
+        if best is None or miss(reps, each) < miss(*best) - 1e-9:
             best = reps, each
-        if _miss(*best, target) <= END_TOLERANCE * max(target, 1.0):
+        if miss(*best) <= END_TOLERANCE * asked:
             break
     assert best is not None
-    if _miss(*best, target) > END_TOLERANCE * max(target, 1.0):
+    if miss(*best) > END_TOLERANCE * asked:
         raise NotRetimed(f"at {rate:g} breaths a minute the remaining steps cannot keep the end time")
     steps: list[Step] = list(routine.steps[:from_step])
     for step, r, e in zip(rest, best[0], best[1], strict=True):
@@ -72,10 +78,6 @@ def retime(routine: Routine, from_step: int, breaths_per_minute: float) -> Routi
         cue = _TIMING.sub(_timing(r, r * e, e / new.breath_seconds if paced else None), step.cue, count=1)
         steps.append(step.with_changes(reps=r, seconds=round(r * e, 3), cue=cue))
     return replace(routine, steps=tuple(steps), intake=intake, minutes=None)
-
-
-def _miss(reps: list[int], each: list[float], target: float) -> float:
-    return abs(sum(r * e for r, e in zip(reps, each, strict=True)) - target)
 
 
 def _attempt(rest: tuple[Step, ...], old: Tempo, new: Tempo, keep: bool, target: float
