@@ -251,7 +251,7 @@ def corpus(count: int = 36, seconds: float = 120.0, seed: int = 2026) -> list[Sp
 
 STORED = (
     Spec(name="calm-12bpm", seed=11, seconds=60.0, rate_bpm=12.0, tilt_deg=0.35),
-    Spec(name="slow-6bpm-relaxing", seed=12, seconds=90.0, rate_bpm=7.0, drift=-0.15, tilt_deg=0.5),
+    Spec(name="slow-6bpm-relaxing", seed=12, seconds=90.0, rate_bpm=8.0, drift=-0.25, tilt_deg=0.5),
     Spec(name="fast-24bpm", seed=13, seconds=45.0, rate_bpm=24.0, tilt_deg=0.3, fs_hz=50.0),
     Spec(name="moves-and-talks-14bpm", seed=14, seconds=90.0, rate_bpm=14.0, bursts=(30.0,),
          talk=(55.0, 70.0)),

@@ -13,6 +13,11 @@ export function updateAxis(state, f, alpha) {
   const c = state.c.map((old, i) => old + k * ([x * x, y * y, z * z, x * y, x * z, y * z][i] - old));
   const [xx, yy, zz, xy, xz, yz] = c;
   let v = state.v;
+  // The largest variance along one axis is a floor for the principal one: when the axis held is
+  // below it (it started orthogonal to the breath, or the phone was turned), start from there.
+  const diag = [xx, yy, zz], top = diag.indexOf(Math.max(...diag));
+  const held = xx * v[0] * v[0] + yy * v[1] * v[1] + zz * v[2] * v[2] + 2 * (xy * v[0] * v[1] + xz * v[0] * v[2] + yz * v[1] * v[2]);
+  if (held < diag[top]) v = [0, 1, 2].map((i) => (i === top ? 1 : 0));
   for (let i = 0; i < 3; i++) { // power iteration from the last axis: one or two steps suffice
     const w = [xx * v[0] + xy * v[1] + xz * v[2], xy * v[0] + yy * v[1] + yz * v[2], xz * v[0] + yz * v[1] + zz * v[2]];
     const norm = Math.hypot(...w);
