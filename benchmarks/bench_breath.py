@@ -51,7 +51,8 @@ def accuracy(count: int) -> tuple[list[tuple[str, str, str]], bool]:
                 counted.append(abs(fixed - truth))
     weak = [sum(1 for e in r["estimates"] if e[1] == "weak" and e[0] > 10000) /
             max(1, sum(1 for e in r["estimates"] if e[0] > 10000)) for _, r in table]
-    wrong = [sum(1 for e in r["estimates"] if e[1] == "locked") / max(1, len(r["estimates"])) for _, r in table]
+    wrong = [sum(1 for e in r["estimates"] if e[1] == "locked") / max(1, len(r["estimates"]))
+             for _, r in table]
     per_trace_ms = statistics.median(r["ms"] / (r["samples"] / 60.0 / 60.0) for r in results)  # per minute
     ok = (s["rate_error_median"] <= RATE_MEDIAN and s["rate_error_p90"] <= RATE_P90
           and s["lock_breaths_median"] <= LOCK_BREATHS)
@@ -65,11 +66,14 @@ def accuracy(count: int) -> tuple[list[tuple[str, str, str]], bool]:
          f"(counted once: {sc.pct(counted, 0.9):.2f})"),
         ("rate error while talking, median", f"{s['talking_rate_error_median']:.2f} /min", "(for reference)"),
         ("phase error at inhale onsets", f"{s['phase_error_ms_median']:.0f} ms",
-         f"median |error|; p90 {s['phase_error_ms_p90']:.0f} ms; bias {s['phase_bias_ms']:+.0f} ms (- = early)"),
+         f"median |error|; p90 {s['phase_error_ms_p90']:.0f} ms; "
+         f"bias {s['phase_bias_ms']:+.0f} ms (- = early)"),
         ("time to lock, median", f"{s['lock_s_median']:.1f} s",
          f"{s['lock_breaths_median']:g} breaths (<= {LOCK_BREATHS:g} "
-         f"{'ok' if s['lock_breaths_median'] <= LOCK_BREATHS else 'MISSED'}); worst {s['lock_breaths_max']} breaths"),
-        ("locked after first lock", f"{100 * s['locked_share']:.0f} %", "of estimates (the rest: moving, irregular)"),
+         f"{'ok' if s['lock_breaths_median'] <= LOCK_BREATHS else 'MISSED'}); "
+         f"worst {s['lock_breaths_max']} breaths"),
+        ("locked after first lock", f"{100 * s['locked_share']:.0f} %",
+         "of estimates (the rest: moving, irregular)"),
         ("movement flagged", f"{100 * s['moving_flagged']:.0f} %", "of the time the phone was shaken"),
         ("phone on the table: weak", f"{100 * statistics.mean(weak):.0f} %",
          f"of estimates after 10 s; locked {100 * statistics.mean(wrong):.0f} %"),
@@ -108,7 +112,8 @@ def retiming(runs: int) -> tuple[list[tuple[str, str, str]], bool]:
         ("retime 60 min (median)", f"{med:.2f} ms",
          f"<= {RETIME_MS:g} ms  {'ok' if med <= RETIME_MS else 'MISSED'}  ({len(routine.steps)} steps, "
          f"from step {start}, 10-14 breaths/min)"),
-        ("  then verify (median)", f"{statistics.median(verify) * 1000:.2f} ms", "(the live channel does both)"),
+        ("  then verify (median)", f"{statistics.median(verify) * 1000:.2f} ms",
+         "(the live channel does both)"),
         ("  baseline: plan + verify anew", f"{statistics.median(base) * 1000:.2f} ms",
          f"ratio {statistics.median(base) * 1000 / med:.0f}x slower than retime"),
     ]
