@@ -22,6 +22,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from backrub.errors import InputError
 from backrub.planner.feedback import Feedback
 from backrub.routine import Routine, parse_routine
+from backrub.web import breath
 from backrub.web import session as live_session
 from backrub.web.deps import socket_viewer
 from backrub.web.errors import detail
@@ -51,6 +52,7 @@ class Coach:
         self.store = store
         self._entries: dict[str, Entry] = {}
         self._loading = asyncio.Lock()
+        self.breath = breath.Relay()
 
     async def entry(self, sid: str) -> Entry | None:
         found = self._entries.get(sid)
@@ -90,6 +92,9 @@ class Coach:
             await _send(ws, _error("invalid", "The message was not understood; nothing changed.",
                                    err.problems, _seq_from(text)))
             return
+        if message.breath is not None:  # relayed at once, outside the lock: a late breath is worth nothing
+            await self.breath.handle(self.store, entry, ws, message.breath)
+            return
         async with entry.lock:
             if message.seq is not None and message.seq in entry.seqs:
                 await _send(ws, {"type": "ack", "seq": message.seq, "duplicate": True})
@@ -114,6 +119,9 @@ class Coach:
                 new_live = live_session.resumed(live, now)
             elif message.type == "end":
                 new_live = live_session.ended(live, now)
+            elif message.type == "retime":
+                change = breath.retimed(live, message.rate_bpm or 0.0, now)
+                new_live = change.live
         except InputError as err:  # a valid message the session cannot take (a place off the map)
             await _send(ws, _error("invalid", "That could not be used; nothing changed.", err.problems,
                                    message.seq))

@@ -1,0 +1,63 @@
+"""The breath sensor on the live channel of a real server: its readings reach the coach's other
+clients at once and are never stored one by one; the rate is kept with the session; a retime
+re-times the rest to the sensed breath, verified, never re-ordered."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from tests.web.conftest import Coach
+from tests.web.test_live import assert_verified, live, start
+
+LOCKED = {"type": "breath", "state": "locked", "phase": 0.25, "rate_bpm": 10.5, "quality": 0.8, "t": 1234.5}
+
+
+def test_a_sensor_reading_reaches_the_coach_and_not_the_sensor(coach: Coach, http: httpx.Client,
+                                                                 intake_raw: dict[str, Any]) -> None:
+    sid = start(http, intake_raw)["id"]
+    with live(coach, sid) as screen, live(coach, sid) as phone:
+        screen.send(json.dumps({"type": "resume", "seq": 1}))  # the coach is connected and answered
+        assert json.loads(screen.recv(timeout=10))["type"] == "ack"
+        screen.recv(timeout=10)  # its state, sent to every client
+        assert json.loads(phone.recv(timeout=10))["type"] == "state"
+        phone.send(json.dumps(LOCKED))
+        got = json.loads(screen.recv(timeout=10))
+        assert got == LOCKED
+        phone.send(json.dumps({"type": "breath", "state": "weak"}))
+        assert json.loads(screen.recv(timeout=10)) == {"type": "breath", "state": "weak", "phase": None,
+                                                        "rate_bpm": None, "quality": None, "t": None}
+        # nothing came back to the phone: the next thing it hears is the answer to its own error
+        phone.send(json.dumps({"type": "breath", "state": "locked", "phase": 2, "rate_bpm": 12, "seq": 3}))
+        error = json.loads(phone.recv(timeout=10))
+    assert error["type"] == "error" and error["code"] == "invalid"
+    assert {tuple(d["loc"]) for d in error["detail"]} == {("message", "phase"), ("message", "seq")}
+    events = http.get(f"/api/sessions/{sid}").json()["events"]
+    breaths = [e for e in events if e["type"] == "breath"]
+    assert [e["payload"] for e in breaths] == [{"rate_bpm": 10.5, "quality": 0.8}]  # once per 15 s
+    assert breaths[0]["seq"] is None
+
+
+def test_retime_follows_the_breath_and_keeps_the_order(coach: Coach, http: httpx.Client,
+                                                       intake_raw: dict[str, Any]) -> None:
+    first = start(http, {**intake_raw, "minutes": 30, "breaths_per_minute": 14})
+    with live(coach, first["id"]) as ws:
+        ws.send(json.dumps({"type": "retime", "breaths_per_minute": 11.2, "seq": 1}))
+        ack, change = (json.loads(ws.recv(timeout=10)) for _ in range(2))
+        ws.send(json.dumps({"type": "retime", "breaths_per_minute": 90, "seq": 2}))
+        bad = json.loads(ws.recv(timeout=10))
+    assert ack == {"type": "ack", "seq": 1}
+    assert change["type"] == "routine" and "11.2 breaths a minute" in change["message"]
+    new, old = change["routine"], first["routine"]
+    k = change["from_step"]
+    assert k == 1 and new["steps"][:k] == old["steps"][:k]
+    assert [(s["technique"], s["path"]) for s in new["steps"]] == [(s["technique"], s["path"]) for s in old["steps"]]
+    assert new["intake"]["breaths_per_minute"] == 11.2
+    assert new["steps"] != old["steps"]
+    assert_verified(new, k)
+    assert bad["code"] == "invalid" and bad["detail"][0]["loc"] == ["message", "breaths_per_minute"]
+    stored = http.get(f"/api/sessions/{first['id']}").json()
+    assert stored["routine"] == new
+    assert [(e["type"], e["payload"].get("breaths_per_minute")) for e in stored["events"]] == [("retime", 11.2)]
