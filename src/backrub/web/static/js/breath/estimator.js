@@ -5,9 +5,10 @@
 //   -> rate (median cycle) -> state: starting | locked | weak | irregular | moving
 
 import { addSample, framer, FRAME_HZ } from "./frames.js";
-import { breathBand, phaseAt, run, settled } from "./filter.js";
+import { breathBand, lowpass, highpass, phaseAt, run, settled } from "./filter.js";
 import { covariance, project, updateAxis } from "./axis.js";
 import { cycles, flipped, median, spread, track, tracker } from "./cycle.js";
+import { addShape, BINS, landmarks, reshape, shape, turned } from "./template.js";
 
 export const LIMITS = {
   weakRms: 0.005,    // m/s^2 along the breath axis: below this, phone noise and heartbeat win
@@ -26,6 +27,7 @@ const DT = 1000 / FRAME_HZ;
 export function createEstimator() {
   return {
     framer: framer(), chain: breathBand(FRAME_HZ), filters: null, axis: covariance(), cyc: tracker(),
+    wide: wideBand(FRAME_HZ), wideFilters: null, shape: shape(), marks: null, marksAt: 0, shapeAt: null,
     prev: null, movedAt: -Infinity, start: null, sign: 1, signDecided: false, breaths: 0,
     skew: { m2: 0, m3: 0 },
     last: null, // the latest estimate
@@ -47,19 +49,20 @@ export function feed(state, sample) {
 function step(st, frame) {
   const jump = st.prev ? Math.max(...frame.a.map((v, i) => Math.abs(v - st.prev[i]))) : 0;
   st = { ...st, prev: frame.a };
-  if (jump > LIMITS.moveJump || frame.spread > LIMITS.moveJump) st = { ...st, movedAt: frame.t, filters: null };
+  if (jump > LIMITS.moveJump || frame.spread > LIMITS.moveJump) st = { ...st, movedAt: frame.t, filters: null, shapeAt: null };
   if (frame.t - st.movedAt < LIMITS.holdMoveMs) return { ...st, last: estimate(st, frame, "moving") };
   if (st.filters === null) { // start, or a new posture after moving: begin on the level, no ringing
-    st = { ...st, filters: frame.a.map((v) => settled(st.chain, v)) };
+    st = { ...st, filters: frame.a.map((v) => settled(st.chain, v)), wideFilters: frame.a.map((v) => settled(st.wide, v)) };
   }
-  const f = [], filters = [];
+  const f = [], filters = [], g = [], wideFilters = [];
   for (let i = 0; i < 3; i++) {
     const [y, s] = run(st.chain, st.filters[i], frame.a[i]);
     f.push(y); filters.push(s);
+    const [w, sw] = run(st.wide, st.wideFilters[i], frame.a[i]);
+    g.push(w); wideFilters.push(sw);
   }
   const axis = updateAxis(st.axis, f, 1 / (LIMITS.axisTauS * FRAME_HZ));
-  const period = ratePeriod(st);
-  let [cyc, theta, event] = track(st.cyc, st.sign * project(axis.v, f), frame.t, DT, period);
+  let [cyc, theta, event] = track(st.cyc, st.sign * project(axis.v, f), frame.t, DT, ratePeriod(st));
   let { sign, signDecided, breaths, skew } = st;
   if (event?.kind === "onset") breaths += 1;
   // Which way is in: lungs rest empty between breaths (the pause after the exhale), so along the
@@ -67,17 +70,36 @@ function step(st, frame) {
   // first cycles, then turned only on clear evidence.
   const v = st.sign * project(axis.v, f), k = 1 / (LIMITS.skewTauS * FRAME_HZ);
   skew = { m2: skew.m2 + k * (v * v - skew.m2), m3: skew.m3 + k * (v * v * v - skew.m3) };
-  const g = skew.m2 > 0 ? skew.m3 / skew.m2 ** 1.5 : 0;
+  const skewness = skew.m2 > 0 ? skew.m3 / skew.m2 ** 1.5 : 0;
   const seen = cyc.onsets.length + cyc.peaks.length;
-  if (seen >= 3 && (g < -LIMITS.skewFlip || (!signDecided && g < 0))) {
+  let sh = st.shape;
+  if (seen >= 3 && (skewness < -LIMITS.skewFlip || (!signDecided && skewness < 0))) {
     cyc = flipped(cyc);
     sign = -sign;
     theta = cyc.theta;
     skew = { m2: skew.m2, m3: -skew.m3 };
+    sh = turned(sh);
+    st = { ...st, shapeAt: null };
   }
   signDecided = signDecided || seen >= 3;
-  st = { ...st, filters, axis, cyc, sign, signDecided, breaths, skew };
+  // The breath's own shape, by the fundamental's phase at the moment the wide band shows.
+  const period = ratePeriod({ ...st, cyc });
+  let { marks, marksAt, shapeAt } = st;
+  if (theta !== null && period && signDecided) {
+    const fr = 1000 / period;
+    const at = (theta - phaseAt(st.chain, fr, FRAME_HZ) + phaseAt(st.wide, fr, FRAME_HZ)) / (2 * Math.PI) + (fr * DT) / 1000;
+    const here = [wrap(at), sign * project(axis.v, g)];
+    if (st.shapeAt) sh = addShape(sh, st.shapeAt, here);
+    shapeAt = here;
+    if (sh.visits - (st.marksAt ?? 0) >= BINS / 4) { marks = landmarks(sh); marksAt = sh.visits; }
+  }
+  st = { ...st, filters, wideFilters, axis, cyc, sign, signDecided, breaths, skew, shape: sh, marks, marksAt, shapeAt };
   return { ...st, last: estimate(st, frame, null, theta) };
+}
+
+// A wider band for the breath's shape: its harmonics pass, the heartbeat averages out later.
+function wideBand(fs) {
+  return [highpass(0.08, fs), lowpass(2.0, fs)];
 }
 
 function ratePeriod(st) {
@@ -97,14 +119,14 @@ function estimate(st, frame, forced, theta = null) {
   const prior = st.last;
   let phase = null;
   if (theta !== null && rate) {
-    // The filter delays the breath; at this rate by a known angle: take it back.
+    // The filter delays the breath; at this rate by a known angle: take it back. Then read the
+    // phase by the breath's own shape, once known: its inhale starts at its knee (template.js).
     const f = rate / 60;
     const lag = phaseAt(st.chain, f, FRAME_HZ);
-    phase = (theta - lag) / (2 * Math.PI) + (f * (now - (frame.t - DT))) / 1000;
+    phase = reshape(wrap((theta - lag) / (2 * Math.PI) + (f * (now - (frame.t - DT))) / 1000), st.marks);
   } else if (prior?.phase != null && prior.rate_bpm) {
-    phase = prior.phase + ((prior.rate_bpm / 60) * (now - prior.t)) / 1000; // carry on at the last rate
+    phase = wrap(prior.phase + ((prior.rate_bpm / 60) * (now - prior.t)) / 1000); // carry on at the last rate
   }
-  if (phase !== null) phase = ((phase % 1) + 1) % 1;
   let state = forced;
   if (!state) {
     if (rms < LIMITS.weakRms && st.cyc.frames > 5 * FRAME_HZ) state = "weak";
@@ -119,4 +141,8 @@ function estimate(st, frame, forced, theta = null) {
     quality: state === "moving" ? 0 : Math.round(100 * strength * rhythm) / 100,
     breaths: st.breaths, rms: Math.round(rms * 1e5) / 1e5,
   };
+}
+
+function wrap(x) {
+  return ((x % 1) + 1) % 1;
 }
