@@ -3,7 +3,7 @@
 A phone lying on the receiver's back (the page `/sensor`) sends what its estimator reads, about
 ten times a second: `{"type": "breath", "phase", "rate_bpm", "state", "quality", "t"}`. The server
 relays it at once to the session's other clients (the coach locks its pacer to it) and keeps the
-rate with the session every 15 s while the sensor is locked (an event of type `breath`), so the
+rate with the session every 15 s while the sensor is locked (from 10 s after it locked) (an event of type `breath`), so the
 recipient's history can show the breath slowing. Relaying takes no lock and stores nothing else:
 a breath that arrives late is worth nothing.
 
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 STATES = ("starting", "locked", "weak", "irregular", "moving", "unsupported")
 BREATH_FIELDS = ("type", "phase", "rate_bpm", "state", "quality", "t")
 KEEP_EVERY_S = 15.0  # one stored rate per this many seconds of a locked sensor
+SETTLE_S = 10.0  # ... from this long after it locked
 
 
 def parse_breath(raw: dict[str, Any], problems: Problems) -> dict[str, Any]:
@@ -100,6 +101,7 @@ class Relay:
 
     def __init__(self) -> None:
         self._kept: dict[str, float] = {}
+        self._since: dict[str, float] = {}  # when the sensor locked, per session
 
     async def handle(self, store: Store, entry: Entry, ws: WebSocket, fields: dict[str, Any]) -> None:
         text = json.dumps({"type": "breath", **fields}, separators=(",", ":"))
@@ -107,9 +109,13 @@ class Relay:
             if other is not ws:
                 await _send(other, text)
         live, now = entry.live, time.time()
-        if live.ended or fields.get("state") != "locked" or fields.get("rate_bpm") is None:
+        if fields.get("state") != "locked" or fields.get("rate_bpm") is None:
+            if fields.get("state") != "moving":  # a shake does not unsettle the rate
+                self._since.pop(live.id, None)
             return
-        if now - self._kept.get(live.id, 0.0) < KEEP_EVERY_S:
+        since = self._since.setdefault(live.id, now)
+        # The first breaths after locking are the least sure: keep the rate once it has settled.
+        if live.ended or now - since < SETTLE_S or now - self._kept.get(live.id, 0.0) < KEEP_EVERY_S:
             return
         self._kept[live.id] = now
         payload = {"rate_bpm": round(fields["rate_bpm"], 1), "quality": fields.get("quality")}
@@ -118,6 +124,7 @@ class Relay:
 
     def forget(self, sid: str) -> None:
         self._kept.pop(sid, None)
+        self._since.pop(sid, None)
 
 
 async def _send(ws: WebSocket, text: str) -> None:

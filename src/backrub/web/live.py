@@ -83,6 +83,7 @@ class Coach:
         entry = self._entries.get(sid)
         if entry is not None and not entry.sockets and not entry.lock.locked():
             del self._entries[sid]
+            self.breath.forget(sid)
 
     async def handle(self, entry: Entry, ws: WebSocket, text: str) -> None:
         """Answer one client message."""

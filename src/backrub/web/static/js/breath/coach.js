@@ -27,6 +27,10 @@ export function mountBreath(bar, sessionId, send) {
     h("p", { class: "muted" }, "Lay a phone on their lower back, screen up, and open the sensor on it: scan this, or go to ",
       h("strong", {}, `${location.host}/sensor`), " and type the code."),
     qr, h("p", { class: "code", id: "breath-code" }, code),
+    /^(127\.|localhost$|\[::1\]$)/.test(location.hostname)
+      ? h("p", { class: "muted" }, "This coach is served for this computer only: a phone reaches it once it is "
+        + "served for your network (backrub serve --host 0.0.0.0 with a certificate; everyone signs in).")
+      : null,
     h("p", { class: "muted", id: "breath-said" }, "No sensor yet: the pacer follows the counted rate."),
     h("button", { type: "button", class: "link", id: "breath-close" }, "Close"));
   const button = h("button", { type: "button", class: "icon-button", id: "breath-open", "aria-expanded": "false" },
