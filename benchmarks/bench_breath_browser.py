@@ -24,7 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_live import Server, pct  # noqa: E402
-
 from tests.web.breath.browser import FLAGS, play, wrapped  # noqa: E402
 from tests.web.breath.corpus import load  # noqa: E402
 
@@ -67,7 +66,8 @@ def main() -> int:
         echo = phone.evaluate(ECHO, 200)
         browser.close()
     lat = [x for x in run.latencies_ms if x >= 0]
-    locked = [s for s in run.samples if s.coach_locked and s.truth_phase is not None and s.coach_phase is not None]
+    locked = [s for s in run.samples
+              if s.coach_locked and s.truth_phase is not None and s.coach_phase is not None]
     errors_ms = [abs(wrapped(s.coach_phase - s.truth_phase)) * 60000 / 14 for s in locked]
     p95 = pct(lat, 95)
     print(f"Breath sensor -> coach in headless Chromium ({args.seconds:g} s of trace "

@@ -3,9 +3,9 @@
 A phone lying on the receiver's back (the page `/sensor`) sends what its estimator reads, about
 ten times a second: `{"type": "breath", "phase", "rate_bpm", "state", "quality", "t"}`. The server
 relays it at once to the session's other clients (the coach locks its pacer to it) and keeps the
-rate with the session every 15 s while the sensor is locked (from 10 s after it locked) (an event of type `breath`), so the
-recipient's history can show the breath slowing. Relaying takes no lock and stores nothing else:
-a breath that arrives late is worth nothing.
+rate with the session every 15 s while the sensor is locked, from 10 s after it locked (an event
+of type `breath`), so the recipient's history can show the breath slowing. Relaying takes no lock
+and stores nothing else: a breath that arrives late is worth nothing.
 
 The coach, seeing the rate drift from the one the routine was timed for, sends
 `{"type": "retime", "breaths_per_minute", "seq"}`: the steps after the current one are re-timed
