@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from backrub.web.store import NewEvent, Store
 from tests.web.conftest import Coach
 from tests.web.test_live import assert_verified, live, start
 
@@ -64,3 +65,22 @@ def test_retime_follows_the_breath_and_keeps_the_order(coach: Coach, http: httpx
     assert stored["routine"] == new
     events = [(e["type"], e["payload"].get("breaths_per_minute")) for e in stored["events"]]
     assert events == [("retime", 11.2)]
+
+
+def test_the_sensed_breath_shows_in_the_recipients_history(coach: Coach, http: httpx.Client) -> None:
+    rid = http.post("/api/recipients", json={"name": "Ada Breath"}).json()["id"]
+    made = http.post(f"/api/recipients/{rid}/sessions", json={"minutes": 20})
+    assert made.status_code == 201, made.text
+    sid = made.json()["id"]
+    store = Store(coach.database_url)  # what the relay keeps, written as it writes it
+    try:
+        for i, rate in enumerate([14.2, 13.8, 14.0, 12.5, 11.9, 11.4, 11.0]):
+            store.record(sid, NewEvent(type="breath", elapsed_s=30.0 + 15 * i,
+                                       payload={"rate_bpm": rate, "quality": 0.8}))
+    finally:
+        store.close()
+    sessions = http.get(f"/api/recipients/{rid}").json()["sessions"]
+    breath = sessions[-1]["breath"]
+    assert (breath["start_bpm"], breath["end_bpm"], breath["samples"]) == (14.0, 11.4, 7)
+    assert breath["rates"][0] == [30.0, 14.2] and breath["rates"][-1] == [120.0, 11.0]
+    assert http.get(f"/api/recipients/{rid}").json()["sessions"][-1]["id"] == sid
