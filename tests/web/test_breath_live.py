@@ -84,3 +84,25 @@ def test_the_sensed_breath_shows_in_the_recipients_history(coach: Coach, http: h
     assert (breath["start_bpm"], breath["end_bpm"], breath["samples"]) == (14.0, 11.4, 7)
     assert breath["rates"][0] == [30.0, 14.2] and breath["rates"][-1] == [120.0, 11.0]
     assert http.get(f"/api/recipients/{rid}").json()["sessions"][-1]["id"] == sid
+
+
+def test_a_phone_finds_the_session_by_its_code_or_the_qr(coach: Coach, http: httpx.Client,
+                                                         intake_raw: dict[str, Any]) -> None:
+    sid = start(http, intake_raw)["id"]
+    assert http.get("/api/sensor-session", params={"code": sid[:6]}).json() == {"id": sid}
+    assert http.get("/api/sensor-session", params={"code": sid[:6].upper()}).json() == {"id": sid}
+    bad = http.get("/api/sensor-session", params={"code": "xyz"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "code"]
+    other = "0" * 6 if not sid.startswith("000000") else "ffffff"
+    assert http.get("/api/sensor-session", params={"code": other}).status_code == 404
+    qr = http.get(f"/api/sessions/{sid}/sensor.svg")
+    assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg+xml")
+    assert qr.text.startswith("<svg") and "<path" in qr.text
+    assert http.get(f"/api/sessions/{'0' * 32}/sensor.svg").status_code == 404
+    page = http.get("/sensor")
+    assert page.status_code == 200 and 'src="/static/js/breath/sensor.js"' in page.text
+    assert "<script>" not in page.text and "onclick" not in page.text  # no inline script (CSP)
+    with live(coach, sid) as ws:  # an ended session is no longer offered to a sensor
+        ws.send(json.dumps({"type": "end", "seq": 1}))
+        ws.recv(timeout=10)
+    assert http.get("/api/sensor-session", params={"code": sid[:6]}).status_code == 404

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, Response
 from sqlalchemy import select
@@ -23,7 +23,7 @@ router = APIRouter(tags=["breath sensor"])
 STATIC = Path(__file__).resolve().parents[1] / "static"
 CODE_LENGTH = 6
 SessionId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{32}$", description="the id POST /api/sessions gave")]
-Code = Annotated[str, PathParam(pattern=r"^[0-9a-fA-F]{6}$", description="the code the coach shows")]
+Code = Annotated[str, Query(pattern=r"^[0-9a-fA-F]{6}$", description="the code the coach shows")]
 
 
 @router.get("/sensor", include_in_schema=False)
@@ -46,7 +46,7 @@ async def sensor_qr(sid: SessionId, request: Request, store: StoreDep, viewer: V
     return Response(out.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
-@router.get("/api/sensor-codes/{code}", summary="The live session a sensor code stands for",
+@router.get("/api/sensor-session", summary="The live session a sensor code stands for",
             description="The newest session not yet ended, that this viewer may see, whose id begins with "
                         "the code (its first six characters, as the coach shows them). 404 when none.",
             responses={404: {"description": "no such session"}})

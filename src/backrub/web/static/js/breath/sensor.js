@@ -37,7 +37,7 @@ function askCode(problem = "") {
     ev.preventDefault();
     const code = input.value.trim().toLowerCase();
     if (!/^[0-9a-f]{6}$/.test(code)) return askCode("The code is six letters and digits, as the coach shows it.");
-    const found = await fetch(`/api/sensor-codes/${code}`, { credentials: "same-origin" });
+    const found = await fetch(`/api/sensor-session?code=${code}`, { credentials: "same-origin" });
     if (found.status === 401) { location.href = `/signin?next=${encodeURIComponent(location.pathname)}`; return; }
     if (!found.ok) return askCode("No live session has that code. Check it on the coach's screen.");
     const { id } = await found.json();
