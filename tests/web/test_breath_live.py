@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 
 from backrub.web.store import NewEvent, Store
 from tests.web.conftest import Coach
@@ -106,3 +107,28 @@ def test_a_phone_finds_the_session_by_its_code_or_the_qr(coach: Coach, http: htt
         ws.send(json.dumps({"type": "end", "seq": 1}))
         ws.recv(timeout=10)
     assert http.get("/api/sensor-session", params={"code": sid[:6]}).status_code == 404
+
+
+def test_a_retime_the_verifier_refuses_is_never_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from backrub.intake import parse_intake
+    from backrub.planner import plan_routine
+    from backrub.web import breath
+    from backrub.web.encode import routine_json
+    from backrub.web.session import Live, Refused
+    from backrub.web.store import Clock
+
+    routine = plan_routine(parse_intake({"minutes": 20}))
+    live_now = Live(id="x" * 32, routine=routine, routine_json=routine_json(routine),
+                    clock=Clock(wall=0.0, at_s=0.0, running=True), ended=False)
+
+    def unsafe(r: Any, start: int, rate: float) -> Any:  # a re-timing gone wrong: firm on the spine
+        steps = list(r.steps)
+        steps[start] = steps[start].with_changes(pressure="firm", zones=("spine",))
+        return replace(r, steps=tuple(steps))
+
+    monkeypatch.setattr(breath, "retime", unsafe)
+    with pytest.raises(Refused) as refused:
+        breath.retimed(live_now, 11.0, now=1.0)
+    assert refused.value.code == "unsafe" and refused.value.details
