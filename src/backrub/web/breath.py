@@ -18,6 +18,7 @@ import contextlib
 import json
 import math
 import time
+import weakref
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ STATES = ("starting", "locked", "weak", "irregular", "moving", "unsupported")
 BREATH_FIELDS = ("type", "phase", "rate_bpm", "state", "quality", "t")
 KEEP_EVERY_S = 15.0  # one stored rate per this many seconds of a locked sensor
 SETTLE_S = 10.0  # ... from this long after it locked
+MIN_GAP_S = 0.03  # readings come ten times a second; more from one socket are dropped, not relayed
 
 
 def parse_breath(raw: dict[str, Any], problems: Problems) -> dict[str, Any]:
@@ -102,8 +104,14 @@ class Relay:
     def __init__(self) -> None:
         self._kept: dict[str, float] = {}
         self._since: dict[str, float] = {}  # when the sensor locked, per session
+        self._last: weakref.WeakKeyDictionary[WebSocket, float] = weakref.WeakKeyDictionary()
 
     async def handle(self, store: Store, entry: Entry, ws: WebSocket, fields: dict[str, Any]) -> None:
+        """Relay one reading (a socket sending faster than a sensor would is heard 30 times a second)."""
+        wall = time.monotonic()
+        if wall - self._last.get(ws, -1.0) < MIN_GAP_S:
+            return
+        self._last[ws] = wall
         text = json.dumps({"type": "breath", **fields}, separators=(",", ":"))
         for other in list(entry.sockets):
             if other is not ws:
