@@ -1,4 +1,4 @@
-// The sensor page's breath estimator, without a browser: node --test tests/web/breath/
+// The sensor page's breath estimator, without a browser: node --test tests/web/breath/*.test.mjs
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { breathBand, gainAt, phaseAt, run, settled } from "../../../src/backrub/web/static/js/breath/filter.js";

@@ -1,4 +1,4 @@
-// The coach's lock on the sensed breath, without a browser: node --test tests/web/breath/
+// The coach's lock on the sensed breath, without a browser: node --test tests/web/breath/*.test.mjs
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { breathLock, handsAlong, onReading, pacerPhase, retimeWanted, sensedAt } from "../../../src/backrub/web/static/js/breath/pacer.js";
