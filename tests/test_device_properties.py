@@ -1,0 +1,60 @@
+"""Random intakes × random device profiles: every plan the gate lets through keeps the massager's head
+off the spine band, the kidneys and the neck, within about two minutes an area, on settings the device
+has, and never uses it where it must not be used. Checked with tests/device_oracle.py, not the verifier.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backrub.gate import planned
+from backrub.intake import parse_intake
+from backrub.knowledge.devices import BUILTIN
+from backrub.planner import NotPlanned
+from tests.conftest import property_examples
+from tests.device_oracle import CAP_S, head_violations, seconds_by_zone
+from tests.strategies import intakes
+
+NO_DEVICE = {"blood_thinners", "bleeding_disorder", "osteoporosis", "fragile_skin"}
+
+
+@st.composite
+def profiles(draw: st.DrawFn) -> Any:
+    """A built-in id, or a person's own profile: 1-15 rising speeds, some heads, heat or not."""
+    if draw(st.booleans()):
+        return draw(st.sampled_from(sorted(BUILTIN)))
+    speeds = sorted(draw(st.sets(st.integers(300, 6000), min_size=1, max_size=15)))
+    heads = draw(st.lists(st.sampled_from(["round", "flat", "cushion", "bullet", "fork", "wedge"]),
+                          min_size=1, max_size=4, unique=True))
+    return {"id": "own", "kind": draw(st.sampled_from(["percussion", "vibration"])),
+            "speeds_per_minute": speeds, "heat": draw(st.booleans()), "attachments": heads,
+            "programs": []}
+
+
+@settings(max_examples=property_examples(150), deadline=None)
+@given(raw=intakes(), device=profiles())
+def test_device_steps_keep_off_the_spine_kidneys_and_neck(raw: dict[str, Any], device: Any) -> None:
+    if raw["giver"] == "robot":
+        raw = {**raw, "giver": "partner"}
+    intake = parse_intake({**raw, "device": device})
+    try:
+        routine = planned(intake)
+    except NotPlanned:
+        return  # screening said no, or nothing fills the time: nothing is performed
+    profile = intake.device
+    assert profile is not None
+    on = [s for s in routine.steps if s.device is not None]
+    if NO_DEVICE & set(intake.conditions) or intake.goal == "comfort_care":
+        assert not on
+        return
+    assert head_violations(routine) == []
+    assert all(v <= CAP_S * 1.05 + 1 for v in seconds_by_zone(routine).values())
+    for s in on:
+        d = s.device
+        assert 1 <= d.speed <= profile.levels and d.per_minute == profile.per_minute(d.speed)
+        assert d.attachment in profile.attachments and d.attachment in ("round", "flat", "cushion")
+        assert not d.heat or profile.heat
+        assert s.phase in ("work", "focus") and s.side in ("left", "right")
