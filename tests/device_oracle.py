@@ -7,6 +7,7 @@ sample. The verifier grows boxes instead; a bug in either shows as a disagreemen
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator
 
@@ -26,7 +27,7 @@ def _spine_band(back_length: float, y: float) -> float:
 
 def _walk(path: tuple[Point, ...], step: float = 0.5) -> Iterator[Point]:
     yield path[0]
-    for a, b in zip(path, path[1:], strict=False):
+    for a, b in itertools.pairwise(path):
         n = max(1, math.ceil(math.dist(a, b) / step))
         for k in range(1, n + 1):
             yield (a[0] + (b[0] - a[0]) * k / n, a[1] + (b[1] - a[1]) * k / n)

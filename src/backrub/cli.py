@@ -1,4 +1,4 @@
-"""The command line of DESIGN.md: screen, plan, check, serve, robot."""
+"""The command line of DESIGN.md: screen, plan, check, device, serve, robot."""
 
 from __future__ import annotations
 
@@ -48,7 +48,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("intake", metavar="INTAKE", help="intake JSON file, or - for standard input")
     p.add_argument("--json", action="store_true", help="print the routine as JSON")
     p.add_argument("--svg", metavar="F", help="also draw the routine on the back into this SVG file")
+    p.add_argument("--device", metavar="ID", help="plan for this handheld massager (backrub device list)")
     p.set_defaults(run=_plan)
+
+    p = sub.add_parser("device", help="the built-in handheld massager profiles")
+    dev = p.add_subparsers(dest="device_command", required=True, metavar="list|show")
+    d = dev.add_parser("list", help="every built-in device profile")
+    d.add_argument("--json", action="store_true", help="print JSON")
+    d.set_defaults(run=_device_list)
+    d = dev.add_parser("show", help="one device profile: speeds, heads, heat, programs")
+    d.add_argument("id", metavar="ID")
+    d.add_argument("--json", action="store_true", help="print JSON")
+    d.set_defaults(run=_device_show)
 
     p = sub.add_parser("check", help="check a routine against every rule")
     p.add_argument("routine", metavar="ROUTINE", help="routine JSON file, or - for standard input")
@@ -132,11 +143,16 @@ def _screen(ns: argparse.Namespace) -> int:
 
 
 def _plan(ns: argparse.Namespace) -> int:
-    from backrub.planner import NotPlanned, plan_routine
+    from backrub.gate import planned
+    from backrub.intake import parse_intake
+    from backrub.planner import NotPlanned
 
-    intake = _intake(ns.intake)
+    raw = read_json(ns.intake, "INTAKE")
+    if ns.device is not None:
+        raw = {**raw, "device": ns.device} if isinstance(raw, dict) else raw
+    intake = parse_intake(raw)
     try:
-        routine = plan_routine(intake)
+        routine = planned(intake)
     except NotPlanned as no:
         if ns.json:
             print(
@@ -183,6 +199,29 @@ def _check(ns: argparse.Namespace) -> int:
 
         print(report_text(report, len(routine.steps)))
     return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def _device_list(ns: argparse.Namespace) -> int:
+    from backrub.knowledge.devices import BUILTIN
+    from backrub.render.text import device_table
+
+    if ns.json:
+        print(json.dumps([p.to_dict() for p in BUILTIN.values()], indent=2))
+    else:
+        print(device_table(tuple(BUILTIN.values())))
+    return EXIT_OK
+
+
+def _device_show(ns: argparse.Namespace) -> int:
+    from backrub.knowledge.devices import device_profile
+    from backrub.render.text import device_text
+
+    try:
+        profile = device_profile(ns.id)
+    except InputError as err:
+        raise InputError([Problem(path="ID", message=p.message) for p in err.problems]) from None
+    print(json.dumps(profile.to_dict(), indent=2) if ns.json else device_text(profile))
+    return EXIT_OK
 
 
 def _serve(ns: argparse.Namespace) -> int:

@@ -50,7 +50,8 @@ def test_a_20_minute_plan_names_settings_on_every_device_step_and_passes(device)
 def test_opening_warm_up_closing_and_arm_rotation_stay_by_hand():
     routine = planned(parse_intake({"minutes": 30, "device": "percussion-full"}))
     for s in routine.steps:
-        if s.phase in ("open", "warm_up", "close") or s.technique in ("arm_rotation", "stroking", "thumb_glide"):
+        by_hand = ("arm_rotation", "stroking", "thumb_glide")
+        if s.phase in ("open", "warm_up", "close") or s.technique in by_hand:
             assert s.device is None, (s.phase, s.technique)
     devices = [i for i, s in enumerate(routine.steps) if s.device is not None]
     assert devices
@@ -97,7 +98,8 @@ def test_firmer_pressure_picks_a_faster_setting_but_light_the_slowest():
 
 
 def test_a_pain_spot_keeps_the_device_a_head_s_width_away():
-    raw = {"minutes": 20, "device": "percussion-full", "spots": [{"kind": "pain", "at": {"x_cm": 8, "y_cm": 6}}]}
+    pain = {"kind": "pain", "at": {"x_cm": 8, "y_cm": 6}}
+    raw = {"minutes": 20, "device": "percussion-full", "spots": [pain]}
     routine = planned(parse_intake(raw))
     assert not [s for s in routine.steps if s.device and "lumbar_right" in s.zones]
     assert [s for s in routine.steps if s.device and "lumbar_left" in s.zones]
