@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from backrub.geometry import Point, first_hit
 from backrub.intake.model import Intake
@@ -39,6 +40,7 @@ from backrub.verifier.context import Checked
 DEVICE_RULES = tuple(r for r in RULES if r.startswith("device-"))
 _MARGIN = 0.6  # cm kept beyond every clearance, so rounding to hundredths never touches a limit
 _PITCH = 2.0  # cm along the track for one side-to-side swing of the glide
+SWITCH_OFF = "Then switch it off and put it down before the hands go on."
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -79,26 +81,26 @@ def with_device(routine: Routine, start: int = 0) -> Routine:
     used: dict[str, float] = {}
     for s in routine.steps[:start]:
         if s.device is not None:
-            for zone, sec in checks.area_seconds(lay, s).items():
+            for zone, sec in checks.area_seconds(lay, s):
                 used[zone] = used.get(zone, 0.0) + sec
     warmed = _warmed(intake, routine.steps[:start])
     out: list[Step] = list(routine.steps[:start])
     steps = routine.steps
-    tempo = Tempo(breaths_per_minute=intake.breaths_per_minute, goal=intake.goal, giver=intake.giver)
     for k in range(start, len(steps)):
         step = steps[k]
-        made = _device_steps(intake, profile, lay, tempo, step, warmed, used)
+        made = _device_steps(intake, lay, step, warmed, used)
         after = steps[k + 1] if k + 1 < len(steps) else None
-        if made and _slides_clear(intake, out[-1] if out else None, made, after):
-            for s in made:
-                for zone, sec in checks.area_seconds(lay, s).items():
+        if not (made and _slides_clear(intake, out[-1] if out else None, made, after)):
+            made = [step]
+        for s in made:
+            if s.device is not None:
+                for zone, sec in checks.area_seconds(lay, s):
                     used[zone] = used.get(zone, 0.0) + sec
-            out += made
-        else:
-            out.append(step)
-        if TECHNIQUES[step.technique].warms_up:
-            warmed.update(zones_on_path(intake.body, step.path, step.side == "both"))
-    return replace(routine, steps=tuple(_switch_off_cues(out)))
+            if TECHNIQUES[s.technique].warms_up:  # as the verifier counts it: what this step touches
+                warmed.update(zones_on_path(intake.body, s.path, s.side == "both"))
+        out += made
+    # Steps already done keep their words.
+    return replace(routine, steps=(*out[:start], *_switch_off_cues(out[start:])))
 
 
 def _warmed(intake: Intake, done: tuple[Step, ...]) -> set[str]:
@@ -111,71 +113,80 @@ def _warmed(intake: Intake, done: tuple[Step, ...]) -> set[str]:
 
 def _device_steps(
     intake: Intake,
-    profile: DeviceProfile,
     lay: Layout,
-    tempo: Tempo,
     step: Step,
     warmed: set[str],
     used: dict[str, float],
 ) -> list[Step]:
-    """The device steps that replace `step` (one per side), or [] when it stays by hand."""
+    """The device steps that replace `step` (one per side), or [] when it stays by hand: not a
+    rubbing or kneading step, no track on its muscle, refused by the device checks, or over the cap."""
     if step.device is not None or step.phase not in DEVICE_PHASES or step.technique not in DEVICE_TECHNIQUES:
         return []
-    area = _area_of(lay, step)
-    if area is None:
-        return []
-    thin = DEVICE_AREAS[area].thin
-    head = _head(profile, thin)
-    if head is None:
-        return []
-    half = ATTACHMENTS[head].width_cm / 2.0
-    track = _track(lay, area, half)
-    if track is None:
-        return []
-    sides = ("right", "left") if step.side == "both" else (step.side,)
-    seconds = round(step.seconds / len(sides), 1)
-    if seconds > SECONDS_PER_AREA_CAP:
-        return []
-    reps, path = _glide(track, step.technique, seconds, tempo)
-    out: list[Step] = []
+    made = _candidate(intake, step, lighten=False)
+    if made and pressure_rank(step.pressure) > 0 and any(z not in warmed for s in made for z in s.zones):
+        made = _candidate(intake, step, lighten=True)  # the hands warm an area before anything firmer
     trial = dict(used)
-    for side in sides:
-        sign = -1.0 if side == "left" else 1.0
-        side_path = tuple((round(sign * x, 2), round(y, 2)) for x, y in path)
-        zones = zones_on_path(intake.body, side_path, False)
-        pressure = step.pressure
-        if pressure_rank(pressure) > 0 and any(z not in warmed for z in zones):
-            pressure = "light"  # the hands warm an area before anything firmer (seeds 002-004)
-        level = _speed(profile, pressure, thin)
-        settings = DeviceSettings(
-            speed=level,
-            per_minute=profile.per_minute(level),
-            attachment=head,
-            heat=profile.heat and intake.goal in ("relax", "ease_tension"),
-            seconds_per_area=seconds,
-        )
-        made = Step(
-            phase=step.phase,
-            technique=step.technique,
-            zones=zones,
-            side=side,
-            direction=track.direction,
-            pressure=pressure,
-            reps=reps,
-            seconds=seconds,
-            path=side_path,
-            cue=_cue(profile, settings, area, side, track.direction, seconds),
-            rules=tuple(r for r in RULES if r in set(step.rules) | set(DEVICE_RULES)),
-            device=settings,
-        )
-        for zone, sec in checks.area_seconds(lay, made).items():
+    for s in made:
+        for zone, sec in checks.area_seconds(lay, s):
             trial[zone] = trial.get(zone, 0.0) + sec
             if trial[zone] > SECONDS_PER_AREA_CAP:
                 return []  # this area has had its time with the device; the hands go on
-        out.append(made)
-    if _refused(intake, out):
-        return []
-    return out
+    return list(made)
+
+
+@lru_cache(maxsize=4096)
+def _candidate(intake: Intake, step: Step, lighten: bool) -> tuple[Step, ...]:
+    """The device steps for one hand step (pure, so remembered), () when the device cannot take it."""
+    profile = intake.device
+    assert profile is not None
+    lay = layout_for(intake.body)
+    area = _area_of(lay, step)
+    if area is None:
+        return ()
+    thin = DEVICE_AREAS[area].thin
+    head = _head(profile, thin)
+    if head is None:
+        return ()
+    track = _track(lay, area, ATTACHMENTS[head].width_cm / 2.0)
+    if track is None:
+        return ()
+    sides = ("right", "left") if step.side == "both" else (step.side,)
+    seconds = round(step.seconds / len(sides), 1)
+    if seconds > SECONDS_PER_AREA_CAP:
+        return ()
+    tempo = Tempo(breaths_per_minute=intake.breaths_per_minute, goal=intake.goal, giver=intake.giver)
+    reps, path = _glide(track, step.technique, seconds, tempo)
+    pressure = "light" if lighten else step.pressure
+    level = _speed(profile, pressure, thin)
+    settings = DeviceSettings(
+        speed=level,
+        per_minute=profile.per_minute(level),
+        attachment=head,
+        heat=profile.heat and intake.goal in ("relax", "ease_tension"),
+        seconds_per_area=seconds,
+    )
+    rules = tuple(r for r in RULES if r in step.rules or r in DEVICE_RULES)
+    out: list[Step] = []
+    for side in sides:
+        sign = -1.0 if side == "left" else 1.0
+        side_path = tuple((round(sign * x, 2), round(y, 2)) for x, y in path)
+        out.append(
+            Step(
+                phase=step.phase,
+                technique=step.technique,
+                zones=zones_on_path(intake.body, side_path, False),
+                side=side,
+                direction=track.direction,
+                pressure=pressure,
+                reps=reps,
+                seconds=seconds,
+                path=side_path,
+                cue=_cue(profile, settings, area, side, track.direction, seconds),
+                rules=rules,
+                device=settings,
+            )
+        )
+    return () if _refused(intake, tuple(out)) else tuple(out)
 
 
 def _area_of(lay: Layout, step: Step) -> str | None:
@@ -196,6 +207,7 @@ def _area_of(lay: Layout, step: Step) -> str | None:
     return next(a for a in DEVICE_AREAS if counts.get(a) == best)
 
 
+@lru_cache(maxsize=256)
 def _track(lay: Layout, area: str, half: float) -> Track | None:
     """The glide for one area on the right side, clear of the spine band, kidneys, neck and underarm."""
     L, hs, m = lay.L, lay.hs, _MARGIN
@@ -252,6 +264,7 @@ def _track(lay: Layout, area: str, half: float) -> Track | None:
     return track
 
 
+@lru_cache(maxsize=2048)
 def _glide(track: Track, technique: str, seconds: float, tempo: Tempo) -> tuple[int, tuple[Point, ...]]:
     """Repetitions and the path of one: a slow glide along the track, swinging across it as much as
     needed (and allowed) to keep the head moving at about an inch a second."""
@@ -321,14 +334,14 @@ def _switch_off_cues(steps: list[Step]) -> list[Step]:
     out = list(steps)
     for i, s in enumerate(out):
         nxt = out[i + 1] if i + 1 < len(out) else None
-        if s.device is not None and (nxt is None or nxt.device is None):
-            out[i] = s.with_changes(cue=s.cue + " Then switch it off and put it down before the hands go on.")
+        if s.device is not None and (nxt is None or nxt.device is None) and not s.cue.endswith(SWITCH_OFF):
+            out[i] = s.with_changes(cue=f"{s.cue} {SWITCH_OFF}")
     return out
 
 
-def _refused(intake: Intake, made: list[Step]) -> bool:
+def _refused(intake: Intake, made: tuple[Step, ...]) -> bool:
     """True when the verifier's device checks (place, spots, settings) find anything in these steps."""
-    probe = Checked(Routine(steps=tuple(made), intake=intake), intake)
+    probe = Checked(Routine(steps=made, intake=intake), intake)
     for check in (
         checks.device_spine,
         checks.device_kidney,

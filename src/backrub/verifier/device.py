@@ -7,7 +7,8 @@ attachment's width, so the edge of the head, not its centre, keeps clear.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from itertools import pairwise
 
 from backrub.geometry import Box, Shape, first_hit, grown
@@ -43,7 +44,7 @@ def device_paths(step: Step) -> tuple[tuple[str, tuple[tuple[float, float], ...]
     return (("", step.path),)
 
 
-def _named_hit(path: tuple[tuple[float, float], ...], shapes: list[Shape]) -> tuple[int, Shape] | None:
+def _named_hit(path: tuple[tuple[float, float], ...], shapes: Sequence[Shape]) -> tuple[int, Shape] | None:
     hit = first_hit(path, shapes)
     if hit is None:
         return None
@@ -54,24 +55,27 @@ def _named_hit(path: tuple[tuple[float, float], ...], shapes: list[Shape]) -> tu
     return j, shape
 
 
-def spine_shapes(lay: Layout, half: float) -> list[Shape]:
+@lru_cache(maxsize=256)
+def spine_shapes(lay: Layout, half: float) -> tuple[Shape, ...]:
     """The spine band, wider at the neck, grown by the head's half-width."""
     top = 0.9 * lay.L
-    return [
+    return (
         grown(Box(x0=-lay.spine_half_width(0.0), x1=lay.spine_half_width(0.0), y0=-50.0, y1=top), half),
         grown(Box(x0=-lay.spine_half_width(top), x1=lay.spine_half_width(top), y0=top, y1=lay.L + 60), half),
-    ]
+    )
 
 
-def neck_shapes(lay: Layout, half: float) -> list[Shape]:
+@lru_cache(maxsize=256)
+def neck_shapes(lay: Layout, half: float) -> tuple[Shape, ...]:
     """The back of the neck (neck_base) and everything above the shoulder tops, grown by the head."""
     neck = zone_box(lay.body, "neck_base", 0.0)
     above = Box(x0=-200.0, x1=200.0, y0=lay.L + NECK_RISE_CM, y1=lay.L + 200.0)
-    return [grown(neck, half), grown(above, half)]
+    return (grown(neck, half), grown(above, half))
 
 
-def kidney_shapes(lay: Layout, half: float) -> list[Shape]:
-    return [grown(zone_box(lay.body, z, 0.0), half) for z in ("kidney_left", "kidney_right")]
+@lru_cache(maxsize=256)
+def kidney_shapes(lay: Layout, half: float) -> tuple[Shape, ...]:
+    return tuple(grown(zone_box(lay.body, z, 0.0), half) for z in ("kidney_left", "kidney_right"))
 
 
 def device_spine(c: Checked) -> Iterator[Finding]:
@@ -183,8 +187,9 @@ def device_condition(c: Checked) -> Iterator[Finding]:
         )
 
 
-def area_seconds(lay: Layout, step: Step) -> dict[str, float]:
-    """Seconds the head spends on each zone in a step, shared by path length (each side in full)."""
+@lru_cache(maxsize=4096)
+def area_seconds(lay: Layout, step: Step) -> tuple[tuple[str, float], ...]:
+    """(zone, seconds) the head spends on each zone in a step, shared by path length (each side in full)."""
     out: dict[str, float] = {}
     for _, path in device_paths(step):
         weights: dict[str, float] = {}
@@ -196,7 +201,7 @@ def area_seconds(lay: Layout, step: Step) -> dict[str, float]:
         total = sum(weights.values()) or 1.0
         for zone, w in weights.items():
             out[zone] = out.get(zone, 0.0) + step.seconds * w / total
-    return out
+    return tuple(out.items())
 
 
 def device_time(c: Checked) -> Iterator[Finding]:
@@ -213,7 +218,7 @@ def device_time(c: Checked) -> Iterator[Finding]:
                 f"{each:.1f} s to each area",
                 f"set seconds_per_area to {each:.1f}",
             )
-        for zone, s in area_seconds(c.lay, step).items():
+        for zone, s in area_seconds(c.lay, step):
             before = used.get(zone, 0.0)
             used[zone] = before + s
             if before <= SECONDS_PER_AREA_CAP + TIME_TOLERANCE_S < used[zone]:
