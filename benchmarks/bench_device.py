@@ -66,7 +66,8 @@ def main() -> int:
         pstats.Stats(prof).sort_stats("tottime").print_stats(20)
     b, d = statistics.median(base) * 1000, statistics.median(dev) * 1000
     steps = sum(1 for s in planned(parse_intake({**HOUR, "device": args.device})).steps if s.device)
-    print(f"60-minute plan + verify, {args.runs} interleaved runs, device {args.device} ({steps} device steps)")
+    print(f"60-minute plan + verify, {args.runs} interleaved runs, device {args.device} "
+          f"({steps} device steps)")
     print(f"  without a device: median {b:.2f} ms (cold first call {cold['without'] * 1000:.1f} ms)")
     print(f"  with the device:  median {d:.2f} ms (cold first call {cold['with'] * 1000:.1f} ms)")
     print(f"  ratio {d / b:.2f}x; target: with the device at most {TARGET_MS:g} ms -> "
