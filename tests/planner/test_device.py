@@ -39,6 +39,9 @@ def test_a_20_minute_plan_names_settings_on_every_device_step_and_passes(device)
         assert {base_name(z) for z in s.zones} <= MUSCLES, s.zones
         if any(base_name(z) == "upper_trapezius" for z in s.zones):
             assert d.speed == 1  # the gentlest where tissue is thin
+    # Every large muscle of seed 003's order gets the device, on both sides.
+    worked = {z for s in on for z in s.zones}
+    assert {f"{m}_{side}" for m in MUSCLES for side in ("left", "right")} <= worked
     assert check_routine(routine, intake).ok
     assert head_violations(routine) == []
     assert max(seconds_by_zone(routine).values()) <= CAP_S * 1.05 + 1
