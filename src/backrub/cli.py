@@ -7,22 +7,26 @@ import json
 import os
 import sys
 
+from backrub.commandline import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_NOT_PLANNED, EXIT_OK, read_json
 from backrub.errors import InputError, Problem, print_problems
 
 TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
 if TYPE_CHECKING:
     from typing import Any
 
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_NOT_PLANNED = 0, 1, 2, 3
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FINDINGS", "EXIT_NOT_PLANNED", "EXIT_OK", "main", "read_json"]
+# Subcommands with their own parser, in an optional extra: module, extra.
+DELEGATED = {
+    "robot": ("backrub.robot.cli", "robot"),
+    **{name: ("backrub.records.cli", "records") for name in ("export", "import", "backup", "db", "account")},
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return its exit code (bad input is 2 and prints no traceback)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["robot"]:
-        return _robot(args[1:])
-    if args[:1] and args[0] in ("export", "import", "backup", "db", "account"):
-        return _records(args)
+    if args[:1] and args[0] in DELEGATED:
+        return _delegate(args)
     parser = _parser()
     ns = parser.parse_args(args)
     try:
@@ -94,30 +98,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 # -- reading input --------------------------------------------------------------------------
-
-
-def read_json(source: str, what: str) -> Any:
-    """JSON from a file or '-'; problems come back as InputError naming the argument."""
-    try:
-        if source == "-":
-            text = sys.stdin.read()
-        else:
-            with open(source, encoding="utf-8") as handle:
-                text = handle.read()
-    except FileNotFoundError:
-        raise InputError([Problem(path=what, message=f"no such file: {source}")]) from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as err:
-        raise InputError([Problem(path=what, message=f"cannot read {source}: {err}")]) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise InputError(
-            [
-                Problem(
-                    path=what, message=f"not valid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
-                )
-            ]
-        ) from None
 
 
 def _intake(source: str) -> Any:
@@ -237,29 +217,21 @@ def _serve(ns: argparse.Namespace) -> int:
                      behind_proxy=ns.behind_proxy))
 
 
-def _robot(argv: list[str]) -> int:
+def _delegate(argv: list[str]) -> int:
+    """Hand a subcommand to its own module (the robot takes the words after `robot`)."""
+    from importlib import import_module
+
+    module, extra = DELEGATED[argv[0]]
     try:
-        from backrub.robot.cli import main as robot_main
+        run = import_module(module).main
     except ImportError as err:
         print(
-            f"backrub robot needs the robot extra: pip install 'backrub[robot]' ({err.name} is missing)",
-            file=sys.stderr,
-        )
-        return EXIT_BAD_INPUT
-    return int(robot_main(argv))
-
-
-def _records(argv: list[str]) -> int:
-    try:
-        from backrub.records.cli import main as records_main
-    except ImportError as err:
-        print(
-            f"backrub {argv[0]} needs the records extra: pip install 'backrub[records]' "
+            f"backrub {argv[0]} needs the {extra} extra: pip install 'backrub[{extra}]' "
             f"({err.name} is missing)",
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
-    return int(records_main(argv))
+    return int(run(argv[1:] if argv[0] == "robot" else argv))
 
 
 if __name__ == "__main__":

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from backrub.cli import read_json
+from backrub.commandline import EXIT_BAD_INPUT as EXIT_INPUT
+from backrub.commandline import EXIT_FINDINGS as EXIT_FAILED
+from backrub.commandline import EXIT_OK, read_json
 from backrub.errors import InputError, Problem, print_problems
-
-EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
