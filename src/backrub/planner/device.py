@@ -10,12 +10,11 @@ verifier's device checks find nothing; the time on each area is capped for the w
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from backrub.geometry import Point, first_hit
+from backrub.geometry import Point, Shape, first_hit, route
 from backrub.intake.model import Intake
 from backrub.intake.places import no_touch_areas
 from backrub.knowledge.devices import (
@@ -85,13 +84,18 @@ def with_device(routine: Routine, start: int = 0) -> Routine:
                 used[zone] = used.get(zone, 0.0) + sec
     warmed = _warmed(intake, routine.steps[:start])
     out: list[Step] = list(routine.steps[:start])
-    steps = routine.steps
+    steps = list(routine.steps)
     for k in range(start, len(steps)):
         step = steps[k]
         made = _device_steps(intake, lay, step, warmed, used)
         after = steps[k + 1] if k + 1 < len(steps) else None
-        if not (made and _slides_clear(intake, out[-1] if out else None, made, after)):
+        routed = _routed(intake, out[-1] if out else None, made, after) if made else None
+        if routed is None:
             made = [step]
+        else:
+            made, after = routed
+            if after is not None:
+                steps[k + 1] = after  # its way in from the device's last place, round any no-touch area
         for s in made:
             if s.device is not None:
                 for zone, sec in checks.area_seconds(lay, s):
@@ -355,14 +359,41 @@ def _refused(intake: Intake, made: tuple[Step, ...]) -> bool:
     return False
 
 
-def _slides_clear(intake: Intake, before: Step | None, made: list[Step], after: Step | None) -> bool:
-    """The hands' slides into and out of the device steps keep off marked skin (the verifier's
-    `no_touch` also checks these slides)."""
-    shapes = [a.shape for a in no_touch_areas(intake) if not a.light_ok]
+def _routed(
+    intake: Intake, before: Step | None, made: list[Step], after: Step | None
+) -> tuple[list[Step], Step | None] | None:
+    """The device steps and the step after them with the hands' ways between them going round marked
+    skin and the underarms (the verifier's `no_touch` checks these slides); None when there is no way."""
+    shapes = tuple(a.shape for a in no_touch_areas(intake) if not a.light_ok)
     if not shapes:
-        return True
-    points = [made[0].path[0]] if before is None else [before.path[-1], made[0].path[0]]
-    legs = [points] + [[a.path[-1], b.path[0]] for a, b in itertools.pairwise(made)]
-    if after is not None:
-        legs.append([made[-1].path[-1], *after.lead_in, after.path[0]])
-    return all(first_hit(leg, shapes) is None for leg in legs if len(leg) > 1)
+        return made, after
+    out: list[Step] = []
+    previous = before
+    for s in made:
+        if previous is not None:
+            way = _way(previous.path[-1], s.path[0], shapes)
+            if way is None:
+                return None
+            s = s.with_changes(lead_in=way)
+        out.append(s)
+        previous = s
+    if after is not None and first_hit([out[-1].path[-1], *after.lead_in, after.path[0]], shapes):
+        way = _way(out[-1].path[-1], after.path[0], shapes)
+        if way is None:
+            return None
+        after = after.with_changes(lead_in=way)
+    return out, after
+
+
+@lru_cache(maxsize=1024)
+def _way(a: Point, b: Point, shapes: tuple[Shape, ...]) -> tuple[Point, ...] | None:
+    """The slide from a to b: () when straight is clear, the corners of a way round, or None."""
+    if first_hit([a, b], shapes) is None:
+        return ()
+    for clearance in (0.4, 1.0):
+        way = route(a, b, shapes, clearance=clearance)
+        if way is not None:
+            inner = tuple((round(x, 2), round(y, 2)) for x, y in way[1:-1])
+            if first_hit([a, *inner, b], shapes) is None:
+                return inner
+    return None
