@@ -131,23 +131,34 @@ def device_neck(c: Checked) -> Iterator[Finding]:
 def device_area(c: Checked) -> Iterator[Finding]:
     """Only the large muscles; bone and the rest by hand (the spine, kidneys, neck and underarms have
     rules of their own)."""
-    own_rule = {"spine", "kidney", "neck_base", "axilla"}
     for i, step in _device_steps(c):
         for label, path in device_paths(step):
-            for j, (x, y) in enumerate(path):
-                zone = c.lay.zone_at(x, y)
-                name = base_name(zone) if zone else None
-                if name in DEVICE_AREAS or name in own_rule:
-                    continue
-                where = OFF_LIMITS.get(name or "", "off the back") if name else "off the back"
-                yield error(
-                    "device-area",
-                    at(i, j) + label,
-                    f"the massager on {where} at {fmt((x, y))}" + (f" ({zone})" if zone else ""),
-                    "use the massager only on the large muscles: beside the spine, between the shoulder "
-                    "blades and the spine, the shoulder tops, the deltoids and the lower back",
-                )
-                break
+            j = _first_off_muscle(c.lay, path)
+            if j is None:
+                continue
+            zone = c.lay.zone_at(*path[j])
+            where = OFF_LIMITS.get(base_name(zone), "off the back") if zone else "off the back"
+            yield error(
+                "device-area",
+                at(i, j) + label,
+                f"the massager on {where} at {fmt(path[j])}" + (f" ({zone})" if zone else ""),
+                "use the massager only on the large muscles: beside the spine, between the shoulder "
+                "blades and the spine, the shoulder tops, the deltoids and the lower back",
+            )
+
+
+_OWN_RULE = frozenset({"spine", "kidney", "neck_base", "axilla"})
+
+
+@lru_cache(maxsize=4096)
+def _first_off_muscle(lay: Layout, path: tuple[tuple[float, float], ...]) -> int | None:
+    """The first point of a path off the device's muscles (and off the places with rules of their own)."""
+    for j, (x, y) in enumerate(path):
+        zone = lay.zone_at(x, y)
+        name = base_name(zone) if zone else None
+        if name not in DEVICE_AREAS and name not in _OWN_RULE:
+            return j
+    return None
 
 
 def device_spot(c: Checked) -> Iterator[Finding]:
@@ -293,9 +304,14 @@ def device_speed(c: Checked) -> Iterator[Finding]:
 
 
 def _on_thin_tissue(lay: Layout, step: Step) -> bool:
+    return _thin_on(lay, step.path)
+
+
+@lru_cache(maxsize=4096)
+def _thin_on(lay: Layout, path: tuple[tuple[float, float], ...]) -> bool:
     return any(
         DEVICE_AREAS[n].thin
-        for x, y in step.path
+        for x, y in path
         if (z := lay.zone_at(x, y)) and (n := base_name(z)) in DEVICE_AREAS
     )
 
