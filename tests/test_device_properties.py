@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -34,6 +35,7 @@ def profiles(draw: st.DrawFn) -> Any:
             "programs": []}
 
 
+@pytest.mark.slow  # about 10 s: 150 random intakes x profiles, each planned and checked by the oracle
 @settings(max_examples=property_examples(150), deadline=None)
 @given(raw=intakes(), device=profiles())
 def test_device_steps_keep_off_the_spine_kidneys_and_neck(raw: dict[str, Any], device: Any) -> None:
