@@ -129,6 +129,11 @@ def _device_steps(
     made = _candidate(intake, step, lighten=False)
     if made and pressure_rank(step.pressure) > 0 and any(z not in warmed for s in made for z in s.zones):
         made = _candidate(intake, step, lighten=True)  # the hands warm an area before anything firmer
+    if made and TECHNIQUES[step.technique].warms_up:
+        # Later work counts on what this step warms: the device must warm all of it too.
+        needed = set(zones_on_path(intake.body, step.path, step.side == "both")) - warmed - {"spine"}
+        if needed - {z for s in made for z in s.zones}:
+            return []
     trial = dict(used)
     for s in made:
         for zone, sec in checks.area_seconds(lay, s):
