@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from backrub.errors import InputError
 from backrub.gate import Unverified, planned
 from backrub.intake import parse_intake
 from backrub.knowledge.devices import BUILTIN
@@ -62,3 +63,36 @@ def test_device_steps_keep_off_the_spine_kidneys_and_neck(raw: dict[str, Any], d
         assert d.attachment in profile.attachments and d.attachment in ("round", "flat", "cushion")
         assert not d.heat or profile.heat
         assert s.phase in ("work", "focus") and s.side in ("left", "right")
+
+
+@pytest.mark.slow  # a few seconds: live feedback on random device plans
+@settings(max_examples=property_examples(60), deadline=None)
+@given(raw=intakes(max_spots=2), device=profiles(), data=st.data())
+def test_live_feedback_keeps_device_steps_safe(raw: dict[str, Any], device: Any, data: st.DataObject) -> None:
+    from backrub.gate import replanned
+    from backrub.planner.feedback import Feedback
+
+    if raw["giver"] == "robot":
+        raw = {**raw, "giver": "partner"}
+    try:
+        routine = planned(parse_intake({**raw, "device": device}))
+    except Unverified:
+        raise
+    except NotPlanned:
+        return
+    for _ in range(2):
+        k = data.draw(st.integers(1, len(routine.steps)), label="from_step")
+        kind = data.draw(st.sampled_from(["softer", "firmer", "pain", "skip"]), label="kind")
+        at = None
+        if kind == "pain":
+            x, y = data.draw(st.sampled_from([p for s in routine.steps for p in s.path]), label="at")
+            at = (x, y)
+        try:
+            new = replanned(routine, k, Feedback(kind=kind, at=at))
+        except Unverified:
+            raise  # the rest, device steps and all, must pass the verifier
+        except (NotPlanned, InputError):
+            return
+        routine = new.routine
+        assert head_violations(routine) == []
+        assert all(v <= CAP_S * 1.05 + 1 for v in seconds_by_zone(routine).values())
