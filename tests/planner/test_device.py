@@ -117,3 +117,10 @@ def test_a_live_replan_keeps_device_steps_on_the_rest_and_counts_the_time_done()
     assert all(s.device.speed == 1 for s in rest if s.device is not None)  # softer: light, slowest
     assert check_routine(new.routine, new.intake, performed=first + 1).ok
     assert max(seconds_by_zone(new.routine).values()) <= CAP_S * 1.05 + 1
+
+
+def test_knot_circles_stay_by_hand_so_the_knot_keeps_its_clockwise_circles(example_raw):
+    routine = planned(parse_intake({**example_raw, "device": "percussion-full"}))
+    assert any(s.device for s in routine.steps)
+    assert all(s.device is None for s in routine.steps if s.direction == "clockwise")
+    assert check_routine(routine).findings == ()  # no warning either: the knot still gets its circles

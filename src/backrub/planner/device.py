@@ -3,7 +3,7 @@
 The device replaces the hands for rubbing and kneading the large muscles (seed 003's order of work:
 beside the spine, between the shoulder blades and the spine, the shoulder tops, the deltoids, the
 lower back). The opening and closing strokes, the warm-up, the glides and the arm rotation stay by
-hand. A device step keeps the time of the step it replaces, follows a slow glide along a track on
+hand, and so do the small clockwise circles on knots. A device step keeps the time of the step it replaces, follows a slow glide along a track on
 its muscle (one side at a time: it is one device), names its settings, and is kept only when the
 verifier's device checks find nothing; the time on each area is capped for the whole session.
 """
@@ -126,6 +126,8 @@ def _device_steps(
     rubbing or kneading step, no track on its muscle, refused by the device checks, or over the cap."""
     if step.device is not None or step.phase not in DEVICE_PHASES or step.technique not in DEVICE_TECHNIQUES:
         return []
+    if step.direction == "clockwise":
+        return []  # small clockwise circles on a knot are the fingers' work (seed 000)
     made = _candidate(intake, step, lighten=False)
     if made and pressure_rank(step.pressure) > 0 and any(z not in warmed for s in made for z in s.zones):
         made = _candidate(intake, step, lighten=True)  # the hands warm an area before anything firmer
