@@ -2,10 +2,11 @@
 
 The device replaces the hands for rubbing and kneading the large muscles (seed 003's order of work:
 beside the spine, between the shoulder blades and the spine, the shoulder tops, the deltoids, the
-lower back). The opening and closing strokes, the warm-up, the glides and the arm rotation stay by
-hand, and so do the small clockwise circles on knots. A device step keeps the time of the step it replaces, follows a slow glide along a track on
-its muscle (one side at a time: it is one device), names its settings, and is kept only when the
-verifier's device checks find nothing; the time on each area is capped for the whole session.
+lower back). The opening and closing strokes, the warm-up, the glides, the arm rotation and the
+small clockwise circles on knots stay by hand. A device step keeps the time of the step it
+replaces, follows a slow glide along a track on its muscle (one side at a time: it is one device),
+names its settings, and is kept only when the verifier's device checks find nothing; the time on
+each area is capped for the whole session.
 """
 
 from __future__ import annotations
