@@ -1,4 +1,4 @@
-"""The command line of DESIGN.md: screen, plan, check, serve, robot."""
+"""The command line of DESIGN.md: screen, plan, check, device, serve, robot."""
 
 from __future__ import annotations
 
@@ -7,22 +7,26 @@ import json
 import os
 import sys
 
+from backrub.commandline import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_NOT_PLANNED, EXIT_OK, read_json
 from backrub.errors import InputError, Problem, print_problems
 
 TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
 if TYPE_CHECKING:
     from typing import Any
 
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_NOT_PLANNED = 0, 1, 2, 3
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FINDINGS", "EXIT_NOT_PLANNED", "EXIT_OK", "main", "read_json"]
+# Subcommands with their own parser, in an optional extra: module, extra.
+DELEGATED = {
+    "robot": ("backrub.robot.cli", "robot"),
+    **{name: ("backrub.records.cli", "records") for name in ("export", "import", "backup", "db", "account")},
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return its exit code (bad input is 2 and prints no traceback)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["robot"]:
-        return _robot(args[1:])
-    if args[:1] and args[0] in ("export", "import", "backup", "db", "account"):
-        return _records(args)
+    if args[:1] and args[0] in DELEGATED:
+        return _delegate(args)
     parser = _parser()
     ns = parser.parse_args(args)
     try:
@@ -48,7 +52,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("intake", metavar="INTAKE", help="intake JSON file, or - for standard input")
     p.add_argument("--json", action="store_true", help="print the routine as JSON")
     p.add_argument("--svg", metavar="F", help="also draw the routine on the back into this SVG file")
+    p.add_argument("--device", metavar="ID", help="plan for this handheld massager (backrub device list)")
     p.set_defaults(run=_plan)
+
+    p = sub.add_parser("device", help="the built-in handheld massager profiles")
+    dev = p.add_subparsers(dest="device_command", required=True, metavar="list|show")
+    d = dev.add_parser("list", help="every built-in device profile")
+    d.add_argument("--json", action="store_true", help="print JSON")
+    d.set_defaults(run=_device_list)
+    d = dev.add_parser("show", help="one device profile: speeds, heads, heat, programs")
+    d.add_argument("id", metavar="ID")
+    d.add_argument("--json", action="store_true", help="print JSON")
+    d.set_defaults(run=_device_show)
 
     p = sub.add_parser("check", help="check a routine against every rule")
     p.add_argument("routine", metavar="ROUTINE", help="routine JSON file, or - for standard input")
@@ -85,30 +100,6 @@ def _parser() -> argparse.ArgumentParser:
 # -- reading input --------------------------------------------------------------------------
 
 
-def read_json(source: str, what: str) -> Any:
-    """JSON from a file or '-'; problems come back as InputError naming the argument."""
-    try:
-        if source == "-":
-            text = sys.stdin.read()
-        else:
-            with open(source, encoding="utf-8") as handle:
-                text = handle.read()
-    except FileNotFoundError:
-        raise InputError([Problem(path=what, message=f"no such file: {source}")]) from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as err:
-        raise InputError([Problem(path=what, message=f"cannot read {source}: {err}")]) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise InputError(
-            [
-                Problem(
-                    path=what, message=f"not valid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
-                )
-            ]
-        ) from None
-
-
 def _intake(source: str) -> Any:
     from backrub.intake import parse_intake
 
@@ -132,11 +123,16 @@ def _screen(ns: argparse.Namespace) -> int:
 
 
 def _plan(ns: argparse.Namespace) -> int:
-    from backrub.planner import NotPlanned, plan_routine
+    from backrub.gate import planned
+    from backrub.intake import parse_intake
+    from backrub.planner import NotPlanned
 
-    intake = _intake(ns.intake)
+    raw = read_json(ns.intake, "INTAKE")
+    if ns.device is not None:
+        raw = {**raw, "device": ns.device} if isinstance(raw, dict) else raw
+    intake = parse_intake(raw)
     try:
-        routine = plan_routine(intake)
+        routine = planned(intake)
     except NotPlanned as no:
         if ns.json:
             print(
@@ -185,6 +181,29 @@ def _check(ns: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
+def _device_list(ns: argparse.Namespace) -> int:
+    from backrub.knowledge.devices import BUILTIN
+    from backrub.render.text import device_table
+
+    if ns.json:
+        print(json.dumps([p.to_dict() for p in BUILTIN.values()], indent=2))
+    else:
+        print(device_table(tuple(BUILTIN.values())))
+    return EXIT_OK
+
+
+def _device_show(ns: argparse.Namespace) -> int:
+    from backrub.knowledge.devices import device_profile
+    from backrub.render.text import device_text
+
+    try:
+        profile = device_profile(ns.id)
+    except InputError as err:
+        raise InputError([Problem(path="ID", message=p.message) for p in err.problems]) from None
+    print(json.dumps(profile.to_dict(), indent=2) if ns.json else device_text(profile))
+    return EXIT_OK
+
+
 def _serve(ns: argparse.Namespace) -> int:
     try:
         from backrub.web.server import serve
@@ -198,29 +217,21 @@ def _serve(ns: argparse.Namespace) -> int:
                      behind_proxy=ns.behind_proxy))
 
 
-def _robot(argv: list[str]) -> int:
+def _delegate(argv: list[str]) -> int:
+    """Hand a subcommand to its own module (the robot takes the words after `robot`)."""
+    from importlib import import_module
+
+    module, extra = DELEGATED[argv[0]]
     try:
-        from backrub.robot.cli import main as robot_main
+        run = import_module(module).main
     except ImportError as err:
         print(
-            f"backrub robot needs the robot extra: pip install 'backrub[robot]' ({err.name} is missing)",
-            file=sys.stderr,
-        )
-        return EXIT_BAD_INPUT
-    return int(robot_main(argv))
-
-
-def _records(argv: list[str]) -> int:
-    try:
-        from backrub.records.cli import main as records_main
-    except ImportError as err:
-        print(
-            f"backrub {argv[0]} needs the records extra: pip install 'backrub[records]' "
+            f"backrub {argv[0]} needs the {extra} extra: pip install 'backrub[{extra}]' "
             f"({err.name} is missing)",
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
-    return int(records_main(argv))
+    return int(run(argv[1:] if argv[0] == "robot" else argv))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ SPOT = {"kind": "wound", "at": {"x_cm": -8.0, "y_cm": 8.0}, "radius_cm": 2.0}
 @pytest.fixture(scope="module")
 def base():
     routine = parse_routine(short_routine("medium"))
-    traj = compile_routine(routine, rate_hz=100.0)
+    traj = compile_routine(routine, verify=False, rate_hz=100.0)
     caps = cap_map_for(routine.intake.body, (), PROFILE)
     return traj, caps
 

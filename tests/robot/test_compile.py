@@ -16,7 +16,7 @@ RATE = 100.0
 @pytest.fixture(scope="module")
 def compiled():
     routine = parse_routine(short_routine("medium"))
-    return routine, compile_routine(routine, rate_hz=RATE)
+    return routine, compile_routine(routine, verify=False, rate_hz=RATE)
 
 
 def test_trajectory_has_the_arrays_of_the_contract(compiled, tmp_path):
@@ -70,10 +70,10 @@ def test_both_sides_are_done_one_after_the_other_mirrored(compiled):
 
 
 def test_kneading_swells_and_patting_taps():
-    traj = compile_routine(parse_routine(short_routine()), rate_hz=RATE)
+    traj = compile_routine(parse_routine(short_routine()), verify=False, rate_hz=RATE)
     knead = traj.force[(traj.step == 3) & (traj.force > 0)]
     assert knead.min() < 0.8 * 8.0 < knead.max()
-    pats = compile_routine(parse_routine(patting_routine()), rate_hz=RATE)
+    pats = compile_routine(parse_routine(patting_routine()), verify=False, rate_hz=RATE)
     on = pats.force > 0
     contacts = np.count_nonzero(on[1:] & ~on[:-1])
     assert contacts >= 10
@@ -84,7 +84,7 @@ def test_kneading_swells_and_patting_taps():
 def test_excluded_spot_gets_no_force_and_the_path_hops_over_it():
     spot = {"kind": "bruise", "at": {"x_cm": 4.0, "y_cm": 25.0}, "radius_cm": 3.0}
     routine = parse_routine(short_routine(spots=[spot]))
-    traj = compile_routine(routine, rate_hz=RATE)
+    traj = compile_routine(routine, verify=False, rate_hz=RATE)
     x, y = 100 * traj.position[:, 0], 100 * traj.position[:, 1]
     near = np.hypot(x - 4.0, y - 25.0) < 3.0 + 2.0
     assert near.any()  # the thumb glide at x = 4 passes over it...
@@ -98,7 +98,7 @@ def test_kidneys_and_spine_band_are_held_to_light():
     # the thumb glide moved out over the lumbar, kidney and mid-back zones
     raw = with_step(short_routine("medium"), 1, path=[[8.0, 3.0], [8.0, 40.0]])
     routine = parse_routine(raw)
-    traj = compile_routine(routine, rate_hz=RATE, profile=profile)
+    traj = compile_routine(routine, verify=False, rate_hz=RATE, profile=profile)
     caps = cap_map_for(routine.intake.body, (), profile)
     cap, why = caps.lookup(100 * traj.position[:, 0], 100 * traj.position[:, 1])
     assert (traj.force <= cap + 1e-9).all()
@@ -107,23 +107,24 @@ def test_kidneys_and_spine_band_are_held_to_light():
     assert traj.force[traj.step == 1].max() == pytest.approx(8.0, abs=0.05)  # medium elsewhere
     # a glide a hair beside the spine band is eased to light by the clearance
     near_spine = with_step(short_routine("medium"), 1, path=[[2.0, 3.0], [2.0, 40.0]])
-    traj = compile_routine(parse_routine(near_spine), rate_hz=RATE)
+    traj = compile_routine(parse_routine(near_spine), verify=False, rate_hz=RATE)
     assert traj.force[traj.step == 1].max() <= 3.0
 
 
 def test_robot_refuses_arm_rotation_and_skips_skin_check():
     raw = with_step(short_routine(), 1, technique="arm_rotation")
     with pytest.raises(InputError) as err:
-        compile_routine(parse_routine(raw), rate_hz=RATE)
+        compile_routine(parse_routine(raw), verify=False, rate_hz=RATE)
     assert err.value.problems[0].path == "steps[1].technique"
     raw = with_step(short_routine(), 1, technique="skin_check", reps=1, pressure="light")
-    traj = compile_routine(parse_routine(raw), rate_hz=RATE)
+    traj = compile_routine(parse_routine(raw), verify=False, rate_hz=RATE)
     assert not (traj.step == 1).any()
 
 
 def test_profile_maps_pressures_and_never_passes_the_hard_cap():
     traj = compile_routine(
-        parse_routine(short_routine("medium")), rate_hz=RATE, profile=RobotProfile(medium_n=10.0)
+        parse_routine(short_routine("medium")), verify=False, rate_hz=RATE,
+        profile=RobotProfile(medium_n=10.0),
     )
     assert traj.force.max() == pytest.approx(10.0, abs=0.05)
     with pytest.raises(InputError, match="hard cap"):
@@ -144,3 +145,9 @@ def test_zone_grid_names_the_zones_the_map_names():
     for iy in range(0, 120, 7):
         for ix in range(120):
             assert grid[iy, ix] == (zone_at(body, float(xs[ix]), float(ys[iy])) or "")
+
+
+def test_compile_passes_the_one_gate_first_and_refuses_an_unverified_routine():
+    # A fragment fails the method's verifier (no opening, no warm-up): nothing is compiled.
+    with pytest.raises(InputError, match="warmup-first"):
+        compile_routine(parse_routine(short_routine("medium")), rate_hz=RATE)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 
 from backrub.errors import Problems, describe, suggest
 from backrub.knowledge.body import Body
+from backrub.knowledge.devices import DeviceProfile, device_from_value
 from backrub.knowledge.screening_table import CONDITIONS, DEFAULT_SPOT_RADIUS_CM, SPOT_KINDS
 from backrub.knowledge.techniques import PRESSURES
 from backrub.knowledge.zones import GROUPS, ZONE_IDS, layout_for
@@ -34,6 +35,7 @@ FIELDS = (
     "spots",
     "focus",
     "body",
+    "device",
 )
 
 
@@ -72,12 +74,19 @@ class Intake:
     spots: tuple[Spot, ...] = ()
     focus: tuple[str, ...] = ()
     body: Body = field(default_factory=Body)
+    device: DeviceProfile | None = None  # the handheld massager used, if any
 
     @classmethod
     def from_dict(cls, raw: Any) -> Intake:
         return parse_intake(raw)
 
     def to_dict(self) -> dict[str, Any]:
+        out = self._fields_dict()
+        if self.device is not None:
+            out["device"] = self.device.intake_value()
+        return out
+
+    def _fields_dict(self) -> dict[str, Any]:
         return {
             "minutes": self.minutes,
             "goal": self.goal,
@@ -151,9 +160,21 @@ def parse_intake(raw: Any) -> Intake:
         spots=_spots(raw.get("spots", []), body, problems),
         focus=_focus(raw.get("focus", []), problems),
         body=body,
+        device=_device(raw, giver, problems),
     )
     problems.raise_if_any()
     return intake
+
+
+def _device(raw: dict[str, Any], giver: str, problems: Problems) -> DeviceProfile | None:
+    """The handheld massager (a built-in id or a profile object); a robot arm holds none."""
+    value = raw.get("device")
+    if value is None:
+        return None
+    if giver == "robot":
+        problems.add("device", "a robot arm does not hold a handheld massager; leave device out")
+        return None
+    return device_from_value(value, problems, "device")
 
 
 def _choice(raw: dict[str, Any], key: str, options: tuple[str, ...], default: str, problems: Problems) -> str:

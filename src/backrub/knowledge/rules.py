@@ -122,5 +122,57 @@ RULES: dict[str, Rule] = {
             sources=("002", "domain"),
             text="The routine fills the time asked for (15-60 min; a comfort rub 3-10 min).",
         ),
+        # The handheld massager (seed 003 names the tools; the limits are the usual advice that comes
+        # with percussion and vibration massagers, hence "domain").
+        Rule(
+            id="device-spine",
+            safety=True,
+            sources=("000", "001", "domain"),
+            text="The massager never touches the spine band: its head stays its half-width clear of it.",
+        ),
+        Rule(
+            id="device-area",
+            safety=True,
+            sources=("003", "domain"),
+            text="The massager works only on the large muscles (beside the spine, between the shoulder "
+            "blades and the spine, shoulder tops, deltoids, lower back), never on bone.",
+        ),
+        Rule(
+            id="device-kidney",
+            safety=True,
+            sources=("004", "domain"),
+            text="The massager's head never comes over the kidney area.",
+        ),
+        Rule(
+            id="device-neck",
+            safety=True,
+            sources=("domain",),
+            text="The massager never goes on the neck, back, side or front.",
+        ),
+        Rule(
+            id="device-spot",
+            safety=True,
+            sources=("002", "003", "004"),
+            text="The massager's head keeps off marked skin, painful places and the underarms.",
+        ),
+        Rule(
+            id="device-condition",
+            safety=True,
+            sources=("002", "domain"),
+            text="No massager with blood thinners, a bleeding disorder, osteoporosis or fragile skin, "
+            "in a bed-rest comfort rub, or held by a robot.",
+        ),
+        Rule(
+            id="device-time",
+            safety=True,
+            sources=("domain",),
+            text="About two minutes of massager at most on each area in a session; the head keeps moving.",
+        ),
+        Rule(
+            id="device-speed",
+            safety=True,
+            sources=("003", "domain"),
+            text="Settings the device has (speed, head, heat), the gentlest speed where tissue is thin.",
+        ),
     )
 }

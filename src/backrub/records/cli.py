@@ -14,12 +14,12 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from backrub.commandline import EXIT_BAD_INPUT, EXIT_DATABASE, EXIT_OK, read_json
 from backrub.errors import InputError, Problem, print_problems
 from backrub.records.db import Database, DatabaseUnavailable, database_url, open_database, shown
 from backrub.records.errors import Conflict, NotFound
 from backrub.records.recipients import Viewer
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_DATABASE = 0, 2, 4
 COMMANDS = ("export", "import", "backup", "db", "account")
 
 
@@ -132,17 +132,9 @@ def _write(path: Path, text: str) -> None:
 
 
 def _import(ns: argparse.Namespace) -> int:
-    from backrub.records.exchange import load, problems_of_file
+    from backrub.records.exchange import load
 
-    if ns.file == "-":
-        try:
-            data = json.loads(sys.stdin.read())
-        except json.JSONDecodeError as err:
-            raise InputError(
-                [Problem(path="FILE", message=f"not valid JSON at line {err.lineno}: {err.msg}")]
-            ) from None
-    else:
-        data = problems_of_file(Path(ns.file))
+    data = read_json(ns.file, "FILE")  # the one JSON reader of every subcommand
     database = open_database()
     try:
         viewer = _viewer(database, ns.account)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backrub.errors import InputError, Problem, Problems, describe
+from backrub.errors import InputError, Problems, describe
 from backrub.intake.model import parse_intake
 from backrub.records.db import Database
 from backrub.records.models import (
@@ -562,21 +562,3 @@ def backup(database: Database, dest: Path) -> Path:
     tmp.write_text(json.dumps(data), encoding="utf-8")
     tmp.replace(dest)
     return dest
-
-
-def problems_of_file(path: Path) -> Any:
-    """Read a JSON export; InputError naming the file when it is not readable JSON."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError([Problem(path="FILE", message=f"no such file: {path}")]) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError([Problem(path="FILE", message=f"cannot read {path}: {err}")]) from None
-    except json.JSONDecodeError as err:
-        raise InputError(
-            [
-                Problem(
-                    path="FILE", message=f"not valid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
-                )
-            ]
-        ) from None

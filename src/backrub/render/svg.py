@@ -7,11 +7,13 @@ from html import escape
 from backrub.geometry import Box, Circle
 from backrub.intake.model import Intake
 from backrub.intake.places import no_touch_areas
+from backrub.knowledge.devices import ATTACHMENTS
 from backrub.knowledge.zones import SHAPES, ZONE_IDS, layout_for
 from backrub.routine.model import Routine
 
 PRESSURE_COLOURS = {"light": "#3b82c4", "medium": "#e69b00", "firm": "#c2372d"}
 ZONE_FILL = "#f6e7da"
+DEVICE_COLOUR = "#1f8a70"
 SCALE = 10.0  # pixels per centimetre
 
 
@@ -22,7 +24,7 @@ def routine_svg(routine: Routine, intake: Intake | None = None, title: str = "")
     x_reach = lay.hs + 10.0
     top, bottom = lay.L + 10.0, -4.0
     width = 2 * x_reach * SCALE
-    legend_h = 150.0
+    legend_h = 170.0 if any(s.device for s in routine.steps) else 150.0
     height = (top - bottom) * SCALE + legend_h
 
     def px(x: float, y: float) -> str:
@@ -77,6 +79,13 @@ def routine_svg(routine: Routine, intake: Intake | None = None, title: str = "")
         hands = [step.path] + ([tuple((-x, y) for x, y in step.path)] if step.side == "both" else [])
         for k, path in enumerate(hands):
             points = " ".join(px(x, y) for x, y in path)
+            if step.device is not None:  # the band the massager's head covers, as wide as the head
+                head = ATTACHMENTS[step.device.attachment].width_cm * SCALE
+                out.append(
+                    f'<polyline points="{points}" fill="none" stroke="{DEVICE_COLOUR}" '
+                    f'stroke-width="{head:.0f}" stroke-opacity="0.22" stroke-linecap="round" '
+                    'stroke-linejoin="round" class="device"/>'
+                )
             dash = ' stroke-dasharray="3 3"' if step.technique == "skin_check" else ""
             out.append(
                 f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2" '
@@ -84,9 +93,15 @@ def routine_svg(routine: Routine, intake: Intake | None = None, title: str = "")
                 f'marker-end="url(#arrow)"><title>{n}. {escape(step.cue)}</title></polyline>'
             )
         sx, sy = px(*step.path[0]).split(",")
+        marker = (
+            f'<rect x="{float(sx) - 8:.1f}" y="{float(sy) - 8:.1f}" width="16" height="16" '
+            f'fill="{DEVICE_COLOUR}"/>'
+            if step.device is not None  # a square number: the massager does this step
+            else f'<circle cx="{sx}" cy="{sy}" r="8" fill="{colour}"/>'
+        )
         out.append(
-            f'<circle cx="{sx}" cy="{sy}" r="8" fill="{colour}"/>'
-            f'<text x="{sx}" y="{float(sy) + 4:.1f}" font-size="10" fill="#fff" '
+            marker
+            + f'<text x="{sx}" y="{float(sy) + 4:.1f}" font-size="10" fill="#fff" '
             f'text-anchor="middle">{n}</text>'
         )
     out += _legend(routine, height - legend_h + 10)
@@ -125,4 +140,10 @@ def _legend(routine: Routine, y0: float) -> list[str]:
         "arrows show the way;</text>"
     )
     rows.append(f'<text x="16" y="{y0 + 118}" font-size="12">the faint path is the mirrored hand.</text>')
+    if any(s.device for s in routine.steps):
+        rows.append(
+            f'<rect x="16" y="{y0 + 126}" width="14" height="14" fill="{DEVICE_COLOUR}"/>'
+            f'<text x="36" y="{y0 + 138}" font-size="12">square number, wide band: the handheld massager '
+            "(the band is as wide as its head)</text>"
+        )
     return rows

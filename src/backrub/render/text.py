@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from backrub.intake.screening import Screening
+from backrub.knowledge.devices import ATTACHMENTS, DeviceProfile
 from backrub.routine.model import Routine
 from backrub.verifier.report import Report
 
@@ -38,7 +39,8 @@ def routine_table(routine: Routine) -> str:
             (
                 str(n),
                 step.phase.replace("_", " "),
-                step.technique.replace("_", " "),
+                step.technique.replace("_", " ")
+                + (f" · massager {step.device.speed}" if step.device else ""),
                 step.side,
                 step.pressure,
                 str(step.reps),
@@ -55,6 +57,8 @@ def routine_table(routine: Routine) -> str:
         if k == 0:
             out.append("-" * (sum(widths) + 2 * len(widths) + 20))
     out.append(f"\nTotal {_mmss(routine.total_minutes * 60)} in {len(routine.steps)} steps.")
+    if any(s.device for s in routine.steps):
+        out.append("· massager N: the handheld massager does the step at speed N (the cue names its head).")
     out.append("\nCues:")
     for n, step in enumerate(routine.steps, start=1):
         out.append(textwrap.fill(step.cue, width=100, initial_indent=f"{n:>3}. ", subsequent_indent="     "))
@@ -85,3 +89,32 @@ def _areas(zones: tuple[str, ...]) -> str:
         if base not in names and base != "spine":
             names.append(base)
     return ", ".join(names[:4]) + (" …" if len(names) > 4 else "")
+
+
+def device_table(profiles: tuple[DeviceProfile, ...]) -> str:
+    """The built-in device profiles, one a line: id, kind, speeds, heat, name."""
+    rows = [("id", "kind", "speeds", "per minute", "heat", "name")]
+    for p in profiles:
+        rows.append((p.id, p.kind, str(p.levels), _per_minute_range(p), "yes" if p.heat else "no", p.title))
+    widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    lines.insert(1, "-" * len(lines[0]))
+    lines.append("\nbackrub device show ID for one; backrub plan INTAKE --device ID to plan with it.")
+    return "\n".join(lines)
+
+
+def device_text(p: DeviceProfile) -> str:
+    """One device profile in words: its speed settings, heads, heat and programs."""
+    amplitude = f", {p.amplitude_mm:g} mm travel" if p.amplitude_mm else ""
+    lines = [f"{p.title} ({p.id}): {p.kind}{amplitude}", "Speeds (per minute):"]
+    lines += [f"  {n:>2}. {v:,.0f}" for n, v in enumerate(p.speeds_per_minute, start=1)]
+    lines.append("Heads: " + ", ".join(f"{a} ({ATTACHMENTS[a].width_cm:g} cm)" for a in p.attachments))
+    lines.append(f"Heat: {'yes' if p.heat else 'no'}")
+    lines.append("Programs: " + (", ".join(p.programs) if p.programs else "none")
+                 + " (the planner uses steady speeds, never a program)")
+    return "\n".join(lines)
+
+
+def _per_minute_range(p: DeviceProfile) -> str:
+    low, high = p.speeds_per_minute[0], p.speeds_per_minute[-1]
+    return f"{low:,.0f}" if low == high else f"{low:,.0f}-{high:,.0f}"

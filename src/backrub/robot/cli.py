@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from backrub.cli import read_json
+from backrub.commandline import EXIT_BAD_INPUT as EXIT_INPUT
+from backrub.commandline import EXIT_FINDINGS as EXIT_FAILED
+from backrub.commandline import EXIT_OK, read_json
 from backrub.errors import InputError, Problem, print_problems
-
-EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
@@ -114,15 +114,15 @@ def _compile(args: argparse.Namespace) -> int:
 
 
 def _method_check(routine: Any) -> None:
-    """The method's own verifier: a routine that fails it is bad input for the robot."""
+    """The one gate (the method's verifier): a routine that fails it is bad input for the robot."""
+    from backrub.gate import Unverified, verified
+
     try:
-        from backrub.verifier import check_routine
-    except ImportError:  # the verifier ships with the core; without it there is nothing to ask
-        return
-    report = check_routine(routine, routine.intake)
-    errors = [f for f in report.findings if getattr(f, "severity", "error") == "error"]
-    if errors:
-        raise InputError([Problem(path=f.where, message=f"{f.rule}: {f.message}") for f in errors])
+        verified(routine, routine.intake)
+    except Unverified as bad:
+        raise InputError(
+            [Problem(path=f.where, message=f"{f.rule}: {f.message}") for f in bad.report.errors]
+        ) from None
 
 
 def _simulate(args: argparse.Namespace) -> int:

@@ -103,9 +103,23 @@ def compile_routine(
     rate_hz: float = 500.0,
     surface: BackSurface | None = None,
     check: bool = True,
+    verify: bool = True,
 ) -> Trajectory:
-    """The trajectory of a routine; raises InputError or TrajectoryCheckError, never half-done."""
+    """The trajectory of a routine; raises InputError or TrajectoryCheckError, never half-done.
+
+    `verify` passes the routine through the one gate first (backrub.gate: the method's verifier);
+    only tests that compile a fragment of a routine on purpose turn it off.
+    """
     profile = profile or RobotProfile()
+    if verify:
+        from backrub.gate import Unverified, verified
+
+        try:
+            verified(routine, routine.intake)
+        except Unverified as bad:
+            raise InputError(
+                [Problem(path=f.where, message=f"{f.rule}: {f.message}") for f in bad.report.errors]
+            ) from None
     problems = robot_problems(routine)
     if not 20.0 <= rate_hz <= 2000.0:
         problems.append(Problem(path="rate_hz", message=f"expected 20 to 2000 Hz (got {rate_hz:g})"))

@@ -11,6 +11,7 @@ from backrub.intake.screening import Screening
 from backrub.knowledge.rules import RULES
 from backrub.knowledge.techniques import PRESSURES, TECHNIQUES
 from backrub.knowledge.zones import ZONE_IDS
+from backrub.routine.device import DeviceSettings, settings_from_dict
 
 TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ STEP_FIELDS = (
     "cue",
     "rules",
     "lead_in",
+    "device",
 )
 
 Point = tuple[float, float]
@@ -58,6 +60,7 @@ class Step:
     cue: str
     rules: tuple[str, ...]
     lead_in: tuple[Point, ...] = ()
+    device: DeviceSettings | None = None  # set when the handheld massager does this step
 
     @property
     def rep_seconds(self) -> float:
@@ -85,6 +88,8 @@ class Step:
         }
         if self.lead_in:
             out["lead_in"] = [[round(x, 2), round(y, 2)] for x, y in self.lead_in]
+        if self.device is not None:
+            out["device"] = self.device.to_dict()
         return out
 
     def with_changes(self, **changes: Any) -> Step:
@@ -195,6 +200,7 @@ def _step(item: Any, where: str, problems: Problems) -> Step | None:
         problems.add(f"{where}.seconds", f"expected a number of seconds above 0 (got {describe(seconds)})")
     path = _path(item.get("path"), f"{where}.path", problems, required=True)
     lead_in = _path(item.get("lead_in", []), f"{where}.lead_in", problems, required=False)
+    device = settings_from_dict(item["device"], f"{where}.device", problems) if "device" in item else None
     cue = item.get("cue", "")
     if not isinstance(cue, str):
         problems.add(f"{where}.cue", f"expected text (got {describe(cue)})")
@@ -214,6 +220,7 @@ def _step(item: Any, where: str, problems: Problems) -> Step | None:
         cue=str(cue),
         rules=rules,
         lead_in=lead_in,
+        device=device,
     )
 
 

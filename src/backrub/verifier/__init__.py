@@ -6,7 +6,7 @@ import re
 
 from backrub.intake.model import Intake
 from backrub.routine.model import Routine
-from backrub.verifier import method, safety
+from backrub.verifier import device, method, safety
 from backrub.verifier.context import Checked
 from backrub.verifier.report import Finding, Report
 
@@ -20,7 +20,7 @@ def check_routine(routine: Routine, intake: Intake | None = None, performed: int
     change, so findings placed in them are left out.
     """
     checked = Checked(routine, intake)
-    every = (f for check in (*safety.CHECKS, *method.CHECKS) for f in check(checked))
+    every = (f for check in (*safety.CHECKS, *method.CHECKS, *device.CHECKS) for f in check(checked))
     findings = [f for f in every if _step_index(f.where) >= performed]
     return Report(findings=tuple(findings))
 

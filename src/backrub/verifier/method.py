@@ -183,6 +183,8 @@ def alternate(c: Checked) -> Iterator[Finding]:
 
 def continuous(c: Checked) -> Iterator[Finding]:
     for i in range(1, len(c.steps)):
+        if c.steps[i - 1].device is not None or c.steps[i].device is not None:
+            continue  # the massager is put down and picked up, not slid; the hands rest meanwhile
         slide = (c.steps[i - 1].path[-1], *c.steps[i].lead_in, c.steps[i].path[0])
         if length(slide) > SLIDE_FACTOR * c.lay.L:
             yield warning(
@@ -207,7 +209,8 @@ def tempo(c: Checked) -> Iterator[Finding]:
                 f"the hands move {speed:.1f} cm/s, faster than {high:g} cm/s{rule_note}",
                 f"give each repetition at least {length(step.path) / high:.1f} s",
             )
-        elif speed < low * (1 - TOLERANCE) and c.intake.goal == "energize":
+        # A massager glides slowly whatever the goal: its speed setting brings the energy.
+        elif speed < low * (1 - TOLERANCE) and c.intake.goal == "energize" and step.device is None:
             yield warning(
                 "tempo",
                 at(i) + ".seconds",

@@ -73,6 +73,31 @@ class BodyIn(Strict):
     waist_width_cm: Annotated[float, _cm("waist_width_cm")] = 32
 
 
+class DeviceIn(Strict):
+    """A handheld massager's profile (`backrub device show ID --json` prints the built-in ones)."""
+
+    id: str
+    title: str | None = None
+    kind: Literal["percussion", "vibration"]
+    speeds_per_minute: Annotated[list[Annotated[float, Field(ge=300, le=6000)]],
+                                 Field(min_length=1, max_length=30)]
+    amplitude_mm: Annotated[float, Field(ge=1, le=25)] | None = None
+    heat: bool = False
+    attachments: Annotated[list[Literal["round", "flat", "cushion", "bullet", "fork", "wedge"]],
+                           Field(min_length=1, max_length=12)]
+    programs: Annotated[list[str], Field(max_length=20)] = []
+
+
+class DeviceSettings(BaseModel):
+    """What the massager is set to for a step, and the seconds it spends on each area."""
+
+    speed: int
+    per_minute: float
+    attachment: str
+    heat: bool
+    seconds_per_area: float
+
+
 class Intake(Strict):
     """Who receives, what they want, where it hurts. Every field optional.
 
@@ -92,6 +117,9 @@ class Intake(Strict):
     spots: list[Spot] = []
     focus: list[Area] = []
     body: BodyIn = BodyIn()
+    device: Annotated[str | DeviceIn | None, Field(description="a built-in device id "
+                                                   "(percussion-small, percussion-full, vibration-heat) "
+                                                   "or your own device's profile")] = None
 
 
 class Reason(BaseModel):
@@ -126,6 +154,7 @@ class Step(BaseModel):
     cue: str
     rules: list[str]
     lead_in: list[tuple[float, float]] | None = None
+    device: DeviceSettings | None = None
 
 
 class Routine(BaseModel):

@@ -10,11 +10,11 @@ from dataclasses import dataclass, replace
 from math import floor
 from typing import Any
 
+from backrub.gate import Unverified, replanned
 from backrub.intake.model import Intake
-from backrub.planner.feedback import Feedback, replan
+from backrub.planner.feedback import Feedback
 from backrub.planner.plan import NotPlanned
 from backrub.routine.model import Routine
-from backrub.verifier import check_routine
 from backrub.web.encode import routine_json
 from backrub.web.store import Clock
 
@@ -109,14 +109,13 @@ def adapt(live: Live, feedback: Feedback, now: float) -> Change:
                                           *steps[index + 1:]))
         from_step = index + 1
     try:
-        new = replan(routine, from_step, feedback)
-    except NotPlanned as no:
-        raise Refused("not_planned", " ".join(no.reasons)) from None
-    report = check_routine(new.routine, new.intake, performed=from_step)
-    if not report.ok:
+        new = replanned(routine, from_step, feedback)  # the one gate: replan, device pass, verify
+    except Unverified as bad:
         raise Refused("unsafe", "The replanned steps did not pass the safety check, so the plan stays "
                                 "as it was. Stay off any place that hurts.",
-                      [f.to_dict() for f in report.errors])
+                      [f.to_dict() for f in bad.report.errors]) from None
+    except NotPlanned as no:
+        raise Refused("not_planned", " ".join(no.reasons)) from None
     started = sum(s.seconds for s in new.routine.steps[:from_step])
     clock = live.clock.set(now, started, live.clock.running)
     text = routine_json(new.routine)

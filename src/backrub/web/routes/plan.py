@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from backrub.planner import plan_routine
+from backrub.gate import planned
 from backrub.web import schemas
 from backrub.web.deps import IntakeBody, body_doc
 
@@ -20,4 +20,4 @@ router = APIRouter(prefix="/api", tags=["planning"])
                         422: {"model": schemas.Problems}},
              openapi_extra=body_doc("Intake"))
 def plan(intake: IntakeBody) -> JSONResponse:
-    return JSONResponse(plan_routine(intake).to_dict())
+    return JSONResponse(planned(intake).to_dict())  # planned with its device, and verified

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated
 
 import anyio
 from fastapi import APIRouter, Path, Request
@@ -14,10 +14,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
+from backrub.gate import planned
 from backrub.intake.model import Intake
-from backrub.planner import NotPlanned, plan_routine
 from backrub.routine.model import Routine
-from backrub.verifier import check_routine
 from backrub.web import schemas
 from backrub.web.deps import IntakeBody, JsonBody, StoreDep, ViewerDep, body_doc
 from backrub.web.encode import routine_json as routine_json_of
@@ -49,20 +48,8 @@ async def start_session(intake: IntakeBody, store: StoreDep, viewer: ViewerDep, 
 
 
 def _planned(intake: Intake) -> Routine:
-    """The verified routine for a new session."""
-    routine = plan_routine(intake)
-    report = check_routine(routine, intake)
-    if not report.ok:  # the planner's output passes by construction; never start one that does not
-        raise NotPlanned(routine.screening or _screening(intake),
-                         ["The plan did not pass its safety check: " + "; ".join(
-                             f"{f.rule} at {f.where}: {f.message}" for f in report.errors)])
-    return routine
-
-
-def _screening(intake: Intake) -> Any:
-    from backrub.intake import screen
-
-    return screen(intake)
+    """The verified routine for a new session (the one gate: plan, device pass, verify)."""
+    return planned(intake)
 
 
 @router.get("/{sid}", summary="A session: intake, routines, where it stands, every event, the outcome",

@@ -6,6 +6,7 @@ import { api } from "./api.js";
 import { BackMap, cumulative, pointAlong } from "./backmap.js";
 import { mountBreath } from "./breath/coach.js";
 import { Channel } from "./channel.js";
+import { DevicePanel } from "./device-step.js";
 import { h, toast } from "./dom.js";
 import { activeSession } from "./state.js";
 import { voice } from "./voice.js";
@@ -30,6 +31,7 @@ export function mountLive(root, { go, params }) {
   const phase = h("p", { class: "phase-name", id: "phase" });
   const title = h("p", { class: "cue-title", id: "cue-title" });
   const cue = h("p", { class: "cue", id: "cue", "aria-live": "polite" });
+  const device = new DevicePanel();  // the massager's setting and area timer on device steps
   const stepLeft = h("span", { id: "step-left" });
   const allLeft = h("span", { id: "all-left" });
   const stepBar = h("i"), allBar = h("i");
@@ -50,7 +52,7 @@ export function mountLive(root, { go, params }) {
     h("div", { class: "live-top" }, conn, h("span", { class: "spacer" }), mute, finish),
     h("div", { class: "live-grid" },
       h("div", { class: "stage" }, chartBox, prompt),
-      h("div", { class: "side" }, phase, title, cue,
+      h("div", { class: "side" }, phase, title, cue, device.el,
         h("div", { class: "meta" }, pacer, h("div", { class: "timers" },
           h("div", { class: "bar" }, stepBar), stepLeft, h("div", { class: "bar" }, allBar), allLeft)),
         buttons)));
@@ -98,6 +100,7 @@ export function mountLive(root, { go, params }) {
     const steps = routine.steps;
     map.drawLive(steps, k);
     const step = steps[k];
+    device.show(steps, k);
     if (!step) return;
     const paths = step.side === "both" ? [step.path, step.path.map(([x, y]) => [-x, y])] : [step.path];
     geometry = paths.map((p) => { const l = cumulative(p); return { path: p, lengths: l, total: l.at(-1) }; });
@@ -132,6 +135,7 @@ export function mountLive(root, { go, params }) {
     if (k >= routine.steps.length || !map.map) return;
     const step = routine.steps[k];
     const t = e - starts[k];
+    device.tick(t);
     const rep = step.seconds / step.reps;
     const sensed = running ? sensor.beat(routine, rep) : null;  // the receiver's own breath, when sensed
     const f = sensed?.f ?? (t % rep) / rep;
