@@ -10,7 +10,7 @@ import pytest
 
 from tests.web.conftest import SecureCoach
 
-PASSWORDS = {"erin": "erin-breathes-slowly-1", "frank": "frank-counts-breaths-2"}
+PASSWORDS = {"gwen": "gwen-breathes-slowly-1", "hugo": "hugo-counts-breaths-2"}
 
 
 @pytest.fixture(scope="module")
@@ -31,15 +31,15 @@ def pair(secure_coach: SecureCoach) -> Iterator[dict[str, Any]]:
 
 def test_a_code_or_qr_of_anothers_session_is_not_found(pair: dict[str, Any],
                                                        intake_raw: dict[str, Any]) -> None:
-    erin, frank = pair["erin"], pair["frank"]
-    started = erin.post("/api/sessions", json=intake_raw)
+    gwen, hugo = pair["gwen"], pair["hugo"]
+    started = gwen.post("/api/sessions", json=intake_raw)
     assert started.status_code == 201, started.text
     sid = started.json()["id"]
-    assert erin.get("/api/sensor-session", params={"code": sid[:6]}).json() == {"id": sid}
-    refused = frank.get("/api/sensor-session", params={"code": sid[:6]})
+    assert gwen.get("/api/sensor-session", params={"code": sid[:6]}).json() == {"id": sid}
+    refused = hugo.get("/api/sensor-session", params={"code": sid[:6]})
     assert refused.status_code == 404 and sid.encode() not in refused.content
-    assert erin.get(f"/api/sessions/{sid}/sensor.svg").status_code == 200
-    assert frank.get(f"/api/sessions/{sid}/sensor.svg").status_code == 404
+    assert gwen.get(f"/api/sessions/{sid}/sensor.svg").status_code == 200
+    assert hugo.get(f"/api/sessions/{sid}/sensor.svg").status_code == 404
     with pair["coach"].client() as anonymous:
         assert anonymous.get("/sensor").status_code == 200  # the page itself is public
         assert anonymous.get("/api/sensor-session", params={"code": sid[:6]}).status_code == 401
