@@ -97,16 +97,9 @@ def read_json(source: str, what: str) -> Any:
         raise InputError([Problem(path=what, message=f"no such file: {source}")]) from None
     except (IsADirectoryError, PermissionError, UnicodeDecodeError) as err:
         raise InputError([Problem(path=what, message=f"cannot read {source}: {err}")]) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise InputError(
-            [
-                Problem(
-                    path=what, message=f"not valid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
-                )
-            ]
-        ) from None
+    from backrub.jsonin import loads
+
+    return loads(text, what)
 
 
 def _intake(source: str) -> Any:

@@ -1,10 +1,11 @@
 """The live channel, WebSocket /api/sessions/{id}/live: feedback in, replanned routines out.
 
-Each message is handled under its session's lock: read strictly, applied (replans run off
-the event loop), stored with its seq, and only then acknowledged and answered. A malformed
-message gets an error and the session goes on. State is loaded from the database on the first
-connection, so sessions carry on after a server restart. Who may connect is checked once, at
-connect: the session must be one the viewer may see (closed with 4404 otherwise, as for no session).
+Each message is handled under its session's lock: read strictly, applied (replans run in a
+bounded pool of worker threads, off the event loop), stored with its seq, and only then
+acknowledged and answered. A malformed message gets an error and the session goes on. State is
+loaded from the database on the first connection, so sessions carry on after a server restart.
+Who may connect is checked at connect: the session must be one the viewer may see (closed with
+4404 otherwise, as for no session).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,12 +21,13 @@ from typing import Any
 import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from backrub.errors import InputError
+from backrub.errors import InputError, Problem
 from backrub.planner.feedback import Feedback
 from backrub.routine import Routine, parse_routine
 from backrub.web import session as live_session
 from backrub.web.deps import socket_viewer
 from backrub.web.errors import detail
+from backrub.web.limits import MAX_MESSAGE
 from backrub.web.messages import Message, parse_text, seq_of
 from backrub.web.session import Change, Live, Refused
 from backrub.web.store import Clock, NewEvent, Store
@@ -51,6 +54,14 @@ class Coach:
         self.store = store
         self._entries: dict[str, Entry] = {}
         self._loading = asyncio.Lock()
+        self._replans: anyio.CapacityLimiter | None = None
+
+    @property
+    def replans(self) -> anyio.CapacityLimiter:
+        """The replanning pool's size: one thread per core or two, whatever the number of sessions."""
+        if self._replans is None:  # made on the loop that uses it
+            self._replans = anyio.CapacityLimiter(max(2, os.cpu_count() or 1))
+        return self._replans
 
     async def entry(self, sid: str) -> Entry | None:
         found = self._entries.get(sid)
@@ -85,6 +96,9 @@ class Coach:
     async def handle(self, entry: Entry, ws: WebSocket, text: str) -> None:
         """Answer one client message."""
         try:
+            if len(text) > MAX_MESSAGE:
+                raise InputError([Problem(path="", message=f"a message is at most {MAX_MESSAGE // 1024} KiB "
+                                                           f"(got {len(text) // 1024} KiB)")])
             raw, message = parse_text(text)
         except InputError as err:
             await _send(ws, _error("invalid", "The message was not understood; nothing changed.",
@@ -103,10 +117,12 @@ class Coach:
         new_live = live
         try:
             if message.kind in ("softer", "firmer", "pain", "skip"):
-                # Replanning is pure Python of a few milliseconds: run on the loop, one at a time.
-                # A worker thread would not run it any sooner (the GIL) but would make every other
-                # message wait for the interpreter's switch interval.
-                change = live_session.adapt(live, Feedback(kind=message.kind, at=message.at), now)
+                # A replan takes milliseconds to a few tenths of a second (more places to avoid cost
+                # more): it runs in a small pool of worker threads, never on the loop, so other
+                # sessions and requests go on meanwhile; the session's lock keeps its own in order.
+                feedback = Feedback(kind=message.kind, at=message.at)
+                change = await anyio.to_thread.run_sync(live_session.adapt, live, feedback, now,
+                                                        limiter=self.replans)
                 new_live = change.live
             elif message.type == "pause":
                 new_live = live_session.paused(live, now, message.at_s)
@@ -153,6 +169,8 @@ class Coach:
 
 
 def _seq_from(text: str) -> int | None:
+    if len(text) > MAX_MESSAGE:
+        return None
     try:
         return seq_of(json.loads(text))
     except (ValueError, RecursionError):

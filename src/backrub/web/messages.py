@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from typing import Any
 
-from backrub.errors import InputError, Problem, Problems, describe, suggest
+from backrub.errors import Problems, describe, suggest
+from backrub.jsonin import loads
 
 TYPES = ("feedback", "pause", "resume", "skip", "end")
 FEEDBACK = ("softer", "firmer", "pain", "skip")
@@ -58,11 +58,7 @@ def seq_of(raw: Any) -> int | None:
 
 def parse_text(text: str) -> tuple[Any, Message]:
     """The raw JSON and the message it holds; raises InputError naming each bad field."""
-    try:
-        raw = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as err:
-        where = f" at line {err.lineno}, column {err.colno}" if isinstance(err, json.JSONDecodeError) else ""
-        raise InputError([Problem(path="", message=f"not valid JSON{where}")]) from None
+    raw = loads(text)
     return raw, parse_message(raw)
 
 
