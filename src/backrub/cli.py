@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_NOT_PLANNED = 0, 1, 2, 3
+MAX_INPUT = 8 * 2**20  # characters of one intake or routine file (a routine at its limits is ~1 MB)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,14 +90,18 @@ def read_json(source: str, what: str) -> Any:
     """JSON from a file or '-'; problems come back as InputError naming the argument."""
     try:
         if source == "-":
-            text = sys.stdin.read()
+            text = sys.stdin.read(MAX_INPUT + 1)
         else:
             with open(source, encoding="utf-8") as handle:
-                text = handle.read()
+                text = handle.read(MAX_INPUT + 1)
     except FileNotFoundError:
         raise InputError([Problem(path=what, message=f"no such file: {source}")]) from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as err:
-        raise InputError([Problem(path=what, message=f"cannot read {source}: {err}")]) from None
+    except (OSError, UnicodeDecodeError) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        raise InputError([Problem(path=what, message=f"cannot read {source}: {reason}")]) from None
+    if len(text) > MAX_INPUT:
+        raise InputError([Problem(path=what, message=f"{source} is larger than {MAX_INPUT // 2**20} MiB, "
+                                                     "far more than any intake or routine")])
     from backrub.jsonin import loads
 
     return loads(text, what)
