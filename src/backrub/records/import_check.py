@@ -229,7 +229,7 @@ def _session(s: Any, where: str, recipients: set[str], problems: Problems) -> No
     if s.get("outcome") is not None:
         _outcome(s["outcome"], f"{where}.outcome", problems)
     rid = s.get("recipient_id")
-    if rid is not None and rid not in recipients:
+    if rid is not None and (not isinstance(rid, str) or rid not in recipients):
         problems.add(f"{where}.recipient_id", f"no recipient {describe(rid)} in this file")
 
 
