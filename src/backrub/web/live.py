@@ -5,7 +5,8 @@ bounded pool of worker threads, off the event loop), stored with its seq, and on
 acknowledged and answered. A malformed message gets an error and the session goes on. State is
 loaded from the database on the first connection, so sessions carry on after a server restart.
 Who may connect is checked at connect: the session must be one the viewer may see (closed with
-4404 otherwise, as for no session).
+4404 otherwise, as for no session); with accounts, again before every message, and a socket whose
+login ends or whose share is withdrawn is closed (4401).
 """
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from backrub.errors import InputError, Problem
 from backrub.planner.feedback import Feedback
+from backrub.records.accounts import COOKIE
+from backrub.records.recipients import Viewer
 from backrub.routine import Routine, parse_routine
 from backrub.web import session as live_session
+from backrub.web.auth import account_of
 from backrub.web.deps import socket_viewer
 from backrub.web.errors import detail
 from backrub.web.limits import MAX_MESSAGE
@@ -47,12 +51,22 @@ class Entry:
     sockets: set[WebSocket] = field(default_factory=set)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Access:
+    """Who is on one socket, and by which login (accounts mode): checked again on every message."""
+
+    sid: str
+    viewer: Viewer
+    token: str | None
+
+
 class Coach:
     """The live sessions of one app, loaded from the store on first use."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._entries: dict[str, Entry] = {}
+        self._access: dict[WebSocket, Access] = {}
         self._loading = asyncio.Lock()
         self._replans: anyio.CapacityLimiter | None = None
 
@@ -93,8 +107,33 @@ class Coach:
         if entry is not None and not entry.sockets and not entry.lock.locked():
             del self._entries[sid]
 
+    def still_allowed(self, access: Access) -> bool:
+        """Whether the socket's login still holds and its session is still visible (a store-thread call:
+        one query for each, on the store's pooled connections)."""
+        if access.viewer.local:
+            return True
+        if access.token is not None:
+            found = account_of(self.store, access.token)
+            if found is None or found.id != access.viewer.account_id:
+                return False
+        return self.store.visible(access.sid, access.viewer)
+
+    async def revoke(self, account_id: int | None = None, token: str | None = None) -> None:
+        """Close the sockets of a login that ended (`token`), or of an account (`account_id`) that may
+        no longer see their session (a share withdrawn); the others stay."""
+        for ws, access in list(self._access.items()):
+            ended = token is not None and access.token == token
+            mine = account_id is not None and access.viewer.account_id == account_id
+            if ended or (mine and not await self.store.call(self.still_allowed, access)):
+                await _close_revoked(ws)
+
     async def handle(self, entry: Entry, ws: WebSocket, text: str) -> None:
         """Answer one client message."""
+        access = self._access.get(ws)
+        if access is not None and not access.viewer.local \
+                and not await self.store.call(self.still_allowed, access):
+            await _close_revoked(ws)
+            return
         try:
             if len(text) > MAX_MESSAGE:
                 raise InputError([Problem(path="", message=f"a message is at most {MAX_MESSAGE // 1024} KiB "
@@ -188,6 +227,13 @@ async def _send(ws: WebSocket, data: dict[str, Any] | str) -> None:
         await ws.send_text(data if isinstance(data, str) else json.dumps(data))
 
 
+async def _close_revoked(ws: WebSocket) -> None:
+    await _send(ws, {"type": "error", "code": "revoked", "seq": None,
+                     "message": "This session is no longer yours to see (signed out or unshared)."})
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+        await ws.close(code=SIGN_IN_CLOSE, reason="access ended")
+
+
 async def _broadcast(entry: Entry, text: str) -> None:
     for ws in list(entry.sockets):
         await _send(ws, text)
@@ -210,6 +256,8 @@ async def live_channel(ws: WebSocket, sid: str) -> None:
         await ws.close(code=NOT_FOUND_CLOSE, reason="no such session")
         return
     entry.sockets.add(ws)
+    token = ws.cookies.get(COOKIE) if ws.app.state.auth.accounts else None
+    coach._access[ws] = Access(sid=sid, viewer=viewer, token=token)
     try:
         while True:
             frame = await ws.receive()
@@ -224,6 +272,7 @@ async def live_channel(ws: WebSocket, sid: str) -> None:
         pass
     finally:
         entry.sockets.discard(ws)
+        coach._access.pop(ws, None)
         coach.forget(sid)
 
 
