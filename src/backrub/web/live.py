@@ -30,7 +30,7 @@ from backrub.routine import Routine, parse_routine
 from backrub.web import session as live_session
 from backrub.web.auth import account_of
 from backrub.web.deps import socket_viewer
-from backrub.web.errors import detail
+from backrub.web.errors import DISK_FULL, detail, disk_full
 from backrub.web.limits import MAX_MESSAGE
 from backrub.web.messages import Message, parse_text, seq_of
 from backrub.web.session import Change, Live, Refused
@@ -181,14 +181,22 @@ class Coach:
         if refused is not None:
             payload["refused"] = refused.code
         # Committed (with other sessions' events, one batch per transaction) before the ack below.
-        stored = await self.store.record_async(
-            live.id, NewEvent(type=message.type, seq=message.seq, payload=payload,
-                              elapsed_s=live.clock.elapsed(now)),
-            clock=new_live.clock if new_live is not live else None,
-            routine_json=change.live.routine_json if change else None,
-            position=change.from_step if change else None,
-            ended=message.type == "end" and not live.ended,
-            outcome=message.outcome)
+        try:
+            stored = await self.store.record_async(
+                live.id, NewEvent(type=message.type, seq=message.seq, payload=payload,
+                                  elapsed_s=live.clock.elapsed(now)),
+                clock=new_live.clock if new_live is not live else None,
+                routine_json=change.live.routine_json if change else None,
+                position=change.from_step if change else None,
+                ended=message.type == "end" and not live.ended,
+                outcome=message.outcome)
+        except Exception as err:
+            if not disk_full(err):
+                raise
+            # Nothing was stored, so nothing changes and nothing is acknowledged; the giver may send
+            # it again once there is space (its seq makes that safe). The socket stays open.
+            await _send(ws, {"type": "error", "code": "disk_full", "message": DISK_FULL, "seq": message.seq})
+            return
         entry.live = new_live
         if message.seq is not None:
             entry.seqs.add(message.seq)
