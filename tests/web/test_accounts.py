@@ -475,3 +475,9 @@ def test_withdrawn_access_closes_the_live_socket(team: SecureCoach, alice: httpx
             assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
     finally:
         bob.close()
+
+
+def test_https_answers_carry_hsts(team: SecureCoach) -> None:
+    with team.client() as client:
+        answer = client.get("/signin")
+    assert answer.headers["strict-transport-security"].startswith("max-age=")

@@ -70,7 +70,7 @@ def test_more_spots_than_a_back_carries_are_refused_naming_the_field(http: httpx
 
 
 def test_a_routine_of_thousands_of_bad_steps_gets_a_short_list_of_problems(http: httpx.Client) -> None:
-    steps = [{"phase": "nope"}] * 200
+    steps = [{"phase": "nope"}] * 120
     answer = http.post("/api/check", json={"routine": {"steps": steps}})
     assert answer.status_code == 422
     detail = answer.json()["detail"]
@@ -245,3 +245,32 @@ def test_another_clients_requests_go_on_while_one_floods_pain_reports(coach: Coa
     thread.join(timeout=120)
     assert len(busy) >= 10
     assert statistics.median(busy) < max(0.05, 5 * statistics.median(idle)), (statistics.median(idle), busy)
+
+
+# -- 10. smaller ones ----------------------------------------------------------------------------
+
+
+def test_pages_carry_a_content_security_policy_that_allows_only_this_server(http: httpx.Client) -> None:
+    for url in ("/", "/signin", "/recipients", "/openapi.json"):
+        answer = http.get(url)
+        policy = answer.headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert "strict-transport-security" not in answer.headers  # plain http on loopback
+
+
+def test_405_names_every_method_the_path_takes(http: httpx.Client) -> None:
+    made = http.post("/api/recipients", json={"name": "Methods"})
+    answer = http.put(f"/api/recipients/{made.json()['id']}", json={})
+    assert answer.status_code == 405
+    assert set(answer.headers["allow"].split(", ")) >= {"GET", "PATCH", "DELETE"}
+
+
+def test_a_whole_number_written_as_3_0_is_a_rating(http: httpx.Client, coach: Coach) -> None:
+    sid, ws = _live(coach, http, {"minutes": 15})
+    ws.close()
+    answer = http.put(f"/api/sessions/{sid}/outcome", json={"pain_before": 3.0, "pain_after": 1})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["pain_before"] == 3
+    assert http.put(f"/api/sessions/{sid}/outcome", json={"pain_before": 3.5}).status_code == 422

@@ -15,6 +15,7 @@ from pydantic.json_schema import models_json_schema
 
 from backrub.web import errors, live, schemas
 from backrub.web.auth import LocalGate, SignInGate, Throttle, load_auth
+from backrub.web.headers import SecurityHeaders, content_security_policy
 from backrub.web.limits import BodyLimit
 from backrub.web.routes import auth as auth_routes
 from backrub.web.routes import backmap, care, check, learning, plan, recipients, screen, sessions
@@ -63,6 +64,7 @@ def create_app(database_url: str | None = None, *, accounts: bool = False) -> Fa
         app.add_middleware(SignInGate, auth=auth, store=store)
     else:
         app.add_middleware(LocalGate)
+    app.add_middleware(SecurityHeaders, policy=content_security_policy(STATIC))
     app.add_middleware(BodyLimit)  # outermost: nothing reads a body past the limit
     errors.install(app)
     app.include_router(auth_routes.router)

@@ -97,6 +97,29 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DBAPIError, _storage)
     app.add_exception_handler(OSError, _storage)
 
+    from starlette.exceptions import HTTPException
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, err: HTTPException) -> JSONResponse:
+        headers = dict(err.headers or {})
+        if err.status_code == 405:  # Starlette names only the first route's methods; name every one
+            headers["Allow"] = ", ".join(_allowed(request.app, request.url.path))
+        return JSONResponse(status_code=err.status_code, content={"detail": err.detail}, headers=headers)
+
     @app.exception_handler(records.Conflict)
     async def _conflict(_: Request, err: records.Conflict) -> JSONResponse:
         return JSONResponse(status_code=409, content={"detail": str(err)})
+
+
+def _allowed(app: FastAPI, path: str) -> list[str]:
+    """Every method some operation of the API description takes at `path` (HEAD with GET)."""
+    table: list[tuple[re.Pattern[str], set[str]]] | None = getattr(app.state, "allowed_methods", None)
+    if table is None:
+        table = [(re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template)) + "$"),
+                  {m.upper() for m in operations})
+                 for template, operations in app.openapi().get("paths", {}).items()]
+        app.state.allowed_methods = table
+    allowed = {m for pattern, methods in table if pattern.match(path) for m in methods}
+    if "GET" in allowed:
+        allowed.add("HEAD")
+    return sorted(allowed)

@@ -132,6 +132,8 @@ def _outcome(raw: Any, problems: Problems) -> dict[str, Any] | None:
         if key in RATINGS:
             if value is None:
                 out[key] = None
+            elif isinstance(value, float) and value.is_integer() and 0 <= value <= 10:
+                out[key] = int(value)  # 3.0 is 3: JSON does not tell them apart
             elif isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
                 problems.add(where, f"expected a whole number from 0 to 10 (got {describe(value)})")
             else:

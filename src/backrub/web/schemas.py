@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel
 from typing_extensions import TypedDict
 
 from backrub.intake.model import BREATHS_RANGE, GIVERS, GOALS, POSITIONS, STYLES
@@ -41,7 +41,12 @@ else:
     SpotKind = Literal[SPOT_KINDS]
     Zone = Literal[ZONE_IDS]
     Area = Literal[tuple(a for a in (*GROUPS, *ZONE_IDS) if a != "spine" and not a.startswith("axilla"))]
-Rating = Annotated[int, Field(ge=0, le=10)]
+def _whole(value: Any) -> Any:
+    """3.0 is the rating 3 (JSON does not tell them apart; some clients write every number so)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+Rating = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=10)]
 
 
 class Strict(BaseModel):

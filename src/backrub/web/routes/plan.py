@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import anyio
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from backrub.planner import plan_routine
@@ -19,5 +20,8 @@ router = APIRouter(prefix="/api", tags=["planning"])
              responses={200: {"model": schemas.Routine}, 409: {"model": schemas.NotPlannedOut},
                         422: {"model": schemas.Problems}},
              openapi_extra=body_doc("Intake"))
-def plan(intake: IntakeBody) -> JSONResponse:
-    return JSONResponse(plan_routine(intake).to_dict())
+async def plan(intake: IntakeBody, request: Request) -> JSONResponse:
+    # Planning takes up to tenths of a second: it shares the live replans' bounded pool, so a client
+    # sending many plans at once waits its turn instead of taking every thread the server has.
+    routine = await anyio.to_thread.run_sync(plan_routine, intake, limiter=request.app.state.coach.replans)
+    return JSONResponse(routine.to_dict())
