@@ -37,6 +37,7 @@ import httpx
 from websockets.sync.client import connect
 
 ROOT = Path(__file__).resolve().parents[1]
+JSON = {"content-type": "application/json"}
 
 
 class Server:
@@ -46,11 +47,12 @@ class Server:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.url, self.ws = f"http://127.0.0.1:{self.port}", f"ws://127.0.0.1:{self.port}"
-        env = {**os.environ, "BACKRUB_DATABASE_URL": f"sqlite:///{self.tmp.name}/bench.db", "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "BACKRUB_DATABASE_URL": f"sqlite:///{self.tmp.name}/bench.db",
+               "PYTHONUNBUFFERED": "1"}
         if src:
             env["PYTHONPATH"] = src
-        self.proc = subprocess.Popen([sys.executable, "-m", "backrub", "serve", "--port", str(self.port)], env=env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.proc = subprocess.Popen([sys.executable, "-m", "backrub", "serve", "--port", str(self.port)],
+                                     env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         assert self.proc.stdout is not None
         banner = self.proc.stdout.readline()
         if "http://" not in banner:
@@ -179,7 +181,7 @@ def past_limits(server: Server) -> list[tuple[str, int, float]]:
             times, status = [], 0
             for _ in range(5):
                 t = time.perf_counter()
-                status = http.post("/api/plan", content=body, headers={"content-type": "application/json"}).status_code
+                status = http.post("/api/plan", content=body, headers=JSON).status_code
                 times.append(time.perf_counter() - t)
             out.append((name, status, statistics.median(times)))
     return out
@@ -204,8 +206,8 @@ def main() -> int:
     print(f"   B /api/screen  idle: {shown(result['idle_screen'])}   during: {shown(result['busy_screen'])}")
     print(f"   B live change  idle: {shown(result['idle_live'])}   during: {shown(result['busy_live'])}")
     print(f"2. largest accepted: /api/plan worst {big['plan_max_s'] * 1000:.0f} ms (median "
-          f"{big['plan_median_s'] * 1000:.0f} ms over 12 intakes at the limits); /api/check of 120 steps x 200 "
-          f"points {big['check_s'] * 1000:.0f} ms ({big['check_status']})")
+          f"{big['plan_median_s'] * 1000:.0f} ms over 12 intakes at the limits); "
+          f"/api/check of 120 steps x 200 points {big['check_s'] * 1000:.0f} ms ({big['check_status']})")
     for name, status, seconds in limits:
         print(f"3. {name}: {status} in {seconds * 1000:.1f} ms (median of 5)")
     print(f"   server memory {rss0:.0f} MB before, {rss1:.0f} MB after ({rss1 - rss0:+.0f} MB)")

@@ -21,6 +21,11 @@ from tests.web.conftest import Coach
 SURROGATE = '"note \\ud800 here"'  # JSON text as a client sends it: a lone surrogate escaped
 
 
+def bad(template: str) -> str:
+    """JSON text with the lone surrogate where the template says @S."""
+    return template.replace("@S", SURROGATE)
+
+
 def post_text(http: httpx.Client, url: str, text: str) -> httpx.Response:
     return http.post(url, content=text.encode(), headers={"content-type": "application/json"})
 
@@ -89,12 +94,13 @@ def test_the_largest_accepted_intake_plans(http: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(("url", "text", "loc"), [
-    ("/api/recipients", '{"name": "A", "spots": [{"kind": "pain", "zone": "lumbar_left", "note": %s}]}'
-     % SURROGATE, ["body", "spots", 0, "note"]),
+    ("/api/recipients", bad('{"name": "A", "spots": [{"kind": "pain", "zone": "lumbar_left", "note": @S}]}'),
+     ["body", "spots", 0, "note"]),
     ("/api/recipients", '{"name": "A\\u0000B"}', ["body", "name"]),
-    ("/api/recipients", '{"name": "A", "notes": %s}' % SURROGATE, ["body", "notes"]),
-    ("/api/plan", '{"goal": %s}' % SURROGATE, ["body", "goal"]),
-    ("/api/check", '{"routine": {"steps": [{"cue": %s}]}}' % SURROGATE, ["body", "routine", "steps", 0, "cue"]),
+    ("/api/recipients", bad('{"name": "A", "notes": @S}'), ["body", "notes"]),
+    ("/api/plan", bad('{"goal": @S}'), ["body", "goal"]),
+    ("/api/check", bad('{"routine": {"steps": [{"cue": @S}]}}'),
+     ["body", "routine", "steps", 0, "cue"]),
 ])
 def test_text_that_is_not_unicode_is_refused_naming_the_field(http: httpx.Client, url: str, text: str,
                                                               loc: list[Any]) -> None:
@@ -107,7 +113,7 @@ def test_a_shared_note_with_a_lone_surrogate_never_breaks_the_owners_pages(http:
     made = http.post("/api/recipients", json={"name": "Surrogate check"})
     assert made.status_code == 201, made.text
     rid = made.json()["id"]
-    text = '{"spots": [{"kind": "pain", "zone": "lumbar_left", "note": %s}]}' % SURROGATE
+    text = bad('{"spots": [{"kind": "pain", "zone": "lumbar_left", "note": @S}]}')
     patched = http.patch(f"/api/recipients/{rid}", content=text.encode(),
                          headers={"content-type": "application/json"})
     assert patched.status_code == 422
@@ -129,8 +135,8 @@ CRASHERS = [
     ('{"conditions": [{}]}', ["body", "conditions", 0]),
     ('{"spots": [{"kind": [], "zone": "lumbar_left"}]}', ["body", "spots", 0, "kind"]),
     ('{"spots": [{"kind": "pain", "zone": {}}]}', ["body", "spots", 0, "zone"]),
-    ('{"minutes": %s}' % ("9" * 5000), ["body"]),
-    ('{"minutes": %s}' % ("9" * 400), ["body", "minutes"]),
+    ('{"minutes": ' + "9" * 5000 + "}", ["body"]),
+    ('{"minutes": ' + "9" * 400 + "}", ["body", "minutes"]),
     ('{"minutes": 1e400}', ["body", "minutes"]),
     ('{"minutes": NaN}', ["body"]),
     ('{"focus": ' + "[" * 5000 + "]" * 5000 + "}", ["body"]),
@@ -145,13 +151,14 @@ def rid(coach: Coach) -> str:
     return str(made.json()["id"])
 
 
-@pytest.mark.parametrize("url", ["/api/screen", "/api/plan", "/api/sessions", "/api/recipients/{rid}/next-intake",
-                                 "/api/recipients/{rid}/sessions", "/api/check", "/api/recipients"])
+@pytest.mark.parametrize("url", ["/api/screen", "/api/plan", "/api/sessions", "/api/check", "/api/recipients",
+                                 "/api/recipients/{rid}/next-intake", "/api/recipients/{rid}/sessions"])
 @pytest.mark.parametrize(("text", "loc"), CRASHERS, ids=[f"crasher{i}" for i in range(len(CRASHERS))])
-def test_odd_values_are_422_never_500(http: httpx.Client, rid: str, url: str, text: str, loc: list[Any]) -> None:
+def test_odd_values_are_422_never_500(http: httpx.Client, rid: str, url: str, text: str,
+                                      loc: list[Any]) -> None:
     url = url.format(rid=rid)
     if url == "/api/check":
-        text = '{"intake": %s, "routine": {"steps": []}}' % text
+        text = '{"intake": @I, "routine": {"steps": []}}'.replace("@I", text)
         loc = ["body", "intake", *loc[1:]] if len(loc) > 1 else loc
     answer = post_text(http, url, text)
     assert answer.status_code == 422, (answer.status_code, answer.text)
@@ -169,9 +176,9 @@ def _live(coach: Coach, http: httpx.Client, intake: dict[str, Any]) -> tuple[str
 
 @pytest.mark.parametrize(("message", "field"), [
     ('{"type": "softer", "seq": 1000000000000000000000000000000}', "seq"),
-    ('{"type": "end", "outcome": {"notes": %s}}' % SURROGATE, "outcome.notes"),
+    (bad('{"type": "end", "outcome": {"notes": @S}}'), "outcome.notes"),
     ('{"type": "end", "outcome": {"notes": "a\\u0000b"}}', "outcome.notes"),
-    ('{"type": "skip", "seq": %s}' % ("1" * 5000), ""),
+    ('{"type": "skip", "seq": ' + "1" * 5000 + "}", ""),
     ('[' * 100000 + ']' * 100000, ""),
 ])
 def test_odd_live_messages_get_an_error_and_the_socket_stays_open(coach: Coach, http: httpx.Client,
@@ -205,7 +212,8 @@ def test_pain_reported_again_and_again_merges_and_is_capped(coach: Coach, http: 
         answers = []
         apart = [(x, y) for y in (5, 13, 29, 37, 45) for x in (-14, -7, 7, 14)]  # 7 cm apart at least
         for seq, (x, y) in enumerate(apart[: MAX_PAIN_PLACES + 2], start=100):
-            ws.send(json.dumps({"type": "feedback", "kind": "pain", "at": {"x_cm": x, "y_cm": y}, "seq": seq}))
+            at = {"x_cm": x, "y_cm": y}
+            ws.send(json.dumps({"type": "feedback", "kind": "pain", "at": at, "seq": seq}))
             assert json.loads(ws.recv(timeout=30))["type"] == "ack"
             answers.append(json.loads(ws.recv(timeout=30)))
         refused = [a for a in answers if a["type"] == "error"]
@@ -213,7 +221,8 @@ def test_pain_reported_again_and_again_merges_and_is_capped(coach: Coach, http: 
 
 
 @pytest.mark.slow
-def test_another_clients_requests_go_on_while_one_floods_pain_reports(coach: Coach, http: httpx.Client) -> None:
+def test_another_clients_requests_go_on_while_one_floods_pain_reports(coach: Coach,
+                                                                     http: httpx.Client) -> None:
     """One giver reports pain again and again (each a replan around many places); another's screening
     answers meanwhile as fast as on an idle coach, not after the replans."""
     start = {"minutes": 60, "spots": spots_on_a_grid(MAX_SPOTS - MAX_PAIN_PLACES, radius=0.5)}
