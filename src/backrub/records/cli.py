@@ -78,8 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("db", help="the database schema: upgrade, status")
     p.add_argument("action", choices=("upgrade", "status"))
     p.set_defaults(run=_db)
-    p = sub.add_parser("account", help="accounts for a coach served beyond this computer: add, list")
-    p.add_argument("action", choices=("add", "list"))
+    p = sub.add_parser("account", help="accounts for a coach served beyond this computer: add, list, "
+                                       "password, remove")
+    p.add_argument("action", choices=("add", "list", "password", "remove"))
     p.add_argument("username", nargs="?")
     p.set_defaults(run=_account)
     return parser
@@ -212,7 +213,7 @@ def _db(ns: argparse.Namespace) -> int:
 def _account(ns: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from backrub.records.accounts import create_account
+    from backrub.records.accounts import change_password, create_account, remove_account
     from backrub.records.models import AccountRow
 
     database = open_database()
@@ -223,7 +224,12 @@ def _account(ns: argparse.Namespace) -> int:
                     print(name)
             return EXIT_OK
         if not ns.username:
-            raise InputError([Problem(path="USERNAME", message="say which account to add")])
+            raise InputError([Problem(path="USERNAME", message=f"say which account to {ns.action}")])
+        if ns.action == "remove":
+            with database.session() as db:
+                remove_account(db, ns.username)
+            print(f"account {ns.username} removed (its logins ended, its shares withdrawn)")
+            return EXIT_OK
         password = os.environ.get("BACKRUB_PASSWORD")
         if password is None:
             password = (
@@ -232,6 +238,10 @@ def _account(ns: argparse.Namespace) -> int:
                 else sys.stdin.readline().rstrip("\n")
             )
         with database.session() as db:
+            if ns.action == "password":
+                ended = change_password(db, ns.username, password)
+                print(f"password of {ns.username} changed; {ended} logins ended")
+                return EXIT_OK
             account = create_account(db, ns.username, password)
         print(f"account {account.username} added")
     finally:
