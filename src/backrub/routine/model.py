@@ -36,9 +36,9 @@ STEP_FIELDS = (
 )
 
 Point = tuple[float, float]
-# Size limits (the planner writes at most about 50 steps of at most 130 points): longer lists are refused
-# before they are read, so no routine costs the verifier or a page more than a moment.
-MAX_STEPS, MAX_POINTS, MAX_TEXT = 120, 200, 2000
+# Size limits (the planner writes about 50 steps at most, paths of up to about 200 points): longer
+# lists are refused before they are read, so no routine costs the verifier or a page more than a moment.
+MAX_STEPS, MAX_POINTS, MAX_TEXT = 80, 300, 2000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

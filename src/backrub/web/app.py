@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -64,7 +65,8 @@ def create_app(database_url: str | None = None, *, accounts: bool = False) -> Fa
         app.add_middleware(SignInGate, auth=auth, store=store)
     else:
         app.add_middleware(LocalGate)
-    app.add_middleware(SecurityHeaders, policy=content_security_policy(STATIC))
+    allow_eval = os.environ.get("BACKRUB_CSP_ALLOW_EVAL") == "1"  # browser tests only (headers.py)
+    app.add_middleware(SecurityHeaders, policy=content_security_policy(STATIC, allow_eval=allow_eval))
     app.add_middleware(BodyLimit)  # outermost: nothing reads a body past the limit
     errors.install(app)
     app.include_router(auth_routes.router)

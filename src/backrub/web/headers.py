@@ -18,14 +18,16 @@ HSTS = b"max-age=31536000"
 _STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
 
 
-def content_security_policy(static: Path) -> str:
-    """The policy for the pages in `static`: this origin only, plus the hashes of inline styles."""
+def content_security_policy(static: Path, *, allow_eval: bool = False) -> str:
+    """The policy for the pages in `static`: this origin only, plus the hashes of inline styles.
+    `allow_eval` (BACKRUB_CSP_ALLOW_EVAL=1, set only by the browser tests) lets a test driver
+    evaluate strings in the page, as Playwright's wait_for_function does; the pages never do."""
     hashes = sorted({"'sha256-" + base64.b64encode(hashlib.sha256(block.encode()).digest()).decode() + "'"
                      for page in static.glob("*.html")
                      for block in _STYLE.findall(page.read_text(encoding="utf-8"))})
     return "; ".join([
         "default-src 'self'",
-        "script-src 'self'",
+        "script-src 'self'" + (" 'unsafe-eval'" if allow_eval else ""),
         "style-src " + " ".join(["'self'", *hashes]),
         "img-src 'self' data: blob:",
         "connect-src 'self'",
