@@ -215,6 +215,7 @@ def _cli(url: str, *args: str, stdin: str | None = None) -> subprocess.Completed
                           input=stdin, timeout=120)
 
 
+@pytest.mark.slow  # several `backrub` processes
 def test_export_leaves_accounts_out_and_is_readable_by_its_owner_only(sqlite_db: Database,
                                                                       tmp_path: Path) -> None:
     _filled(sqlite_db)
@@ -231,6 +232,7 @@ def test_export_leaves_accounts_out_and_is_readable_by_its_owner_only(sqlite_db:
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
 
+@pytest.mark.slow  # several `backrub` processes
 def test_import_says_which_accounts_it_left_out(sqlite_db: Database, tmp_path: Path) -> None:
     export = _filled(sqlite_db)
     fresh = tmp_path / "fresh.db"
@@ -247,6 +249,7 @@ def test_import_says_which_accounts_it_left_out(sqlite_db: Database, tmp_path: P
     assert asked.returncode == 0 and "1 accounts made, with the file's password hashes" in asked.stdout
 
 
+@pytest.mark.slow  # several `backrub` processes
 def test_import_of_a_broken_file_exits_2_naming_fields_and_writes_nothing(sqlite_db: Database,
                                                                           tmp_path: Path) -> None:
     export = _filled(sqlite_db)
@@ -260,6 +263,7 @@ def test_import_of_a_broken_file_exits_2_naming_fields_and_writes_nothing(sqlite
     target.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dest", ["missing-folder/copy.db", "/proc/backrub.db", "exists.db", "."])
 def test_backup_to_a_bad_destination_exits_2_in_one_line(sqlite_db: Database, tmp_path: Path,
                                                          dest: str) -> None:
@@ -273,6 +277,7 @@ def test_backup_to_a_bad_destination_exits_2_in_one_line(sqlite_db: Database, tm
     assert not [p for p in tmp_path.rglob("*.part")]
 
 
+@pytest.mark.slow  # several `backrub` processes
 def test_backup_is_private_and_replaces_only_with_force(sqlite_db: Database, tmp_path: Path) -> None:
     copy_path = tmp_path / "copy.db"
     assert _cli(sqlite_db.url, "backup", str(copy_path)).returncode == 0
