@@ -6,7 +6,6 @@ none of them imports another's command module.
 
 from __future__ import annotations
 
-import json
 import sys
 
 from backrub.errors import InputError, Problem
@@ -22,20 +21,25 @@ EXIT_NOT_PLANNED = 3  # screening said check first or refer, or nothing safe fil
 EXIT_DATABASE = 4  # the records database cannot be reached or used
 
 
+MAX_INPUT = 8 * 2**20  # characters of one intake or routine file (a routine at its limits is ~1 MB)
+
+
 def read_json(source: str, what: str) -> Any:
     """JSON from a file or '-' (standard input); problems come back as InputError naming `what`."""
     try:
         if source == "-":
-            text = sys.stdin.read()
+            text = sys.stdin.read(MAX_INPUT + 1)
         else:
             with open(source, encoding="utf-8") as handle:
-                text = handle.read()
+                text = handle.read(MAX_INPUT + 1)
     except FileNotFoundError:
         raise InputError([Problem(path=what, message=f"no such file: {source}")]) from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as err:
-        raise InputError([Problem(path=what, message=f"cannot read {source}: {err}")]) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        message = f"not valid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
-        raise InputError([Problem(path=what, message=message)]) from None
+    except (OSError, UnicodeDecodeError) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        raise InputError([Problem(path=what, message=f"cannot read {source}: {reason}")]) from None
+    if len(text) > MAX_INPUT:
+        raise InputError([Problem(path=what, message=f"{source} is larger than {MAX_INPUT // 2**20} MiB, "
+                                                     "far more than any intake or routine")])
+    from backrub.jsonin import loads
+
+    return loads(text, what)

@@ -25,14 +25,20 @@ class InputError(ValueError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+MAX_PROBLEMS = 50  # enough to fix a file by; past it a reader stops keeping them (and says so)
+
+
 class Problems:
     """A collector used while reading raw input in one pass."""
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
+        self.count = 0  # every problem added, kept or not: readers compare it to see if a part was bad
 
     def add(self, path: str, message: str) -> None:
-        self.items.append(Problem(path=path, message=message))
+        self.count += 1
+        if len(self.items) < MAX_PROBLEMS:
+            self.items.append(Problem(path=path, message=message))
 
     def add_under(self, root: str, err: InputError) -> None:
         """Take every problem of a nested input, its path re-rooted under `root`."""
@@ -47,7 +53,9 @@ class Problems:
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise InputError(self.items)
+            more = self.count - len(self.items)
+            tail = [Problem(path="", message=f"... and {more} more problems not shown")] if more > 0 else []
+            raise InputError([*self.items, *tail])
 
 
 def under(root: str, path: str) -> str:
@@ -86,6 +94,8 @@ def describe(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return repr(value)
+    if isinstance(value, int) and abs(value) >= 10**15:
+        return f"a number of about {round(value.bit_length() * 0.30103)} digits"  # too large for :g
     if isinstance(value, int | float):
         return f"{value:g}"
     return {"list": "a list", "dict": "an object"}.get(type(value).__name__, type(value).__name__)

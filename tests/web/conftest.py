@@ -22,6 +22,9 @@ else:
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "out" / "test-artifacts" / "web"
+# Playwright's wait_for_function evaluates strings in the page, which the coach's Content-Security-Policy
+# forbids; the test servers allow that one thing (the pages themselves never evaluate strings).
+TEST_DRIVER = {"BACKRUB_CSP_ALLOW_EVAL": "1"}
 
 
 def free_port() -> int:
@@ -44,7 +47,8 @@ class Coach:
         self.banner = ""
 
     def start(self) -> None:
-        env = {**os.environ, "BACKRUB_DATABASE_URL": self.database_url, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "BACKRUB_DATABASE_URL": self.database_url, "PYTHONUNBUFFERED": "1",
+               **TEST_DRIVER}
         self.proc = subprocess.Popen([sys.executable, "-m", "backrub", "serve", "--port", str(self.port)],
                                      env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         assert self.proc.stdout is not None
@@ -141,7 +145,8 @@ class SecureCoach(Coach):
         self.ssl = ssl.create_default_context(cafile=str(self.ca))
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, "BACKRUB_DATABASE_URL": self.database_url, "PYTHONUNBUFFERED": "1"}
+        return {**os.environ, "BACKRUB_DATABASE_URL": self.database_url, "PYTHONUNBUFFERED": "1",
+                **TEST_DRIVER}
 
     def start(self) -> None:
         self.proc = subprocess.Popen(

@@ -434,3 +434,50 @@ def test_signing_in_in_the_browser(team: SecureCoach, page: Any, artifacts: Path
     page.click("#go")
     page.wait_for_url(team.url + "/")
     assert page.errors == []
+
+
+def test_withdrawn_access_closes_the_live_socket(team: SecureCoach, alice: httpx.Client,
+                                                  records: dict[str, Any]) -> None:
+    """Unsharing, and signing out, end what an open socket may do: it is closed, and what it sends on
+    a socket still open (a race) is refused, never written into the session."""
+    rid = records["rid"]
+    bob = signed_in(team, "bob")
+    try:
+        assert alice.put(f"/api/recipients/{rid}/shares/bob").status_code == 204
+        made = alice.post(f"/api/recipients/{rid}/sessions", json={})
+        assert made.status_code == 201, made.text
+        sid = made.json()["id"]
+        live = f"{team.ws_url}/api/sessions/{sid}/live"
+        with connect(live, ssl=team.ssl, origin=team.url,
+                     additional_headers={"Cookie": login_cookie(bob)}) as ws:
+            ws.send('{"type": "pause", "seq": 1}')
+            assert '"ack"' in ws.recv(timeout=10)
+            ws.recv(timeout=10)  # the state
+            assert alice.delete(f"/api/recipients/{rid}/shares/bob").status_code == 204
+            with pytest.raises(ConnectionClosed) as closed:
+                while True:
+                    assert '"ack"' not in ws.recv(timeout=10)
+                    ws.send('{"type": "resume", "seq": 2}')
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+        events = alice.get(f"/api/sessions/{sid}").json()["events"]
+        assert [e["seq"] for e in events] == [1]
+        # Signing out closes the sockets of that login.
+        live_own = f"{team.ws_url}/api/sessions/{records['live_sid']}/live"
+        with connect(live_own, ssl=team.ssl, origin=team.url,
+                     additional_headers={"Cookie": login_cookie(alice)}) as ws:
+            ws.send('{"type": "resume", "seq": 900}')
+            assert '"ack"' in ws.recv(timeout=10)
+            ws.recv(timeout=10)
+            assert alice.post("/api/auth/signout").status_code == 204
+            with pytest.raises(ConnectionClosed) as closed:
+                while True:
+                    ws.recv(timeout=10)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+    finally:
+        bob.close()
+
+
+def test_https_answers_carry_hsts(team: SecureCoach) -> None:
+    with team.client() as client:
+        answer = client.get("/signin")
+    assert answer.headers["strict-transport-security"].startswith("max-age=")

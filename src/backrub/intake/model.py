@@ -22,6 +22,10 @@ STYLES = ("upward", "breath_wave")
 FULL_MINUTES = (15.0, 60.0)  # seed 002
 COMFORT_MINUTES = (3.0, 10.0)  # a bed-rest comfort rub (domain)
 BREATHS_RANGE = (4.0, 40.0)
+# Size limits: a real back carries a few dozen marks at most, and planning stays well under a second
+# at these sizes (benchmarks/bench_limits.py); longer lists are refused before they are read.
+MAX_SPOTS = 24
+MAX_NAMES = 32  # conditions, focus areas
 FIELDS = (
     "minutes",
     "goal",
@@ -204,7 +208,7 @@ def _number(
         problems.add(key, f"expected a number of {unit} (got {describe(value)})")
         return default
     if not low <= value <= high:
-        problems.add(key, f"expected {low:g} to {high:g} {unit} {why} (got {value:g})")
+        problems.add(key, f"expected {low:g} to {high:g} {unit} {why} (got {describe(value)})")
         return default
     return float(value)
 
@@ -217,17 +221,20 @@ def _flag(raw: dict[str, Any], key: str, problems: Problems) -> bool:
     return value
 
 
-def _list(value: Any, key: str, problems: Problems) -> list[Any]:
-    if isinstance(value, list):
+def _list(value: Any, key: str, problems: Problems, most: int = MAX_NAMES) -> list[Any]:
+    if isinstance(value, list) and len(value) <= most:
         return value
-    problems.add(key, f"expected a list (got {describe(value)})")
+    if isinstance(value, list):
+        problems.add(key, f"expected at most {most} items (got {len(value)})")
+    else:
+        problems.add(key, f"expected a list (got {describe(value)})")
     return []
 
 
 def _conditions(value: Any, problems: Problems) -> tuple[str, ...]:
     found: list[str] = []
     for i, item in enumerate(_list(value, "conditions", problems)):
-        if item in CONDITIONS:
+        if isinstance(item, str) and item in CONDITIONS:
             if item not in found:
                 found.append(item)
         elif isinstance(item, str):
@@ -260,7 +267,7 @@ def _focus(value: Any, problems: Problems) -> tuple[str, ...]:
 
 def _spots(value: Any, body: Body, problems: Problems) -> tuple[Spot, ...]:
     spots: list[Spot] = []
-    for i, item in enumerate(_list(value, "spots", problems)):
+    for i, item in enumerate(_list(value, "spots", problems, MAX_SPOTS)):
         where = f"spots[{i}]"
         if not isinstance(item, dict):
             problems.add(where, f"expected an object with kind and zone or at (got {describe(item)})")
@@ -272,10 +279,10 @@ def _spots(value: Any, body: Body, problems: Problems) -> tuple[Spot, ...]:
 
 
 def _spot(item: dict[str, Any], where: str, body: Body, problems: Problems) -> Spot | None:
-    before = len(problems.items)
+    before = problems.count
     problems.unknown_keys(item, ("kind", "zone", "at", "radius_cm"), where)
     kind = item.get("kind")
-    if kind not in SPOT_KINDS:
+    if not isinstance(kind, str) or kind not in SPOT_KINDS:
         shown = f"unknown kind {kind!r}; " if isinstance(kind, str) else ""
         problems.add(
             f"{where}.kind",
@@ -287,7 +294,7 @@ def _spot(item: dict[str, Any], where: str, body: Body, problems: Problems) -> S
         problems.add(where, "expected a zone (such as lumbar_left) or at: {x_cm, y_cm}")
     if zone is not None and at is not None:
         problems.add(where, "give zone or at, not both")
-    if zone is not None and zone not in ZONE_IDS:
+    if zone is not None and (not isinstance(zone, str) or zone not in ZONE_IDS):
         shown = repr(zone) if isinstance(zone, str) else describe(zone)
         problems.add(f"{where}.zone", f"unknown zone {shown}; {suggest(str(zone), ZONE_IDS)}")
     point = _point(at, f"{where}.at", body, problems) if at is not None else None
@@ -297,8 +304,8 @@ def _spot(item: dict[str, Any], where: str, body: Body, problems: Problems) -> S
     elif isinstance(radius, bool) or not isinstance(radius, int | float):
         problems.add(f"{where}.radius_cm", f"expected a number of centimetres (got {describe(radius)})")
     elif not 0.5 <= radius <= 20:
-        problems.add(f"{where}.radius_cm", f"expected 0.5 to 20 cm (got {radius:g})")
-    if len(problems.items) > before:
+        problems.add(f"{where}.radius_cm", f"expected 0.5 to 20 cm (got {describe(radius)})")
+    if problems.count > before:
         return None
     return Spot(kind=str(kind), zone=zone, at=point, radius_cm=float(radius))
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from backrub.errors import InputError, Problem
-from backrub.intake.model import Intake, parse_intake
+from backrub.intake.model import MAX_SPOTS, Intake, Spot, parse_intake
 from backrub.intake.screening import screen
+from backrub.knowledge.screening_table import DEFAULT_SPOT_RADIUS_CM
 from backrub.knowledge.techniques import PRESSURES, TECHNIQUES, pressure_rank
 from backrub.knowledge.zones import zones_on_path
 from backrub.planner.plan import NotPlanned, Start, plan_steps
@@ -14,6 +16,12 @@ from backrub.planner.templates import Draft
 from backrub.routine.model import Routine, Step
 
 FEEDBACK_KINDS = ("softer", "firmer", "pain", "skip")
+# "Pain here" places a session may hold: each is a place the rest of the plan routes around, and
+# replanning costs grow with them; overlapping reports merge into one circle first (up to MERGED_CM).
+MAX_PAIN_PLACES = 12
+MERGED_CM = 8.0
+TOO_MANY = ("Pain in this many places ({n}) is a reason to stop: finish with light strokes and a towel, "
+            "and ask a professional about it before the next massage.")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,17 +89,58 @@ def _adjusted(intake: Intake, feedback: Feedback | None) -> tuple[Intake, str]:
     if feedback.kind == "pain":
         if feedback.at is None:
             raise InputError([Problem(path="at", message="say where it hurts: {x_cm, y_cm}")])
+        spots, merged = with_pain_at(intake.spots, feedback.at)
+        places = sum(1 for s in spots if s.kind == "pain" and s.at is not None)
+        if places > MAX_PAIN_PLACES or len(spots) > MAX_SPOTS:
+            raise NotPlanned(screen(intake), [TOO_MANY.format(n=places)])
         raw = intake.to_dict()
-        raw["spots"] = [
-            *raw["spots"],
-            {"kind": "pain", "at": {"x_cm": feedback.at[0], "y_cm": feedback.at[1]}},
-        ]
+        raw["spots"] = [s.to_dict() for s in spots]
         try:
             changed = parse_intake(raw)
         except InputError as err:  # the only new thing is the point: report it as 'at'
             raise InputError([Problem(path="at", message=p.message) for p in err.problems]) from None
+        if merged:
+            return changed, "That place joins the one already left out, a little wider, for the rest."
         return changed, "That place is left out for the rest of the session."
     raise InputError([Problem(path="kind", message=f"expected one of {', '.join(FEEDBACK_KINDS)}")])
+
+
+def with_pain_at(spots: tuple[Spot, ...], at: tuple[float, float]) -> tuple[tuple[Spot, ...], bool]:
+    """The spots with a pain place at `at` added, merged with every pain place it overlaps into the
+    smallest circle holding them all (while that stays within MERGED_CM): a giver reporting the same
+    sore place again and again does not multiply the places the rest of the plan routes around."""
+    new = Spot(kind="pain", at=at, radius_cm=DEFAULT_SPOT_RADIUS_CM)
+    kept = list(spots)
+    merged = True
+    while merged:  # a wider circle may reach places the first did not
+        merged = False
+        for spot in kept:
+            joined = _covering(new, spot) if spot.kind == "pain" and spot.at is not None else None
+            if joined is not None:
+                kept.remove(spot)
+                new, merged = joined, True
+                break
+    return (*kept, new), len(kept) < len(spots)
+
+
+def _covering(a: Spot, b: Spot) -> Spot | None:
+    """The smallest circle holding two overlapping circles, or None when they are apart or it is wide."""
+    assert a.at is not None and b.at is not None
+    (ax, ay), (bx, by) = a.at, b.at
+    d = math.hypot(bx - ax, by - ay)
+    if d > a.radius_cm + b.radius_cm:
+        return None
+    if d + b.radius_cm <= a.radius_cm:
+        return a
+    if d + a.radius_cm <= b.radius_cm:
+        return b
+    radius = (d + a.radius_cm + b.radius_cm) / 2
+    if radius > MERGED_CM:
+        return None
+    t = (radius - a.radius_cm) / d  # from a's centre toward b's
+    at = (round(ax + (bx - ax) * t, 2), round(ay + (by - ay) * t, 2))
+    # Rounded to what a routine's JSON keeps: the margin makes up for the centre's rounding.
+    return Spot(kind="pain", at=at, radius_cm=round(radius + 0.02, 2))
 
 
 def _start_after(intake: Intake, done: tuple[Step, ...]) -> Start:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from backrub.errors import InputError, Problem, Problems
@@ -73,6 +73,44 @@ def create_account(db: Session, username: object, password: object) -> Account:
     db.add(row)
     db.flush()
     return Account(id=row.id, username=row.username)
+
+
+def change_password(db: Session, username: str, password: object) -> int:
+    """Set a new password; every login of the account ends. The number of logins ended."""
+    row = _named(db, username)
+    _, secret = check_new_account(row.username, password)
+    row.password_hash = _hasher.hash(secret)
+    logins = list(db.scalars(select(LoginRow.token_hash).where(LoginRow.account_id == row.id)))
+    db.execute(delete(LoginRow).where(LoginRow.account_id == row.id))
+    db.flush()
+    return len(logins)
+
+
+def remove_account(db: Session, username: str) -> None:
+    """Remove an account with its logins and the shares made to it. Refused (Conflict) while it owns
+    recipients or sessions: those are health records, moved or exported first, never lost this way."""
+    from sqlalchemy import func
+
+    from backrub.records.models import RecipientRow, SessionRow, ShareRow, SkinCheckRow
+
+    row = _named(db, username)
+    owned = sum(int(db.scalar(select(func.count()).select_from(t).where(t.owner_id == row.id)) or 0)
+                for t in (RecipientRow, SessionRow))
+    if owned:
+        raise Conflict(f"{row.username} owns {owned} recipients and sessions; export them "
+                       f"(backrub export --account {row.username}) and remove them first")
+    db.execute(delete(LoginRow).where(LoginRow.account_id == row.id))
+    db.execute(delete(ShareRow).where(ShareRow.account_id == row.id))
+    db.execute(update(SkinCheckRow).where(SkinCheckRow.checked_by == row.id).values(checked_by=None))
+    db.delete(row)
+    db.flush()
+
+
+def _named(db: Session, username: str) -> AccountRow:
+    row = db.scalar(select(AccountRow).where(AccountRow.username == username.strip().lower()))
+    if row is None:
+        raise InputError([Problem(path="USERNAME", message=f"no account named {username!r}")])
+    return row
 
 
 def authenticate(db: Session, username: str, password: str) -> Account | None:

@@ -18,6 +18,7 @@ from backrub.commandline import EXIT_BAD_INPUT, EXIT_DATABASE, EXIT_OK, read_jso
 from backrub.errors import InputError, Problem, print_problems
 from backrub.records.db import Database, DatabaseUnavailable, database_url, open_database, shown
 from backrub.records.errors import Conflict, NotFound
+from backrub.records.files import write_private
 from backrub.records.recipients import Viewer
 
 COMMANDS = ("export", "import", "backup", "db", "account")
@@ -57,21 +58,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=("json", "csv"), default="json")
     p.add_argument("--account", metavar="NAME", help="only what this account may see (default: everything)")
+    p.add_argument("--with-accounts", action="store_true",
+                   help="also the accounts, with their password hashes (left out unless asked)")
+    p.add_argument("--force", action="store_true", help="replace OUT when it exists")
     p.set_defaults(run=_export)
     p = sub.add_parser("import", help="store a JSON export (records already there are left as they are)")
     p.add_argument("file", metavar="FILE", help="a file made by backrub export, or - for standard input")
     p.add_argument("--account", metavar="NAME", help="give the imported recipients to this account")
+    p.add_argument("--with-accounts", action="store_true",
+                   help="also make the file's accounts, with their password hashes (left out unless asked)")
     p.set_defaults(run=_import)
     p = sub.add_parser(
         "backup", help="a consistent copy of the database (SQLite file, or JSON for PostgreSQL)"
     )
     p.add_argument("dest", metavar="DEST", nargs="?", help="where to write it (default: the data folder)")
+    p.add_argument("--force", action="store_true", help="replace DEST when it exists")
     p.set_defaults(run=_backup)
     p = sub.add_parser("db", help="the database schema: upgrade, status")
     p.add_argument("action", choices=("upgrade", "status"))
     p.set_defaults(run=_db)
-    p = sub.add_parser("account", help="accounts for a coach served beyond this computer: add, list")
-    p.add_argument("action", choices=("add", "list"))
+    p = sub.add_parser("account", help="accounts for a coach served beyond this computer: add, list, "
+                                       "password, remove")
+    p.add_argument("action", choices=("add", "list", "password", "remove"))
     p.add_argument("username", nargs="?")
     p.set_defaults(run=_account)
     return parser
@@ -102,33 +110,29 @@ def _export(ns: argparse.Namespace) -> int:
                 raise InputError(
                     [Problem(path="OUT", message="CSV export writes several files: give a folder")]
                 )
+            if ns.with_accounts:
+                raise InputError([Problem(path="--with-accounts",
+                                          message="accounts go only into JSON exports")])
             with database.session() as db:
                 for path in write_csv(db, viewer, Path(ns.out)):
                     print(path)
             return EXIT_OK
         with database.session() as db:
-            data = dump(db, viewer, everything=ns.account is None)
+            data = dump(db, viewer, everything=ns.account is None, accounts=ns.with_accounts)
         text = json.dumps(data, indent=1)
         if ns.out == "-":
             print(text)
         else:
-            _write(Path(ns.out), text)
+            write_private(Path(ns.out), text, "OUT", force=ns.force)
             print(
-                f"{len(data['recipients'])} recipients, {len(data['sessions'])} sessions → {ns.out}",
+                f"{len(data['recipients'])} recipients, {len(data['sessions'])} sessions"
+                + (f", {len(data['accounts'])} accounts with password hashes" if ns.with_accounts else "")
+                + f" → {ns.out} (readable by you only)",
                 file=sys.stderr,
             )
     finally:
         database.close()
     return EXIT_OK
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as err:
-        raise InputError([Problem(path="OUT", message=f"cannot write {path}: {err.strerror}")]) from None
 
 
 def _import(ns: argparse.Namespace) -> int:
@@ -139,13 +143,17 @@ def _import(ns: argparse.Namespace) -> int:
     try:
         viewer = _viewer(database, ns.account)
         with database.session() as db:
-            counts = load(db, viewer, data, everything=ns.account is None)
+            counts = load(db, viewer, data, everything=ns.account is None, accounts_too=ns.with_accounts)
     finally:
         database.close()
     print(
         f"imported {counts['recipients']} recipients, {counts['sessions']} sessions, "
         f"{counts['events']} events"
         + (f"; {counts['skipped']} already there, left as they were" if counts["skipped"] else "")
+        + (f"; {counts['accounts']} accounts made, with the file's password hashes"
+           if ns.with_accounts else "")
+        + (f"; {counts['accounts_left_out']} accounts in the file left out (--with-accounts brings them in)"
+           if counts["accounts_left_out"] else "")
     )
     return EXIT_OK
 
@@ -163,12 +171,12 @@ def _backup(ns: argparse.Namespace) -> int:
 
             stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
             dest = Path(user_data_dir("backrub", appauthor=False)) / "backups" / f"backrub-{stamp}{suffix}"
-        try:
-            written = backup(database, dest)
-        except OSError as err:
-            raise InputError(
-                [Problem(path="DEST", message=f"cannot write {dest}: {err.strerror or err}")]
-            ) from None
+            try:  # only the default folder is made; a DEST names a folder that exists
+                dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            except OSError as err:
+                raise InputError([Problem(path="DEST", message=f"cannot make {dest.parent}: "
+                                                               f"{err.strerror}")]) from None
+        written = backup(database, dest, force=ns.force)
     finally:
         database.close()
     print(f"backup of {shown(database.url)} → {written}")
@@ -204,7 +212,7 @@ def _db(ns: argparse.Namespace) -> int:
 def _account(ns: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from backrub.records.accounts import create_account
+    from backrub.records.accounts import change_password, create_account, remove_account
     from backrub.records.models import AccountRow
 
     database = open_database()
@@ -215,7 +223,12 @@ def _account(ns: argparse.Namespace) -> int:
                     print(name)
             return EXIT_OK
         if not ns.username:
-            raise InputError([Problem(path="USERNAME", message="say which account to add")])
+            raise InputError([Problem(path="USERNAME", message=f"say which account to {ns.action}")])
+        if ns.action == "remove":
+            with database.session() as db:
+                remove_account(db, ns.username)
+            print(f"account {ns.username} removed (its logins ended, its shares withdrawn)")
+            return EXIT_OK
         password = os.environ.get("BACKRUB_PASSWORD")
         if password is None:
             password = (
@@ -224,6 +237,10 @@ def _account(ns: argparse.Namespace) -> int:
                 else sys.stdin.readline().rstrip("\n")
             )
         with database.session() as db:
+            if ns.action == "password":
+                ended = change_password(db, ns.username, password)
+                print(f"password of {ns.username} changed; {ended} logins ended")
+                return EXIT_OK
             account = create_account(db, ns.username, password)
         print(f"account {account.username} added")
     finally:

@@ -8,6 +8,7 @@ are left as they are. An import is one transaction: all of it is stored, or none
 from __future__ import annotations
 
 import csv
+import errno
 import json
 from datetime import datetime
 from pathlib import Path
@@ -16,9 +17,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backrub.errors import InputError, Problems, describe
-from backrub.intake.model import parse_intake
+from backrub.errors import Problems
 from backrub.records.db import Database
+from backrub.records.files import private_file
+from backrub.records.import_check import FORMAT, check_export
 from backrub.records.models import (
     AccountRow,
     CareScheduleRow,
@@ -33,10 +35,9 @@ from backrub.records.models import (
     aware,
     utcnow,
 )
-from backrub.records.recipients import Viewer, parse_recipient, visible
+from backrub.records.recipients import Viewer, visible
 from backrub.records.sessions import RATINGS, history, session_visible
 
-FORMAT = "backrub.records/1"
 SESSION_FIELDS = (
     "id",
     "kind",
@@ -58,8 +59,9 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else aware(value).isoformat()
 
 
-def dump(db: Session, viewer: Viewer, *, everything: bool = False) -> dict[str, Any]:
-    """Everything this viewer may see, as one JSON object; `everything` adds accounts (for backups)."""
+def dump(db: Session, viewer: Viewer, *, everything: bool = False, accounts: bool = False) -> dict[str, Any]:
+    """Everything this viewer may see, as one JSON object; `everything` adds who owns and shares each
+    record, `accounts` the accounts themselves with their password hashes (only when asked)."""
     recipients = db.scalars(
         select(RecipientRow).where(visible(viewer)).order_by(RecipientRow.created_at, RecipientRow.id)
     ).all()
@@ -122,7 +124,7 @@ def dump(db: Session, viewer: Viewer, *, everything: bool = False) -> dict[str, 
         select(SessionRow).where(session_visible(viewer)).order_by(SessionRow.created_at, SessionRow.id)
     ).all()
     out["sessions"] = [_session(db, s, owners if everything else None) for s in sessions]
-    if everything:
+    if accounts:
         out["accounts"] = [
             {"username": a.username, "password_hash": a.password_hash, "created_at": _iso(a.created_at)}
             for a in db.scalars(select(AccountRow).order_by(AccountRow.id))
@@ -171,14 +173,24 @@ def _session(db: Session, s: SessionRow, owners: dict[int, str] | None) -> dict[
 # -- import ---------------------------------------------------------------------------------------
 
 
-def load(db: Session, viewer: Viewer, data: Any, *, everything: bool = False) -> dict[str, int]:
+def load(db: Session, viewer: Viewer, data: Any, *, everything: bool = False,
+         accounts_too: bool = False) -> dict[str, int]:
     """Store an export; counts of what was added and what was already there. InputError names every
-    bad field (`sessions[2].events[0].seq`) and then nothing is stored."""
+    bad field (`sessions[2].events[0].seq`, a routine the verifier refuses) and then nothing is stored.
+    Accounts (usernames with their password hashes) come in only with `accounts_too`; without it,
+    owners and shares name accounts already in this database."""
     problems = Problems()
-    _check(data, problems)
+    check_export(data, problems, accounts=accounts_too)
     problems.raise_if_any()
+    counts = {"recipients": 0, "sessions": 0, "events": 0, "skipped": 0, "accounts": 0,
+              "accounts_left_out": 0 if accounts_too else len(data.get("accounts") or [])}
     accounts: dict[str, int] = {}
     if everything:
+        named = {r.get("owner") for r in [*data["recipients"], *data["sessions"]]}
+        named |= {n for r in data["recipients"] for n in r.get("shared_with", [])}
+        accounts = {a.username: a.id for a in db.scalars(select(AccountRow).where(
+            AccountRow.username.in_([n for n in named if n])))}
+    if accounts_too:
         for a in data.get("accounts", []):
             row = db.scalar(select(AccountRow).where(AccountRow.username == a["username"]))
             if row is None:
@@ -189,12 +201,12 @@ def load(db: Session, viewer: Viewer, data: Any, *, everything: bool = False) ->
                 )
                 db.add(row)
                 db.flush()
+                counts["accounts"] += 1
             accounts[row.username] = row.id
 
     def owner(item: dict[str, Any]) -> int | None:
         return accounts.get(item.get("owner") or "") if everything else viewer.account_id
 
-    counts = {"recipients": 0, "sessions": 0, "events": 0, "skipped": 0}
     added: set[str] = set()
     for r in data["recipients"]:
         if db.get(RecipientRow, r["id"]) is not None:
@@ -326,111 +338,20 @@ def _time(text: str) -> datetime:
     return aware(datetime.fromisoformat(text))
 
 
-def _check(data: Any, problems: Problems) -> None:
-    """Every problem in an export file, with its path; nothing is stored while any remains."""
-    if not isinstance(data, dict):
-        problems.add("", f"expected a backrub export object (got {describe(data)})")
-        return
-    if data.get("format") != FORMAT:
-        problems.add("format", f"expected {FORMAT!r} (got {describe(data.get('format'))})")
-        return
-    for key in ("recipients", "sessions"):
-        if not isinstance(data.get(key), list):
-            problems.add(key, f"expected a list (got {describe(data.get(key))})")
-    if problems.items:
-        return
-    ids = set()
-    for i, r in enumerate(data["recipients"]):
-        where = f"recipients[{i}]"
-        if not isinstance(r, dict):
-            problems.add(where, f"expected an object (got {describe(r)})")
-            continue
-        _check_id(r.get("id"), f"{where}.id", problems)
-        ids.add(r.get("id"))
-        fields = {
-            k: r[k]
-            for k in ("name", "conditions", "cleared_by_clinician", "spots", "preferences", "notes")
-            if k in r
-        }
-        try:
-            parse_recipient(fields)
-        except InputError as err:
-            problems.add_under(where, err)
-        for key in ("created_at", "updated_at"):
-            _check_time(r.get(key), f"{where}.{key}", problems)
-    for i, s in enumerate(data["sessions"]):
-        where = f"sessions[{i}]"
-        if not isinstance(s, dict):
-            problems.add(where, f"expected an object (got {describe(s)})")
-            continue
-        _check_id(s.get("id"), f"{where}.id", problems)
-        _check_time(s.get("created_at"), f"{where}.created_at", problems)
-        try:
-            parse_intake(s.get("intake"))
-        except InputError as err:
-            problems.add_under(f"{where}.intake", err)
-        for key in ("planned_routine", "routine"):
-            if not isinstance(s.get(key), dict) or not isinstance(s[key].get("steps"), list):
-                problems.add(f"{where}.{key}", f"expected a routine object (got {describe(s.get(key))})")
-        clock = s.get("clock")
-        if not isinstance(clock, dict) or not all(
-            isinstance(clock.get(k), int | float) for k in ("wall", "at_s")
-        ):
-            problems.add(f"{where}.clock", "expected {wall, at_s, running}")
-        events = s.get("events")
-        if not isinstance(events, list):
-            problems.add(f"{where}.events", f"expected a list (got {describe(events)})")
-            continue
-        seqs: set[int] = set()
-        for j, e in enumerate(events):
-            ew = f"{where}.events[{j}]"
-            if not isinstance(e, dict):
-                problems.add(ew, f"expected an object (got {describe(e)})")
-                continue
-            seq = e.get("seq")
-            if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or seq < 0):
-                problems.add(
-                    f"{ew}.seq", f"expected a whole number of 0 or more, or null (got {describe(seq)})"
-                )
-            elif seq is not None and seq in seqs:
-                problems.add(f"{ew}.seq", f"seq {seq} appears twice in this session")
-            elif seq is not None:
-                seqs.add(seq)
-            if not isinstance(e.get("type"), str) or not e["type"]:
-                problems.add(f"{ew}.type", f"expected an event type (got {describe(e.get('type'))})")
-            if not isinstance(e.get("elapsed_s"), int | float):
-                problems.add(f"{ew}.elapsed_s", f"expected seconds (got {describe(e.get('elapsed_s'))})")
-            _check_time(e.get("at"), f"{ew}.at", problems)
-        rid = s.get("recipient_id")
-        if rid is not None and rid not in ids:
-            problems.add(f"{where}.recipient_id", f"no recipient {rid!r} in this file")
-
-
-def _check_id(value: Any, where: str, problems: Problems) -> None:
-    if not isinstance(value, str) or not 1 <= len(value) <= 32:
-        problems.add(where, f"expected an id of up to 32 characters (got {describe(value)})")
-
-
-def _check_time(value: Any, where: str, problems: Problems) -> None:
-    try:
-        datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        problems.add(where, f"expected an ISO date and time (got {describe(value)})")
-
-
 # -- CSV -------------------------------------------------------------------------------------------
 
 
 def write_csv(db: Session, viewer: Viewer, folder: Path) -> list[Path]:
     """recipients.csv, sessions.csv, events.csv and skin_checks.csv in `folder`, for spreadsheets."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)
     data = dump(db, viewer)
     names = {r["id"]: r["name"] for r in data["recipients"]}
     written = []
 
     def table(name: str, header: list[str], rows: list[list[Any]]) -> None:
         path = folder / name
-        with path.open("w", newline="", encoding="utf-8") as handle:
+        with private_file(path, "OUT", force=True) as tmp, \
+                tmp.open("w", newline="", encoding="utf-8") as handle:
             out = csv.writer(handle)
             out.writerow(header)
             out.writerows(rows)
@@ -533,32 +454,32 @@ def _xy(payload: dict[str, Any]) -> list[Any]:
 # -- backup ----------------------------------------------------------------------------------------
 
 
-def backup(database: Database, dest: Path) -> Path:
-    """A consistent copy: SQLite's online backup into one file, or a full JSON export for PostgreSQL."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    if database.dialect == "sqlite":
-        import sqlite3
+def backup(database: Database, dest: Path, *, force: bool = False) -> Path:
+    """A consistent copy, readable by its owner only: SQLite's online backup into one file, or a full
+    JSON export (with the accounts) for PostgreSQL. Nothing is left behind when it fails."""
+    with private_file(dest, "DEST", force=force) as tmp:
+        if database.dialect == "sqlite":
+            import sqlite3
 
-        tmp = dest.with_name(dest.name + ".part")
-        tmp.unlink(missing_ok=True)
-        raw = database.engine.raw_connection()
-        try:
-            target = sqlite3.connect(tmp)
+            raw = database.engine.raw_connection()
             try:
-                raw.driver_connection.backup(target)  # type: ignore[union-attr]
-                target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+                target = sqlite3.connect(tmp)
+                try:
+                    raw.driver_connection.backup(target)  # type: ignore[union-attr]
+                    target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+                except sqlite3.Error as err:  # a full disk, mostly: said as the OSError it is
+                    full = "full" in str(err)
+                    raise OSError(errno.ENOSPC if full else errno.EIO, "the disk is full" if full
+                                  else str(err)) from None
+                finally:
+                    target.close()
             finally:
-                target.close()
-        finally:
-            raw.close()
-        tmp.replace(dest)
-        return dest
-    with (
-        database.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn,
-        Session(bind=conn) as db,
-    ):
-        data = dump(db, Viewer(), everything=True)
-    tmp = dest.with_name(dest.name + ".part")
-    tmp.write_text(json.dumps(data), encoding="utf-8")
-    tmp.replace(dest)
+                raw.close()
+        else:
+            with (
+                database.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn,
+                Session(bind=conn) as db,
+            ):
+                data = dump(db, Viewer(), everything=True, accounts=True)
+            tmp.write_text(json.dumps(data), encoding="utf-8")
     return dest

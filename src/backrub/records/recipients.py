@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, exists, or_, select, true
 from sqlalchemy.orm import Session
 
 from backrub.errors import InputError, Problem, Problems, describe, suggest
-from backrub.intake.model import Spot, parse_intake
+from backrub.intake.model import MAX_SPOTS, Spot, parse_intake
 from backrub.records.errors import Conflict, NotFound
 from backrub.records.models import AccountRow, RecipientRow, ShareRow, aware, utcnow
 
@@ -130,8 +130,9 @@ def parse_recipient(raw: Any, *, partial: bool = False) -> dict[str, Any]:
     prefs = {k: v for k, v in prefs.items() if k in PREFERENCE_FIELDS and v is not None}
     raw_spots = raw.get("spots", [])
     notes_of: list[tuple[str, str]] = []
-    if not isinstance(raw_spots, list):
-        problems.add("spots", f"expected a list (got {describe(raw_spots)})")
+    if not isinstance(raw_spots, list) or len(raw_spots) > MAX_SPOTS:
+        got = f"{len(raw_spots)} spots" if isinstance(raw_spots, list) else describe(raw_spots)
+        problems.add("spots", f"expected a list of at most {MAX_SPOTS} spots (got {got})")
         raw_spots = []
     plain_spots = []
     for i, item in enumerate(raw_spots):

@@ -38,6 +38,9 @@ STEP_FIELDS = (
 )
 
 Point = tuple[float, float]
+# Size limits (the planner writes about 50 steps at most, paths of up to about 200 points): longer
+# lists are refused before they are read, so no routine costs the verifier or a page more than a moment.
+MAX_STEPS, MAX_POINTS, MAX_TEXT = 80, 300, 2000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -151,6 +154,8 @@ def parse_routine(raw: Any) -> Routine:
     steps: list[Step] = []
     if not isinstance(steps_raw, list):
         problems.add("steps", f"expected a list of steps (got {describe(steps_raw)})")
+    elif len(steps_raw) > MAX_STEPS:
+        problems.add("steps", f"expected at most {MAX_STEPS} steps (got {len(steps_raw)})")
     else:
         for i, item in enumerate(steps_raw):
             step = _step(item, f"steps[{i}]", problems)
@@ -179,7 +184,7 @@ def _step(item: Any, where: str, problems: Problems) -> Step | None:
     if not isinstance(item, dict):
         problems.add(where, f"expected a step object (got {describe(item)})")
         return None
-    before = len(problems.items)
+    before = problems.count
     problems.unknown_keys(item, STEP_FIELDS, where)
     phase = _choice(item, "phase", PHASES, where, problems)
     technique = _choice(item, "technique", tuple(TECHNIQUES), where, problems)
@@ -202,9 +207,9 @@ def _step(item: Any, where: str, problems: Problems) -> Step | None:
     lead_in = _path(item.get("lead_in", []), f"{where}.lead_in", problems, required=False)
     device = settings_from_dict(item["device"], f"{where}.device", problems) if "device" in item else None
     cue = item.get("cue", "")
-    if not isinstance(cue, str):
-        problems.add(f"{where}.cue", f"expected text (got {describe(cue)})")
-    if len(problems.items) > before:
+    if not isinstance(cue, str) or len(cue) > MAX_TEXT:
+        problems.add(f"{where}.cue", f"expected text of at most {MAX_TEXT} characters (got {describe(cue)})")
+    if problems.count > before:
         return None
     assert isinstance(reps, int) and isinstance(seconds, int | float)  # checked above
     return Step(
@@ -240,13 +245,13 @@ def _choice(item: dict[str, Any], key: str, options: tuple[str, ...], where: str
 def _names(
     value: Any, where: str, options: tuple[str, ...], what: str, problems: Problems
 ) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        problems.add(where, f"expected a list of {what} names (got {describe(value)})")
+    if not isinstance(value, list) or len(value) > len(options):
+        problems.add(where, f"expected a list of at most {len(options)} {what} names (got {describe(value)})")
         return ()
     out = []
     for i, name in enumerate(value):
-        if name in options:
-            out.append(str(name))
+        if isinstance(name, str) and name in options:
+            out.append(name)
         else:
             shown = repr(name) if isinstance(name, str) else describe(name)
             problems.add(f"{where}[{i}]", f"unknown {what} {shown}; {suggest(str(name), options)}")
@@ -254,8 +259,9 @@ def _names(
 
 
 def _path(value: Any, where: str, problems: Problems, *, required: bool) -> tuple[Point, ...]:
-    if not isinstance(value, list) or (required and not value):
-        problems.add(where, f"expected a list of [x_cm, y_cm] points (got {describe(value)})")
+    if not isinstance(value, list) or (required and not value) or len(value) > MAX_POINTS:
+        size = f"{len(value)} points" if isinstance(value, list) and value else describe(value)
+        problems.add(where, f"expected a list of 1 to {MAX_POINTS} [x_cm, y_cm] points (got {size})")
         return ()
     points: list[Point] = []
     for i, pt in enumerate(value):

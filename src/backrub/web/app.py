@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,6 +16,8 @@ from pydantic.json_schema import models_json_schema
 
 from backrub.web import errors, live, schemas
 from backrub.web.auth import LocalGate, SignInGate, Throttle, load_auth
+from backrub.web.headers import SecurityHeaders, content_security_policy
+from backrub.web.limits import BodyLimit
 from backrub.web.routes import auth as auth_routes
 from backrub.web.routes import backmap, breath, care, check, learning, plan, recipients, screen, sessions
 from backrub.web.store import Store
@@ -62,6 +65,9 @@ def create_app(database_url: str | None = None, *, accounts: bool = False) -> Fa
         app.add_middleware(SignInGate, auth=auth, store=store)
     else:
         app.add_middleware(LocalGate)
+    allow_eval = os.environ.get("BACKRUB_CSP_ALLOW_EVAL") == "1"  # browser tests only (headers.py)
+    app.add_middleware(SecurityHeaders, policy=content_security_policy(STATIC, allow_eval=allow_eval))
+    app.add_middleware(BodyLimit)  # outermost: nothing reads a body past the limit
     errors.install(app)
     app.include_router(auth_routes.router)
     for router in (screen.router, plan.router, check.router, backmap.router, sessions.router,

@@ -4,13 +4,13 @@ is asking."""
 from __future__ import annotations
 
 import ipaddress
-import json
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, WebSocket
 
-from backrub.errors import InputError, Problem
+from backrub.errors import InputError
 from backrub.intake.model import Intake, parse_intake
+from backrub.jsonin import loads
 from backrub.records.recipients import LOCAL, Viewer
 from backrub.web.auth import SIGN_IN_FIRST, VIEWER_KEY, Auth
 from backrub.web.errors import Invalid
@@ -21,12 +21,9 @@ async def json_body(request: Request) -> Any:
     """The request body as JSON; 422 naming the line and column when it is not JSON."""
     data = await request.body()
     try:
-        return json.loads(data)
-    except json.JSONDecodeError as err:
-        raise Invalid([Problem(path="", message=f"not valid JSON at line {err.lineno}, column {err.colno}: "
-                                                f"{err.msg}")]) from None
-    except (UnicodeDecodeError, RecursionError):
-        raise Invalid([Problem(path="", message="not valid JSON (UTF-8 text expected)")]) from None
+        return loads(data)
+    except InputError as err:
+        raise Invalid(err.problems) from None
 
 
 async def intake_body(raw: Annotated[Any, Depends(json_body)]) -> Intake:

@@ -1,5 +1,5 @@
 """Domain errors mapped to HTTP in one place: bad input 422 with field paths, no plan 409, 404,
-records not visible 404, records in conflict 409."""
+records not visible 404, records in conflict 409, a full disk 503."""
 
 from __future__ import annotations
 
@@ -23,6 +23,25 @@ class Invalid(InputError):
         super().__init__(problems)
         self.root = root
         self.prefix = prefix
+
+
+DISK_FULL = ("The disk that holds the records is full, so nothing was saved. Free some space on it "
+             "and try again; nothing else needs doing.")
+
+
+def disk_full(err: BaseException) -> bool:
+    """Whether a storage error means the disk is full (SQLite's SQLITE_FULL, PostgreSQL's 53100, ENOSPC)."""
+    import errno
+
+    seen: BaseException | None = err
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        text = str(seen).lower()
+        if "disk is full" in text or "no space left" in text or getattr(seen, "sqlstate", None) == "53100":
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return False
 
 
 class NotFound(Exception):
@@ -68,6 +87,39 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(NotFound, _not_found)  # type: ignore[arg-type]
     app.add_exception_handler(records.NotFound, _not_found)  # type: ignore[arg-type]
 
+    from sqlalchemy.exc import DBAPIError
+
+    async def _storage(_: Request, err: Exception) -> JSONResponse:
+        if disk_full(err):
+            return JSONResponse(status_code=503, content={"detail": DISK_FULL}, headers={"Retry-After": "60"})
+        raise err
+
+    app.add_exception_handler(DBAPIError, _storage)
+    app.add_exception_handler(OSError, _storage)
+
+    from starlette.exceptions import HTTPException
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, err: HTTPException) -> JSONResponse:
+        headers = dict(err.headers or {})
+        if err.status_code == 405:  # Starlette names only the first route's methods; name every one
+            headers["Allow"] = ", ".join(_allowed(request.app, request.url.path))
+        return JSONResponse(status_code=err.status_code, content={"detail": err.detail}, headers=headers)
+
     @app.exception_handler(records.Conflict)
     async def _conflict(_: Request, err: records.Conflict) -> JSONResponse:
         return JSONResponse(status_code=409, content={"detail": str(err)})
+
+
+def _allowed(app: FastAPI, path: str) -> list[str]:
+    """Every method some operation of the API description takes at `path` (HEAD with GET)."""
+    table: list[tuple[re.Pattern[str], set[str]]] | None = getattr(app.state, "allowed_methods", None)
+    if table is None:
+        table = [(re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template)) + "$"),
+                  {m.upper() for m in operations})
+                 for template, operations in app.openapi().get("paths", {}).items()]
+        app.state.allowed_methods = table
+    allowed = {m for pattern, methods in table if pattern.match(path) for m in methods}
+    if "GET" in allowed:
+        allowed.add("HEAD")
+    return sorted(allowed)

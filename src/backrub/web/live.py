@@ -1,10 +1,12 @@
 """The live channel, WebSocket /api/sessions/{id}/live: feedback in, replanned routines out.
 
-Each message is handled under its session's lock: read strictly, applied (replans run off
-the event loop), stored with its seq, and only then acknowledged and answered. A malformed
-message gets an error and the session goes on. State is loaded from the database on the first
-connection, so sessions carry on after a server restart. Who may connect is checked once, at
-connect: the session must be one the viewer may see (closed with 4404 otherwise, as for no session).
+Each message is handled under its session's lock: read strictly, applied (replans run in a
+bounded pool of worker threads, off the event loop), stored with its seq, and only then
+acknowledged and answered. A malformed message gets an error and the session goes on. State is
+loaded from the database on the first connection, so sessions carry on after a server restart.
+Who may connect is checked at connect: the session must be one the viewer may see (closed with
+4404 otherwise, as for no session); with accounts, again before every message, and a socket whose
+login ends or whose share is withdrawn is closed (4401).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,13 +22,17 @@ from typing import Any
 import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from backrub.errors import InputError
+from backrub.errors import InputError, Problem
 from backrub.planner.feedback import Feedback
+from backrub.records.accounts import COOKIE
+from backrub.records.recipients import Viewer
 from backrub.routine import Routine, parse_routine
 from backrub.web import breath
 from backrub.web import session as live_session
+from backrub.web.auth import account_of
 from backrub.web.deps import socket_viewer
-from backrub.web.errors import detail
+from backrub.web.errors import DISK_FULL, detail, disk_full
+from backrub.web.limits import MAX_MESSAGE
 from backrub.web.messages import Message, parse_text, seq_of
 from backrub.web.session import Change, Live, Refused
 from backrub.web.store import Clock, NewEvent, Store
@@ -45,14 +52,32 @@ class Entry:
     sockets: set[WebSocket] = field(default_factory=set)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Access:
+    """Who is on one socket, and by which login (accounts mode): checked again on every message."""
+
+    sid: str
+    viewer: Viewer
+    token: str | None
+
+
 class Coach:
     """The live sessions of one app, loaded from the store on first use."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._entries: dict[str, Entry] = {}
+        self._access: dict[WebSocket, Access] = {}
         self._loading = asyncio.Lock()
         self.breath = breath.Relay()
+        self._replans: anyio.CapacityLimiter | None = None
+
+    @property
+    def replans(self) -> anyio.CapacityLimiter:
+        """The replanning pool's size: one thread per core or two, whatever the number of sessions."""
+        if self._replans is None:  # made on the loop that uses it
+            self._replans = anyio.CapacityLimiter(max(2, os.cpu_count() or 1))
+        return self._replans
 
     async def entry(self, sid: str) -> Entry | None:
         found = self._entries.get(sid)
@@ -85,9 +110,37 @@ class Coach:
             del self._entries[sid]
             self.breath.forget(sid)
 
+    def still_allowed(self, access: Access) -> bool:
+        """Whether the socket's login still holds and its session is still visible (a store-thread call:
+        one query for each, on the store's pooled connections)."""
+        if access.viewer.local:
+            return True
+        if access.token is not None:
+            found = account_of(self.store, access.token)
+            if found is None or found.id != access.viewer.account_id:
+                return False
+        return self.store.visible(access.sid, access.viewer)
+
+    async def revoke(self, account_id: int | None = None, token: str | None = None) -> None:
+        """Close the sockets of a login that ended (`token`), or of an account (`account_id`) that may
+        no longer see their session (a share withdrawn); the others stay."""
+        for ws, access in list(self._access.items()):
+            ended = token is not None and access.token == token
+            mine = account_id is not None and access.viewer.account_id == account_id
+            if ended or (mine and not await self.store.call(self.still_allowed, access)):
+                await _close_revoked(ws)
+
     async def handle(self, entry: Entry, ws: WebSocket, text: str) -> None:
         """Answer one client message."""
+        access = self._access.get(ws)
+        if access is not None and not access.viewer.local \
+                and not await self.store.call(self.still_allowed, access):
+            await _close_revoked(ws)
+            return
         try:
+            if len(text) > MAX_MESSAGE:
+                raise InputError([Problem(path="", message=f"a message is at most {MAX_MESSAGE // 1024} KiB "
+                                                           f"(got {len(text) // 1024} KiB)")])
             raw, message = parse_text(text)
         except InputError as err:
             await _send(ws, _error("invalid", "The message was not understood; nothing changed.",
@@ -109,10 +162,12 @@ class Coach:
         new_live = live
         try:
             if message.kind in ("softer", "firmer", "pain", "skip"):
-                # Replanning is pure Python of a few milliseconds: run on the loop, one at a time.
-                # A worker thread would not run it any sooner (the GIL) but would make every other
-                # message wait for the interpreter's switch interval.
-                change = live_session.adapt(live, Feedback(kind=message.kind, at=message.at), now)
+                # A replan takes milliseconds to a few tenths of a second (more places to avoid cost
+                # more): it runs in a small pool of worker threads, never on the loop, so other
+                # sessions and requests go on meanwhile; the session's lock keeps its own in order.
+                feedback = Feedback(kind=message.kind, at=message.at)
+                change = await anyio.to_thread.run_sync(live_session.adapt, live, feedback, now,
+                                                        limiter=self.replans)
                 new_live = change.live
             elif message.type == "pause":
                 new_live = live_session.paused(live, now, message.at_s)
@@ -135,14 +190,22 @@ class Coach:
         if refused is not None:
             payload["refused"] = refused.code
         # Committed (with other sessions' events, one batch per transaction) before the ack below.
-        stored = await self.store.record_async(
-            live.id, NewEvent(type=message.type, seq=message.seq, payload=payload,
-                              elapsed_s=live.clock.elapsed(now)),
-            clock=new_live.clock if new_live is not live else None,
-            routine_json=change.live.routine_json if change else None,
-            position=change.from_step if change else None,
-            ended=message.type == "end" and not live.ended,
-            outcome=message.outcome)
+        try:
+            stored = await self.store.record_async(
+                live.id, NewEvent(type=message.type, seq=message.seq, payload=payload,
+                                  elapsed_s=live.clock.elapsed(now)),
+                clock=new_live.clock if new_live is not live else None,
+                routine_json=change.live.routine_json if change else None,
+                position=change.from_step if change else None,
+                ended=message.type == "end" and not live.ended,
+                outcome=message.outcome)
+        except Exception as err:
+            if not disk_full(err):
+                raise
+            # Nothing was stored, so nothing changes and nothing is acknowledged; the giver may send
+            # it again once there is space (its seq makes that safe). The socket stays open.
+            await _send(ws, {"type": "error", "code": "disk_full", "message": DISK_FULL, "seq": message.seq})
+            return
         entry.live = new_live
         if message.seq is not None:
             entry.seqs.add(message.seq)
@@ -162,6 +225,8 @@ class Coach:
 
 
 def _seq_from(text: str) -> int | None:
+    if len(text) > MAX_MESSAGE:
+        return None
     try:
         return seq_of(json.loads(text))
     except (ValueError, RecursionError):
@@ -177,6 +242,13 @@ async def _send(ws: WebSocket, data: dict[str, Any] | str) -> None:
     # A client that went away reconnects and catches up from the stored state.
     with contextlib.suppress(WebSocketDisconnect, RuntimeError):
         await ws.send_text(data if isinstance(data, str) else json.dumps(data))
+
+
+async def _close_revoked(ws: WebSocket) -> None:
+    await _send(ws, {"type": "error", "code": "revoked", "seq": None,
+                     "message": "This session is no longer yours to see (signed out or unshared)."})
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+        await ws.close(code=SIGN_IN_CLOSE, reason="access ended")
 
 
 async def _broadcast(entry: Entry, text: str) -> None:
@@ -201,6 +273,8 @@ async def live_channel(ws: WebSocket, sid: str) -> None:
         await ws.close(code=NOT_FOUND_CLOSE, reason="no such session")
         return
     entry.sockets.add(ws)
+    token = ws.cookies.get(COOKIE) if ws.app.state.auth.accounts else None
+    coach._access[ws] = Access(sid=sid, viewer=viewer, token=token)
     try:
         while True:
             frame = await ws.receive()
@@ -215,6 +289,7 @@ async def live_channel(ws: WebSocket, sid: str) -> None:
         pass
     finally:
         entry.sockets.discard(ws)
+        coach._access.pop(ws, None)
         coach.forget(sid)
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from typing import Any
 
-from backrub.errors import InputError, Problem, Problems, describe, suggest
+from backrub.errors import Problems, describe, suggest
+from backrub.jsonin import loads
 from backrub.web.breath import BREATH_FIELDS, parse_breath, parse_rate
 
 TYPES = ("feedback", "pause", "resume", "skip", "end", "breath", "retime")
@@ -65,11 +65,7 @@ def seq_of(raw: Any) -> int | None:
 
 def parse_text(text: str) -> tuple[Any, Message]:
     """The raw JSON and the message it holds; raises InputError naming each bad field."""
-    try:
-        raw = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as err:
-        where = f" at line {err.lineno}, column {err.colno}" if isinstance(err, json.JSONDecodeError) else ""
-        raise InputError([Problem(path="", message=f"not valid JSON{where}")]) from None
+    raw = loads(text)
     return raw, parse_message(raw)
 
 
@@ -147,6 +143,8 @@ def _outcome(raw: Any, problems: Problems) -> dict[str, Any] | None:
         if key in RATINGS:
             if value is None:
                 out[key] = None
+            elif isinstance(value, float) and value.is_integer() and 0 <= value <= 10:
+                out[key] = int(value)  # 3.0 is 3: JSON does not tell them apart
             elif isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
                 problems.add(where, f"expected a whole number from 0 to 10 (got {describe(value)})")
             else:

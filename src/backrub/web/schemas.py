@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel
 from typing_extensions import TypedDict
 
-from backrub.intake.model import BREATHS_RANGE, GIVERS, GOALS, POSITIONS, STYLES
+from backrub.intake.model import BREATHS_RANGE, GIVERS, GOALS, MAX_NAMES, MAX_SPOTS, POSITIONS, STYLES
 from backrub.knowledge.body import LIMITS
 from backrub.knowledge.screening_table import CONDITIONS, SPOT_KINDS
 from backrub.knowledge.techniques import PRESSURES, TECHNIQUES
 from backrub.knowledge.zones import GROUPS, ZONE_IDS
-from backrub.routine.model import DIRECTIONS, PHASES, SIDES
+from backrub.routine.model import DIRECTIONS, MAX_POINTS, MAX_STEPS, MAX_TEXT, PHASES, SIDES
 
 # The choices are the core's own tuples; the checker sees plain strings (it cannot read a Literal
 # built at run time).
@@ -41,7 +41,12 @@ else:
     SpotKind = Literal[SPOT_KINDS]
     Zone = Literal[ZONE_IDS]
     Area = Literal[tuple(a for a in (*GROUPS, *ZONE_IDS) if a != "spine" and not a.startswith("axilla"))]
-Rating = Annotated[int, Field(ge=0, le=10)]
+def _whole(value: Any) -> Any:
+    """3.0 is the rating 3 (JSON does not tell them apart; some clients write every number so)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+Rating = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=10)]
 
 
 class Strict(BaseModel):
@@ -112,10 +117,10 @@ class Intake(Strict):
     position: Position = "prone"
     style: Style = "upward"
     breaths_per_minute: Annotated[float, Field(ge=BREATHS_RANGE[0], le=BREATHS_RANGE[1])] = 12
-    conditions: list[Condition] = []
+    conditions: Annotated[list[Condition], Field(max_length=MAX_NAMES)] = []
     cleared_by_clinician: bool = False
-    spots: list[Spot] = []
-    focus: list[Area] = []
+    spots: Annotated[list[Spot], Field(max_length=MAX_SPOTS)] = []
+    focus: Annotated[list[Area], Field(max_length=MAX_NAMES)] = []
     body: BodyIn = BodyIn()
     device: Annotated[str | DeviceIn | None, Field(description="a built-in device id "
                                                    "(percussion-small, percussion-full, vibration-heat) "
@@ -150,10 +155,10 @@ class Step(BaseModel):
     pressure: Pressure
     reps: int
     seconds: float
-    path: list[tuple[float, float]]
-    cue: str
+    path: Annotated[list[tuple[float, float]], Field(min_length=1, max_length=MAX_POINTS)]
+    cue: Annotated[str, Field(max_length=MAX_TEXT)]
     rules: list[str]
-    lead_in: list[tuple[float, float]] | None = None
+    lead_in: Annotated[list[tuple[float, float]], Field(max_length=MAX_POINTS)] | None = None
     device: DeviceSettings | None = None
 
 
@@ -164,7 +169,7 @@ class Routine(BaseModel):
     minutes: float
     screening: Screening | None = None
     intake: dict[str, Any] | None = None
-    steps: list[Step]
+    steps: Annotated[list[Step], Field(max_length=MAX_STEPS)]
 
 
 class CheckIn(BaseModel):
@@ -318,9 +323,9 @@ class RecipientIn(Strict):
     """A new recipient: a name or alias, and what stays true about them."""
 
     name: Annotated[str, Field(min_length=1, max_length=120)]
-    conditions: list[Condition] = []
+    conditions: Annotated[list[Condition], Field(max_length=MAX_NAMES)] = []
     cleared_by_clinician: bool = False
-    spots: list[StandingSpot] = []
+    spots: Annotated[list[StandingSpot], Field(max_length=MAX_SPOTS)] = []
     preferences: Preferences = {}
     notes: Annotated[str, Field(max_length=5000)] = ""
 
@@ -358,7 +363,7 @@ class Mark(Strict):
 
 
 class SkinCheckIn(Strict):
-    marks: list[Mark] = []
+    marks: Annotated[list[Mark], Field(max_length=MAX_SPOTS)] = []
     notes: Annotated[str, Field(max_length=5000)] = ""
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 from backrub.records.accounts import needs_accounts
 from backrub.web.app import create_app
+from backrub.web.limits import MAX_MESSAGE
 
 
 class _Server(uvicorn.Server):
@@ -62,6 +63,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, accounts: bool = False, 
               + ("behind a reverse proxy that serves https; " if behind_proxy else "")
               + "Ctrl+C stops)")
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", ws_ping_interval=20,
+                            ws_max_size=4 * MAX_MESSAGE,  # past MAX_MESSAGE the coach answers an error
                             timeout_graceful_shutdown=2, ssl_certfile=cert, ssl_keyfile=key,
                             # X-Forwarded-Proto/-For are believed only from a proxy on this computer.
                             proxy_headers=behind_proxy, forwarded_allow_ips="127.0.0.1,::1")

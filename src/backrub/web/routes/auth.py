@@ -151,6 +151,7 @@ async def sign_out(request: Request, store: StoreDep) -> Response:
         if account is not None and not csrf_ok(token, request.headers.get(CSRF_HEADER), auth.secret):
             return JSONResponse({"detail": BAD_CSRF}, status_code=403)
         await store.call(_end, store, token)
+        await request.app.state.coach.revoke(token=token)  # its open live sockets close too
     response = Response(status_code=204, headers=NO_STORE)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict",
                            secure=request.url.scheme == "https")

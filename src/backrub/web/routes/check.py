@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
+
+import anyio
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from backrub.errors import InputError, Problem, under
@@ -22,7 +25,14 @@ router = APIRouter(prefix="/api", tags=["verifier"])
                          "422 when the routine or intake is not of the format.",
              responses={200: {"model": schemas.Report}, 422: {"model": schemas.Problems}},
              openapi_extra=body_doc("CheckIn"))
-def check(raw: JsonBody) -> JSONResponse:
+async def check(raw: JsonBody, request: Request) -> JSONResponse:
+    # Reading and checking a routine at the reader's limits takes tenths of a second: in the planning
+    # pool (see plan.py), off the event loop.
+    report = await anyio.to_thread.run_sync(_checked, raw, limiter=request.app.state.coach.replans)
+    return JSONResponse(report)
+
+
+def _checked(raw: Any) -> dict[str, Any]:
     problems: list[Problem] = []
     if not isinstance(raw, dict):
         raise Invalid([Problem(path="", message=f"expected an object {{routine, intake}} "
@@ -42,4 +52,4 @@ def check(raw: JsonBody) -> JSONResponse:
             problems += [Problem(path=under("intake", p.path), message=p.message) for p in err.problems]
     if problems or routine is None:
         raise Invalid(problems)
-    return JSONResponse(check_routine(routine, intake).to_dict())
+    return check_routine(routine, intake).to_dict()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import anyio
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from backrub.gate import planned
@@ -19,5 +20,8 @@ router = APIRouter(prefix="/api", tags=["planning"])
              responses={200: {"model": schemas.Routine}, 409: {"model": schemas.NotPlannedOut},
                         422: {"model": schemas.Problems}},
              openapi_extra=body_doc("Intake"))
-def plan(intake: IntakeBody) -> JSONResponse:
-    return JSONResponse(planned(intake).to_dict())  # planned with its device, and verified
+async def plan(intake: IntakeBody, request: Request) -> JSONResponse:
+    # Planning takes up to tenths of a second: it shares the live replans' bounded pool, so a client
+    # sending many plans at once waits its turn instead of taking every thread the server has.
+    routine = await anyio.to_thread.run_sync(planned, intake, limiter=request.app.state.coach.replans)
+    return JSONResponse(routine.to_dict())  # planned with its device, and verified

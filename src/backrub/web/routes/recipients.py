@@ -127,6 +127,14 @@ def _share(db: Session, viewer: Viewer, rid: str, username: str, share: bool) ->
         raise Invalid(err.problems, root="path") from None
 
 
+def _account_id(db: Session, username: str) -> int | None:
+    from sqlalchemy import select
+
+    from backrub.records.models import AccountRow
+
+    return db.scalar(select(AccountRow.id).where(AccountRow.username == username.strip().lower()))
+
+
 SHARE_RESPONSES: dict[int | str, dict[str, Any]] = {
     204: {"description": "done"}, 404: MISSING,
     409: {"model": schemas.Detail, "description": "that account owns the recipient"},
@@ -146,9 +154,13 @@ async def share(rid: RecipientId, username: Username, viewer: ViewerDep, store: 
 @router.delete("/{rid}/shares/{username}", status_code=204, response_class=Response,
                summary="Stop sharing this recipient with an account (owner only)",
                responses=SHARE_RESPONSES)
-async def unshare(rid: RecipientId, username: Username, viewer: ViewerDep, store: StoreDep) -> Response:
+async def unshare(rid: RecipientId, username: Username, viewer: ViewerDep, store: StoreDep,
+                  request: Request) -> Response:
     _no_accounts(viewer)
     await store.write(_share, viewer, rid, username, False)
+    account_id = await store.read(_account_id, username)
+    if account_id is not None:  # its open live sockets on this recipient's sessions close
+        await request.app.state.coach.revoke(account_id=account_id)
     return Response(status_code=204)
 
 

@@ -37,7 +37,7 @@ SessionId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="the id P
              openapi_extra=body_doc("Intake"))
 async def start_session(intake: IntakeBody, store: StoreDep, viewer: ViewerDep, request: Request) -> Response:
     coach = request.app.state.coach
-    routine = await anyio.to_thread.run_sync(_planned, intake)
+    routine = await anyio.to_thread.run_sync(_planned, intake, limiter=coach.replans)
     routine_json = routine_json_of(routine)
     sid, clock = await store.call(partial(store.create_session, owner_id=viewer.account_id),
                                   json.dumps(intake.to_dict()), routine_json)
