@@ -42,9 +42,17 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print the report as JSON")
     s.add_argument("--png", help="write the force and top-view picture here")
     s.add_argument("--silent-after", type=float, help="drill: stop sending commands at this time (s)")
+    s.add_argument("--arm", choices=["ur5e"], help="drive this arm (wrist F/T sensor, admittance)")
+    s.add_argument("--profile", help="robot profile JSON (the arm's base placement, caps)")
+    s.add_argument("--sensor-noise-n", type=float, default=0.0, help="F/T sensor noise, N (1 sigma)")
+    s.add_argument("--sensor-delay-ms", type=float, default=0.0, help="F/T sensor delay, ms")
+    s.add_argument("--surface-offset-mm", type=float, default=0.0, help="the real skin is this much higher")
+    s.add_argument("--breathing-mm", type=float, default=0.0, help="the back rises this much each breath")
+    s.add_argument("--no-force-feedback", action="store_true", help="experiment: admittance off")
     k = sub.add_parser("check", help="check a trajectory .npz against a profile's limits")
     k.add_argument("trajectory")
     k.add_argument("--profile")
+    k.add_argument("--arm", choices=["ur5e"], help="also check that this arm can follow it")
     f = sub.add_parser("fit", help="fit the back model to a depth cloud (.npy, N×3 metres)")
     f.add_argument("cloud")
     f.add_argument("--json", action="store_true")
@@ -131,6 +139,15 @@ def _simulate(args: argparse.Namespace) -> int:
     from backrub.robot.trajectory import load_trajectory
 
     traj = load_trajectory(args.trajectory)
+    if args.arm:
+        return _simulate_arm(args, traj)
+    arm_only = [
+        f"--{name.replace('_', '-')}"
+        for name in ("sensor_noise_n", "sensor_delay_ms", "surface_offset_mm", "breathing_mm")
+        if getattr(args, name)
+    ] + (["--no-force-feedback"] if args.no_force_feedback else [])
+    if arm_only:
+        raise InputError([Problem(path=arm_only[0], message="needs --arm ur5e (the probe has no F/T sensor)")])
     result = simulate(traj, silent_after_s=args.silent_after)
     if args.png:
         from backrub.robot.figure import draw_report
@@ -151,11 +168,23 @@ def _simulate(args: argparse.Namespace) -> int:
     return EXIT_FAILED if result.violations else EXIT_OK
 
 
+def _simulate_arm(args: argparse.Namespace, traj: Any) -> int:
+    from backrub.robot.arm_cli import simulate_arm_command
+
+    return simulate_arm_command(args, traj, _profile(args.profile))
+
+
 def _check(args: argparse.Namespace) -> int:
     from backrub.robot.check import check_trajectory
     from backrub.robot.trajectory import load_trajectory
 
-    found = check_trajectory(load_trajectory(args.trajectory), _profile(args.profile))
+    traj = load_trajectory(args.trajectory)
+    profile = _profile(args.profile)
+    found = check_trajectory(traj, profile)
+    if args.arm:
+        from backrub.robot.arm_cli import reach_findings
+
+        found = [*found, *reach_findings(traj, profile)]
     for v in found:
         print(v)
     print("ok" if not found else f"{len(found)} findings")

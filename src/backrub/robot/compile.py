@@ -126,6 +126,7 @@ def compile_routine(
         cap_n=profile.cap_n,
         surface=surface,
         body_cm=(body.back_length_cm, body.shoulder_width_cm, body.waist_width_cm),
+        caps=caps,
     )
     if check:
         found = check_trajectory(traj, profile, caps)
