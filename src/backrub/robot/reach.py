@@ -149,11 +149,7 @@ def check_reach(
         q = continuous(q)
     ok_kept = ok[np.arange(n), branch]
     bad = _judge(q, ok_kept, pressing, dt, pos, nrm, placement, surface, radius_m, quick=False)
-    switches = np.flatnonzero(np.diff(branch)) + 1
-    reconf = np.zeros(n, bool)
-    if switches.size > 1 or (switches.size == 1 and pressing[switches[0] - 1 : switches[0] + 1].any()):
-        reconf[switches] = True
-    bad["reconfiguration"] = reconf
+    bad["reconfiguration"] = bad_reconfigurations(branch, pressing)
     clearance = bad.pop("_clearance_m")
     return ReachResult(
         index=index,
@@ -163,6 +159,16 @@ def check_reach(
         pressing=pressing,
         min_clearance_m=float(np.nanmin(clearance)) if clearance.size else np.inf,
     )
+
+
+def bad_reconfigurations(branch: np.ndarray, pressing: np.ndarray) -> np.ndarray:
+    """Samples where the branch changes, if it changes more than once or next to a pressing sample."""
+    switches = np.flatnonzero(np.diff(branch)) + 1
+    bad = np.zeros(branch.size, bool)
+    touching = [bool(pressing[s - 1] or pressing[s]) for s in switches.tolist()]
+    if switches.size > 1 or any(touching):
+        bad[switches] = True
+    return bad
 
 
 def _fill(q: np.ndarray) -> np.ndarray:
