@@ -9,6 +9,7 @@ import numpy as np
 
 from backrub.errors import InputError, Problem
 from backrub.robot.check import MAX_RUNS_PER_RULE, Violation
+from backrub.robot.joint_export import JointTrajectory
 from backrub.robot.profile import RobotProfile
 from backrub.robot.reach import RULES, ArmPlacement, ReachResult, auto_placement, check_reach
 from backrub.robot.surface import BackSurface, surface_from_body
@@ -43,6 +44,20 @@ def reach_findings(traj: Trajectory, profile: RobotProfile) -> list[Violation]:
     placement = placement_for(traj, profile)
     result = check_reach(traj, placement, surface_of(traj), radius_m=profile.probe_radius_m)
     return violations_of(result, traj)
+
+
+def arm_plan(
+    traj: Trajectory, profile: RobotProfile, *, want_joints: bool
+) -> tuple[list[Violation], JointTrajectory | None]:
+    """The reach check's findings and, if it passes and they are wanted, the joint trajectory."""
+    from backrub.robot.joint_export import joint_trajectory
+
+    placement = placement_for(traj, profile)
+    result = check_reach(traj, placement, surface_of(traj), radius_m=profile.probe_radius_m)
+    found = violations_of(result, traj)
+    if found or not want_joints:
+        return found, None
+    return found, joint_trajectory(traj, placement, result)
 
 
 def violations_of(result: ReachResult, traj: Trajectory) -> list[Violation]:

@@ -28,7 +28,7 @@ from backrub.robot import ur5e
 from backrub.robot.arm_model import PHYSICS_HZ, arm_model, base_transform
 from backrub.robot.capmap import CapMap
 from backrub.robot.monitor import SafetyMonitor, Trip
-from backrub.robot.reach import ArmPlacement, ReachResult, check_reach, tool_poses
+from backrub.robot.reach import ArmPlacement, ReachResult, check_reach, joint_path, tool_axes
 from backrub.robot.surface import BackSurface
 from backrub.robot.tissue import Breathing, Tissue, indentation_for
 from backrub.robot.trajectory import Trajectory
@@ -222,24 +222,8 @@ def _plan(
     pos, nrm, force = traj.position[index], traj.normal[index], traj.force[index]
     skin = surface.points(pos[:, 0], pos[:, 1])
     height = np.maximum(np.einsum("ij,ij->i", pos - skin, nrm), 0.0)
-    # The kept branch at every tick: the reach check's choice at the latest sample it looked at.
-    at = np.searchsorted(reach.index, index, side="right") - 1
-    branch = reach.branch[np.clip(at, 0, max(reach.index.size - 1, 0))] if reach.index.size else np.zeros(ticks)
+    q = joint_path(pos, nrm, placement, reach, index, radius_m, tool_axes(traj)[index])
     base = base_transform(placement.base_m, placement.yaw_deg)
-    local = np.linalg.inv(base) @ tool_poses(pos, nrm, radius_m)
-    q = np.empty((ticks, 6))
-    for lo in range(0, ticks, 20000):
-        sl = slice(lo, lo + 20000)
-        sols, ok = ur5e.inverse(ur5e.flange_from_tool(local[sl]))
-        rows = np.arange(sols.shape[0])
-        pick = sols[rows, branch[sl].astype(np.int64)]
-        pick[~ok[rows, branch[sl].astype(np.int64)]] = np.nan
-        q[sl] = pick
-    q = _hold_gaps(q)
-    q = np.unwrap(q, axis=0)
-    # Shift whole turns so the run starts where the reach check's angles start.
-    if reach.q.size:
-        q -= 2 * np.pi * np.round((q[0] - reach.q[0]) / (2 * np.pi))
     qd = np.gradient(q, 1.0 / CONTROL_HZ, axis=0)
     n_base = nrm @ base[:3, :3]  # normals in the arm's base frame
     twist = np.zeros((ticks, 6))
@@ -270,16 +254,6 @@ def _plan(
         target_np=force,
         medium=medium,
     )
-
-
-def _hold_gaps(q: np.ndarray) -> np.ndarray:
-    good = ~np.isnan(q[:, 0])
-    if good.all() or not good.any():
-        return np.nan_to_num(q)
-    idx = np.where(good, np.arange(len(q)), 0)
-    np.maximum.accumulate(idx, out=idx)
-    idx[: int(np.argmax(good))] = int(np.argmax(good))
-    return q[idx]
 
 
 def _loop(

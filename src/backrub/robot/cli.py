@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--bag", help="also write a ROS 2 bag into this new directory")
     c.add_argument("--bag-rate", type=float, help="messages per second in the bag (default: all)")
     c.add_argument("--profile", help="robot profile JSON (forces, limits, clearances)")
+    c.add_argument("--arm", choices=["ur5e"], help="also check this arm can follow it (nothing written if not)")
+    c.add_argument("--joints-csv", help="with --arm: write the joint trajectory as CSV")
+    c.add_argument("--joints-bag", help="with --arm: write the joint trajectory as a ROS 2 bag (JointState)")
     s = sub.add_parser("simulate", help="run a trajectory in MuJoCo")
     s.add_argument("trajectory", help="trajectory .npz")
     s.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -99,8 +102,31 @@ def _compile(args: argparse.Namespace) -> int:
         for v in err.violations:
             print(f"  {v}", file=sys.stderr)
         return EXIT_FAILED
+    if (args.joints_csv or args.joints_bag) and not args.arm:
+        raise InputError([Problem(path="--joints-csv" if args.joints_csv else "--joints-bag", message="needs --arm ur5e")])
+    if args.joints_bag and Path(args.joints_bag).exists():
+        raise InputError([Problem(path="--joints-bag", message=f"{args.joints_bag!r} already exists")])
+    joints = None
+    if args.arm:
+        from backrub.robot.arm_cli import arm_plan
+
+        findings, joints = arm_plan(traj, profile, want_joints=bool(args.joints_csv or args.joints_bag))
+        if findings:
+            print("the arm cannot follow the trajectory; nothing written:", file=sys.stderr)
+            for v in findings:
+                print(f"  {v}", file=sys.stderr)
+            return EXIT_FAILED
     traj.save(args.out)
     written = [args.out]
+    if joints is not None:
+        from backrub.robot.joint_export import write_joint_bag, write_joint_csv
+
+        if args.joints_csv:
+            write_joint_csv(joints, args.joints_csv)
+            written.append(args.joints_csv)
+        if args.joints_bag:
+            write_joint_bag(joints, args.joints_bag)
+            written.append(args.joints_bag)
     if args.csv:
         from backrub.robot.export import write_csv
 

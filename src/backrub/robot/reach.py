@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.ndimage import distance_transform_edt, gaussian_filter1d
 
 from backrub.robot import ur5e
 from backrub.robot.arm_model import arm_capsules_local, base_transform, table_top_z, upper_arms
@@ -36,6 +37,8 @@ SHOULDER_MIN_M = 0.08  # wrist centre's distance from the base axis, beyond the 
 CLEARANCE_M = 0.02
 STICK_CLEARANCE_M = 0.005
 CHECK_HZ = 50.0  # the reach check looks at the trajectory this often (and at every pressing edge)
+AXIS_SMOOTH_S = 0.15  # in the air the tool axis follows the normal smoothed over this time ...
+AXIS_NEAR_S = 0.1  # ... and is the normal itself this close (in time) to touching
 ROLL_REFERENCE = np.array([0.0, 1.0, 0.0])  # tool x follows the head direction, projected
 RULES = (
     "unreachable",
@@ -82,9 +85,30 @@ class ReachResult:
         return int(np.count_nonzero(np.diff(self.branch) != 0))
 
 
-def tool_poses(position: np.ndarray, normal: np.ndarray, radius_m: float) -> np.ndarray:
-    """Ball-centre poses (n, 4, 4) in the body frame: z into the skin, x toward the reference."""
-    z = -normal
+def tool_axes(traj: Trajectory) -> np.ndarray:
+    """The tool's outward axis (N, 3): the normal while touching and near it, a smoothed normal in the air.
+
+    In the air the tool need not follow every fold of the skin below (the
+    spinal groove turns the normal by ~10° within a centimetre, which would
+    whip the wrist at travel speed); within AXIS_NEAR_S of a pressing sample
+    it is the normal exactly, so every landing arrives square to the skin.
+    """
+    pressing = traj.force > 0
+    if pressing.all() or len(traj) < 3:
+        return traj.normal
+    sigma = AXIS_SMOOTH_S * traj.rate_hz
+    smooth = gaussian_filter1d(traj.normal, sigma, axis=0, mode="nearest")
+    far = distance_transform_edt(~pressing) / traj.rate_hz if pressing.any() else np.full(len(traj), np.inf)
+    w = np.clip((far - AXIS_NEAR_S) / AXIS_NEAR_S, 0.0, 1.0)[:, None]
+    axis = (1.0 - w) * traj.normal + w * smooth
+    return axis / np.linalg.norm(axis, axis=1, keepdims=True)
+
+
+def tool_poses(
+    position: np.ndarray, normal: np.ndarray, radius_m: float, axis: np.ndarray | None = None
+) -> np.ndarray:
+    """Ball-centre poses (n, 4, 4) in the body frame: z into the skin (or along -axis), x toward the reference."""
+    z = -(normal if axis is None else axis)
     x = ROLL_REFERENCE - np.einsum("ij,j->i", z, ROLL_REFERENCE)[:, None] * z
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     t = np.zeros((len(position), 4, 4))
@@ -95,11 +119,15 @@ def tool_poses(position: np.ndarray, normal: np.ndarray, radius_m: float) -> np.
 
 
 def solve_branches(
-    position: np.ndarray, normal: np.ndarray, placement: ArmPlacement, radius_m: float
+    position: np.ndarray,
+    normal: np.ndarray,
+    placement: ArmPlacement,
+    radius_m: float,
+    axis: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """All eight IK solutions per sample, (n, 8, 6) unwrapped along time, and where each exists."""
+    """All eight IK solutions per sample, (n, 8, 6), and where each exists."""
     base = base_transform(placement.base_m, placement.yaw_deg)
-    local = np.linalg.inv(base) @ tool_poses(position, normal, radius_m)
+    local = np.linalg.inv(base) @ tool_poses(position, normal, radius_m, axis)
     q, ok = ur5e.inverse(ur5e.flange_from_tool(local))
     return q, ok
 
@@ -128,8 +156,9 @@ def check_reach(
     index = np.union1d(np.arange(0, len(traj), stride), np.union1d(edges, edges + 1))
     index = index[index < len(traj)]
     pos, nrm = traj.position[index], traj.normal[index]
+    axis = tool_axes(traj)[index]
     pressing = pressing_all[index]
-    q_all, ok = solve_branches(pos, nrm, placement, radius_m)
+    q_all, ok = solve_branches(pos, nrm, placement, radius_m, axis)
     dt = np.diff(traj.t[index])
     n = index.size
     per_branch: list[dict[str, np.ndarray]] = []
@@ -257,7 +286,7 @@ def _judge(
     bad["joint-speed"] = speed
     axis = f[:, 6, :3, 2]
     cos_err = np.einsum("ij,ij->i", axis, -nrm)
-    bad["tool-axis"] = ok & (cos_err < np.cos(np.radians(TOOL_AXIS_DEG)))
+    bad["tool-axis"] = ok & pressing & (cos_err < np.cos(np.radians(TOOL_AXIS_DEG)))
     if quick:  # the costliest rule: every fifth sample while choosing a branch, then all of the kept one
         every = np.arange(0, n, 5)
         _, near = _clearance(q[every], f[every], surface)
@@ -367,3 +396,39 @@ def auto_placement(traj: Trajectory, surface: BackSurface, *, radius_m: float = 
             best, best_score = station, score
     assert best is not None
     return best
+
+
+def joint_path(
+    position: np.ndarray,
+    normal: np.ndarray,
+    placement: ArmPlacement,
+    result: ReachResult,
+    sample: np.ndarray,
+    radius_m: float = 0.03,
+    axis: np.ndarray | None = None,
+) -> np.ndarray:
+    """Joint angles (n, 6) at trajectory samples `sample`, on the branches the reach check kept.
+
+    Continuous in time (whole turns chosen to match the check's angles); a
+    sample with no solution holds the angles before it.
+    """
+    n = len(position)
+    if n == 0:
+        return np.zeros((0, 6))
+    at = np.searchsorted(result.index, sample, side="right") - 1
+    branch = result.branch[np.clip(at, 0, max(result.index.size - 1, 0))] if result.index.size else np.zeros(n)
+    branch = branch.astype(np.int64)
+    base = base_transform(placement.base_m, placement.yaw_deg)
+    local = np.linalg.inv(base) @ tool_poses(position, normal, radius_m, axis)
+    q = np.empty((n, 6))
+    for lo in range(0, n, 20000):
+        sl = slice(lo, lo + 20000)
+        sols, ok = ur5e.inverse(ur5e.flange_from_tool(local[sl]))
+        rows = np.arange(sols.shape[0])
+        pick = sols[rows, branch[sl]]
+        pick[~ok[rows, branch[sl]]] = np.nan
+        q[sl] = pick
+    q = np.unwrap(_fill(q), axis=0)
+    if result.q.size:
+        q -= 2 * np.pi * np.round((q[0] - result.q[0]) / (2 * np.pi))
+    return q
