@@ -70,8 +70,8 @@ def test_joint_speed_trips_when_the_same_path_is_run_ten_times_faster(traj):
 def test_tool_axis_trips_when_the_solution_does_not_follow_the_normal(traj, monkeypatch):
     real = reach.tool_poses
 
-    def tilted(position, normal, radius_m):
-        t = real(position, normal, radius_m)
+    def tilted(position, normal, radius_m, axis=None):
+        t = real(position, normal, radius_m, axis)
         a = np.radians(3.0)
         tilt = np.array([[1.0, 0.0, 0.0], [0.0, np.cos(a), -np.sin(a)], [0.0, np.sin(a), np.cos(a)]])
         t[:, :3, :3] = t[:, :3, :3] @ tilt
