@@ -70,16 +70,23 @@ def reachability(rate_hz: float) -> dict[str, dict[str, object]]:
 
 def arm_runs(name: str, traj: object, quick: bool) -> dict[str, dict[str, object]]:
     placement = auto_placement(traj, traj.surface)  # type: ignore[arg-type, attr-defined]
+    still = {"breathing_mm": 0.0}
     cases = {
-        "noise 0.5 N, delay 4 ms": ArmOptions(**FAULTY),
-        "+ breathing 2 mm": ArmOptions(breathing_mm=2.0, **FAULTY),
+        "default: noise 0.5 N, delay 4 ms, breathing 2 mm": ArmOptions(**FAULTY),
+        "still back (no breathing)": ArmOptions(**FAULTY, **still),
         "skin 10 mm higher": ArmOptions(surface_offset_mm=10.0, **FAULTY),
         "skin 10 mm lower": ArmOptions(surface_offset_mm=-10.0, **FAULTY),
-        "admittance OFF": ArmOptions(force_feedback=False, **FAULTY),
-        "admittance OFF + breathing 2 mm": ArmOptions(force_feedback=False, breathing_mm=2.0, **FAULTY),
+        "tissue 30% softer than the curve": ArmOptions(tissue_scale=0.7, **FAULTY),
+        "tissue 40% stiffer than the curve": ArmOptions(tissue_scale=1.4, **FAULTY),
+        "admittance OFF (default conditions)": ArmOptions(force_feedback=False, **FAULTY),
+        "admittance OFF, still back, exact tissue": ArmOptions(force_feedback=False, **FAULTY, **still),
+        "admittance OFF, tissue 40% stiffer, still": ArmOptions(force_feedback=False, tissue_scale=1.4, **FAULTY, **still),
     }
     if quick:
         cases = dict(list(cases.items())[:1])
+    elif name == "15-min":
+        keep = (0, 2, 3, 6, 7)
+        cases = {k: v for i, (k, v) in enumerate(cases.items()) if i in keep}
     out = {}
     keys = (
         "force_rmse_n",

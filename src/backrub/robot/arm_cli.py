@@ -94,6 +94,7 @@ def simulate_arm_command(args: argparse.Namespace, traj: Trajectory, profile: Ro
         ("sensor_delay_ms", 0.0, 50.0),
         ("surface_offset_mm", -30.0, 30.0),
         ("breathing_mm", 0.0, 10.0),
+        ("tissue_scale", 0.3, 3.0),
     ):
         value = getattr(args, name)
         if not low <= value <= high:
@@ -107,6 +108,7 @@ def simulate_arm_command(args: argparse.Namespace, traj: Trajectory, profile: Ro
         sensor_delay_ms=args.sensor_delay_ms,
         surface_offset_mm=args.surface_offset_mm,
         breathing_mm=args.breathing_mm,
+        tissue_scale=args.tissue_scale,
         force_feedback=not args.no_force_feedback,
         silent_after_s=args.silent_after,
     )

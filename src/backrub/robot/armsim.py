@@ -52,7 +52,7 @@ class ArmOptions:
     sensor_noise_n: float = 0.0
     sensor_delay_ms: float = 0.0
     surface_offset_mm: float = 0.0
-    breathing_mm: float = 0.0
+    breathing_mm: float = 2.0  # a person breathes: the back is never where the model froze it
     breaths_per_minute: float = 12.0
     force_feedback: bool = True  # off: position control with the model's indentation only
     tissue_scale: float = 1.0

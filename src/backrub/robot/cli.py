@@ -50,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--sensor-noise-n", type=float, default=0.0, help="F/T sensor noise, N (1 sigma)")
     s.add_argument("--sensor-delay-ms", type=float, default=0.0, help="F/T sensor delay, ms")
     s.add_argument("--surface-offset-mm", type=float, default=0.0, help="the real skin is this much higher")
-    s.add_argument("--breathing-mm", type=float, default=0.0, help="the back rises this much each breath")
+    s.add_argument("--breathing-mm", type=float, default=2.0, help="the back rises this much each breath (2)")
+    s.add_argument("--tissue-scale", type=float, default=1.0, help="this back is stiffer (>1) than the curve")
     s.add_argument("--no-force-feedback", action="store_true", help="experiment: admittance off")
     k = sub.add_parser("check", help="check a trajectory .npz against a profile's limits")
     k.add_argument("trajectory")
@@ -169,9 +170,11 @@ def _simulate(args: argparse.Namespace) -> int:
         return _simulate_arm(args, traj)
     arm_only = [
         f"--{name.replace('_', '-')}"
-        for name in ("sensor_noise_n", "sensor_delay_ms", "surface_offset_mm", "breathing_mm")
+        for name in ("sensor_noise_n", "sensor_delay_ms", "surface_offset_mm")
         if getattr(args, name)
     ] + (["--no-force-feedback"] if args.no_force_feedback else [])
+    arm_only += ["--breathing-mm"] if args.breathing_mm != 2.0 else []
+    arm_only += ["--tissue-scale"] if args.tissue_scale != 1.0 else []
     if arm_only:
         raise InputError([Problem(path=arm_only[0], message="needs --arm ur5e (the probe has no F/T sensor)")])
     result = simulate(traj, silent_after_s=args.silent_after)
