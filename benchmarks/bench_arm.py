@@ -55,7 +55,9 @@ def reachability(rate_hz: float) -> dict[str, dict[str, object]]:
         start = time.perf_counter()
         placement = auto_placement(traj, traj.surface)  # type: ignore[arg-type]
         result = check_reach(traj, placement, traj.surface)  # type: ignore[arg-type]
-        failing = {k: int(v[result.pressing].sum()) for k, v in result.bad.items() if v[result.pressing].any()}
+        failing = {
+            k: int(v[result.pressing].sum()) for k, v in result.bad.items() if v[result.pressing].any()
+        }
         out[name] = {
             "reachable_fraction": round(result.reachable_fraction, 4),
             "base_m": [round(v, 3) for v in placement.base_m],
@@ -80,7 +82,9 @@ def arm_runs(name: str, traj: object, quick: bool) -> dict[str, dict[str, object
         "tissue 40% stiffer than the curve": ArmOptions(tissue_scale=1.4, **FAULTY),
         "admittance OFF (default conditions)": ArmOptions(force_feedback=False, **FAULTY),
         "admittance OFF, still back, exact tissue": ArmOptions(force_feedback=False, **FAULTY, **still),
-        "admittance OFF, tissue 40% stiffer, still": ArmOptions(force_feedback=False, tissue_scale=1.4, **FAULTY, **still),
+        "admittance OFF, tissue 40% stiffer, still": ArmOptions(
+            force_feedback=False, tissue_scale=1.4, **FAULTY, **still
+        ),
     }
     if quick:
         cases = dict(list(cases.items())[:1])

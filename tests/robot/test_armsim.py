@@ -5,7 +5,6 @@ import subprocess
 import sys
 from dataclasses import replace
 
-import numpy as np
 import pytest
 from robot_routines import short_routine
 
@@ -97,9 +96,26 @@ def test_cli_simulate_with_the_arm_writes_the_report_and_the_picture(traj, tmp_p
     _slice(traj, 8.0).save(path)
     png = tmp_path / "m.png"
     out = subprocess.run(
-        [sys.executable, "-m", "backrub", "robot", "simulate", str(path), "--arm", "ur5e", "--json",
-         "--png", str(png), "--sensor-noise-n", "0.5", "--sensor-delay-ms", "4"],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "backrub",
+            "robot",
+            "simulate",
+            str(path),
+            "--arm",
+            "ur5e",
+            "--json",
+            "--png",
+            str(png),
+            "--sensor-noise-n",
+            "0.5",
+            "--sensor-delay-ms",
+            "4",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
@@ -108,7 +124,9 @@ def test_cli_simulate_with_the_arm_writes_the_report_and_the_picture(traj, tmp_p
     assert png.stat().st_size > 20_000
     bad = subprocess.run(
         [sys.executable, "-m", "backrub", "robot", "simulate", str(path), "--sensor-noise-n", "0.5"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert bad.returncode == 2 and "--sensor-noise-n" in bad.stderr
 
@@ -116,6 +134,10 @@ def test_cli_simulate_with_the_arm_writes_the_report_and_the_picture(traj, tmp_p
 def _slice(traj, seconds):
     n = int(seconds * traj.rate_hz)
     return replace(
-        traj, t=traj.t[:n], position=traj.position[:n], normal=traj.normal[:n], force=traj.force[:n],
+        traj,
+        t=traj.t[:n],
+        position=traj.position[:n],
+        normal=traj.normal[:n],
+        force=traj.force[:n],
         step=traj.step[:n],
     )

@@ -27,7 +27,7 @@ def test_tissue_force_depends_on_indentation_only_not_on_who_presses():
     skin = np.array([0.08, 0.3, top])
     for depth_mm in (1.0, 4.0, 6.0):
         c = skin + (0.03 - depth_mm / 1000.0) * n
-        *_, fn, depth = tissue.contact(tuple(c), (0.0, 0.0, 0.0), 0.03, 0.0)
+        *_, fn, _depth = tissue.contact(tuple(c), (0.0, 0.0, 0.0), 0.03, 0.0)
         assert fn == pytest.approx(float(force_from_indentation(depth_mm)), rel=0.03)
     above = skin + 0.031 * n
     assert tissue.contact(tuple(above), (0.0, 0.0, 0.0), 0.03, 0.0)[3] == 0.0

@@ -99,7 +99,10 @@ def simulate_arm_command(args: argparse.Namespace, traj: Trajectory, profile: Ro
         value = getattr(args, name)
         if not low <= value <= high:
             problems.append(
-                Problem(path=f"--{name.replace('_', '-')}", message=f"expected {low:g} to {high:g} (got {value:g})")
+                Problem(
+                    path=f"--{name.replace('_', '-')}",
+                    message=f"expected {low:g} to {high:g} (got {value:g})",
+                )
             )
     if problems:
         raise InputError(problems)
@@ -133,7 +136,8 @@ def simulate_arm_command(args: argparse.Namespace, traj: Trajectory, profile: Ro
     else:
         print(
             f"UR5e: simulated {report['duration_s']} s in {report['wall_s']} s"
-            f" ({report['real_time_factor']}x real time; bare mj_step {report['bare_mj_step_real_time_factor']}x);"
+            f" ({report['real_time_factor']}x real time;"
+            f" bare mj_step {report['bare_mj_step_real_time_factor']}x);"
             f" force RMSE {report['force_rmse_n']} N, peak {report['peak_force_n']} N;"
             f" reachable {100 * result.reach.reachable_fraction:.1f}% of pressing samples"
         )

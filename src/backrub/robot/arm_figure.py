@@ -9,6 +9,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only; never a window
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 
 from backrub.robot.armsim import ArmResult
 from backrub.robot.figure import _busiest, _envelope
@@ -55,14 +56,16 @@ def draw_arm_report(
     whole.legend(loc="center right", fontsize=9, ncols=3)
     close.set_ylim(-0.3, 1.2 * peak)
     if t.size:
-        close.set_title(f"Close-up of the busiest {t[sl][-1] - t[sl][0]:.0f} s ({t[sl][0]:.0f}–{t[sl][-1]:.0f} s)")
+        close.set_title(
+            f"Close-up of the busiest {t[sl][-1] - t[sl][0]:.0f} s ({t[sl][0]:.0f}–{t[sl][-1]:.0f} s)"
+        )
     close.set_xlabel("time (s)")
     _reach_map(top, result, traj, surface)
     fig.savefig(path)
     plt.close(fig)
 
 
-def _reach_map(ax: plt.Axes, result: ArmResult, traj: Trajectory, surface: BackSurface) -> None:
+def _reach_map(ax: Axes, result: ArmResult, traj: Trajectory, surface: BackSurface) -> None:
     L = surface.back_length * 100
     ys = np.linspace(-2, L + 8, 100)
     w = surface.half_width(ys / 100) * 100

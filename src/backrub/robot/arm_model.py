@@ -173,7 +173,7 @@ def arm_model(
 
 
 def _set_servo_gains(model: mujoco.MjModel) -> None:
-    """PD gains per joint from its inertia at a working pose: each joint a SERVO_HZ critically damped servo."""
+    """PD gains from each joint's inertia at a working pose: a critically damped SERVO_HZ servo."""
     data = mujoco.MjData(model)
     data.qpos[:] = [0.0, -1.6, 1.6, -1.6, -1.6, 0.0]
     mujoco.mj_forward(model, data)

@@ -176,7 +176,9 @@ def simulate_arm(
         stiffness_scale=opt.tissue_scale,
     )
     ticks = len(plan.target)
-    with SafetyMonitor(ticks + int(RETREAT_S * CONTROL_HZ) + 1, cap_n=cap, heartbeat_s=opt.heartbeat_s) as mon:
+    with SafetyMonitor(
+        ticks + int(RETREAT_S * CONTROL_HZ) + 1, cap_n=cap, heartbeat_s=opt.heartbeat_s
+    ) as mon:
         logs, wall, cpu, n_run, retreat_ticks = _loop(model, data, plan, tissue, mon, opt, radius_m)
     trip = mon.trip
     bare, bare_cpu = _bare_steps(model, plan.q[0], (n_run + retreat_ticks) * round(PHYSICS_HZ / CONTROL_HZ))
@@ -264,7 +266,7 @@ def _loop(
     mon: SafetyMonitor,
     opt: ArmOptions,
     radius: float,
-) -> tuple[tuple[array, array, array], float, float, int, int]:
+) -> tuple[tuple[array[float], array[float], array[float]], float, float, int, int]:
     dt = 1.0 / CONTROL_HZ
     substeps = round(PHYSICS_HZ / CONTROL_HZ)
     ticks = len(plan.target)
@@ -394,8 +396,8 @@ def _retreat(
     plan: _Plan,
     tissue: Tissue,
     k0: int,
-    measured: array,
-    sensed: array,
+    measured: array[float],
+    sensed: array[float],
     radius: float,
     substeps: int,
     h_cmd: float,
@@ -413,10 +415,10 @@ def _retreat(
         c = tuple(data.site_xpos[ball])
         v = tuple((c[j] - c_prev[j]) / dt for j in range(3))
         c_prev = c
-        fx, fy, fz, fn, _ = tissue.contact(c, v, radius, (k0 + i) * dt)  # type: ignore[arg-type]
+        fx, fy, fz, fn, _ = tissue.contact(c, v, radius, (k0 + i) * dt)
         measured.append(fn)
         sensed.append(fn)
-        _apply(data.xfrc_applied, data.xipos, tool, c, (fx, fy, fz), radius)  # type: ignore[arg-type]
+        _apply(data.xfrc_applied, data.xipos, tool, c, (fx, fy, fz), radius)
         mujoco.mj_step(model, data, substeps)
     return ticks
 

@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -21,7 +21,7 @@ EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors are bad input too
+    def error(self, message: str) -> NoReturn:  # usage errors are bad input too
         self.print_usage(sys.stderr)
         self.exit(EXIT_INPUT, f"backrub robot: {message}\n")
 
@@ -37,7 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--bag", help="also write a ROS 2 bag into this new directory")
     c.add_argument("--bag-rate", type=float, help="messages per second in the bag (default: all)")
     c.add_argument("--profile", help="robot profile JSON (forces, limits, clearances)")
-    c.add_argument("--arm", choices=["ur5e"], help="also check this arm can follow it (nothing written if not)")
+    c.add_argument(
+        "--arm", choices=["ur5e"], help="also check this arm can follow it (nothing written if not)"
+    )
     c.add_argument("--joints-csv", help="with --arm: write the joint trajectory as CSV")
     c.add_argument("--joints-bag", help="with --arm: write the joint trajectory as a ROS 2 bag (JointState)")
     s = sub.add_parser("simulate", help="run a trajectory in MuJoCo")
@@ -104,7 +106,9 @@ def _compile(args: argparse.Namespace) -> int:
             print(f"  {v}", file=sys.stderr)
         return EXIT_FAILED
     if (args.joints_csv or args.joints_bag) and not args.arm:
-        raise InputError([Problem(path="--joints-csv" if args.joints_csv else "--joints-bag", message="needs --arm ur5e")])
+        raise InputError(
+            [Problem(path="--joints-csv" if args.joints_csv else "--joints-bag", message="needs --arm ur5e")]
+        )
     if args.joints_bag and Path(args.joints_bag).exists():
         raise InputError([Problem(path="--joints-bag", message=f"{args.joints_bag!r} already exists")])
     joints = None
@@ -176,7 +180,9 @@ def _simulate(args: argparse.Namespace) -> int:
     arm_only += ["--breathing-mm"] if args.breathing_mm != 2.0 else []
     arm_only += ["--tissue-scale"] if args.tissue_scale != 1.0 else []
     if arm_only:
-        raise InputError([Problem(path=arm_only[0], message="needs --arm ur5e (the probe has no F/T sensor)")])
+        raise InputError(
+            [Problem(path=arm_only[0], message="needs --arm ur5e (the probe has no F/T sensor)")]
+        )
     result = simulate(traj, silent_after_s=args.silent_after)
     if args.png:
         from backrub.robot.figure import draw_report

@@ -154,7 +154,9 @@ def _fit_minutes(
     """
     want = routine_seconds(routine)
     scale, best, best_gap = 1.0, None, np.inf
-    air: dict[tuple[object, ...], tuple[np.ndarray, ...]] = {}  # moves in the air do not change with the scale
+    air: dict[
+        tuple[object, ...], tuple[np.ndarray, ...]
+    ] = {}  # moves in the air do not change with the scale
     for _ in range(FIT_ROUNDS):
         out = _Compiler(surface, caps, profile, rate_hz, time_scale=scale, air_memo=air).run(routine.steps)
         total = (len(out[2]) - 1) / rate_hz
@@ -249,7 +251,7 @@ class _Compiler:
         a = self.air
 
         def move(d: float) -> float:
-            return (
+            return float(
                 max(
                     1.875 * d / a.speed,
                     np.sqrt(5.77 * d / a.accel),
@@ -340,7 +342,9 @@ class _Compiler:
         if len(cap) <= width:
             return np.full(len(cap), cap.min())
         # A centred minimum then a centred mean of the same width stays at or under the cap.
-        return uniform_filter1d(minimum_filter1d(cap, width, mode="nearest"), width, mode="nearest")
+        return np.asarray(
+            uniform_filter1d(minimum_filter1d(cap, width, mode="nearest"), width, mode="nearest")
+        )
 
     def _ramp(self, p: np.ndarray, n: np.ndarray, f0: float, f1: float) -> tuple[np.ndarray, ...]:
         seconds = max(RAMP_S, 0.5 * np.pi * abs(f1 - f0) / (0.8 * self.profile.force_rate_n_s))

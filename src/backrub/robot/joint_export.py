@@ -50,7 +50,9 @@ def joint_trajectory(
 
 def write_joint_csv(joints: JointTrajectory, path: str | Path) -> None:
     """One row per sample: time, six angles, six speeds."""
-    header = "t_s," + ",".join(f"{n}_rad" for n in JOINT_NAMES) + "," + ",".join(f"{n}_rad_s" for n in JOINT_NAMES)
+    header = (
+        "t_s," + ",".join(f"{n}_rad" for n in JOINT_NAMES) + "," + ",".join(f"{n}_rad_s" for n in JOINT_NAMES)
+    )
     table = np.column_stack([joints.t, joints.q, joints.qd])
     np.savetxt(path, table, fmt="%.6f", delimiter=",", header=header, comments="")
 

@@ -129,6 +129,7 @@ class SafetyMonitor:
                 t_s=t,
                 tick=k,
                 force_n=raw,
-                message=f"no command for {1000 * (t - last):.0f} ms (allowed {1000 * self.heartbeat_s:.0f} ms)",
+                message=f"no command for {1000 * (t - last):.0f} ms"
+                f" (allowed {1000 * self.heartbeat_s:.0f} ms)",
             )
         return None

@@ -73,7 +73,9 @@ class RobotProfile:
                 if value is not None and not (
                     isinstance(value, list | tuple) and len(value) == 3 and all(map(_is_number, value))
                 ):
-                    problems.add(path, "expected [x, y, z] in metres (body frame), or null to choose per body")
+                    problems.add(
+                        path, "expected [x, y, z] in metres (body frame), or null to choose per body"
+                    )
                 else:
                     values[key] = None if value is None else tuple(float(v) for v in value)
             elif key == "arm_base_yaw_deg":

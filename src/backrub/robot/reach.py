@@ -101,13 +101,13 @@ def tool_axes(traj: Trajectory) -> np.ndarray:
     far = distance_transform_edt(~pressing) / traj.rate_hz if pressing.any() else np.full(len(traj), np.inf)
     w = np.clip((far - AXIS_NEAR_S) / AXIS_NEAR_S, 0.0, 1.0)[:, None]
     axis = (1.0 - w) * traj.normal + w * smooth
-    return axis / np.linalg.norm(axis, axis=1, keepdims=True)
+    return np.asarray(axis / np.linalg.norm(axis, axis=1, keepdims=True))
 
 
 def tool_poses(
     position: np.ndarray, normal: np.ndarray, radius_m: float, axis: np.ndarray | None = None
 ) -> np.ndarray:
-    """Ball-centre poses (n, 4, 4) in the body frame: z into the skin (or along -axis), x toward the reference."""
+    """Ball-centre poses (n, 4, 4), body frame: z into the skin (or along -axis), x toward the reference."""
     z = -(normal if axis is None else axis)
     x = ROLL_REFERENCE - np.einsum("ij,j->i", z, ROLL_REFERENCE)[:, None] * z
     x /= np.linalg.norm(x, axis=1, keepdims=True)
@@ -150,7 +150,7 @@ def check_reach(
     hz: float = CHECK_HZ,
 ) -> ReachResult:
     """Solve and judge the trajectory at `hz` (plus every sample where pressing starts or ends)."""
-    stride = max(1, int(round(traj.rate_hz / hz)))
+    stride = max(1, round(traj.rate_hz / hz))
     pressing_all = traj.force > 0
     edges = np.flatnonzero(np.diff(pressing_all.view(np.int8))) if len(traj) > 1 else np.zeros(0, int)
     index = np.union1d(np.arange(0, len(traj), stride), np.union1d(edges, edges + 1))
@@ -300,7 +300,7 @@ def _judge(
 
 
 def _clearance(q: np.ndarray, f: np.ndarray, surface: BackSurface) -> tuple[np.ndarray, np.ndarray]:
-    """Per sample: the smallest gap (m) of any link to skin, upper arms or table, and whether one is too near."""
+    """Per sample: the smallest gap (m) of a link to skin, upper arms or table; and if one is too near."""
     n = len(q)
     worst = np.full(n, np.inf)
     too_near = np.zeros(n, bool)
@@ -352,7 +352,7 @@ def _body_half_width(surface: BackSurface, y: np.ndarray) -> np.ndarray:
 def _segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ab = b - a
     t = np.clip(np.einsum("...i,i->...", p - a, ab) / float(ab @ ab), 0.0, 1.0)
-    return np.linalg.norm(p - (a + t[..., None] * ab), axis=-1)
+    return np.asarray(np.linalg.norm(p - (a + t[..., None] * ab), axis=-1))
 
 
 def _rz(angle: np.ndarray) -> np.ndarray:
@@ -390,7 +390,9 @@ def auto_placement(traj: Trajectory, surface: BackSurface, *, radius_m: float = 
     best, best_score = None, -1.0
     for station in pedestal_stations(surface):
         q, ok = solve_branches(pos, nrm, station, radius_m)
-        good = ok & (np.abs(np.sin(q[..., 4])) >= SIN_WRIST_MIN) & (np.abs(np.sin(q[..., 2])) >= SIN_ELBOW_MIN)
+        good = (
+            ok & (np.abs(np.sin(q[..., 4])) >= SIN_WRIST_MIN) & (np.abs(np.sin(q[..., 2])) >= SIN_ELBOW_MIN)
+        )
         score = float(good.mean(axis=0).max())
         if score > best_score + 1e-9:
             best, best_score = station, score
@@ -416,7 +418,9 @@ def joint_path(
     if n == 0:
         return np.zeros((0, 6))
     at = np.searchsorted(result.index, sample, side="right") - 1
-    branch = result.branch[np.clip(at, 0, max(result.index.size - 1, 0))] if result.index.size else np.zeros(n)
+    branch = (
+        result.branch[np.clip(at, 0, max(result.index.size - 1, 0))] if result.index.size else np.zeros(n)
+    )
     branch = branch.astype(np.int64)
     base = base_transform(placement.base_m, placement.yaw_deg)
     local = np.linalg.inv(base) @ tool_poses(position, normal, radius_m, axis)

@@ -234,7 +234,9 @@ def simulate(
         target = np.array(qpos) + RETREAT_M * n_last
         for i in range(int(RETREAT_S * CONTROL_HZ)):
             c, v = qpos.tolist(), qvel.tolist()
-            push_back[:3] = tissue.contact((c[0], c[1], c[2]), (v[0], v[1], v[2]), probe_radius_m, (stop_tick + i) * dt)[:3]
+            push_back[:3] = tissue.contact(
+                (c[0], c[1], c[2]), (v[0], v[1], v[2]), probe_radius_m, (stop_tick + i) * dt
+            )[:3]
             u = KP * (target - qpos) - KD * qvel
             ctrl[:] = u + np.array([0.0, 0.0, weight])
             mujoco.mj_step(model, data, substeps)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -57,18 +58,18 @@ class Trajectory:
             extra["cap_grid_n"] = self.caps.cap_n
             extra["cap_reason"] = self.caps.reason
             extra["cap_origin_cm"] = np.array([self.caps.x0_cm, self.caps.y0_cm])
+        arrays: dict[str, Any] = {
+            "t": self.t,
+            "position": self.position,
+            "normal": self.normal,
+            "force": self.force,
+            "step": self.step,
+            "rate_hz": np.float64(self.rate_hz),
+            "cap_n": np.float64(self.cap_n),
+            **extra,
+        }
         with open(path, "wb") as fh:
-            np.savez(
-                fh,
-                t=self.t,
-                position=self.position,
-                normal=self.normal,
-                force=self.force,
-                step=self.step,
-                rate_hz=np.float64(self.rate_hz),
-                cap_n=np.float64(self.cap_n),
-                **extra,
-            )
+            np.savez(fh, **arrays)
 
 
 def load_trajectory(path: str | Path) -> Trajectory:

@@ -100,7 +100,7 @@ def inverse(flange: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     flange = np.asarray(flange, np.float64)
     shape = flange.shape[:-2]
     r, p = flange[..., :3, :3], flange[..., :3, 3]
-    d1, d4, d6 = DH_D[0], DH_D[3], DH_D[5]
+    _d1, d4, d6 = DH_D[0], DH_D[3], DH_D[5]
     a2, a3 = DH_A[1], DH_A[2]
     p5 = p - d6 * r[..., :, 2]
     rad = np.hypot(p5[..., 0], p5[..., 1])
@@ -122,12 +122,7 @@ def inverse(flange: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             (r[..., 0, 0] * s1 - r[..., 1, 0] * c1) / safe,
         )
         # The three parallel joints: T14 = A1⁻¹ T06 A6⁻¹ A5⁻¹ is a planar two-link chain.
-        t14 = (
-            _inv(dh_transform(t1, 0))
-            @ flange
-            @ _inv(dh_transform(t6, 5))
-            @ _inv(dh_transform(t5, 4))
-        )
+        t14 = _inv(dh_transform(t1, 0)) @ flange @ _inv(dh_transform(t6, 5)) @ _inv(dh_transform(t5, 4))
         x, y = t14[..., 0, 3], t14[..., 1, 3]
         c3 = (x * x + y * y - a2 * a2 - a3 * a3) / (2 * a2 * a3)
         ok3 = np.abs(c3) <= 1.0
