@@ -27,6 +27,7 @@ import numpy as np
 from backrub.robot import ur5e
 from backrub.robot.arm_model import PHYSICS_HZ, arm_model, base_transform
 from backrub.robot.capmap import CapMap
+from backrub.robot.control import NormalForceLaw
 from backrub.robot.monitor import SafetyMonitor, Trip
 from backrub.robot.reach import ArmPlacement, ReachResult, check_reach, joint_path, tool_axes
 from backrub.robot.surface import BackSurface
@@ -34,13 +35,6 @@ from backrub.robot.tissue import Breathing, Tissue, indentation_for
 from backrub.robot.trajectory import Trajectory
 
 CONTROL_HZ = 500.0
-ADMITTANCE_M_S_N = 0.010  # tool speed along the normal per newton of force error
-GUARD_M = 0.014  # guarded landing below this height over the modelled skin (skin up to 14 mm high) ...
-GUARD_SPEED_M_S = 0.08  # ... at no more than this speed until contact is felt
-CONTACT_ON_N, CONTACT_OFF_N = 1.0, 0.5  # felt contact, with hysteresis over the noise
-FILTER_S = 0.004  # first-order low-pass on the measured force
-OFFSET_LIMIT_M = 0.02  # the admittance never moves the tool further than this from the plan
-LEAK_S = 0.3  # in the air the admittance offset relaxes back to the plan
 RETREAT_M = 0.03
 RETREAT_S = 0.5
 
@@ -283,13 +277,8 @@ def _loop(
     measured, sensed, offset_log = array("d"), array("d"), array("d")
     step, ctrl, sdata, xfrc = mujoco.mj_step, data.ctrl, data.sensordata, data.xfrc_applied
     site_xpos, site_xmat, xipos = data.site_xpos, data.site_xmat, data.xipos
-    feedback = opt.force_feedback
-    alpha = dt / (FILTER_S + dt)
-    f_filt = 0.0
-    touching = False
-    adm = 0.0  # admittance offset (m, out of the skin)
-    h_cmd = plan.height[0] - plan.feedforward[0]
-    off_prev = h_cmd - plan.height[0]
+    law = NormalForceLaw(dt, plan.height[0], plan.feedforward[0], feedback=opt.force_feedback)
+    law_step = law.step
     last_cmd_t = 0.0
     k_held = 0
     c_prev = tuple(site_xpos[ball])
@@ -315,32 +304,9 @@ def _loop(
         if mon.trip is not None:
             n_run = k
             break
-        # -- admittance along the normal, guarded landing --------------------------------------
-        f_filt += alpha * (seen - f_filt)
-        if touching and f_filt < CONTACT_OFF_N:
-            touching = False
-        elif not touching and f_filt > CONTACT_ON_N:
-            touching = True
+        # -- admittance along the normal, guarded landing (control.py) -------------------------
         target = plan.target[kk]
-        if feedback:
-            if touching:
-                adm += ADMITTANCE_M_S_N * (f_filt - target) * dt
-            elif target > 0.0:
-                adm -= min(ADMITTANCE_M_S_N * target, GUARD_SPEED_M_S) * dt
-            else:
-                adm -= adm * dt / LEAK_S
-            adm = min(max(adm, -OFFSET_LIMIT_M), OFFSET_LIMIT_M)
-        h_goal = plan.height[kk] - plan.feedforward[kk] + adm
-        if feedback and not touching and h_goal < h_cmd and h_cmd < GUARD_M:
-            # Slower over a capped zone: the bump of an early touch is about speed / admittance.
-            guard = min(GUARD_SPEED_M_S, ADMITTANCE_M_S_N * max(plan.zone_cap[kk], 1.0))
-            h_cmd = max(h_goal, h_cmd - guard * dt)
-            adm += h_cmd - h_goal  # no wind-up while the descent is held back
-        else:
-            h_cmd = h_goal
-        off = h_cmd - plan.height[kk]
-        off_rate = (off - off_prev) / dt  # the servo leads by the offset's speed as well as the plan's
-        off_prev = off
+        off, off_rate = law_step(seen, target, plan.height[kk], plan.feedforward[kk], plan.zone_cap[kk])
         q, qd, dn = plan.q[kk], plan.qd[kk], plan.dq_dn[kk]
         ctrl[0] = q[0] + off * dn[0] + lead[0] * (qd[0] + off_rate * dn[0])
         ctrl[1] = q[1] + off * dn[1] + lead[1] * (qd[1] + off_rate * dn[1])
@@ -356,12 +322,12 @@ def _loop(
         fx, fy, fz, fn, _ = tissue.contact((c0, c1, c2), v, radius, now)
         measured.append(fn)
         sensed.append(seen)
-        offset_log.append(adm)
+        offset_log.append(law.adm)
         _apply(xfrc, xipos, tool, (c0, c1, c2), (fx, fy, fz), radius)
         step(model, data, substeps)
     retreat = 0
     if mon.trip is not None:  # back off along the normal, still measuring
-        retreat = _retreat(model, data, plan, tissue, n_run, measured, sensed, radius, substeps, h_cmd)
+        retreat = _retreat(model, data, plan, tissue, n_run, measured, sensed, radius, substeps, law.h_cmd)
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu0
     return (measured, sensed, offset_log), wall, cpu, n_run, retreat
 
