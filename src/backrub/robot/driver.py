@@ -115,7 +115,8 @@ class SimulatedArm:
         self.ball, self.ft, self.tool = model.site("ball").id, model.site("ft").id, model.body("tool").id
         self.substeps = round(PHYSICS_HZ * period_s)
         self.t = 0.0
-        self.c_prev = tuple(float(v) for v in self.data.site_xpos[self.ball])
+        x, y, z = (float(v) for v in self.data.site_xpos[self.ball])
+        self.c_prev = (x, y, z)
         self.skin_force_n: list[float] = []
 
     def force_along(self, normal: Sequence[float]) -> float:
@@ -128,7 +129,8 @@ class SimulatedArm:
         self.data.ctrl[:] = [q[i] + self.lead[i] * qd[i] for i in range(6)]
 
     def wait(self) -> None:
-        c = tuple(float(v) for v in self.data.site_xpos[self.ball])
+        x, y, z = (float(v) for v in self.data.site_xpos[self.ball])
+        c = (x, y, z)
         dt = self.period_s
         v = ((c[0] - self.c_prev[0]) / dt, (c[1] - self.c_prev[1]) / dt, (c[2] - self.c_prev[2]) / dt)
         self.c_prev = c
