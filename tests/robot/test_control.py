@@ -27,7 +27,7 @@ def test_below_the_guard_height_the_tool_descends_slowly_until_it_feels_the_skin
     low = cmd[1:] < GUARD_M - 0.001
     assert low.any()
     assert rate[low].max() <= speed + 1e-9
-    assert cmd[-1] == pytest.approx(0.0, abs=5e-4)  # it still gets there
+    assert cmd[-1] == pytest.approx(0.0, abs=1e-3)  # it still gets there (within a millimetre)
 
 
 def test_touching_it_backs_off_when_pressing_too_hard_and_leans_in_when_too_light():
