@@ -68,6 +68,7 @@ class SimResult:
     physics_steps: int
     extra: dict[str, float] = field(default_factory=dict)
     cpu_s: float = 0.0  # processor time of the control loop (wall_s counts waiting too)
+    pushes: np.ndarray | None = None  # (n, 3) the tissue's force on the ball each tick, for a replay
 
     @property
     def real_time_factor(self) -> float:
@@ -160,6 +161,7 @@ def simulate(
     measured_log = array("d")
     probe_log = array("d")
     control_log = array("d")
+    push_log = array("d")
     dt = 1.0 / CONTROL_HZ
     substeps = round(PHYSICS_HZ / CONTROL_HZ)
     weight = PROBE_MASS_KG * GRAVITY
@@ -227,6 +229,7 @@ def simulate(
         u = (u0, u1, u2 + weight)
         ctrl[:] = u
         control_log.extend(u)
+        push_log.extend((fx, fy, fz))
         step(model, data, substeps)
 
     if events:  # pull back along the last normal and hold there
@@ -247,6 +250,7 @@ def simulate(
     meas = np.frombuffer(measured_log, np.float64)[:n_run].copy()
     probe = np.frombuffer(probe_log, np.float64).reshape(-1, 3)[:n_run].copy()
     controls = np.frombuffer(control_log, np.float64).reshape(-1, 3)[:n_run].copy()
+    pushes = np.frombuffer(push_log, np.float64).reshape(-1, 3)[:n_run].copy()
     pressing = (target_n > 0) | (meas > 0)
     contact = traj.position[index[:n_run]]
     normal = traj.normal[index[:n_run]]
@@ -265,6 +269,7 @@ def simulate(
         probe=probe[:n_run],
         contact=contact,
         controls=controls[:n_run],
+        pushes=pushes,
         physics_steps=int(n_run * substeps),
         extra={"mean_indentation_mm": 1000 * float(depth[meas > 1.0].mean()) if (meas > 1.0).any() else 0.0},
     )
