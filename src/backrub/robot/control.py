@@ -15,13 +15,14 @@ GUARD_SPEED_M_S = 0.08  # ... at no more than this speed until contact is felt (
 CONTACT_ON_N, CONTACT_OFF_N = 1.0, 0.5  # felt contact, with hysteresis over the noise
 FILTER_S = 0.004  # first-order low-pass on the measured force
 OFFSET_LIMIT_M = 0.02  # the admittance never moves the tool further than this from the plan
-LEAK_S = 0.3  # in the air the admittance offset relaxes back to the plan
+LEAK_S = 0.3  # in the air the offset relaxes to where the skin was last felt ...
+FORGET_S = 10.0  # ... and that memory fades back to the model's skin
 
 
 class NormalForceLaw:
     """State of the admittance along the normal; `step` once per control tick."""
 
-    __slots__ = ("adm", "alpha", "dt", "f_filt", "feedback", "h_cmd", "off_prev", "touching")
+    __slots__ = ("adm", "alpha", "dt", "f_filt", "feedback", "h_cmd", "off_prev", "skin", "touching")
 
     def __init__(self, dt: float, height0: float, feedforward0: float, *, feedback: bool = True) -> None:
         self.dt = dt
@@ -30,6 +31,7 @@ class NormalForceLaw:
         self.f_filt = 0.0
         self.touching = False
         self.adm = 0.0  # admittance offset (m, out of the skin)
+        self.skin = 0.0  # where the skin was last felt, against the model (m, out)
         self.h_cmd = height0 - feedforward0  # commanded height of the ball over the modelled skin
         self.off_prev = self.h_cmd - height0
 
@@ -46,17 +48,21 @@ class NormalForceLaw:
             self.touching = True
         touching = self.touching
         adm = self.adm
+        skin = self.skin
         if self.feedback:
             if touching:
                 adm += ADMITTANCE_M_S_N * (f - target) * dt
+                skin = adm
             elif target > 0.0:  # contact expected but not felt: reach for it, slowly
                 adm -= min(ADMITTANCE_M_S_N * target, GUARD_SPEED_M_S) * dt
-            else:
-                adm -= adm * dt / LEAK_S
+            else:  # in the air: keep to the skin as last felt, slowly forgetting it
+                skin -= skin * dt / FORGET_S
+                adm += (skin - adm) * dt / LEAK_S
             adm = min(max(adm, -OFFSET_LIMIT_M), OFFSET_LIMIT_M)
+        self.skin = skin
         h_goal = height - feedforward + adm
         h_cmd = self.h_cmd
-        if self.feedback and not touching and h_goal < h_cmd and h_cmd < GUARD_M:
+        if self.feedback and not touching and h_goal < h_cmd and h_cmd - skin < GUARD_M:
             # Slower over a capped zone: the bump of an early touch is about speed / admittance.
             guard = min(GUARD_SPEED_M_S, ADMITTANCE_M_S_N * max(zone_cap, 1.0))
             h_cmd = max(h_goal, h_cmd - guard * dt)
