@@ -85,6 +85,12 @@ def _compile(args: argparse.Namespace) -> int:
     from backrub.robot.compile import TrajectoryCheckError, compile_routine
     from backrub.routine.model import parse_routine
 
+    if (args.joints_csv or args.joints_bag) and not args.arm:
+        raise InputError(
+            [Problem(path="--joints-csv" if args.joints_csv else "--joints-bag", message="needs --arm ur5e")]
+        )
+    if args.joints_bag and Path(args.joints_bag).exists():
+        raise InputError([Problem(path="--joints-bag", message=f"{args.joints_bag!r} already exists")])
     raw = read_json(args.routine, "ROUTINE")
     profile = _profile(args.profile)
     routine = parse_routine(raw)
@@ -105,12 +111,6 @@ def _compile(args: argparse.Namespace) -> int:
         for v in err.violations:
             print(f"  {v}", file=sys.stderr)
         return EXIT_FAILED
-    if (args.joints_csv or args.joints_bag) and not args.arm:
-        raise InputError(
-            [Problem(path="--joints-csv" if args.joints_csv else "--joints-bag", message="needs --arm ur5e")]
-        )
-    if args.joints_bag and Path(args.joints_bag).exists():
-        raise InputError([Problem(path="--joints-bag", message=f"{args.joints_bag!r} already exists")])
     joints = None
     if args.arm:
         from backrub.robot.arm_cli import arm_plan
