@@ -146,7 +146,7 @@ def short_file(tmp_path_factory):
 @pytest.mark.slow
 def test_arm_compile_writes_joints_and_arm_check_names_what_it_cannot_reach(short_file, tmp_path, capsys):
     out, joints = tmp_path / "a.npz", tmp_path / "j.csv"
-    args = ["compile", str(short_file), "--out", str(out), "--rate", "50", "--arm", "ur5e"]
+    args = ["compile", str(short_file), "--out", str(out), "--rate", "20", "--arm", "ur5e"]
     assert main([*args, "--joints-csv", str(joints)]) == 0
     assert out.exists() and joints.read_text().startswith("t_s,shoulder_pan_joint_rad")
     assert main(["check", str(out), "--arm", "ur5e"]) == 0
@@ -158,7 +158,7 @@ def test_arm_compile_writes_joints_and_arm_check_names_what_it_cannot_reach(shor
     assert "arm-unreachable: samples" in printed and "step" in printed
     # compile refuses and writes nothing when the arm cannot follow
     refused = tmp_path / "no.npz"
-    assert main([*args[:3], str(refused), "--rate", "50", "--arm", "ur5e", "--profile", str(far)]) == 1
+    assert main([*args[:3], str(refused), "--rate", "20", "--arm", "ur5e", "--profile", str(far)]) == 1
     assert not refused.exists()
 
 
