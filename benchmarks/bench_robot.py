@@ -179,32 +179,38 @@ def _window(traj: Trajectory, minutes: float) -> Trajectory:
     return replace(traj, **cut)
 
 
-def _bare(part: Trajectory, controls: np.ndarray) -> tuple[float, float]:
-    """Replay recorded motor commands on the same model from the same state: wall and CPU seconds."""
+def _bare(part: Trajectory, controls: np.ndarray, pushes: np.ndarray) -> tuple[float, float]:
+    """Replay recorded motor commands and tissue forces on the same model from the same state:
+    wall and CPU seconds."""
     model = back_model(part.surface)
     data = mujoco.MjData(model)
     data.qpos[:] = part.position[0] + 0.03 * part.normal[0]  # simulate's start: the first probe centre
     mujoco.mj_forward(model, data)
     substeps = round(PHYSICS_HZ / CONTROL_HZ)
     ctrl, step = data.ctrl, mujoco.mj_step
+    push = data.xfrc_applied[model.body("probe").id]
     rows = controls.tolist()
+    forces = pushes.tolist()
     start, cpu = time.perf_counter(), time.process_time()
-    for u in rows:
+    for u, f in zip(rows, forces, strict=True):
         ctrl[:] = u
+        push[0], push[1], push[2] = f
         step(model, data, substeps)
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def _replay_path(part: Trajectory, controls: np.ndarray) -> np.ndarray:
+def _replay_path(part: Trajectory, controls: np.ndarray, pushes: np.ndarray) -> np.ndarray:
     """The probe centre before each tick of a replay (untimed): to show the path is the same."""
     model = back_model(part.surface)
     data = mujoco.MjData(model)
     data.qpos[:] = part.position[0] + 0.03 * part.normal[0]
     mujoco.mj_forward(model, data)
     path = np.empty((len(controls), 3))
-    for k, u in enumerate(controls):
+    push = data.xfrc_applied[model.body("probe").id]
+    for k, (u, f) in enumerate(zip(controls, pushes, strict=True)):
         path[k] = data.qpos
         data.ctrl[:] = u
+        push[:3] = f
         mujoco.mj_step(model, data, round(PHYSICS_HZ / CONTROL_HZ))
     return path
 
@@ -217,11 +223,11 @@ def sim_figures(traj: Trajectory, minutes: float, repeats: int, pairs: int = 9) 
         result = simulate(part)
         whole.append(time.perf_counter() - start)
         results.append(result)
-        wall, cpu = _bare(part, result.controls)
+        wall, cpu = _bare(part, result.controls, result.pushes)
         bares.append(wall)
         bare_cpus.append(cpu)
     result = results[0]
-    same_path = np.array_equal(_replay_path(part, result.controls), result.probe)
+    same_path = np.array_equal(_replay_path(part, result.controls, result.pushes), result.probe)
     sim_wall, sim_cpu = _median([r.wall_s for r in results]), _median([r.cpu_s for r in results])
     bare, bare_cpu = _median(bares), _median(bare_cpus)
     rtf = result.duration_s / sim_wall
@@ -231,7 +237,7 @@ def sim_figures(traj: Trajectory, minutes: float, repeats: int, pairs: int = 9) 
     ratios, fastest_sim, fastest_bare = [], np.inf, np.inf
     for _ in range(pairs):
         r = simulate(short)
-        b = _bare(short, r.controls)[1]
+        b = _bare(short, r.controls, r.pushes)[1]
         ratios.append(r.cpu_s / b)
         fastest_sim, fastest_bare = min(fastest_sim, r.cpu_s), min(fastest_bare, b)
     overhead = _median(ratios)

@@ -133,3 +133,47 @@ def test_trajectory_check_failure_exits_1_and_writes_nothing(routine_file, tmp_p
     err = capsys.readouterr().err
     assert code == 1 and not out.exists()
     assert "trajectory check failed" in err and "workspace:" in err
+
+
+@pytest.fixture(scope="module")
+def short_file(tmp_path_factory):
+    routine = plan_routine(parse_intake({"giver": "robot", "minutes": 15}))
+    path = tmp_path_factory.mktemp("s") / "short.json"
+    path.write_text(json.dumps(routine.to_dict()))
+    return path
+
+
+@pytest.mark.slow
+def test_arm_compile_writes_joints_and_arm_check_names_what_it_cannot_reach(short_file, tmp_path, capsys):
+    out, joints = tmp_path / "a.npz", tmp_path / "j.csv"
+    args = ["compile", str(short_file), "--out", str(out), "--rate", "20", "--arm", "ur5e"]
+    assert main([*args, "--joints-csv", str(joints)]) == 0
+    assert out.exists() and joints.read_text().startswith("t_s,shoulder_pan_joint_rad")
+    assert main(["check", str(out), "--arm", "ur5e"]) == 0
+    far = tmp_path / "far.json"
+    far.write_text(json.dumps({"arm_base_m": [1.5, 0.3, 0.1]}))
+    capsys.readouterr()
+    assert main(["check", str(out), "--arm", "ur5e", "--profile", str(far)]) == 1
+    printed = capsys.readouterr().out
+    assert "arm-unreachable: samples" in printed and "step" in printed
+    # compile refuses and writes nothing when the arm cannot follow
+    refused = tmp_path / "no.npz"
+    assert main([*args[:3], str(refused), "--rate", "20", "--arm", "ur5e", "--profile", str(far)]) == 1
+    assert not refused.exists()
+
+
+def test_arm_flags_are_bad_input_without_the_arm(short_file, tmp_path, capsys):
+    assert main(["compile", str(short_file), "--out", str(tmp_path / "x.npz"), "--joints-csv", "j.csv"]) == 2
+    assert "--joints-csv: needs --arm ur5e" in capsys.readouterr().err
+    assert not (tmp_path / "x.npz").exists()
+    from robot_routines import short_routine
+
+    from backrub.robot.compile import compile_routine
+    from backrub.routine.model import parse_routine
+
+    small = tmp_path / "small.npz"
+    compile_routine(parse_routine(short_routine()), rate_hz=25.0).save(small)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"arm_base_m": [1, 2]}))
+    assert main(["check", str(small), "--arm", "ur5e", "--profile", str(bad)]) == 2
+    assert "profile.arm_base_m" in capsys.readouterr().err

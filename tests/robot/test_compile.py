@@ -151,3 +151,15 @@ def test_compile_passes_the_one_gate_first_and_refuses_an_unverified_routine():
     # A fragment fails the method's verifier (no opening, no warm-up): nothing is compiled.
     with pytest.raises(InputError, match="warmup-first"):
         compile_routine(parse_routine(short_routine("medium")), rate_hz=RATE)
+
+
+def test_a_robot_routine_fills_its_minutes_travel_and_landings_included():
+    """Issue 10, item 15: travel and landings used to come on top (15 min became 15.9)."""
+    from backrub.intake.model import parse_intake
+    from backrub.planner import plan_routine
+    from backrub.robot.compile import routine_seconds
+
+    routine = plan_routine(parse_intake({"giver": "robot", "minutes": 15}))
+    traj = compile_routine(routine, rate_hz=100.0)
+    assert traj.duration_s == pytest.approx(routine_seconds(routine), rel=0.05)
+    assert routine_seconds(routine) == pytest.approx(15 * 60, rel=0.01)

@@ -45,3 +45,30 @@ def test_tool_z_axis_points_into_the_skin(traj):
     x, y, z, w = q.T
     tool_z = np.column_stack([2 * (x * z + w * y), 2 * (y * z - w * x), 1 - 2 * (x * x + y * y)])
     assert np.allclose(tool_z, -traj.normal[:50], atol=1e-9)
+
+
+def test_joint_trajectory_exports_as_csv_and_a_jointstate_bag(tmp_path):
+    from robot_routines import short_routine
+
+    from backrub.robot import ur5e
+    from backrub.robot.joint_export import JOINT_NAMES, joint_trajectory, write_joint_bag, write_joint_csv
+    from backrub.robot.reach import ArmPlacement, check_reach
+
+    traj = compile_routine(parse_routine(short_routine("medium")), rate_hz=100.0)
+    placement = ArmPlacement(base_m=(0.26, -0.2, 0.1), yaw_deg=0.0)
+    joints = joint_trajectory(traj, placement, check_reach(traj, placement, traj.surface), rate_hz=50.0)
+    # the angles put the ball on the trajectory (forward kinematics as the oracle)
+    base = np.eye(4)
+    base[:3, 3] = placement.base_m
+    every = 2
+    ball = (base @ ur5e.tool_pose(joints.q))[:, :3, 3]
+    want = traj.position[::every] + 0.03 * traj.normal[::every]
+    assert np.abs(ball - want).max() < 1e-6
+    write_joint_csv(joints, tmp_path / "j.csv")
+    table = np.loadtxt(tmp_path / "j.csv", delimiter=",", skiprows=1)
+    assert table.shape == (len(joints.t), 13)
+    count = write_joint_bag(joints, tmp_path / "jbag")
+    states = read_bag(tmp_path / "jbag")["/backrub/joint_states"]
+    assert count == len(states) == len(joints.t)
+    assert list(states[5].name) == list(JOINT_NAMES)
+    assert np.allclose(states[5].position, joints.q[5])

@@ -41,7 +41,9 @@ def test_force_follows_its_target_at_medium_pressure(run, medium_glides):
     steady = run.target_n == 8.0
     assert abs(np.median(run.measured_n[steady]) - 8.0) < 0.3
     assert run.peak_force_n < 10.0
-    assert run.real_time_factor > 5.0  # the full figure is in benchmarks/bench_robot.py
+    # By processor time: wall time on the shared machine stretches with its load (the figure is
+    # measured in benchmarks/bench_robot.py).
+    assert run.duration_s / run.cpu_s > 5.0
 
 
 def test_probe_is_off_the_skin_between_paths(run):

@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -21,7 +21,7 @@ from backrub.errors import InputError, Problem, print_problems
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors are bad input too
+    def error(self, message: str) -> NoReturn:  # usage errors are bad input too
         self.print_usage(sys.stderr)
         self.exit(EXIT_INPUT, f"backrub robot: {message}\n")
 
@@ -37,14 +37,28 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--bag", help="also write a ROS 2 bag into this new directory")
     c.add_argument("--bag-rate", type=float, help="messages per second in the bag (default: all)")
     c.add_argument("--profile", help="robot profile JSON (forces, limits, clearances)")
+    c.add_argument(
+        "--arm", choices=["ur5e"], help="also check this arm can follow it (nothing written if not)"
+    )
+    c.add_argument("--joints-csv", help="with --arm: write the joint trajectory as CSV")
+    c.add_argument("--joints-bag", help="with --arm: write the joint trajectory as a ROS 2 bag (JointState)")
     s = sub.add_parser("simulate", help="run a trajectory in MuJoCo")
     s.add_argument("trajectory", help="trajectory .npz")
     s.add_argument("--json", action="store_true", help="print the report as JSON")
     s.add_argument("--png", help="write the force and top-view picture here")
     s.add_argument("--silent-after", type=float, help="drill: stop sending commands at this time (s)")
+    s.add_argument("--arm", choices=["ur5e"], help="drive this arm (wrist F/T sensor, admittance)")
+    s.add_argument("--profile", help="robot profile JSON (the arm's base placement, caps)")
+    s.add_argument("--sensor-noise-n", type=float, default=0.0, help="F/T sensor noise, N (1 sigma)")
+    s.add_argument("--sensor-delay-ms", type=float, default=0.0, help="F/T sensor delay, ms")
+    s.add_argument("--surface-offset-mm", type=float, default=0.0, help="the real skin is this much higher")
+    s.add_argument("--breathing-mm", type=float, default=2.0, help="the back rises this much each breath (2)")
+    s.add_argument("--tissue-scale", type=float, default=1.0, help="this back is stiffer (>1) than the curve")
+    s.add_argument("--no-force-feedback", action="store_true", help="experiment: admittance off")
     k = sub.add_parser("check", help="check a trajectory .npz against a profile's limits")
     k.add_argument("trajectory")
     k.add_argument("--profile")
+    k.add_argument("--arm", choices=["ur5e"], help="also check that this arm can follow it")
     f = sub.add_parser("fit", help="fit the back model to a depth cloud (.npy, N×3 metres)")
     f.add_argument("cloud")
     f.add_argument("--json", action="store_true")
@@ -71,6 +85,12 @@ def _compile(args: argparse.Namespace) -> int:
     from backrub.robot.compile import TrajectoryCheckError, compile_routine
     from backrub.routine.model import parse_routine
 
+    if (args.joints_csv or args.joints_bag) and not args.arm:
+        raise InputError(
+            [Problem(path="--joints-csv" if args.joints_csv else "--joints-bag", message="needs --arm ur5e")]
+        )
+    if args.joints_bag and Path(args.joints_bag).exists():
+        raise InputError([Problem(path="--joints-bag", message=f"{args.joints_bag!r} already exists")])
     raw = read_json(args.routine, "ROUTINE")
     profile = _profile(args.profile)
     routine = parse_routine(raw)
@@ -91,8 +111,27 @@ def _compile(args: argparse.Namespace) -> int:
         for v in err.violations:
             print(f"  {v}", file=sys.stderr)
         return EXIT_FAILED
+    joints = None
+    if args.arm:
+        from backrub.robot.arm_cli import arm_plan
+
+        findings, joints = arm_plan(traj, profile, want_joints=bool(args.joints_csv or args.joints_bag))
+        if findings:
+            print("the arm cannot follow the trajectory; nothing written:", file=sys.stderr)
+            for v in findings:
+                print(f"  {v}", file=sys.stderr)
+            return EXIT_FAILED
     traj.save(args.out)
     written = [args.out]
+    if joints is not None:
+        from backrub.robot.joint_export import write_joint_bag, write_joint_csv
+
+        if args.joints_csv:
+            write_joint_csv(joints, args.joints_csv)
+            written.append(args.joints_csv)
+        if args.joints_bag:
+            write_joint_bag(joints, args.joints_bag)
+            written.append(args.joints_bag)
     if args.csv:
         from backrub.robot.export import write_csv
 
@@ -131,6 +170,19 @@ def _simulate(args: argparse.Namespace) -> int:
     from backrub.robot.trajectory import load_trajectory
 
     traj = load_trajectory(args.trajectory)
+    if args.arm:
+        return _simulate_arm(args, traj)
+    arm_only = [
+        f"--{name.replace('_', '-')}"
+        for name in ("sensor_noise_n", "sensor_delay_ms", "surface_offset_mm")
+        if getattr(args, name)
+    ] + (["--no-force-feedback"] if args.no_force_feedback else [])
+    arm_only += ["--breathing-mm"] if args.breathing_mm != 2.0 else []
+    arm_only += ["--tissue-scale"] if args.tissue_scale != 1.0 else []
+    if arm_only:
+        raise InputError(
+            [Problem(path=arm_only[0], message="needs --arm ur5e (the probe has no F/T sensor)")]
+        )
     result = simulate(traj, silent_after_s=args.silent_after)
     if args.png:
         from backrub.robot.figure import draw_report
@@ -151,11 +203,23 @@ def _simulate(args: argparse.Namespace) -> int:
     return EXIT_FAILED if result.violations else EXIT_OK
 
 
+def _simulate_arm(args: argparse.Namespace, traj: Any) -> int:
+    from backrub.robot.arm_cli import simulate_arm_command
+
+    return simulate_arm_command(args, traj, _profile(args.profile))
+
+
 def _check(args: argparse.Namespace) -> int:
     from backrub.robot.check import check_trajectory
     from backrub.robot.trajectory import load_trajectory
 
-    found = check_trajectory(load_trajectory(args.trajectory), _profile(args.profile))
+    traj = load_trajectory(args.trajectory)
+    profile = _profile(args.profile)
+    found = check_trajectory(traj, profile)
+    if args.arm:
+        from backrub.robot.arm_cli import reach_findings
+
+        found = [*found, *reach_findings(traj, profile)]
     for v in found:
         print(v)
     print("ok" if not found else f"{len(found)} findings")

@@ -37,6 +37,8 @@ CLOSED_CM = 1.5  # a path ending this near its start is a loop
 MIN_RUN_CM = 1.0  # shorter pieces between excluded places are dropped
 RAMP_S = 0.4  # force ramps when landing and before lifting off
 CAP_SMOOTH_S = 0.3  # force eases down before a lower cap, never after
+FIT_TOLERANCE = 0.02  # the trajectory's length against the routine's (issue: within 5 %)
+FIT_ROUNDS = 4
 
 
 class TrajectoryCheckError(ValueError):
@@ -129,7 +131,7 @@ def compile_routine(
     spots = routine.intake.spots if routine.intake else ()
     surface = surface or surface_from_body(body.back_length_cm, body.shoulder_width_cm, body.waist_width_cm)
     caps = cap_map_for(body, spots, profile)
-    pos, nrm, force, step = _Compiler(surface, caps, profile, rate_hz).run(routine.steps)
+    pos, nrm, force, step = _fit_minutes(routine, surface, caps, profile, rate_hz)
     traj = Trajectory(
         t=np.arange(len(force)) / rate_hz,
         position=pos,
@@ -140,6 +142,7 @@ def compile_routine(
         cap_n=profile.cap_n,
         surface=surface,
         body_cm=(body.back_length_cm, body.shoulder_width_cm, body.waist_width_cm),
+        caps=caps,
     )
     if check:
         found = check_trajectory(traj, profile, caps)
@@ -148,9 +151,55 @@ def compile_routine(
     return traj
 
 
+def routine_seconds(routine: Routine) -> float:
+    """The time the robot's share of a routine takes as planned: the steps it performs."""
+    return float(sum(s.seconds for s in routine.steps if s.technique in MOTIONS))
+
+
+def _fit_minutes(
+    routine: Routine, surface: BackSurface, caps: CapMap, profile: RobotProfile, rate_hz: float
+) -> tuple[np.ndarray, ...]:
+    """Samples whose duration matches the routine's within FIT_TOLERANCE.
+
+    Travel between steps, lifts and landings are not in the routine's step
+    times, so the steps' own time is scaled to leave room for them: compile,
+    measure the time on steps and between them, rescale, and again (a few
+    rounds; each piece is cheap and the closest result is kept).
+    """
+    want = routine_seconds(routine)
+    scale, best, best_gap = 1.0, None, np.inf
+    air: dict[
+        tuple[object, ...], tuple[np.ndarray, ...]
+    ] = {}  # moves in the air do not change with the scale
+    for _ in range(FIT_ROUNDS):
+        out = _Compiler(surface, caps, profile, rate_hz, time_scale=scale, air_memo=air).run(routine.steps)
+        total = (len(out[2]) - 1) / rate_hz
+        gap = abs(total - want)
+        if gap < best_gap:
+            best, best_gap = out, gap
+        if want <= 0 or gap <= FIT_TOLERANCE * want:
+            break
+        between = np.count_nonzero(out[3] < 0) / rate_hz
+        on_steps = max(total - between, 1e-6)
+        scale *= float(np.clip((want - between) / on_steps, 0.25, 4.0))
+    assert best is not None
+    return best
+
+
 class _Compiler:
-    def __init__(self, surface: BackSurface, caps: CapMap, profile: RobotProfile, rate_hz: float) -> None:
+    def __init__(
+        self,
+        surface: BackSurface,
+        caps: CapMap,
+        profile: RobotProfile,
+        rate_hz: float,
+        *,
+        time_scale: float = 1.0,
+        air_memo: dict[tuple[object, ...], tuple[np.ndarray, ...]] | None = None,
+    ) -> None:
         self.surface, self.caps, self.profile, self.rate = surface, caps, profile, rate_hz
+        self.time_scale = time_scale
+        self._air_memo = air_memo if air_memo is not None else {}
         self.contact = Limits(
             speed=profile.contact_speed_m_s, accel=profile.accel_m_s2, jerk=profile.jerk_m_s3
         )
@@ -166,7 +215,7 @@ class _Compiler:
             hands = step.hand_paths()
             # One probe for two hands: each side gets half the repetitions, in the same time.
             reps = step.reps if len(hands) == 1 else int(np.ceil(step.reps / 2))
-            seconds = step.seconds / len(hands)
+            seconds = step.seconds * self.time_scale / len(hands)
             level = self.profile.force_for(step.pressure)
             for hand, path in enumerate(hands):
                 runs, closed, cruise, done = self._plan(
@@ -216,7 +265,7 @@ class _Compiler:
         a = self.air
 
         def move(d: float) -> float:
-            return (
+            return float(
                 max(
                     1.875 * d / a.speed,
                     np.sqrt(5.77 * d / a.accel),
@@ -307,7 +356,9 @@ class _Compiler:
         if len(cap) <= width:
             return np.full(len(cap), cap.min())
         # A centred minimum then a centred mean of the same width stays at or under the cap.
-        return uniform_filter1d(minimum_filter1d(cap, width, mode="nearest"), width, mode="nearest")
+        return np.asarray(
+            uniform_filter1d(minimum_filter1d(cap, width, mode="nearest"), width, mode="nearest")
+        )
 
     def _ramp(self, p: np.ndarray, n: np.ndarray, f0: float, f1: float) -> tuple[np.ndarray, ...]:
         seconds = max(RAMP_S, 0.5 * np.pi * abs(f1 - f0) / (0.8 * self.profile.force_rate_n_s))
@@ -319,9 +370,9 @@ class _Compiler:
     def _air(self, a_cm: np.ndarray, b_cm: np.ndarray, step: int) -> None:
         """Lift off at a, travel over the skin, land at b."""
         key = ("air", *np.round(a_cm, 3), *np.round(b_cm, 3))
-        if key not in self._memo:
-            self._memo[key] = self._air_samples(a_cm / 100.0, b_cm / 100.0)
-        p, n, f = self._memo[key]
+        if key not in self._air_memo:
+            self._air_memo[key] = self._air_samples(a_cm / 100.0, b_cm / 100.0)
+        p, n, f = self._air_memo[key]
         self.out.add(p, n, f, step)
 
     def _air_samples(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, ...]:

@@ -51,7 +51,7 @@ def _quaternion_from_matrix(r: np.ndarray) -> np.ndarray:
     y = np.copysign(y, r[:, 0, 2] - r[:, 2, 0])
     z = np.copysign(z, r[:, 1, 0] - r[:, 0, 1])
     q = np.stack([x, y, z, w], axis=1)
-    return q / np.linalg.norm(q, axis=1, keepdims=True)
+    return np.asarray(q / np.linalg.norm(q, axis=1, keepdims=True))
 
 
 def write_bag(traj: Trajectory, path: str | Path, *, rate_hz: float | None = None) -> int:

@@ -9,6 +9,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only; never a window
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 
 from backrub.robot.sim import SimResult
 from backrub.robot.surface import BackSurface
@@ -95,7 +96,7 @@ def _busiest(t: np.ndarray, target: np.ndarray) -> slice:
     return slice(start, start + width)
 
 
-def _top_view(ax: plt.Axes, result: SimResult, surface: BackSurface) -> None:
+def _top_view(ax: Axes, result: SimResult, surface: BackSurface) -> None:
     L = surface.back_length * 100
     ys = np.linspace(-2, L + 8, 100)
     w = surface.half_width(ys / 100) * 100

@@ -33,7 +33,7 @@ class FitResult:
     def height_in_cloud(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """The fitted skin height at cloud-frame (x, y)."""
         dx, dy, dz = self.offset
-        return self.surface.height(x - dx, y - dy) + dz
+        return np.asarray(self.surface.height(x - dx, y - dy) + dz)
 
 
 def synthetic_cloud(
@@ -63,7 +63,7 @@ def synthetic_cloud(
     z = surface.height(x, y) + rng.normal(0.0, noise_m, x.size)
     bad = rng.random(x.size) < outlier_fraction
     z[bad] += rng.choice([-1.0, 1.0], bad.sum()) * rng.uniform(0.02, 0.15, bad.sum())
-    return np.stack([x, y, z], axis=1) + np.asarray(offset, float)
+    return np.asarray(np.stack([x, y, z], axis=1) + np.asarray(offset, float))
 
 
 def fit_surface(cloud: np.ndarray, *, inlier_m: float = 0.01) -> FitResult:
@@ -82,7 +82,7 @@ def fit_surface(cloud: np.ndarray, *, inlier_m: float = 0.01) -> FitResult:
 
     def residuals(p: np.ndarray) -> np.ndarray:
         surface = BackSurface.from_vector(p[:8])
-        return z - surface.height(x - p[8], y - p[9]) - p[10]
+        return np.asarray(z - surface.height(x - p[8], y - p[9]) - p[10])
 
     sol = least_squares(residuals, start, bounds=(lower, upper), loss="soft_l1", f_scale=0.003, x_scale="jac")
     res = residuals(sol.x)

@@ -36,6 +36,10 @@ class RobotProfile:
     probe_radius_m: float = 0.03
     # Reachable box in the body frame (m): x, y, z lower and upper bounds.
     workspace_m: tuple[tuple[float, float], ...] = ((-0.45, 0.45), (-0.20, 1.00), (-0.25, 0.35))
+    # The arm's base in the body frame (m), on its pedestal beside the table; None: chosen per
+    # body among the pedestal's stations around the table (`reach.auto_placement`).
+    arm_base_m: tuple[float, float, float] | None = None
+    arm_base_yaw_deg: float = 0.0
 
     def force_for(self, pressure: str) -> float:
         """Newtons for a pressure level."""
@@ -44,6 +48,7 @@ class RobotProfile:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["workspace_m"] = [list(b) for b in self.workspace_m]
+        d["arm_base_m"] = list(self.arm_base_m) if self.arm_base_m is not None else None
         return d
 
     @classmethod
@@ -64,6 +69,20 @@ class RobotProfile:
                     problems.add(path, "expected an object of zone id to newtons")
                 else:
                     values[key] = {str(k): float(v) for k, v in value.items()}
+            elif key == "arm_base_m":
+                if value is not None and not (
+                    isinstance(value, list | tuple) and len(value) == 3 and all(map(_is_number, value))
+                ):
+                    problems.add(
+                        path, "expected [x, y, z] in metres (body frame), or null to choose per body"
+                    )
+                else:
+                    values[key] = None if value is None else tuple(float(v) for v in value)
+            elif key == "arm_base_yaw_deg":
+                if not _is_number(value) or not -360.0 <= value <= 360.0:
+                    problems.add(path, f"expected degrees from -360 to 360 (got {describe(value)})")
+                else:
+                    values[key] = float(value)
             elif key == "workspace_m":
                 if not _is_box(value):
                     problems.add(path, "expected [[xmin, xmax], [ymin, ymax], [zmin, zmax]] in metres")

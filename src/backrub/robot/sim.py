@@ -1,7 +1,7 @@
 """Run a trajectory in MuJoCo first: a compliant back, a probe under force control.
 
-The back is a height field of the same surface model, its contact made soft
-like muscle under skin (a few millimetres under medium pressure). The probe is
+The back's force is `tissue.py`'s stated curve (4 mm under medium pressure),
+the same the arm meets, applied to the ball; the height field is drawn only. The probe is
 a ball on three slide joints, driven by motors: position control in the air
 and across the skin, force control along the normal while pressing (the
 commanded force plus a PI correction on the measured one, with damping). A
@@ -21,16 +21,13 @@ import numpy as np
 
 from backrub.robot.profile import HARD_CAP_N
 from backrub.robot.surface import BackSurface, surface_from_body
+from backrub.robot.tissue import Tissue
 from backrub.robot.trajectory import Trajectory
 
 PHYSICS_HZ = 1000.0
 CONTROL_HZ = 500.0
 PROBE_MASS_KG = 1.0
 GRID_M = 0.008  # height-field resolution: finer costs contacts, coarser bumps
-# Soft tissue: time constant and damping ratio of the contact, and its impedance.
-TISSUE_SOLREF = "0.012 1"
-TISSUE_SOLIMP = "0.0 0.95 0.012 0.5 2"
-SKIN_FRICTION = 0.15  # oiled skin
 GRAVITY = 9.81
 
 # Controller gains.
@@ -71,6 +68,7 @@ class SimResult:
     physics_steps: int
     extra: dict[str, float] = field(default_factory=dict)
     cpu_s: float = 0.0  # processor time of the control loop (wall_s counts waiting too)
+    pushes: np.ndarray | None = None  # (n, 3) the tissue's force on the ball each tick, for a replay
 
     @property
     def real_time_factor(self) -> float:
@@ -112,16 +110,13 @@ def back_model(surface: BackSurface, probe_radius_m: float = 0.03) -> mujoco.MjM
             size="{x_r} {y_r} {z_hi - z_lo} 0.05"/>
   </asset>
   <worldbody>
-    <geom name="back" type="hfield" hfield="back" pos="{x_c} {y_c} {z_lo}"
-          solref="{TISSUE_SOLREF}" solimp="{TISSUE_SOLIMP}"
-          friction="{SKIN_FRICTION} 0.005 0.0001"/>
+    <geom name="back" type="hfield" hfield="back" pos="{x_c} {y_c} {z_lo}" contype="0" conaffinity="0"/>
     <body name="probe" pos="0 0 0">
       <joint name="px" type="slide" axis="1 0 0" damping="1"/>
       <joint name="py" type="slide" axis="0 1 0" damping="1"/>
       <joint name="pz" type="slide" axis="0 0 1" damping="1"/>
       <geom name="ball" type="sphere" size="{probe_radius_m}" mass="{PROBE_MASS_KG}"
-            solref="{TISSUE_SOLREF}" solimp="{TISSUE_SOLIMP}"/>
-      <site name="touch" type="sphere" size="{probe_radius_m + 0.01}"/>
+            contype="0" conaffinity="0"/>
     </body>
   </worldbody>
   <actuator>
@@ -129,7 +124,6 @@ def back_model(surface: BackSurface, probe_radius_m: float = 0.03) -> mujoco.MjM
     <motor joint="py" ctrlrange="-200 200"/>
     <motor joint="pz" ctrlrange="-200 200"/>
   </actuator>
-  <sensor><touch name="force" site="touch"/></sensor>
 </mujoco>"""
     model = mujoco.MjModel.from_xml_string(xml)
     model.hfield_data[:] = ((z - z_lo) / max(z_hi - z_lo, 1e-9)).ravel()
@@ -167,10 +161,13 @@ def simulate(
     measured_log = array("d")
     probe_log = array("d")
     control_log = array("d")
+    push_log = array("d")
     dt = 1.0 / CONTROL_HZ
     substeps = round(PHYSICS_HZ / CONTROL_HZ)
     weight = PROBE_MASS_KG * GRAVITY
-    qpos, qvel, ctrl, sensor = data.qpos, data.qvel, data.ctrl, data.sensordata
+    qpos, qvel, ctrl = data.qpos, data.qvel, data.ctrl
+    tissue = Tissue(surface)
+    push_back = data.xfrc_applied[model.body("probe").id]
     step, get_q, get_v = mujoco.mj_step, qpos.tolist, qvel.tolist
     integral = 0.0
     last_command_t = 0.0
@@ -182,7 +179,9 @@ def simulate(
         now = k * dt
         q0, q1, q2 = q = get_q()
         v0, v1, v2 = get_v()
-        f_meas = float(sensor[0])
+        # The skin's force on the ball: the tissue curve (tissue.py), the same under the arm's tool.
+        fx, fy, fz, f_meas, _ = tissue.contact((q0, q1, q2), (v0, v1, v2), probe_radius_m, now)
+        push_back[0], push_back[1], push_back[2] = fx, fy, fz
         measured_log.append(f_meas)
         probe_log.extend(q)
         if now <= sent_until:
@@ -230,12 +229,17 @@ def simulate(
         u = (u0, u1, u2 + weight)
         ctrl[:] = u
         control_log.extend(u)
+        push_log.extend((fx, fy, fz))
         step(model, data, substeps)
 
     if events:  # pull back along the last normal and hold there
         n_last = np.array(held[6:9]) if held else np.array([0.0, 0.0, 1.0])
         target = np.array(qpos) + RETREAT_M * n_last
-        for _ in range(int(RETREAT_S * CONTROL_HZ)):
+        for i in range(int(RETREAT_S * CONTROL_HZ)):
+            c, v = qpos.tolist(), qvel.tolist()
+            push_back[:3] = tissue.contact(
+                (c[0], c[1], c[2]), (v[0], v[1], v[2]), probe_radius_m, (stop_tick + i) * dt
+            )[:3]
             u = KP * (target - qpos) - KD * qvel
             ctrl[:] = u + np.array([0.0, 0.0, weight])
             mujoco.mj_step(model, data, substeps)
@@ -246,6 +250,7 @@ def simulate(
     meas = np.frombuffer(measured_log, np.float64)[:n_run].copy()
     probe = np.frombuffer(probe_log, np.float64).reshape(-1, 3)[:n_run].copy()
     controls = np.frombuffer(control_log, np.float64).reshape(-1, 3)[:n_run].copy()
+    pushes = np.frombuffer(push_log, np.float64).reshape(-1, 3)[:n_run].copy()
     pressing = (target_n > 0) | (meas > 0)
     contact = traj.position[index[:n_run]]
     normal = traj.normal[index[:n_run]]
@@ -264,6 +269,7 @@ def simulate(
         probe=probe[:n_run],
         contact=contact,
         controls=controls[:n_run],
+        pushes=pushes,
         physics_steps=int(n_run * substeps),
         extra={"mean_indentation_mm": 1000 * float(depth[meas > 1.0].mean()) if (meas > 1.0).any() else 0.0},
     )

@@ -176,7 +176,7 @@ class BackSurface:
 
 
 def _bell(u: np.ndarray) -> np.ndarray:
-    return np.exp(-0.5 * u * u)
+    return np.asarray(np.exp(-0.5 * u * u))
 
 
 @lru_cache(maxsize=64)

@@ -73,7 +73,7 @@ def kinematic_peaks(position: np.ndarray, rate_hz: float) -> tuple[float, float,
 
 def min_jerk(u: np.ndarray) -> np.ndarray:
     """The rest-to-rest quintic s(u) on [0, 1]: zero velocity and acceleration at both ends."""
-    return u**3 * (10.0 - 15.0 * u + 6.0 * u * u)
+    return np.asarray(u**3 * (10.0 - 15.0 * u + 6.0 * u * u))
 
 
 def air_move(
@@ -139,7 +139,7 @@ def glide_arclength(
         base = CubicSpline(np.arange(s.size) * dt, s, bc_type="clamped")
         n = max(1, int(np.ceil(duration * scale * rate_hz)))
         tt = np.linspace(0.0, duration, n + 1)
-        return np.clip(base(tt), 0.0, length)
+        return np.asarray(np.clip(base(tt), 0.0, length))
 
     scale, at = _fit_scale(lambda k: positions_at(s_of(k)), limits, rate_hz)
     s = s_of(scale)
@@ -167,7 +167,7 @@ def _fastest_speed(s: np.ndarray, points: np.ndarray, cruise: float, accel: floa
     left = gain[-1] - gain  # what is gained from each point to the end
     w = left + np.minimum.accumulate((w - left)[::-1])[::-1]
     w[0] = 0.0
-    return np.sqrt(np.maximum(w, 0.0))
+    return np.asarray(np.sqrt(np.maximum(w, 0.0)))
 
 
 def _fit_scale(

@@ -5,17 +5,21 @@ Arrays (N samples at `rate_hz`): `t` (s), `position` (N×3, m, body frame),
 inward normal; 0 off the skin), `step` (N, routine step index, -1 while
 travelling between steps). Scalars `rate_hz` and `cap_n`. Extra keys, which
 readers may ignore: `surface` (the BackSurface vector the positions lie on)
-and `body_cm` (back length, shoulder and waist width).
+`body_cm` (back length, shoulder and waist width), and `cap_grid_n` with
+`cap_origin_cm` (the force caps the trajectory was checked against, so the
+safety monitor watches the same zones while it runs).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from backrub.errors import InputError, Problem
+from backrub.robot.capmap import CapMap
 from backrub.robot.surface import BackSurface
 
 REQUIRED = ("t", "position", "normal", "force", "step", "rate_hz", "cap_n")
@@ -34,6 +38,7 @@ class Trajectory:
     cap_n: float
     surface: BackSurface | None = None
     body_cm: tuple[float, float, float] | None = None
+    caps: CapMap | None = None
 
     def __len__(self) -> int:
         return int(self.t.size)
@@ -49,18 +54,22 @@ class Trajectory:
             extra["surface"] = self.surface.to_vector()
         if self.body_cm is not None:
             extra["body_cm"] = np.asarray(self.body_cm, float)
+        if self.caps is not None:
+            extra["cap_grid_n"] = self.caps.cap_n
+            extra["cap_reason"] = self.caps.reason
+            extra["cap_origin_cm"] = np.array([self.caps.x0_cm, self.caps.y0_cm])
+        arrays: dict[str, Any] = {
+            "t": self.t,
+            "position": self.position,
+            "normal": self.normal,
+            "force": self.force,
+            "step": self.step,
+            "rate_hz": np.float64(self.rate_hz),
+            "cap_n": np.float64(self.cap_n),
+            **extra,
+        }
         with open(path, "wb") as fh:
-            np.savez(
-                fh,
-                t=self.t,
-                position=self.position,
-                normal=self.normal,
-                force=self.force,
-                step=self.step,
-                rate_hz=np.float64(self.rate_hz),
-                cap_n=np.float64(self.cap_n),
-                **extra,
-            )
+            np.savez(fh, **arrays)
 
 
 def load_trajectory(path: str | Path) -> Trajectory:
@@ -90,6 +99,14 @@ def load_trajectory(path: str | Path) -> Trajectory:
         raise InputError(problems)
     surface = BackSurface.from_vector(arrays["surface"]) if "surface" in arrays else None
     body = tuple(float(v) for v in arrays["body_cm"]) if "body_cm" in arrays else None
+    caps = None
+    if {"cap_grid_n", "cap_reason", "cap_origin_cm"} <= arrays.keys() and arrays["cap_grid_n"].ndim == 2:
+        caps = CapMap(
+            x0_cm=float(arrays["cap_origin_cm"][0]),
+            y0_cm=float(arrays["cap_origin_cm"][1]),
+            cap_n=arrays["cap_grid_n"].astype(np.float64),
+            reason=arrays["cap_reason"].astype(np.int8),
+        )
     return Trajectory(
         t=arrays["t"].astype(np.float64),
         position=arrays["position"].astype(np.float64),
@@ -100,4 +117,5 @@ def load_trajectory(path: str | Path) -> Trajectory:
         cap_n=float(arrays["cap_n"]),
         surface=surface,
         body_cm=body,  # type: ignore[arg-type]
+        caps=caps,
     )

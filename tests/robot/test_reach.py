@@ -1,0 +1,107 @@
+"""The reach check: every rule can trip, and a good placement passes the whole routine."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from robot_routines import short_routine
+
+import backrub.robot.reach as reach
+from backrub.robot import ur5e
+from backrub.robot.compile import compile_routine
+from backrub.robot.reach import ArmPlacement, auto_placement, bad_reconfigurations, check_reach
+from backrub.routine.model import parse_routine
+
+pytestmark = pytest.mark.robot
+STATION = ArmPlacement(base_m=(0.26, -0.2, 0.1), yaw_deg=0.0)
+
+
+@pytest.fixture(scope="module")
+def traj():
+    return compile_routine(parse_routine(short_routine("medium")), rate_hz=100.0)
+
+
+def _failing(result, rule):
+    return int(result.bad[rule][result.pressing].sum())
+
+
+def test_the_default_body_is_reached_everywhere_from_its_station(traj):
+    result = check_reach(traj, STATION, traj.surface)
+    assert result.reachable_fraction == 1.0
+    assert result.reconfigurations == 0
+    assert result.min_clearance_m >= reach.CLEARANCE_M
+    # The kept solution really puts the ball on the sample, along the inward normal (FK oracle).
+    base = np.eye(4)
+    base[:3, 3] = STATION.base_m
+    tool = base @ ur5e.tool_pose(result.q)
+    want = traj.position[result.index] + 0.03 * traj.normal[result.index]
+    assert np.abs(tool[:, :3, 3] - want).max() < 1e-6
+    press = result.pressing
+    axis_cos = np.einsum("ij,ij->i", tool[press, :3, 2], -traj.normal[result.index][press])
+    assert axis_cos.min() > np.cos(np.radians(0.1))  # while touching, square to the skin
+
+
+def test_auto_placement_picks_a_station_that_reaches_the_routine(traj):
+    placement = auto_placement(traj, traj.surface)
+    assert check_reach(traj, placement, traj.surface).reachable_fraction == 1.0
+
+
+def test_unreachable_from_a_station_too_far_away(traj):
+    result = check_reach(traj, ArmPlacement(base_m=(1.2, 0.3, 0.1), yaw_deg=0.0), traj.surface)
+    assert _failing(result, "unreachable") > 0 and result.reachable_fraction < 0.5
+
+
+def test_joint_limits_trip(traj, monkeypatch):
+    monkeypatch.setattr(ur5e, "JOINT_LIMIT_RAD", np.radians([360.0, 360.0, 60.0, 360.0, 360.0, 360.0]))
+    assert _failing(check_reach(traj, STATION, traj.surface), "joint-limit") > 0
+
+
+def test_singularities_trip(traj, monkeypatch):
+    monkeypatch.setattr(reach, "SIN_WRIST_MIN", np.sin(np.radians(89.0)))
+    assert _failing(check_reach(traj, STATION, traj.surface), "singularity") > 0
+
+
+def test_joint_speed_trips_when_the_same_path_is_run_ten_times_faster(traj):
+    fast = replace(traj, t=traj.t / 10.0, rate_hz=traj.rate_hz * 10.0)
+    result = check_reach(fast, STATION, traj.surface, hz=500.0)
+    assert result.bad["joint-speed"].any()
+
+
+def test_tool_axis_trips_when_the_solution_does_not_follow_the_normal(traj, monkeypatch):
+    real = reach.tool_poses
+
+    def tilted(position, normal, radius_m, axis=None):
+        t = real(position, normal, radius_m, axis)
+        a = np.radians(3.0)
+        tilt = np.array([[1.0, 0.0, 0.0], [0.0, np.cos(a), -np.sin(a)], [0.0, np.sin(a), np.cos(a)]])
+        t[:, :3, :3] = t[:, :3, :3] @ tilt
+        return t
+
+    monkeypatch.setattr(reach, "tool_poses", tilted)
+    assert _failing(check_reach(traj, STATION, traj.surface), "tool-axis") > 0
+
+
+def test_clearance_trips_for_a_base_below_the_table_edge(traj):
+    low = ArmPlacement(base_m=(0.3, 0.25, -0.35), yaw_deg=0.0)
+    result = check_reach(traj, low, traj.surface)
+    assert result.bad["clearance"].any()
+    assert result.min_clearance_m < reach.CLEARANCE_M
+
+
+def test_reconfigurations_only_once_and_only_in_the_air():
+    pressing = np.array([0, 1, 1, 0, 0, 1, 1, 0, 0, 1], bool)
+    once_in_air = np.array([0, 0, 0, 0, 1, 1, 1, 1, 1, 1])
+    assert not bad_reconfigurations(once_in_air, pressing).any()
+    touching = np.array([0, 0, 1, 1, 1, 1, 1, 1, 1, 1])
+    assert bad_reconfigurations(touching, pressing)[2]
+    twice = np.array([0, 0, 0, 0, 1, 1, 1, 1, 2, 2])
+    assert bad_reconfigurations(twice, pressing).sum() == 2
+
+
+def test_failures_name_the_step_and_sample(traj):
+    from backrub.robot.arm_cli import violations_of
+
+    result = check_reach(traj, ArmPlacement(base_m=(1.2, 0.3, 0.1), yaw_deg=0.0), traj.surface)
+    found = violations_of(result, traj)
+    assert found and found[0].rule == "arm-unreachable"
+    assert "sample" in str(found[0]) and (found[0].step >= 0 or "between steps" in str(found[0]))
