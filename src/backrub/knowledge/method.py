@@ -367,3 +367,79 @@ COMFORT_KEYS = (
     "knead_shoulders",
     "knead_arms",
 )
+
+
+_ALL_GIVERS = ("partner", "caregiver", "self", "robot")
+_HANDS = ("partner", "caregiver")
+_ALL_POSITIONS = ("prone", "side_lying", "seated")
+_ALL_GOALS = ("relax", "ease_tension", "energize", "comfort_care")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Prep:
+    """One thing to make ready before the first stroke, for whom it applies, and its seed."""
+
+    item: str
+    why: str
+    source: str
+    givers: tuple[str, ...] = _ALL_GIVERS
+    positions: tuple[str, ...] = _ALL_POSITIONS
+    goals: tuple[str, ...] = _ALL_GOALS
+
+
+PREPARATION = (
+    Prep(
+        item="A warm room with the light dimmed (candles or calm music if they like them).",
+        why="Warm muscles let go; a cold room undoes the massage.",
+        source="002, 004",
+    ),
+    Prep(
+        item="Massage oil, warmed between your hands before it touches the skin.",
+        why="The hands glide without pulling the skin.",
+        source="004, 002",
+    ),
+    Prep(
+        item="A towel over the rest of the body, and another ready for the end.",
+        why="Warmth and privacy; the warmed muscles are covered again at once.",
+        source="001, 004",
+        givers=("partner", "caregiver", "robot"),
+    ),
+    Prep(
+        item="A pillow under the chest.",
+        why="The back lies flat and the neck rests.",
+        source="004",
+        positions=("prone",),
+    ),
+    Prep(
+        item="A pillow under the head and one between the knees.",
+        why="Lying on the side stays comfortable while one side of the back is worked.",
+        source="domain",
+        positions=("side_lying",),
+    ),
+    Prep(
+        item="The table or bed at a height where you reach every part of the back without straining; "
+        "stand beside it.",
+        why="A giver who strains cannot keep the strokes slow and even.",
+        source="000, 004",
+        givers=_HANDS,
+    ),
+    Prep(
+        item="Cushions or blankets so your body is supported at a comfortable height, and warm hands "
+        "(rub them together).",
+        why="On your own back you reach further when you are supported and relaxed.",
+        source="002",
+        givers=("self",),
+    ),
+    Prep(
+        item="A shower before, if possible.",
+        why="Clean, warm skin; the massage works better.",
+        source="004",
+        goals=("relax", "ease_tension", "energize"),
+    ),
+    Prep(
+        item="Look over the skin first where a bed presses: shoulder blades, spine, lower back.",
+        why="Nothing is rubbed on reddened or broken skin.",
+        source="002; domain",
+        goals=("comfort_care",),
+    ),
+)

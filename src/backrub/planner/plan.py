@@ -20,7 +20,7 @@ from backrub.knowledge.techniques import (
     pressure_rank,
 )
 from backrub.knowledge.zones import base_name, kidney_segment, spine_gap
-from backrub.planner import pieces, placement
+from backrub.planner import advice, pieces, placement
 from backrub.planner.cues import check_ins, cue_for
 from backrub.planner.pieces import Context, Unit
 from backrub.planner.templates import Draft
@@ -70,7 +70,14 @@ def plan_routine(intake: Intake) -> Routine:
             "here (each is repeated 5 to 8 times, in whole breaths); try a few minutes more or less."
         )
         raise NotPlanned(screening, [why])
-    return Routine(steps=steps, screening=screening, intake=intake)
+    return Routine(
+        steps=steps,
+        screening=screening,
+        intake=intake,
+        preparation=advice.preparation_for(intake),
+        notes=advice.notes_for(intake, steps),
+        advice=advice.advice_for(intake),
+    )
 
 
 def plan_steps(

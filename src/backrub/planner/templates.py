@@ -207,7 +207,7 @@ class Templates:
         """From the shoulder top out over the deltoid and down the back of the upper arm."""
         L, hs = self.L, self.hs
         # Over the deltoid high and outside, so the hands' width stays off the underarm.
-        return [(0.8 * hs, 0.93 * L), (hs + 2.5, 0.9 * L), (hs + 5.5, 0.86 * L), (hs + 5.5, 0.5 * L)]
+        return [(0.8 * hs, 0.93 * L), (hs + 2.5, 0.9 * L), (hs + 5.5, 0.86 * L), (hs + 5.5, 0.6 * L)]
 
     @_memo
     def circles_shoulders(self) -> tuple[Point, ...]:

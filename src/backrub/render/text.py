@@ -37,7 +37,7 @@ def routine_table(routine: Routine) -> str:
         rows.append(
             (
                 str(n),
-                step.phase.replace("_", " "),
+                step.phase.replace("_", " ") + (f" {step.round}" if step.round else ""),
                 step.technique.replace("_", " "),
                 step.side,
                 step.pressure,
@@ -55,10 +55,23 @@ def routine_table(routine: Routine) -> str:
         if k == 0:
             out.append("-" * (sum(widths) + 2 * len(widths) + 20))
     out.append(f"\nTotal {_mmss(routine.total_minutes * 60)} in {len(routine.steps)} steps.")
+    if routine.preparation:
+        out.append("\nBefore you begin:")
+        out += [_item(f"{p.item} ({p.why} Source: {p.source}.)") for p in routine.preparation]
     out.append("\nCues:")
     for n, step in enumerate(routine.steps, start=1):
         out.append(textwrap.fill(step.cue, width=100, initial_indent=f"{n:>3}. ", subsequent_indent="     "))
+    if routine.notes:
+        out.append("\nWhat the plan left out or changed:")
+        out += [_item(n.message) for n in routine.notes]
+    if routine.advice:
+        out.append("\nAfterwards:")
+        out += [_item(a) for a in routine.advice]
     return "\n".join(out)
+
+
+def _item(text: str) -> str:
+    return textwrap.fill(text, width=100, initial_indent="  - ", subsequent_indent="    ")
 
 
 def report_text(report: Report, steps: int) -> str:
