@@ -120,9 +120,9 @@ def test_check_ins_ask_about_pain_pressure_and_each_new_region():
 
 def test_the_script_reads_against_the_seeds():
     """Every slot names its seed; the round follows seed 004 on the lower back, then seed 003 up."""
-    round_keys = [s.key for s in METHOD.work_round]
-    assert round_keys.index("saw_lumbar") < round_keys.index("roll_lumbar") < round_keys.index("knead_between")
-    assert round_keys.index("knead_between") < round_keys.index("knead_shoulders") < round_keys.index("knead_arms")
+    keys = [s.key for s in METHOD.work_round]
+    assert keys.index("saw_lumbar") < keys.index("roll_lumbar") < keys.index("knead_between")
+    assert keys.index("knead_between") < keys.index("knead_shoulders") < keys.index("knead_arms")
     assert all(slot.sources for slot in METHOD.slots())
     # A variant is a variation of the script, not a new code path.
     robot = METHOD.without("roll_lumbar", "rotate_arm")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from backrub.geometry import Circle, Shape
+
 from backrub.intake.model import Intake
 from backrub.intake.places import no_touch_areas, spot_centre, spot_words
 from backrub.knowledge.method import PREPARATION
@@ -85,12 +87,10 @@ def _near(step: Step, centre: tuple[float, float]) -> bool:
     return math.dist((sum(xs) / len(xs), sum(ys) / len(ys)), centre) <= 4.0
 
 
-def _gap(shape: object, point: tuple[float, float]) -> float:
-    """Distance from a point to a no-touch shape's edge (negative inside)."""
-    cx = getattr(shape, "cx", None)
-    if cx is not None:
-        return math.dist((cx, shape.cy), point) - shape.r  # type: ignore[attr-defined]
-    x0, y0, x1, y1 = shape.bbox()  # type: ignore[attr-defined]
-    dx = max(x0 - point[0], 0.0, point[0] - x1)
-    dy = max(y0 - point[1], 0.0, point[1] - y1)
+def _gap(shape: Shape, point: tuple[float, float]) -> float:
+    """Distance from a point to a no-touch shape's edge (negative inside a circle)."""
+    if isinstance(shape, Circle):
+        return math.dist((shape.cx, shape.cy), point) - shape.r
+    dx = max(shape.x0 - point[0], 0.0, point[0] - shape.x1)
+    dy = max(shape.y0 - point[1], 0.0, point[1] - shape.y1)
     return math.hypot(dx, dy)
