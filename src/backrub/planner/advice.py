@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 
 from backrub.geometry import Circle, Shape
-
 from backrub.intake.model import Intake
 from backrub.intake.places import no_touch_areas, spot_centre, spot_words
 from backrub.knowledge.method import PREPARATION
