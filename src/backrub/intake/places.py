@@ -99,13 +99,15 @@ def slide_shapes(areas: tuple[NoTouch, ...], a: Point, b: Point) -> list[tuple[N
     """What a slide from a to b keeps off: every area that light touch may not cross, grown by the
     sliding fingertips' half-width, but not where a step itself ends or begins that close (its own
     contact was already kept clear with its own width)."""
-    out = []
-    for area in areas:
-        if area.light_ok:
-            continue
-        wide = grown(area.shape, SLIDE_HALF_WIDTH_CM)
-        out.append((area, area.shape if wide.contains(*a) or wide.contains(*b) else wide))
-    return out
+    return [
+        (area, area.shape if wide.contains(*a) or wide.contains(*b) else wide)
+        for area, wide in _slide_areas(areas)
+    ]
+
+
+@lru_cache(maxsize=256)
+def _slide_areas(areas: tuple[NoTouch, ...]) -> tuple[tuple[NoTouch, Shape], ...]:
+    return tuple((a, grown(a.shape, SLIDE_HALF_WIDTH_CM)) for a in areas if not a.light_ok)
 
 
 def slides_between(giver: str, before: str, after: str) -> bool:

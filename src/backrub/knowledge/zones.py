@@ -373,12 +373,36 @@ def zones_on_path(body: Body, path: tuple[tuple[float, float], ...], mirrored: b
     return tuple(z for z in ZONE_IDS if z in found)
 
 
+@lru_cache(maxsize=8192)
 def kidney_segment(body: Body, path: tuple[tuple[float, float], ...]) -> int | None:
     """The first segment (or lone point) of a path that enters a kidney area, exactly, or None.
 
     The kidney area is a four-sided shape (its outer edge follows the torso's widening), so each
     segment is clipped against it: a segment cutting a corner between two points outside counts.
     """
+    right, left, (y0, y1, x_in, x_out) = _kidney_polygons(body)
+    ys = [y for _, y in path]
+    if max(ys) <= y0 or min(ys) >= y1 or max(abs(x) for x, _ in path) <= x_in:
+        return None  # wholly above, below or inside of both kidney areas
+    segments = list(itertools.pairwise(path)) or [(path[0], path[0])]
+    for j, (a, b) in enumerate(segments):
+        if (a[1] <= y0 and b[1] <= y0) or (a[1] >= y1 and b[1] >= y1):
+            continue
+        if (abs(a[0]) <= x_in and abs(b[0]) <= x_in and (a[0] > 0) == (b[0] > 0)) or (
+            abs(a[0]) >= x_out and abs(b[0]) >= x_out and (a[0] > 0) == (b[0] > 0)
+        ):
+            continue
+        if _clips(right, a, b) or _clips(left, a, b):
+            return j
+    return None
+
+
+@lru_cache(maxsize=64)
+def _kidney_polygons(
+    body: Body,
+) -> tuple[
+    tuple[tuple[float, float], ...], tuple[tuple[float, float], ...], tuple[float, float, float, float]
+]:
     lay = layout_for(body)
     shape = _shape_of("kidney")
     y0, y1 = lay.bound(shape.y_low, 0.0), lay.bound(shape.y_high, 0.0)
@@ -390,11 +414,9 @@ def kidney_segment(body: Body, path: tuple[tuple[float, float], ...]) -> int | N
         (lay.bound(shape.x_low, y1), y1),
     )
     left = tuple((-x, y) for x, y in reversed(right))  # mirrored, kept anticlockwise
-    segments = list(itertools.pairwise(path)) or [(path[0], path[0])]
-    for j, (a, b) in enumerate(segments):
-        if _clips(right, a, b) or _clips(left, a, b):
-            return j
-    return None
+    x_in = min(x for x, _ in right)
+    x_out = max(x for x, _ in right)
+    return right, left, (y0, y1, x_in, x_out)
 
 
 def _clips(poly: tuple[tuple[float, float], ...], a: tuple[float, float], b: tuple[float, float]) -> bool:
@@ -419,9 +441,15 @@ def _clips(poly: tuple[tuple[float, float], ...], a: tuple[float, float], b: tup
     return True
 
 
+@lru_cache(maxsize=8192)
 def spine_gap(body: Body, path: tuple[tuple[float, float], ...], width: float) -> float:
     """How far the edge of a contact `width` either side of the path stays outside the spine band
     (negative: it overlaps the band). Crossing the midline counts as on it."""
+    xs = [x for x, _ in path]
+    if min(xs) > 0 or max(xs) < 0:  # one side only: the nearest point decides, with the widest band
+        near = min(abs(x) for x in xs)
+        if near - width - 2.5 > 0:
+            return near - width - 2.5
     lay = layout_for(body)
     neck = 0.9 * lay.L
     gap = math.inf

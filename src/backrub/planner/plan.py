@@ -103,39 +103,51 @@ def _plan_steps(
     rounds = min_rounds(intake, target, start)
     while rounds <= MAX_ROUNDS:
         grow = False
-        for drop in range(0, 60):
-            drafts = _sequence(intake, screening, rounds, drop, start, compact)
-            if drafts is None:
+        # Leave out the quickest pieces first, so the time falls in small steps; if that skips past
+        # the time asked (a short rub whose long pieces remain), the longest first.
+        for longest in (False, True):
+            for drop in range(1 if longest else 0, 60):
+                drafts = _sequence(intake, screening, rounds, drop, start, compact, longest)
+                if drafts is None:
+                    break
+                times, bounds, limits = _fit(drafts, target, tempo, drop > 0)
+                if times is None:  # too short even at its slowest: another round
+                    slowest = [(r[1], b[1]) for r, b in zip(limits, bounds, strict=True)]
+                    closest = _closer(closest, target, drafts, slowest)
+                    grow = grow or drop == 0
+                    break
+                closest = _closer(closest, target, drafts, times)
+                if _miss(times, target) <= TOLERANCE * target:
+                    return _steps(intake, drafts, times, tempo)
+            if grow:
                 break
-            limits = [_reps_limits(d) for d in drafts]
-            bounds = [
-                _capped(rep_bounds(d.technique, d.path, tempo), lim)
-                for d, lim in zip(drafts, limits, strict=True)
-            ]
-            times = fit_times(bounds, limits, target)
-            if drop > 0 and (times is None or _miss(times, target) > TOLERANCE * target):
-                # Short routines: whole breaths chosen exactly may land where growing reps overshot.
-                stretched = _stretched(drafts, limits, target, tempo)
-                if (
-                    stretched is not None
-                    and (times is None or _miss(stretched, target) < _miss(times, target))
-                    and _within_cap(stretched)
-                ):
-                    times = stretched
-            if times is None:  # too short even at its slowest: another round
-                slowest = [(r[1], b[1]) for r, b in zip(limits, bounds, strict=True)]
-                closest = _closer(closest, target, drafts, slowest)
-                grow = drop == 0
-                break
-            closest = _closer(closest, target, drafts, times)
-            if _miss(times, target) <= TOLERANCE * target:
-                return _steps(intake, drafts, times, tempo)
         if not grow:
             break
         rounds += 1
     if lenient and closest is not None:
         return _steps(intake, closest[1], closest[2], tempo)
     return None
+
+
+def _fit(
+    drafts: list[Draft], target: float, tempo: Tempo, exact: bool
+) -> tuple[list[tuple[int, float]] | None, list[tuple[float, float]], list[tuple[int, int]]]:
+    """Reps and seconds for each draft to fill `target`, with the bounds they were chosen in."""
+    limits = [_reps_limits(d) for d in drafts]
+    bounds = [
+        _capped(rep_bounds(d.technique, d.path, tempo), lim) for d, lim in zip(drafts, limits, strict=True)
+    ]
+    times = fit_times(bounds, limits, target)
+    if exact and (times is None or _miss(times, target) > TOLERANCE * target):
+        # Short routines: whole breaths chosen exactly may land where growing reps overshot.
+        stretched = _stretched(drafts, limits, target, tempo)
+        if (
+            stretched is not None
+            and (times is None or _miss(stretched, target) < _miss(times, target))
+            and _within_cap(stretched)
+        ):
+            times = stretched
+    return times, bounds, limits
 
 
 def min_rounds(intake: Intake, target: float, start: Start) -> int:
@@ -194,7 +206,13 @@ def _stretched(
 
 
 def _sequence(
-    intake: Intake, screening: Screening, rounds: int, drop: int, start: Start, compact: bool = False
+    intake: Intake,
+    screening: Screening,
+    rounds: int,
+    drop: int,
+    start: Start,
+    compact: bool = False,
+    longest: bool = False,
 ) -> list[Draft] | None:
     """The drafts in the script's order, leaving out `drop` pieces (least asked-for first); None if
     none left. `compact` (side-lying only): the first half keeps no closing and the second no opening.
@@ -211,7 +229,7 @@ def _sequence(
         if resuming:
             warm = [w for w in warm if set(placement.zones_touched(intake.body, w)) - start.warmed]
         units = _round_units(ctx, rounds, start.rounds_done)
-        units, warm, with_loop, ok = _trim(units, warm, drop, tempo_of(intake))
+        units, warm, with_loop, ok = _trim(units, warm, drop, tempo_of(intake), longest)
         if not ok:
             return None
         if compact and h == 1:
@@ -280,7 +298,7 @@ def tempo_of(intake: Intake) -> Tempo:
 
 
 def _trim(
-    units: list[Unit], warm: list[Draft], drop: int, tempo: Tempo
+    units: list[Unit], warm: list[Draft], drop: int, tempo: Tempo, longest: bool = False
 ) -> tuple[list[Unit], list[Draft], bool, bool]:
     """Leave out regular pieces first (from the last round, the shortest first, so the time falls
     in small steps), then warm-ups, then the closing loop, then what was asked for. A round left
@@ -295,8 +313,9 @@ def _trim(
         regular = [i for i, u in enumerate(units) if u.priority == 1]
         if regular:
             last = max(units[i].round for i in regular)
+            pick = max if longest else min
             units.pop(
-                min(
+                pick(
                     reversed([i for i in regular if units[i].round == last]), key=lambda i: quickest(units[i])
                 )
             )
@@ -351,8 +370,9 @@ def _warm_and_gentle(intake: Intake, drafts: list[Draft], already: frozenset[str
     for draft in drafts:
         zones = placement.zones_touched(intake.body, draft)
         if pressure_rank(draft.pressure) > 0:
-            on_kidney = any(base_name(z) == "kidney" for z in zones) or any(
-                kidney_segment(intake.body, hand) is not None for hand in placement.hands(draft)
+            # Both kidney areas are checked, so the written path answers for its mirrored hand too.
+            on_kidney = any(base_name(z) == "kidney" for z in zones) or (
+                kidney_segment(intake.body, draft.path) is not None
             )
             cold = any(z not in warmed for z in zones) or on_kidney
             on_spine = spine_gap(intake.body, draft.path, contact_half_width(draft.technique)) < 0

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from backrub.geometry import bbox, first_hit, grown, mirrored
-from backrub.intake.places import slide_shapes, slides_between
+from backrub.geometry import Shape, bbox, first_hit, grown, mirrored
+from backrub.intake.places import NoTouch, slide_shapes, slides_between
 from backrub.knowledge.screening_table import CONDITIONS, NO_CONTACT_SPOTS
 from backrub.knowledge.techniques import TECHNIQUES, contact_half_width, pressure_rank
 from backrub.knowledge.zones import base_name, kidney_segment, spine_gap
-from backrub.verifier.context import Checked, at, fmt
+from backrub.verifier.context import Checked, Hand, at, fmt
 from backrub.verifier.report import Finding, error
 
 
@@ -23,6 +23,8 @@ def spine_pressure(c: Checked) -> Iterator[Finding]:
         xs = [x for x, _ in path]
         if min(xs) > 2.5 + width or max(xs) < -2.5 - width:
             continue  # wholly one side of the midline, clear of the widest band
+        if spine_gap(c.intake.body, path, width) >= 0:
+            continue
         for j in range(len(path)):
             seg = path[j : j + 2]
             if spine_gap(c.intake.body, seg, width) < 0:
@@ -42,16 +44,20 @@ def spine_pressure(c: Checked) -> Iterator[Finding]:
 def no_touch(c: Checked) -> Iterator[Finding]:
     """Wounds and other marked skin, painful places (beyond light), underarms; slides too."""
     every = c.areas
+    by_width: dict[float, tuple[list[tuple[NoTouch, Shape]], list[tuple[NoTouch, Shape]]]] = {}
     for i, step in enumerate(c.steps):
         box = bbox(step.path)
         light = step.pressure == "light"
         # The path is the contact's centre: an area grown by the hand's half-width is what it meets.
         width = contact_half_width(step.technique)
-        near = [(a, grown(a.shape, width) if width else a.shape) for a in every]
+        if width not in by_width:
+            near = [(a, grown(a.shape, width) if width else a.shape) for a in every]
+            by_width[width] = (near, [(a, mirrored(s)) for a, s in near])
+        near, flipped = by_width[width]
         hands = [("", near)]
         if step.side == "both":
             # The mirrored hand meets an area exactly where the written path meets its mirror image.
-            hands.append((" (left hand, mirrored)", [(a, mirrored(s)) for a, s in near]))
+            hands.append((" (left hand, mirrored)", flipped))
         for label, pairs in hands:
             pairs = [(a, s) for a, s in pairs if not (a.light_ok and light)]
             hit = first_hit(step.path, [s for _, s in pairs], box)
@@ -100,8 +106,13 @@ def kidney_gentle(c: Checked) -> Iterator[Finding]:
         if step.pressure == "light":
             continue
         hit = False
-        for hand in c.hands(step):
-            # Between the points too: a segment may cut the corner of the kidney area.
+        # Between the points too: a segment may cut the corner of the kidney area. Both kidney
+        # areas are checked, so the written path answers for the mirrored hand as well.
+        if kidney_segment(c.intake.body, step.path) is None:
+            hand_paths: tuple[Hand, ...] = ()
+        else:
+            hand_paths = c.hands(step)
+        for hand in hand_paths:
             j = kidney_segment(c.intake.body, hand.path)
             if j is None:
                 continue
