@@ -76,7 +76,8 @@ def baseline(root: Path, runs: int, inproc: int, env: dict[str, str]) -> tuple[f
         "from backrub.verifier import check_routine\n"
         f"raw=json.loads({json.dumps(json.dumps(HOUR))})\nts=[]\n"
         f"for _ in range({inproc + 1}):\n"
-        "    t=time.perf_counter(); check_routine(plan_routine(parse_intake(raw))); ts.append(time.perf_counter()-t)\n"
+        "    t=time.perf_counter(); check_routine(plan_routine(parse_intake(raw)))\n"
+        "    ts.append(time.perf_counter()-t)\n"
         "print(statistics.median(ts[1:]))\n"
     )
     out = subprocess.run([str(python), "-c", snippet], check=True, capture_output=True, text=True, env=env)
