@@ -65,7 +65,7 @@ def test_a_refusal_comes_from_screening_or_from_marked_places_and_says_why(raw):
                      f"{json.dumps(raw)} -> {result.reasons}"
 
 
-@settings(max_examples=property_examples(800))
+@settings(max_examples=property_examples(300))
 @given(intakes())
 def test_the_independent_oracle_finds_nothing_in_any_plan(raw):
     """Spine (with the hand's width), marked skin, underarms, kidneys, warm-up, slides, both hands,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from backrub.intake.screening import Screening
 from backrub.routine.model import Routine
@@ -98,3 +99,15 @@ def _areas(zones: tuple[str, ...]) -> str:
         if base not in names and base != "spine":
             names.append(base)
     return ", ".join(names[:4]) + (" …" if len(names) > 4 else "")
+
+
+def reflex_text(layer: dict[str, Any]) -> str:
+    """Seed 001's reflex points as lines, under the claim they rest on."""
+    lines = [textwrap.fill(str(layer["claim"]), width=100), ""]
+    for p in layer["points"]:
+        at = p["at"]
+        lines.append(
+            f"{p['n']:>3}. {p['organ']:<8} at ({at['x_cm']:g}, {at['y_cm']:g}) cm   touch: {p['touch']}"
+            f"   [source {p['source']}]"
+        )
+    return "\n".join(lines)
