@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from html import escape
 
@@ -114,7 +115,10 @@ def _reflex(intake: Intake, px: Callable[[float, float], str], y_note: float) ->
             f"<title>{p.n}. {p.organ} (traditional claim; touch: {p.touch})</title></circle>"
             f'<text x="{float(cx) + 7:.1f}" y="{float(cy) + 3:.1f}" font-size="9" fill="#1f6f8b">{p.n}</text>'
         )
-    out.append(f'<text x="8" y="{y_note:.1f}" font-size="9" fill="#1f6f8b">{escape(CLAIM[:118])}</text>')
+    for k, line in enumerate(textwrap.wrap(CLAIM, 110)):
+        out.append(
+            f'<text x="8" y="{y_note - 12 * (1 - k):.1f}" font-size="9" fill="#1f6f8b">{escape(line)}</text>'
+        )
     return out
 
 
