@@ -129,3 +129,53 @@ def test_the_script_reads_against_the_seeds():
     assert "roll_lumbar" not in [s.key for s in robot.work_round]
     gentler = METHOD.replaced("knead_mid", wanted="light")
     assert next(s for s in gentler.work_round if s.key == "knead_mid").wanted == "light"
+
+
+def test_breath_paced_work_follows_the_breath_and_the_cue_says_so():
+    """Seed 001: up on the inhale, down on the exhale."""
+    routine = plan(minutes=30, style="breath_wave")
+    for s in routine.steps:
+        if TECHNIQUES[s.technique].breath_paced and s.direction != "down":
+            assert s.direction == "up_down" and "breathe in" in s.cue and "breathe out" in s.cue
+
+
+def test_cues_a_nervous_first_time_giver_can_follow():
+    from backrub.knowledge.zones import ZONE_IDS
+
+    raws = [
+        {"minutes": 30, "spots": [{"kind": "knot", "zone": "scapula_left"},
+                                  {"kind": "wound", "at": {"x_cm": 9, "y_cm": 30}, "radius_cm": 2},
+                                  {"kind": "rash", "zone": "deltoid_right"}]},
+        {"minutes": 30, "position": "side_lying"},
+        {"minutes": 20, "giver": "self", "position": "seated"},
+    ]
+    for raw in raws:
+        routine = plan(**raw)
+        for s in routine.steps:
+            assert not [z for z in ZONE_IDS if "_" in z and z in s.cue], s.cue
+            assert "marked place." not in s.cue  # "stop short of" says which
+    rotation = next(s for s in plan(minutes=30).steps if s.technique == "arm_rotation")
+    assert "elbow" in rotation.cue and "only as far as it goes easily" in rotation.cue
+    assert "skin only" not in rotation.cue
+    side = plan(minutes=30, position="side_lying").steps
+    turn = next(s for s in side if s.side == "left")
+    assert turn.cue.index("Help them turn") < 10 or turn.cue.startswith("Help them turn") or (
+        "Help them turn onto their other side first" in turn.cue
+    )
+    assert not [s for s in side if "on their left side," in s.cue]
+    own = plan(minutes=20, giver="self", position="seated").steps
+    words = " ".join(s.cue for s in own)
+    assert "their" not in words and "cover them" not in words and "your" in words
+    assert "neck to waist" not in words
+
+
+def test_preparation_advice_and_notes_come_with_the_plan():
+    routine = plan(minutes=30, spots=[{"kind": "knot", "at": {"x_cm": 10, "y_cm": 30}},
+                                      {"kind": "wound", "at": {"x_cm": 12, "y_cm": 30}, "radius_cm": 1}])
+    items = " ".join(p.item for p in routine.preparation)
+    for words in ("warm room", "oil", "towel", "pillow under the chest", "height", "shower"):
+        assert words in items
+    first = next(s for s in routine.steps if s.technique == "stroking")
+    assert "one hand on the lower back and the other between the shoulder blades" in first.cue
+    assert any("once a week" in a for a in routine.advice)
+    assert [n.code for n in routine.notes] == ["knot_left_out"] and "wound" in routine.notes[0].message

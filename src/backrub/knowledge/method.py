@@ -187,6 +187,7 @@ METHOD = Script(
             self_area="the top of your shoulder and your upper arm",
             direction="outward",
             wanted="light",
+            note="Keep out of the armpit: work the back of the arm only.",
             sources=("002", "003"),
         ),
     ),
@@ -256,6 +257,7 @@ METHOD = Script(
             technique="thumb_glide",
             path="thumb_glide",
             area="both sides of the spine",
+            note="Thumbs on the muscle beside the spine, never on the bones.",
             sources=("003",),
         ),
         Slot(
@@ -284,6 +286,7 @@ METHOD = Script(
             self_area="your shoulder and upper arm",
             direction="outward",
             focus=("shoulders", "arms"),
+            note="Keep out of the armpit: work the back of the arm only.",
             sources=("003",),
         ),
         Slot(
@@ -316,6 +319,7 @@ METHOD = Script(
             direction="outward",
             wanted="firm",
             focus=("arms", "shoulders"),
+            note="Keep out of the armpit: work the back of the arm only.",
             sources=("003",),
         ),
         # Seed 004, step 5: once, at the end of the work.
