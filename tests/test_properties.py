@@ -35,7 +35,7 @@ def _plan(raw: dict[str, Any]) -> Routine | NotPlanned:
 
 # -- the planner never hands out a routine the verifier rejects ------------------------------
 
-@settings(max_examples=property_examples(1500))
+@settings(max_examples=property_examples(500))
 @given(intakes())
 def test_every_planned_routine_passes_the_verifier_also_after_a_json_round_trip(raw):
     result = _plan(raw)
@@ -48,7 +48,7 @@ def test_every_planned_routine_passes_the_verifier_also_after_a_json_round_trip(
     assert report.ok, [f.to_dict() for f in report.errors]
 
 
-@settings(max_examples=property_examples(600))
+@settings(max_examples=property_examples(300))
 @given(intakes())
 def test_a_refusal_comes_from_screening_or_from_marked_places_and_says_why(raw):
     result = _plan(raw)
@@ -77,7 +77,7 @@ def test_the_independent_oracle_finds_nothing_in_any_plan(raw):
     assert not found, [str(v) for v in found[:5]]
 
 
-@settings(max_examples=property_examples(1000))
+@settings(max_examples=property_examples(400))
 @given(intakes())
 def test_time_repetitions_and_pressure_keep_to_what_was_asked(raw):
     result = _plan(raw)
@@ -95,7 +95,7 @@ def test_time_repetitions_and_pressure_keep_to_what_was_asked(raw):
         assert PRESSURES.index(step.pressure) <= asked, step
 
 
-@settings(max_examples=property_examples(300))
+@settings(max_examples=property_examples(150))
 @given(intakes())
 def test_the_same_intake_always_gives_the_same_routine(raw):
     first, second = _plan(json.loads(json.dumps(raw))), _plan(json.loads(json.dumps(raw)))
