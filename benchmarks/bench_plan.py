@@ -59,17 +59,24 @@ def whole_process(runs: int, env: dict[str, str]) -> tuple[float, float]:
     return statistics.median(bare), statistics.median(plan)
 
 
-def baseline(root: Path, runs: int, inproc: int, env: dict[str, str]) -> tuple[float, float, float]:
-    """(bare, plan) process medians and the in-process median of another checkout, same machine."""
+def baseline(
+    root: Path, runs: int, inproc: int, env: dict[str, str]
+) -> tuple[float, float, float, float, float]:
+    """This checkout and another, interleaved run by run on the same machine:
+    (bare, plan) medians of this one, (bare, plan) of the other, and the other's in-process median."""
     python = root / ".venv" / "bin" / "python"
-    bare_cmd = [str(python), "-c", "import json"]
-    plan_cmd = [str(root / ".venv" / "bin" / "backrub"), "plan", str(INTAKE), "--json"]
-    for cmd in (bare_cmd, plan_cmd):
+    cmds = [
+        [sys.executable, "-c", "import json"],
+        [str(BACKRUB), "plan", str(INTAKE), "--json"],
+        [str(python), "-c", "import json"],
+        [str(root / ".venv" / "bin" / "backrub"), "plan", str(INTAKE), "--json"],
+    ]
+    for cmd in cmds:
         _time(cmd, env)
-    bare, plan = [], []
+    times: list[list[float]] = [[], [], [], []]
     for _ in range(runs):
-        bare.append(_time(bare_cmd, env))
-        plan.append(_time(plan_cmd, env))
+        for k, cmd in enumerate(cmds):
+            times[k].append(_time(cmd, env))
     snippet = (
         "import json,statistics,time,sys\n"
         "from backrub.intake import parse_intake\nfrom backrub.planner import plan_routine\n"
@@ -81,7 +88,8 @@ def baseline(root: Path, runs: int, inproc: int, env: dict[str, str]) -> tuple[f
         "print(statistics.median(ts[1:]))\n"
     )
     out = subprocess.run([str(python), "-c", snippet], check=True, capture_output=True, text=True, env=env)
-    return statistics.median(bare), statistics.median(plan), float(out.stdout.strip())
+    medians = [statistics.median(t) for t in times]
+    return medians[0], medians[1], medians[2], medians[3], float(out.stdout.strip())
 
 
 def in_process(runs: int) -> tuple[float, float]:
@@ -143,8 +151,8 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as cache:
-        bare, plan = whole_process(args.runs, installed_env(cache))
         base = baseline(args.against, args.runs, args.inproc, installed_env(cache)) if args.against else None
+        bare, plan = (base[0], base[1]) if base else whole_process(args.runs, installed_env(cache))
     rows = []
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
         # This shell compiles every module from source on each start: show that cost apart.
@@ -167,7 +175,7 @@ def main() -> int:
          "(median; a different knot each run, for reference)"),
     ]
     if base is not None:
-        b_bare, b_plan, b_warm = base
+        _, _, b_bare, b_plan, b_warm = base
         rows += [
             (f"baseline {args.against}: plan", f"{b_plan * 1000:8.1f} ms",
              f"({b_plan / b_bare:.2f} x its bare {b_bare * 1000:.0f} ms)"),
