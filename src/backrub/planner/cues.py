@@ -87,6 +87,10 @@ def cue_for(
     """A plain-language instruction for one step; `ask` is a question for the receiver."""
     tech = TECHNIQUES[technique]
     alone = giver == "self"
+    first = ""
+    if note.startswith(("Help them turn", "Turn onto your")):  # said before anything else
+        first, _, note = note.partition(". ")
+        first += "."
     if technique == "arm_rotation":
         parts = [_arm_rotation(side)]
     else:
@@ -124,7 +128,7 @@ def cue_for(
         parts.append(note)
     if ask:
         parts.append(ask)
-    return " ".join(parts)
+    return " ".join([first, *parts] if first else parts)
 
 
 def _how_hard(technique: str, pressure: str) -> str:

@@ -241,13 +241,15 @@ def _sequence(
         drafts = _alternate(ctx, drafts, start.last if resuming else None)
         drafts = _interludes_kept(drafts, start.last if resuming else None)
         if h == 1 and drafts and not resuming:
-            drafts[0] = drafts[0].with_changes(
-                note="Help them turn onto their other side first. " + drafts[0].note
-            )
+            turn = "Turn onto your other side first. " if intake.giver == "self" else TURN
+            drafts[0] = drafts[0].with_changes(note=turn + drafts[0].note)
         out += drafts
     if not _opens_and_closes(out, start):
         return None  # marked places leave no clear way for the opening or closing strokes
     return _lead_ins(intake, out, start.last)
+
+
+TURN = "Help them turn onto their other side first. "
 
 
 def _round_units(ctx: Context, rounds: int, done: int) -> list[Unit]:
