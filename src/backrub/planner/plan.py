@@ -106,15 +106,25 @@ def _plan_steps(
         # Leave out the quickest pieces first, so the time falls in small steps; if that skips past
         # the time asked (a short rub whose long pieces remain), the longest first.
         for longest in (False, True):
-            for drop in range(1 if longest else 0, 60):
+            drop = 0 if not longest else 1
+            while drop < 60:
                 drafts = _sequence(intake, screening, rounds, drop, start, compact, longest)
                 if drafts is None:
                     break
-                times, bounds, limits = _fit(drafts, target, tempo, drop > 0)
+                skip = _too_long(drafts, target, tempo)
+                if skip:  # too long even at its quickest: leave out more, several at a time if far off
+                    quickest = [
+                        (_reps_limits(d)[0], rep_bounds(d.technique, d.path, tempo)[0]) for d in drafts
+                    ]
+                    closest = _closer(closest, target, drafts, quickest)
+                    drop += skip
+                    continue
+                drop += 1
+                times, bounds, limits = _fit(drafts, target, tempo, drop > 1)
                 if times is None:  # too short even at its slowest: another round
                     slowest = [(r[1], b[1]) for r, b in zip(limits, bounds, strict=True)]
                     closest = _closer(closest, target, drafts, slowest)
-                    grow = grow or drop == 0
+                    grow = grow or drop == 1
                     break
                 closest = _closer(closest, target, drafts, times)
                 if _miss(times, target) <= TOLERANCE * target:
@@ -127,6 +137,20 @@ def _plan_steps(
     if lenient and closest is not None:
         return _steps(intake, closest[1], closest[2], tempo)
     return None
+
+
+def _too_long(drafts: list[Draft], target: float, tempo: Tempo) -> int:
+    """0 when the drafts may fit `target`; else how many pieces surely must still go (at least 1).
+
+    One piece left out takes at most three drafts (sawing right, left and its interlude), each of
+    which keeping clear may split in two; skipping fewer than the excess over six times the
+    longest draft skips no fitting trim.
+    """
+    quickest = [_reps_limits(d)[0] * rep_bounds(d.technique, d.path, tempo)[0] for d in drafts]
+    excess = sum(quickest) - (1 + TOLERANCE) * target
+    if excess <= 0:
+        return 0
+    return max(1, int(excess // (6 * max(quickest))))
 
 
 def _fit(
