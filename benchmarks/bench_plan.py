@@ -5,8 +5,9 @@
 (b) Planning plus verifying a 60-minute routine in-process; target: median at most 5 ms.
     The first call (cold caches) is reported too.
 
-Run: .venv/bin/python benchmarks/bench_plan.py [--runs N] [--inproc N] [--profile]
-Exits 1 when a target is missed.
+Run: .venv/bin/python benchmarks/bench_plan.py [--runs N] [--inproc N] [--profile] [--against DIR]
+`--against DIR` measures another checkout (e.g. /work/main, with its own .venv) in the same run,
+interleaved for the process figures, as the baseline. Exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -56,6 +57,39 @@ def whole_process(runs: int, env: dict[str, str]) -> tuple[float, float]:
         bare.append(_time(bare_cmd, env))
         plan.append(_time(plan_cmd, env))
     return statistics.median(bare), statistics.median(plan)
+
+
+def baseline(
+    root: Path, runs: int, inproc: int, env: dict[str, str]
+) -> tuple[float, float, float, float, float]:
+    """This checkout and another, interleaved run by run on the same machine:
+    (bare, plan) medians of this one, (bare, plan) of the other, and the other's in-process median."""
+    python = root / ".venv" / "bin" / "python"
+    cmds = [
+        [sys.executable, "-c", "import json"],
+        [str(BACKRUB), "plan", str(INTAKE), "--json"],
+        [str(python), "-c", "import json"],
+        [str(root / ".venv" / "bin" / "backrub"), "plan", str(INTAKE), "--json"],
+    ]
+    for cmd in cmds:
+        _time(cmd, env)
+    times: list[list[float]] = [[], [], [], []]
+    for _ in range(runs):
+        for k, cmd in enumerate(cmds):
+            times[k].append(_time(cmd, env))
+    snippet = (
+        "import json,statistics,time,sys\n"
+        "from backrub.intake import parse_intake\nfrom backrub.planner import plan_routine\n"
+        "from backrub.verifier import check_routine\n"
+        f"raw=json.loads({json.dumps(json.dumps(HOUR))})\nts=[]\n"
+        f"for _ in range({inproc + 1}):\n"
+        "    t=time.perf_counter(); check_routine(plan_routine(parse_intake(raw)))\n"
+        "    ts.append(time.perf_counter()-t)\n"
+        "print(statistics.median(ts[1:]))\n"
+    )
+    out = subprocess.run([str(python), "-c", snippet], check=True, capture_output=True, text=True, env=env)
+    medians = [statistics.median(t) for t in times]
+    return medians[0], medians[1], medians[2], medians[3], float(out.stdout.strip())
 
 
 def in_process(runs: int) -> tuple[float, float]:
@@ -113,10 +147,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=30, help="whole-process runs of each command")
     parser.add_argument("--inproc", type=int, default=200, help="in-process plan+verify runs")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the in-process work")
+    parser.add_argument("--against", type=Path, help="another checkout to measure as the baseline")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as cache:
-        bare, plan = whole_process(args.runs, installed_env(cache))
+        base = baseline(args.against, args.runs, args.inproc, installed_env(cache)) if args.against else None
+        bare, plan = (base[0], base[1]) if base else whole_process(args.runs, installed_env(cache))
     rows = []
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
         # This shell compiles every module from source on each start: show that cost apart.
@@ -138,7 +174,14 @@ def main() -> int:
         ("plan+verify 60 min, new intakes", f"{varied * 1000:8.2f} ms",
          "(median; a different knot each run, for reference)"),
     ]
-    print(f"backrub issue-2 figures ({args.runs} process runs each, {args.inproc} in-process runs)")
+    if base is not None:
+        _, _, b_bare, b_plan, b_warm = base
+        rows += [
+            (f"baseline {args.against}: plan", f"{b_plan * 1000:8.1f} ms",
+             f"({b_plan / b_bare:.2f} x its bare {b_bare * 1000:.0f} ms)"),
+            ("baseline plan+verify 60 min", f"{b_warm * 1000:8.2f} ms", "(median)"),
+        ]
+    print(f"backrub plan figures ({args.runs} process runs each, {args.inproc} in-process runs)")
     for name, value, target in rows:
         print(f"  {name:<34} {value}  {target}")
     if args.profile:

@@ -66,6 +66,34 @@ def _expect_planned(routine: Routine, key: str, want: Any) -> None:
         order = [s.side for s in routine.steps if s.side != "center"]
         collapsed = [side for k, side in enumerate(order) if k == 0 or order[k - 1] != side]
         assert collapsed == want
+    elif key == "min_rounds":  # seed 003: round the back twice
+        assert max((s.round or 0) for s in routine.steps) >= want
+    elif key == "max_step_seconds":
+        assert max(s.seconds for s in routine.steps) <= want
+    elif key == "order":  # first appearances of these techniques, in this order (seed 004)
+        seen = [s.technique for s in routine.steps if s.technique in want]
+        firsts = [t for k, t in enumerate(seen) if t not in seen[:k]]
+        assert firsts == want, firsts
+    elif key == "first_pressed_zones_in":  # lower to upper (seeds 000, 003)
+        first = next(s for s in routine.steps if s.pressure != "light")
+        assert {z.rsplit("_", 1)[0] for z in first.zones} & set(want), first.zones
+    elif key == "zones_touched":
+        touched = {z.rsplit("_", 1)[0] for s in routine.steps for z in s.zones}
+        assert set(want) <= touched, set(want) - touched
+    elif key == "light_techniques_present":  # gentle forms (seed 003)
+        light = {s.technique for s in routine.steps if s.pressure == "light"}
+        assert set(want) <= light, set(want) - light
+    elif key == "cues_contain":
+        text = " ".join(s.cue for s in routine.steps)
+        assert all(w in text for w in want), [w for w in want if w not in text]
+    elif key == "cues_never_contain":
+        text = " ".join(s.cue for s in routine.steps)
+        assert not [w for w in want if w in text]
+    elif key == "preparation_items":
+        items = " ".join(p.item for p in routine.preparation)
+        assert all(w in items for w in want), [w for w in want if w not in items]
+    elif key == "note_codes":
+        assert [n.code for n in routine.notes] == want
     else:
         raise AssertionError(f"unknown expectation {key!r}")
 

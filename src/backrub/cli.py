@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the routine as JSON")
     p.add_argument("--svg", metavar="F", help="also draw the routine on the back into this SVG file")
     p.add_argument("--device", metavar="ID", help="plan for this handheld massager (backrub device list)")
+    p.add_argument("--reflex", action="store_true", help="draw seed 001's reflex points in the SVG")
     p.set_defaults(run=_plan)
 
     p = sub.add_parser("device", help="the built-in handheld massager profiles")
@@ -64,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("id", metavar="ID")
     d.add_argument("--json", action="store_true", help="print JSON")
     d.set_defaults(run=_device_show)
+
+    p = sub.add_parser("reflex", help="seed 001's twelve reflex points (a traditional claim)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--body", metavar="JSON", help='body sizes, e.g. \'{"back_length_cm": 45}\'')
+    p.set_defaults(run=_reflex)
 
     p = sub.add_parser("check", help="check a routine against every rule")
     p.add_argument("routine", metavar="ROUTINE", help="routine JSON file, or - for standard input")
@@ -122,6 +128,23 @@ def _screen(ns: argparse.Namespace) -> int:
     return EXIT_OK if result.may_plan else EXIT_NOT_PLANNED
 
 
+def _reflex(ns: argparse.Namespace) -> int:
+    from backrub.errors import Problems
+    from backrub.jsonin import loads
+    from backrub.knowledge.body import Body
+    from backrub.render.text import reflex_text
+
+    problems = Problems()
+    raw = loads(ns.body, "--body") if ns.body is not None else None  # the edge checks of every input
+    body = Body.from_dict(raw, problems, where="--body")
+    problems.raise_if_any()
+    from backrub.knowledge.reflex import reflex_layer
+
+    layer = reflex_layer(body)
+    print(json.dumps(layer, indent=2) if ns.json else reflex_text(layer))
+    return EXIT_OK
+
+
 def _plan(ns: argparse.Namespace) -> int:
     from backrub.gate import planned
     from backrub.intake import parse_intake
@@ -150,7 +173,7 @@ def _plan(ns: argparse.Namespace) -> int:
 
         try:
             with open(ns.svg, "w", encoding="utf-8") as handle:
-                handle.write(routine_svg(routine, intake))
+                handle.write(routine_svg(routine, intake, reflex=ns.reflex))
         except OSError as err:
             problem = Problem(path="--svg", message=f"cannot write {ns.svg}: {err.strerror}")
             raise InputError([problem]) from None

@@ -50,8 +50,22 @@ def test_a_comfort_rub_by_a_caregiver_is_short_light_and_starts_with_a_skin_chec
     assert abs(routine.total_minutes - minutes) <= 0.05 * minutes
     assert routine.steps[0].technique == "skin_check"
     assert {s.pressure for s in routine.steps} == {"light"}
-    strong = {"kneading", "sawing", "patting", "skin_rolling"}
-    assert not [s for s in routine.steps if s.technique in strong]
+    assert not [s for s in routine.steps if s.technique in {"sawing", "patting", "skin_rolling"}]
+
+
+@pytest.mark.parametrize("minutes", [6.5, 10])
+def test_the_comfort_rub_is_seed_003s_shoulders_arms_and_gentle_kneading_with_questions(minutes):
+    """Seed 003: the base of the neck, the shoulders, the deltoids and the upper arms; knead gently
+    between the shoulder blades and the spine; ask about pressure and pain."""
+    routine = plan(goal="comfort_care", giver="caregiver", minutes=minutes, pressure="firm")
+    touched = {base_name(z) for s in routine.steps if s.technique != "skin_check" for z in s.zones}
+    assert {"neck_base", "upper_trapezius", "deltoid", "upper_arm"} <= touched
+    between = [s for s in routine.steps if s.technique == "kneading"
+               and any(base_name(z) == "interscapular" for z in s.zones)]
+    assert between and all(s.pressure == "light" for s in between)
+    assert "gently" in between[0].cue
+    cues = " ".join(s.cue for s in routine.steps)
+    assert "pressure all right" in cues and "hurts" in cues
 
 
 def test_someone_on_their_own_back_only_works_where_their_hands_reach():

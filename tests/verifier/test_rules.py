@@ -132,7 +132,8 @@ def test_pain_spot__pressing_on_a_painful_place():
 def test_pain_spot__very_light_stroking_over_it_is_allowed():
     doc = planned("firm")
     i = first(doc, phase="open")
-    doc["steps"][i]["path"][20] = [-12.0, 34.0]
+    path = doc["steps"][i]["path"]
+    path[len(path) // 2] = [-12.0, 34.0]
     assert not [f for f in check(doc).findings if f.rule == "pain-spot"]
 
 
@@ -150,6 +151,52 @@ def test_kidney_gentle__medium_work_moved_onto_the_kidneys():
     doc["steps"][i]["path"][5] = [12.0, 16.0]
     f = finding(check(doc), "kidney-gentle")
     assert (f.severity, f.where) == ("error", f"steps[{i}].path[5]")
+
+
+def test_kidney_gentle__a_segment_cutting_the_kidney_corner_between_two_points_outside_it():
+    doc = planned("partner")
+    i = _pressed(doc, side="right")
+    path = doc["steps"][i]["path"]
+    # Both points outside the kidney area (y 13-21 cm, x from 5 cm); the segment between them crosses it.
+    path[4], path[5] = [10.0, 11.0], [4.2, 17.5]
+    path[6:] = [[4.2, 18.0]]
+    f = finding(check(doc), "kidney-gentle")
+    assert f.where == f"steps[{i}].path[4]"
+
+
+def test_kidney_gentle__a_kidney_zone_declared_at_medium_is_reported():
+    doc = planned("partner")
+    i = _pressed(doc)
+    doc["steps"][i]["zones"].append("kidney_left")
+    f = finding(check(doc), "kidney-gentle", f"steps[{i}].zones")
+    assert "kidney_left" in f.message
+
+
+def test_axilla__an_underarm_declared_among_a_steps_zones_is_reported():
+    doc = planned("partner")
+    i = _pressed(doc)
+    doc["steps"][i]["zones"].append("axilla_left")
+    f = finding(check(doc), "axilla", f"steps[{i}].zones")
+    assert f.severity == "error"
+
+
+def test_zones_declared__a_zone_the_path_touches_left_out_of_the_list():
+    doc = planned("partner")
+    i = _pressed(doc)
+    dropped = doc["steps"][i]["zones"].pop()
+    f = finding(check(doc), "zones-declared", f"steps[{i}].zones")
+    assert dropped in f.message
+
+
+def test_spine_pressure__a_thumb_pad_centred_beside_the_band_still_overlaps_it():
+    doc = planned("partner")
+    i = next(k for k, s in enumerate(doc["steps"])
+             if s["pressure"] == "medium" and s["technique"] == "circular_friction" and s["side"] == "both")
+    # 1.9 cm from the midline is outside the 1.5 cm band, but a thumb pad is 2 cm wide.
+    doc["steps"][i]["path"] = [[1.9, 20.0], [1.9, 22.0], [1.9, 24.0]]
+    doc["steps"][i]["zones"] = ["paraspinal_left", "paraspinal_right"]
+    f = finding(check(doc), "spine-pressure", f"steps[{i}].path[0]")
+    assert "thumb" in f.message
 
 
 def test_warmup_first__the_warm_up_deleted():
@@ -300,7 +347,9 @@ def test_duration__steps_deleted_so_the_time_falls_short():
 
 def test_a_clean_routine_stays_clean_after_its_json_round_trip():
     for name in BASES:
-        assert check(planned(name)).findings == ()
+        before = check_routine(plan_routine(parse_intake(BASES[name]))).findings
+        assert not [f for f in before if f.severity == "error"]
+        assert check(planned(name)).findings == before
 
 
 @pytest.mark.parametrize("name", list(BASES))

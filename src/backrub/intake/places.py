@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from backrub.geometry import Box, Circle, Shape, bbox
+from backrub.geometry import Box, Circle, Point, Shape, bbox, grown
 from backrub.intake.model import Intake, Spot
 from backrub.knowledge.body import Body
 from backrub.knowledge.screening_table import NO_CONTACT_SPOTS, SPOT_MARGIN_CM
-from backrub.knowledge.zones import ZONE_IDS, layout_for
+from backrub.knowledge.techniques import SLIDE_HALF_WIDTH_CM
+from backrub.knowledge.zones import ZONE_IDS, layout_for, zone_words
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -20,6 +21,7 @@ class NoTouch:
     rule: str  # broken-skin | pain-spot | axilla
     label: str
     light_ok: bool = False  # a painful place may still be stroked very lightly
+    words: str = ""  # for cues: "the wound on the right shoulder blade"
 
 
 def zone_box(body: Body, zone: str, margin: float) -> Box:
@@ -49,18 +51,40 @@ def no_touch_areas(intake: Intake) -> tuple[NoTouch, ...]:
 @lru_cache(maxsize=256)
 def _areas(body: Body, spots: tuple[Spot, ...]) -> tuple[NoTouch, ...]:
     out = [
-        NoTouch(shape=zone_box(body, z, 0.0), rule="axilla", label=f"underarm ({z})")
+        NoTouch(shape=zone_box(body, z, 0.0), rule="axilla", label=f"underarm ({z})", words=zone_words(z))
         for z in ZONE_IDS
         if z.startswith("axilla")
     ]
     for spot in spots:
         if spot.kind in NO_CONTACT_SPOTS:
-            out.append(NoTouch(shape=spot_shape(body, spot), rule="broken-skin", label=spot_label(spot)))
+            out.append(
+                NoTouch(
+                    shape=spot_shape(body, spot),
+                    rule="broken-skin",
+                    label=spot_label(spot),
+                    words=spot_words(body, spot),
+                )
+            )
         elif spot.kind == "pain":
             out.append(
-                NoTouch(shape=spot_shape(body, spot), rule="pain-spot", label=spot_label(spot), light_ok=True)
+                NoTouch(
+                    shape=spot_shape(body, spot),
+                    rule="pain-spot",
+                    label=spot_label(spot),
+                    light_ok=True,
+                    words=spot_words(body, spot),
+                )
             )
     return tuple(out)
+
+
+_KIND_WORDS = {"redness": "reddened skin", "pain": "painful place", "tension": "tense spot"}
+
+
+def spot_words(body: Body, spot: Spot) -> str:
+    """A marked spot as a person would say it: 'the wound on the right shoulder blade'."""
+    where = spot.zone or layout_for(body).zone_at(*spot_centre(body, spot))
+    return f"the {_KIND_WORDS.get(spot.kind, spot.kind)} on {zone_words(where)}"
 
 
 def spot_centre(body: Body, spot: Spot) -> tuple[float, float]:
@@ -69,3 +93,24 @@ def spot_centre(body: Body, spot: Spot) -> tuple[float, float]:
         return spot.at
     assert spot.zone is not None
     return layout_for(body).centre(spot.zone)
+
+
+def slide_shapes(areas: tuple[NoTouch, ...], a: Point, b: Point) -> list[tuple[NoTouch, Shape]]:
+    """What a slide from a to b keeps off: every area that light touch may not cross, grown by the
+    sliding fingertips' half-width, but not where a step itself ends or begins that close (its own
+    contact was already kept clear with its own width)."""
+    return [
+        (area, area.shape if wide.contains(*a) or wide.contains(*b) else wide)
+        for area, wide in _slide_areas(areas)
+    ]
+
+
+@lru_cache(maxsize=256)
+def _slide_areas(areas: tuple[NoTouch, ...]) -> tuple[tuple[NoTouch, Shape], ...]:
+    return tuple((a, grown(a.shape, SLIDE_HALF_WIDTH_CM)) for a in areas if not a.light_ok)
+
+
+def slides_between(giver: str, before: str, after: str) -> bool:
+    """Whether the hands slide from one step to the next. On one's own back one hand works each
+    side, reaching across (seed 002): from one side to the other the other hand takes over."""
+    return not (giver == "self" and {before, after} == {"left", "right"})

@@ -47,6 +47,12 @@ RULES: dict[str, Rule] = {
             text="The kidney area gets light work only, and no patting harder than light.",
         ),
         Rule(
+            id="zones-declared",
+            safety=True,
+            sources=("domain",),
+            text="A step's zones are the ones its path passes through, no more and no fewer.",
+        ),
+        Rule(
             id="opening-light",
             safety=False,
             sources=("000", "002", "004"),

@@ -99,16 +99,18 @@ CONDITIONS: dict[str, ConditionRule] = {
             decision="adapt",
             source="domain",
             cap_pressure="light",
-            no_techniques=("patting", "skin_rolling"),
-            message="Blood thinners bruise easily: light pressure only, no patting or skin rolling.",
+            no_techniques=("patting", "skin_rolling", "kneading", "sawing"),
+            message="Blood thinners bruise easily: light gliding and rubbing only; no kneading, sawing, "
+            "patting or skin rolling.",
         ),
         ConditionRule(
             code="bleeding_disorder",
             decision="adapt",
             source="domain",
             cap_pressure="light",
-            no_techniques=("patting", "skin_rolling"),
-            message="A bleeding disorder bruises easily: light pressure only, no patting or skin rolling.",
+            no_techniques=("patting", "skin_rolling", "kneading", "sawing"),
+            message="A bleeding disorder bruises easily: light gliding and rubbing only; no kneading, "
+            "sawing, patting or skin rolling.",
         ),
         ConditionRule(
             code="osteoporosis",
@@ -123,8 +125,9 @@ CONDITIONS: dict[str, ConditionRule] = {
             decision="adapt",
             source="domain",
             cap_pressure="light",
-            no_techniques=("patting", "skin_rolling"),
-            message="Fragile skin tears and bruises: light gliding only, no patting or skin rolling.",
+            no_techniques=("patting", "skin_rolling", "kneading", "sawing"),
+            message="Fragile skin tears and bruises: light gliding only; no kneading, sawing, patting or "
+            "skin rolling.",
         ),
         ConditionRule(
             code="skin_infection",

@@ -30,10 +30,20 @@ class Technique:
     zones: tuple[str, ...]  # zone base names it may work on
     warms_up: bool  # counts as warm-up for the zones it touches (seeds 002, 003, 004)
     massage: bool = True  # False for looking and checking, which has no repetitions
+    # Half the width of what touches, across the path: the path is the contact's centre, so
+    # clearances from the spine band and from marked places count this too.
+    contact_half_width_cm: float
+    # A gentle form exists (done at light pressure): light work keeps it, slower and softer (003).
+    gentle_form: bool = False
     sources: tuple[str, ...]
 
+    @property
+    def lightest(self) -> str:
+        """The lightest pressure it may be done at: light where a gentle form exists."""
+        return "light" if self.gentle_form else self.pressure_min
+
     def allows(self, pressure: str) -> bool:
-        return pressure_rank(self.pressure_min) <= pressure_rank(pressure) <= pressure_rank(self.pressure_max)
+        return pressure_rank(self.lightest) <= pressure_rank(pressure) <= pressure_rank(self.pressure_max)
 
 
 _BACK = ("paraspinal", "lumbar", "kidney", "flank", "mid_back", "interscapular", "scapula")
@@ -53,6 +63,7 @@ TECHNIQUES: dict[str, Technique] = {
             speed_cm_s=(8.0, 30.0),
             zones=(*_BACK, *_TOP, "spine", "upper_arm"),
             warms_up=False,
+            contact_half_width_cm=2.5,
             sources=("000", "002", "004"),
         ),
         Technique(
@@ -66,6 +77,7 @@ TECHNIQUES: dict[str, Technique] = {
             speed_cm_s=(6.0, 25.0),
             zones=("paraspinal", "interscapular", "neck_base"),
             warms_up=True,
+            contact_half_width_cm=1.0,
             sources=("003",),
         ),
         Technique(
@@ -79,6 +91,7 @@ TECHNIQUES: dict[str, Technique] = {
             speed_cm_s=(3.0, 6.0),
             zones=(*_BACK, *_TOP, "upper_arm"),
             warms_up=True,
+            contact_half_width_cm=1.0,
             sources=("000", "002", "003"),
         ),
         Technique(
@@ -91,7 +104,8 @@ TECHNIQUES: dict[str, Technique] = {
             breath_paced=False,
             speed_cm_s=(3.0, 6.0),
             zones=_BACK,
-            warms_up=False,
+            warms_up=True,
+            contact_half_width_cm=0.8,
             sources=("004",),
         ),
         Technique(
@@ -114,6 +128,8 @@ TECHNIQUES: dict[str, Technique] = {
                 "upper_arm",
             ),
             warms_up=False,
+            contact_half_width_cm=1.5,
+            gentle_form=True,
             sources=("003",),
         ),
         Technique(
@@ -127,6 +143,8 @@ TECHNIQUES: dict[str, Technique] = {
             speed_cm_s=(6.0, 12.0),
             zones=("lumbar", "flank", "mid_back", "scapula"),
             warms_up=False,
+            contact_half_width_cm=1.0,
+            gentle_form=True,
             sources=("004",),
         ),
         Technique(
@@ -140,6 +158,7 @@ TECHNIQUES: dict[str, Technique] = {
             speed_cm_s=(1.5, 3.0),
             zones=("lumbar", "flank", "mid_back"),
             warms_up=False,
+            contact_half_width_cm=1.5,
             sources=("004",),
         ),
         Technique(
@@ -153,6 +172,7 @@ TECHNIQUES: dict[str, Technique] = {
             speed_cm_s=(6.0, 12.0),
             zones=("lumbar", "kidney", "flank", "mid_back", "scapula", "interscapular"),
             warms_up=False,
+            contact_half_width_cm=2.5,
             sources=("004",),
         ),
         Technique(
@@ -166,6 +186,7 @@ TECHNIQUES: dict[str, Technique] = {
             speed_cm_s=(2.0, 4.0),
             zones=("deltoid", "upper_arm"),
             warms_up=False,
+            contact_half_width_cm=0.0,
             sources=("000",),
         ),
         Technique(
@@ -180,6 +201,7 @@ TECHNIQUES: dict[str, Technique] = {
             zones=(*_BACK, *_TOP, "spine", "upper_arm"),
             warms_up=False,
             massage=False,
+            contact_half_width_cm=0.5,
             sources=("002",),
         ),
     )
@@ -197,3 +219,12 @@ ROBOT_MAX_SPEED_CM_S = 10.0
 def is_strong(technique: str, pressure: str) -> bool:
     """Stronger work for the alternation rule: a strong technique, or anything firm."""
     return TECHNIQUES[technique].strong or pressure == "firm"
+
+
+def contact_half_width(technique: str) -> float:
+    """Half the width of the hand's contact for a technique (cm)."""
+    return TECHNIQUES[technique].contact_half_width_cm
+
+
+# Between steps the hands slide on the fingertips, lightly (seed 000: slide from area to area).
+SLIDE_HALF_WIDTH_CM = 1.0

@@ -8,6 +8,8 @@ its mirror. Lookup and drawing both read this one table.
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -144,6 +146,31 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "lower_back": ("lumbar", "kidney", "flank", "paraspinal"),
     "arms": ("upper_arm",),
 }
+
+
+# Zones in words a nervous first-time giver follows (never a zone id in a cue); {side} is filled in.
+_WORDS: dict[str, str] = {
+    "spine": "the spine",
+    "neck_base": "the base of the neck",
+    "upper_trapezius": "the top of the {side} shoulder",
+    "deltoid": "the cap of the {side} shoulder",
+    "upper_arm": "the back of the {side} upper arm",
+    "axilla": "the {side} armpit",
+    "scapula": "the {side} shoulder blade",
+    "interscapular": "the {side} side between the shoulder blades",
+    "paraspinal": "the muscles on the {side} of the spine",
+    "mid_back": "the {side} middle back",
+    "kidney": "the {side} kidney area",
+    "lumbar": "the {side} lower back",
+    "flank": "the {side} side of the waist",
+}
+
+
+def zone_words(zone: str | None) -> str:
+    """A zone as a person would say it: 'scapula_right' is 'the right shoulder blade'."""
+    if not zone:
+        return "the edge of the back"
+    return _WORDS[base_name(zone)].format(side=side_of(zone) or "")
 
 
 def zones_of_group(group: str) -> tuple[str, ...]:
@@ -321,11 +348,121 @@ def spine_half_width_cm(body: Body, y_cm: float) -> float:
     return layout_for(body).spine_half_width(y_cm)
 
 
+SAMPLE_CM = 0.5  # a path is followed between its points too: a segment may cut a zone's corner
+
+
+def along(path: tuple[tuple[float, float], ...], step: float = SAMPLE_CM) -> list[tuple[float, float]]:
+    """The path's points and points between them no further apart than `step`."""
+    out = list(path[:1])
+    for (x0, y0), (x1, y1) in itertools.pairwise(path):
+        n = max(1, math.ceil(math.hypot(x1 - x0, y1 - y0) / step))
+        out.extend((x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n) for i in range(1, n + 1))
+    return out
+
+
 @lru_cache(maxsize=8192)
 def zones_on_path(body: Body, path: tuple[tuple[float, float], ...], mirrored: bool) -> tuple[str, ...]:
-    """Every zone a path's points lie in (and its mirror's, for two-handed work), in map order."""
+    """Every zone a path passes through, between its points too (and its mirror's, for two-handed
+    work), in map order."""
     lay = layout_for(body)
-    found = {lay.zone_at(x, y) for x, y in path}
+    exact = lay._exact  # the dense points are new each time: no use remembering them
+    points = along(path)
+    found = {exact(x, y) for x, y in points}
     if mirrored:
-        found |= {lay.zone_at(-x, y) for x, y in path}
+        found |= {exact(-x, y) for x, y in points}
     return tuple(z for z in ZONE_IDS if z in found)
+
+
+@lru_cache(maxsize=8192)
+def kidney_segment(body: Body, path: tuple[tuple[float, float], ...]) -> int | None:
+    """The first segment (or lone point) of a path that enters a kidney area, exactly, or None.
+
+    The kidney area is a four-sided shape (its outer edge follows the torso's widening), so each
+    segment is clipped against it: a segment cutting a corner between two points outside counts.
+    """
+    right, left, (y0, y1, x_in, x_out) = _kidney_polygons(body)
+    ys = [y for _, y in path]
+    if max(ys) <= y0 or min(ys) >= y1 or max(abs(x) for x, _ in path) <= x_in:
+        return None  # wholly above, below or inside of both kidney areas
+    segments = list(itertools.pairwise(path)) or [(path[0], path[0])]
+    for j, (a, b) in enumerate(segments):
+        if (a[1] <= y0 and b[1] <= y0) or (a[1] >= y1 and b[1] >= y1):
+            continue
+        if (abs(a[0]) <= x_in and abs(b[0]) <= x_in and (a[0] > 0) == (b[0] > 0)) or (
+            abs(a[0]) >= x_out and abs(b[0]) >= x_out and (a[0] > 0) == (b[0] > 0)
+        ):
+            continue
+        if _clips(right, a, b) or _clips(left, a, b):
+            return j
+    return None
+
+
+@lru_cache(maxsize=64)
+def _kidney_polygons(
+    body: Body,
+) -> tuple[
+    tuple[tuple[float, float], ...], tuple[tuple[float, float], ...], tuple[float, float, float, float]
+]:
+    lay = layout_for(body)
+    shape = _shape_of("kidney")
+    y0, y1 = lay.bound(shape.y_low, 0.0), lay.bound(shape.y_high, 0.0)
+    # Both x edges are straight between these heights (the torso widens linearly there).
+    right = (
+        (lay.bound(shape.x_low, y0), y0),
+        (lay.bound(shape.x_high, y0), y0),
+        (lay.bound(shape.x_high, y1), y1),
+        (lay.bound(shape.x_low, y1), y1),
+    )
+    left = tuple((-x, y) for x, y in reversed(right))  # mirrored, kept anticlockwise
+    x_in = min(x for x, _ in right)
+    x_out = max(x for x, _ in right)
+    return right, left, (y0, y1, x_in, x_out)
+
+
+def _clips(poly: tuple[tuple[float, float], ...], a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Cyrus-Beck: does segment ab pass through the open inside of an anticlockwise convex polygon?"""
+    t0, t1 = 0.0, 1.0
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    for (px, py), (qx, qy) in zip(poly, (*poly[1:], poly[0]), strict=True):
+        nx, ny = -(qy - py), qx - px  # inward normal of an anticlockwise edge
+        num = nx * (a[0] - px) + ny * (a[1] - py)
+        den = nx * dx + ny * dy
+        if den == 0:
+            if num <= 0:
+                return False
+            continue
+        t = -num / den
+        if den > 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 >= t1:
+            return False
+    return True
+
+
+@lru_cache(maxsize=8192)
+def spine_gap(body: Body, path: tuple[tuple[float, float], ...], width: float) -> float:
+    """How far the edge of a contact `width` either side of the path stays outside the spine band
+    (negative: it overlaps the band). Crossing the midline counts as on it."""
+    xs = [x for x, _ in path]
+    if min(xs) > 0 or max(xs) < 0:  # one side only: the nearest point decides, with the widest band
+        near = min(abs(x) for x in xs)
+        if near - width - 2.5 > 0:
+            return near - width - 2.5
+    lay = layout_for(body)
+    neck = 0.9 * lay.L
+    gap = math.inf
+    for (x0, y0), (x1, y1) in zip(path, path[1:] or path, strict=False):
+        if (x0 > 0) != (x1 > 0) or x0 == 0 or x1 == 0:
+            return -width
+        # |x| is linear along a segment on one side; split where the band widens at the neck.
+        parts = [((x0, y0), (x1, y1))]
+        if (y0 - neck) * (y1 - neck) < 0:
+            t = (neck - y0) / (y1 - y0)
+            mid = (x0 + (x1 - x0) * t, neck)
+            parts = [((x0, y0), mid), (mid, (x1, y1))]
+        for (ax, ay), (bx, by) in parts:
+            band = lay.spine_half_width(max(ay, by))
+            gap = min(gap, min(abs(ax), abs(bx)) - width - band)
+    return gap

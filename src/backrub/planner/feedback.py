@@ -11,6 +11,7 @@ from backrub.intake.screening import screen
 from backrub.knowledge.screening_table import DEFAULT_SPOT_RADIUS_CM
 from backrub.knowledge.techniques import PRESSURES, TECHNIQUES, pressure_rank
 from backrub.knowledge.zones import zones_on_path
+from backrub.planner.advice import notes_for
 from backrub.planner.plan import NotPlanned, Start, plan_steps
 from backrub.planner.templates import Draft
 from backrub.routine.model import Routine, Step
@@ -62,7 +63,14 @@ def replan(routine: Routine, from_step: int, feedback: Feedback | None = None) -
     if rest is None:
         raise NotPlanned(screening, ["Nothing safe is left to do; finish with a towel over the back."])
     return Replanned(
-        routine=Routine(steps=done + rest, screening=screening, intake=new_intake),
+        routine=Routine(
+            steps=done + rest,
+            screening=screening,
+            intake=new_intake,
+            preparation=routine.preparation,
+            notes=notes_for(new_intake, done + rest),
+            advice=routine.advice,
+        ),
         intake=new_intake,
         from_step=from_step,
         message=message,

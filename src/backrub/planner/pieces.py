@@ -7,19 +7,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from backrub.geometry import Point
-from backrub.intake.model import Intake
-from backrub.intake.places import spot_centre
+from backrub.intake.model import Intake, Spot
+from backrub.intake.places import spot_centre, spot_words
 from backrub.intake.screening import Screening
 from backrub.knowledge.body import Body
-from backrub.knowledge.techniques import TECHNIQUES, pressure_rank
+from backrub.knowledge.method import COMFORT_KEYS, METHOD, Script, Slot
+from backrub.knowledge.techniques import TECHNIQUES, contact_half_width, pressure_rank
 from backrub.knowledge.zones import GROUPS, base_name, layout_for
 from backrub.planner.templates import PASS_SHIFT_CM, Draft, Templates
 
 TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
 if TYPE_CHECKING:
     from typing import Any
-
-GENTLE_ONLY = frozenset({"stroking", "thumb_glide", "circular_friction", "spiral_kneading", "skin_check"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -28,19 +27,7 @@ class Unit:
 
     drafts: tuple[Draft, ...]
     priority: int = 1  # 2 for what the receiver asked for (focus, knots): trimmed last
-
-
-@dataclass(frozen=True, slots=True)
-class Piece:
-    """One line of a work round: which technique, along which path, how hard, one side at a time?"""
-
-    key: str
-    technique: str
-    path: tuple[Point, ...]
-    area: str
-    direction: str = "up"
-    wanted: str = "medium"
-    per_side: bool = False
+    round: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,18 +50,16 @@ class Context:
     def allowed(self, technique: str) -> bool:
         if technique in self.screening.banned_techniques:
             return False
-        if self.intake.goal == "comfort_care" and technique not in GENTLE_ONLY:
-            return False
         if technique == "arm_rotation" and self.intake.giver in ("self", "robot"):
             return False
         if technique == "skin_rolling" and self.intake.giver == "robot":
             return False  # a probe cannot pick up a fold of skin
-        return pressure_rank(TECHNIQUES[technique].pressure_min) <= pressure_rank(self.cap)
+        return pressure_rank(TECHNIQUES[technique].lightest) <= pressure_rank(self.cap)
 
     def pressure(self, technique: str, wanted: str = "firm") -> str:
         tech = TECHNIQUES[technique]
         top = min(self.cap, wanted, tech.pressure_max, key=pressure_rank)
-        return max(top, tech.pressure_min, key=pressure_rank)
+        return max(top, tech.lightest, key=pressure_rank)
 
 
 @lru_cache(maxsize=64)
@@ -173,254 +158,219 @@ def opening(ctx: Context) -> list[Draft]:
             t.whole_back_loop(),
             "the whole back",
             direction=way,
-            note="Spread the oil; keep your hands on the back from here to the end.",
+            note=PLACE_HANDS + " Spread the oil; keep your hands on the back from here to the end.",
             fallbacks=(side, low),
         )
     )
     return out
 
 
-def warm_up(ctx: Context) -> list[Draft]:
+# Seed 000: before the first stroke, one hand on the lower back, the other between the shoulder blades.
+PLACE_HANDS = (
+    "First rest one hand on the lower back and the other between the shoulder blades for a breath; "
+    "then begin."
+)
+
+
+def script_for(intake: Intake) -> Script:
+    """The method's script varied for this intake (knowledge/method.py): a comfort rub keeps seed
+    003's shoulders-and-arms rub; a robot cannot roll skin or hold an arm; one's own hands reach
+    less; everything else is the same script."""
+    script = METHOD
+    if intake.goal == "comfort_care":
+        script = script.only(*COMFORT_KEYS)
+    if intake.giver == "robot":
+        script = script.without("roll_lumbar", "rotate_arm")
+    if intake.giver == "self":
+        script = script.without("warm_thumbs", "warm_upper", "rotate_arm", "glide_thumbs")
+    return script
+
+
+def _path(ctx: Context, slot: Slot, shift: float) -> tuple[Point, ...]:
+    """The path a slot names, for this body, round shift and style."""
     t, wave = ctx.tpl, ctx.intake.style == "breath_wave"
+    name = slot.path
+    if name == "thumb_glide":
+        return t.thumb_glide(wave)
+    if name == "spiral_lumbar":
+        return t.spiral_lumbar(shift, 0.38)
+    if name == "circles_lower" and slot.key == "rub_lower":  # below the kidneys: it is pressed
+        return t.circles_lower(shift, 0.26 - 2.4 / t.L)
+    if name == "circles_lower":
+        return t.circles_lower(shift, 0.38)
+    if name in (
+        "circles_flank",
+        "circles_upper",
+        "circles_scapula",
+        "knead_mid",
+        "saw_lumbar",
+        "roll_lumbar",
+        "pat_up",
+    ):
+        return getattr(t, name)(shift)  # type: ignore[no-any-return]
+    if name == "circles_paraspinal":
+        return t.circles_paraspinal(ctx.intake.giver == "robot")
+    if name == "shoulder_arm_circles":
+        return t.shoulder_arm_circles(1.5)
+    if name == "whole_back_loop" and ctx.intake.giver == "self":
+        return t.lower_back_loop()
+    return getattr(t, name)()  # type: ignore[no-any-return]
+
+
+def _slot_units(ctx: Context, slot: Slot, phase: str, shift: float, rnd: int | None) -> Unit | None:
+    if not ctx.allowed(slot.technique):
+        return None
+    wave = ctx.intake.style == "breath_wave" and TECHNIQUES[slot.technique].breath_paced
+    draft = _d(
+        ctx,
+        slot.key,
+        phase,
+        slot.technique,
+        _path(ctx, slot, shift),
+        slot.self_area if ctx.intake.giver == "self" and slot.self_area else slot.area,
+        direction="up_down" if wave else slot.direction,
+        wanted=slot.wanted,
+        note=slot.note,
+        round=rnd,
+        reps=slot.reps,
+    )
+    if slot.hands == "right_then_left":
+        return Unit(drafts=(draft.with_changes(side="right"), mirror_draft(draft.with_changes(side="right"))))
+    if slot.hands == "center":
+        return Unit(drafts=(draft.with_changes(side="center"),))
+    return Unit(drafts=(draft,))
+
+
+def warm_up(ctx: Context) -> list[Draft]:
+    """The script's warm-up: thumbs beside the spine (003), spirals without effort (004), circles (002)."""
     out: list[Draft] = []
-    if ctx.intake.giver != "self":
-        out.append(
-            _d(
-                ctx,
-                "warm_thumbs",
-                "warm_up",
-                "thumb_glide",
-                t.thumb_glide(wave),
-                "both sides of the spine, waist to neck",
-                direction="up_down" if wave else "up",
-            )
-        )
-    out.append(
-        _d(ctx, "warm_lower", "warm_up", "circular_friction", t.circles_lower(0.0, 0.38), "the lower back")
-    )
-    out.append(
-        _d(ctx, "warm_flank", "warm_up", "circular_friction", t.circles_flank(0.0), "the sides of the waist")
-    )
-    if ctx.intake.giver != "self":
-        out.append(
-            _d(
-                ctx,
-                "warm_upper",
-                "warm_up",
-                "circular_friction",
-                t.circles_upper(0.0),
-                "the middle back and shoulder blades",
-            )
-        )
-    out.append(
-        _d(
-            ctx,
-            "warm_shoulders",
-            "warm_up",
-            "circular_friction",
-            t.circles_shoulders(),
-            "the tops of the shoulders and the upper arms",
-            direction="outward",
-        )
-    )
+    for slot in script_for(ctx.intake).warm_up:
+        unit = _slot_units(ctx, slot, "warm_up", 0.0, None)
+        if unit is not None:
+            out += unit.drafts
     return out
 
 
-def work_pass(ctx: Context, variant: int, phase: str = "work") -> list[Unit]:
-    """One round over the back, lower back to shoulders, weaker and stronger by turns (seed 004)."""
-    return list(_work_pass(ctx, variant, phase))
+def work_round(ctx: Context, rnd: int, last: bool) -> list[Unit]:
+    """One round over the back in the script's order, lower back to shoulders (seeds 004, 003);
+    focus areas get a second go right after their slot, at their place in the order."""
+    return list(_work_round(ctx, rnd, last))
 
 
 @lru_cache(maxsize=256)
-def _work_pass(ctx: Context, variant: int, phase: str) -> tuple[Unit, ...]:
-    t, shift = ctx.tpl, PASS_SHIFT_CM[variant % len(PASS_SHIFT_CM)]
-    medium = ctx.pressure("spiral_kneading", "medium")
-    spiral_top = 0.38 if medium == "light" else 0.23  # the kidneys take light work only
-    wave = ctx.intake.style == "breath_wave"
-    by_self = ctx.intake.giver == "self"
-    pieces = (
-        Piece("spiral_lumbar", "spiral_kneading", t.spiral_lumbar(shift, spiral_top), "the lower back"),
-        Piece("roll_lumbar", "skin_rolling", t.roll_lumbar(shift), "the lower back", per_side=True),
-        Piece(
-            "rub_paraspinal",
-            "circular_friction",
-            t.circles_paraspinal(ctx.intake.giver == "robot"),
-            "the muscles beside the spine",
-        ),
-        Piece("saw_lumbar", "sawing", t.saw_lumbar(shift), "the lower back", wanted="firm", per_side=True),
-        Piece("rub_scapula", "circular_friction", t.circles_scapula(shift), "the shoulder blades"),
-        Piece("knead_mid", "kneading", t.knead_mid(shift), "the middle back", wanted="firm"),
-        Piece(
-            "glide_thumbs",
-            "thumb_glide",
-            t.thumb_glide(wave),
-            "both sides of the spine",
-            direction="up_down" if wave else "up",
-        ),
-        Piece(
-            "knead_between",
-            "kneading",
-            t.knead_interscapular(),
-            "the muscles between the shoulder blades and the spine",
-            wanted="firm",
-        ),
-        Piece(
-            "rub_shoulders",
-            "circular_friction",
-            t.shoulder_arm_circles(1.5),
-            "the shoulders and upper arms",
-            direction="outward",
-        ),
-        Piece(
-            "knead_shoulders",
-            "kneading",
-            t.knead_trapezius(),
-            "the base of the neck and the tops of the shoulders",
-            direction="outward",
-            wanted="firm",
-            per_side=by_self,
-        ),
-        Piece(
-            "rotate_arm",
-            "arm_rotation",
-            t.arm_rotation(),
-            "the arm",
-            direction="in_place",
-            wanted="light",
-            per_side=True,
-        ),
-        Piece(
-            "knead_arms",
-            "kneading",
-            t.shoulder_arm_circles(1.8),
-            "the deltoids and upper arms",
-            direction="outward",
-            wanted="firm",
-            per_side=by_self,
-        ),
-        Piece(
-            "pat",
-            "patting",
-            t.pat_up(shift),
-            "the back, from the waist to the shoulder blades",
-            wanted="light",
-        ),
-    )
-    units = []
-    for piece in pieces:
-        if not ctx.allowed(piece.technique):
+def _work_round(ctx: Context, rnd: int, last: bool) -> tuple[Unit, ...]:
+    shift = PASS_SHIFT_CM[(rnd - 1) % len(PASS_SHIFT_CM)]
+    again = PASS_SHIFT_CM[rnd % len(PASS_SHIFT_CM)]
+    focus = _focus_groups(ctx.intake)
+    units: list[Unit] = []
+    for slot in script_for(ctx.intake).work_round:
+        if slot.last_round_only and not last:
             continue
-        draft = _d(
-            ctx,
-            piece.key,
-            phase,
-            piece.technique,
-            piece.path,
-            piece.area,
-            direction=piece.direction,
-            wanted=piece.wanted,
-        )
-        drafts = (draft.with_changes(side="right"), mirror_draft(draft)) if piece.per_side else (draft,)
-        units.append(Unit(drafts=drafts))
+        if slot.reps is not None and not (units and units[-1].drafts[-1].strong):
+            continue  # an interlude follows the strong work it eases (seed 004); none without it
+        unit = _slot_units(ctx, slot, "work", shift, rnd)
+        if unit is None:
+            continue
+        units.append(unit)
+        if focus & set(slot.focus):
+            extra = _slot_units(ctx, slot, "focus", again, rnd)
+            if extra is not None:
+                units.append(Unit(drafts=extra.drafts, priority=2))
     return tuple(units)
 
 
-_FOCUS_KEYS = {
-    "shoulders": ("rub_shoulders", "knead_shoulders"),
-    "neck": ("knead_shoulders",),
-    "upper_back": ("rub_scapula", "knead_between"),
-    "mid_back": ("rub_paraspinal", "knead_mid"),
-    "lower_back": ("spiral_lumbar", "saw_lumbar"),
-    "arms": ("rub_shoulders", "knead_arms"),
-}
-
-
-def focus_units(ctx: Context, variant: int) -> list[Unit]:
-    """Extra time on the areas the receiver asked for."""
-    wanted: list[str] = []
-    for name in ctx.intake.focus:
-        group = (
-            name
-            if name in GROUPS
-            else next((g for g, bases in GROUPS.items() if base_name(name) in bases), "")
-        )
-        for key in _FOCUS_KEYS.get(group, ()):
-            if key not in wanted:
-                wanted.append(key)
-    pool = {u.drafts[0].key: u for u in work_pass(ctx, variant + 1, phase="focus")}
-    return [Unit(drafts=pool[k].drafts, priority=2) for k in wanted if k in pool]
-
-
-def knot_units(ctx: Context) -> list[Unit]:
-    """Small clockwise circles on each knot or tense spot, one side at a time (seed 000)."""
-    lay, out = layout_for(ctx.intake.body), []
-    for spot in ctx.intake.spots:
-        if spot.kind not in ("knot", "tension"):
-            continue
-        cx, cy = spot_centre(ctx.intake.body, spot)
-        side = "left" if cx < 0 else "right"
-        if ctx.half in ("left", "right") and side != ctx.half:
-            continue
-        r = 1.2
-        band = lay.spine_half_width(cy + r) + r + 0.4
-        if abs(cx) < band:  # never on the spine: work just beside it
-            cx = band if cx >= 0 else -band
-        draft = _d(
-            ctx,
-            "knot",
-            "focus",
-            "circular_friction",
-            ctx.tpl.knot_circles((cx, cy), r),
-            f"the {spot.kind} at {_where(spot.zone or lay.zone_at(cx, cy))}",
-            direction="clockwise",
-            side=side,
-            wanted="medium",
-            knot=(cx, cy),
-            extra_rules=("knots-clockwise",),
-            note="Small circles, clockwise as you look at the back; ease off if it hurts.",
-        )
-        out.append(Unit(drafts=(draft,), priority=2))
+def _focus_groups(intake: Intake) -> set[str]:
+    out: set[str] = set()
+    for name in intake.focus:
+        if name in GROUPS:
+            out.add(name)
+        else:
+            out.update(g for g, bases in GROUPS.items() if base_name(name) in bases)
     return out
 
 
+def between_rounds(ctx: Context, rnd: int) -> Unit:
+    """The long stroke that carries the hands back to the waist before round `rnd` (seed 000)."""
+    slot = script_for(ctx.intake).between_rounds
+    unit = _slot_units(ctx, slot, "work", 0.0, rnd)
+    assert unit is not None  # light stroking is allowed for everyone
+    return unit
+
+
+def knot_draft(ctx: Context, spot: Spot, rnd: int) -> Draft | None:
+    """Small clockwise circles on a knot or tense spot, beside the spine, never on it (seed 000)."""
+    lay = layout_for(ctx.intake.body)
+    cx, cy = spot_centre(ctx.intake.body, spot)
+    side = "left" if cx < 0 else "right"
+    if ctx.half in ("left", "right") and side != ctx.half:
+        return None
+    r = 1.2
+    band = lay.spine_half_width(cy + r) + r + contact_half_width("circular_friction") + 0.2
+    if abs(cx) < band:  # never on the spine: work just beside it
+        cx = band if cx >= 0 else -band
+    return _d(
+        ctx,
+        "knot",
+        "focus",
+        "circular_friction",
+        ctx.tpl.knot_circles((cx, cy), r),
+        spot_words(ctx.intake.body, spot),
+        direction="clockwise",
+        side=side,
+        wanted="medium",
+        knot=(cx, cy),
+        extra_rules=("knots-clockwise",),
+        note="Small circles, clockwise as you look at the back; ease off if it hurts.",
+        round=rnd,
+    )
+
+
+def knots(ctx: Context) -> list[Spot]:
+    return [s for s in ctx.intake.spots if s.kind in ("knot", "tension")]
+
+
 def closing(ctx: Context, with_loop: bool) -> list[Draft]:
+    """The script's closing: the opening's long strokes again, the last ones top to bottom, then a
+    towel (seeds 004, 001, 002); beside marked places, the outer back or the shoulders instead."""
     t, wave = ctx.tpl, ctx.intake.style == "breath_wave"
-    loop = t.lower_back_loop() if ctx.intake.giver == "self" else t.whole_back_loop()
-    down = t.lower_back_down() if ctx.intake.giver == "self" else t.closing_down()
+    alone = ctx.intake.giver == "self"
+    loop_slot, down_slot = script_for(ctx.intake).closing
+    loop = t.lower_back_loop() if alone else t.whole_back_loop()
+    down = t.lower_back_down() if alone else t.closing_down()
     out = []
     if with_loop:
         out.append(
             _d(
                 ctx,
-                "close_stroke",
+                loop_slot.key,
                 "close",
                 "stroking",
                 loop,
-                "the whole back",
+                loop_slot.self_area if alone else loop_slot.area,
                 direction="up_down" if wave else "up",
-                note="The same long strokes you began with.",
+                note=loop_slot.note,
             )
         )
-    towel = "Then cover them with a towel so the warm muscles do not cool."
+    towel = TOWEL_SELF if alone else TOWEL
     side = _d(
         ctx,
         "close_down",
         "close",
         "stroking",
         t.side_down(),
-        "the outer back, top to waist",
+        "the outer back, from the shoulder blades down to the waist",
         direction="down",
         extra_rules=("closing-light",),
         note=towel,
     )
-    if ctx.intake.giver == "self":
+    if alone:
         right = _d(
             ctx,
             "close_down",
             "close",
             "stroking",
             t.shoulder_down(),
-            "your shoulder, neck to blade",
+            "your shoulder, from the neck over the shoulder blade",
             direction="down",
             side="right",
             extra_rules=("closing-light",),
@@ -432,11 +382,11 @@ def closing(ctx: Context, with_loop: bool) -> list[Draft]:
     out.append(
         _d(
             ctx,
-            "close_down",
+            down_slot.key,
             "close",
             "stroking",
             down,
-            "the back, neck to waist",
+            down_slot.self_area if alone else down_slot.area,
             direction="down",
             extra_rules=("closing-light",),
             note=towel,
@@ -446,20 +396,16 @@ def closing(ctx: Context, with_loop: bool) -> list[Draft]:
     return out
 
 
+TOWEL = "Then cover them with a towel so the warm muscles do not cool."
+TOWEL_SELF = "Then put on something warm or wrap a towel round you so the warm muscles do not cool."
+
+
 def link_stroke(ctx: Context) -> Draft:
     """Light strokes between two strong techniques (seed 004: stroke a few times after sawing)."""
-    loop = ctx.tpl.lower_back_loop() if ctx.intake.giver == "self" else ctx.tpl.whole_back_loop()
-    wave = ctx.intake.style == "breath_wave"
-    return _d(
-        ctx,
-        "link_stroke",
-        "work",
-        "stroking",
-        loop,
-        "the whole back",
-        direction="up_down" if wave else "up",
-        note="Soothing strokes before the next technique.",
-    )
+    slot = script_for(ctx.intake).between_rounds
+    unit = _slot_units(ctx, slot, "work", 0.0, None)
+    assert unit is not None  # light stroking is allowed for everyone
+    return unit.drafts[0].with_changes(note="Soothing strokes before the next technique.")
 
 
 def mirror_draft(draft: Draft) -> Draft:

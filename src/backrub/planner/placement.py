@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from backrub.geometry import Point, Shape, detour, direction_problem, first_hit, length, mirrored, rounded
+from backrub.geometry import (
+    Point,
+    Shape,
+    detour,
+    direction_problem,
+    first_hit,
+    grown,
+    length,
+    mirrored,
+    rounded,
+)
 from backrub.intake.places import NoTouch
 from backrub.knowledge.body import Body
+from backrub.knowledge.techniques import contact_half_width
 from backrub.knowledge.zones import zones_on_path
 from backrub.planner.pieces import mirror_draft
 from backrub.planner.templates import Draft
@@ -21,7 +32,10 @@ def hands(draft: Draft) -> tuple[tuple[Point, ...], ...]:
 @lru_cache(maxsize=4096)
 def keep_clear(draft: Draft, areas: tuple[NoTouch, ...]) -> list[Draft]:
     """The draft with its hands off every no-touch area: rerouted, one side only, or dropped."""
-    shapes = [a.shape for a in areas]
+    # The path is the contact's centre: keep the whole width of the hand off each area.
+    width = contact_half_width(draft.technique)
+    shapes = [grown(a.shape, width) if width else a.shape for a in areas]
+    words = {id(s): a.words for a, s in zip(areas, shapes, strict=True)}
     if not any(first_hit(p, shapes) for p in hands(draft)):
         return [draft]
     light_glide = draft.technique in ("stroking", "thumb_glide", "skin_check") and draft.pressure == "light"
@@ -37,8 +51,8 @@ def keep_clear(draft: Draft, areas: tuple[NoTouch, ...]) -> list[Draft]:
             alone = [_rerouted(h, shapes) for h in halves]
             if all(a is not None for a in alone):
                 return [a for a in alone if a is not None]
-        return [d for half in halves for d in _clear_part(half, shapes)]
-    return _clear_part(draft, shapes)
+        return [d for half in halves for d in _clear_part(half, shapes, words)]
+    return _clear_part(draft, shapes, words)
 
 
 def _rerouted(draft: Draft, shapes: list[Shape]) -> Draft | None:
@@ -51,11 +65,13 @@ def _rerouted(draft: Draft, shapes: list[Shape]) -> Draft | None:
     return draft.with_changes(path=tuple(way), note=(draft.note + " Go round the marked places.").strip())
 
 
-def _clear_part(draft: Draft, shapes: list[Shape]) -> list[Draft]:
+def _clear_part(draft: Draft, shapes: list[Shape], words: dict[int, str]) -> list[Draft]:
     """The draft as is if clear; else its longest clear stretch, if that is still worth doing."""
     path = draft.path
-    if not first_hit(path, shapes):
+    first = first_hit(path, shapes)
+    if not first:
         return [draft]
+    what = words.get(id(first[1])) or "the marked place"
     best: tuple[int, int] = (0, 0)
     start = 0
     for j in range(len(path) - 1):
@@ -73,7 +89,7 @@ def _clear_part(draft: Draft, shapes: list[Shape]) -> list[Draft]:
         or direction_problem(piece, draft.direction)
     ):
         return []
-    return [draft.with_changes(path=piece, note=(draft.note + " Stop short of the marked place.").strip())]
+    return [draft.with_changes(path=piece, note=(draft.note + f" Stop short of {what}.").strip())]
 
 
 def side_of_half(draft: Draft, half: str) -> Draft | None:

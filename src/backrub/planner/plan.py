@@ -5,24 +5,31 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from math import ceil
 
 from backrub.geometry import Point, Shape, detour, first_hit, mirrored, rounded, route
 from backrub.intake.model import Intake
-from backrub.intake.places import no_touch_areas
+from backrub.intake.places import no_touch_areas, slide_shapes, slides_between, spot_centre
 from backrub.intake.screening import Screening, screen
+from backrub.knowledge.method import METHOD
 from backrub.knowledge.rules import RULES
 from backrub.knowledge.screening_table import NO_CONTACT_SPOTS
-from backrub.knowledge.techniques import TECHNIQUES, is_strong, pressure_rank
-from backrub.knowledge.zones import base_name
-from backrub.planner import pieces, placement
-from backrub.planner.cues import cue_for
+from backrub.knowledge.techniques import (
+    TECHNIQUES,
+    contact_half_width,
+    is_strong,
+    pressure_rank,
+)
+from backrub.knowledge.zones import base_name, kidney_segment, spine_gap
+from backrub.planner import advice, pieces, placement
+from backrub.planner.cues import check_ins, cue_for
 from backrub.planner.pieces import Context, Unit
 from backrub.planner.templates import Draft
 from backrub.planner.timing import Tempo, fit_times, fit_whole_breaths, rep_bounds, reps_bounds
 from backrub.routine.model import Routine, Step
 
-MAX_PASSES = 16  # a small back reached by one's own hands needs many rounds to fill an hour
+MAX_ROUNDS = 16  # a small back reached by one's own hands needs many rounds to fill an hour
+STEP_MAX_S = 180.0  # issue 10: no massage step longer than about 3 minutes; more rounds instead
+ROUNDS_FROM_MINUTES = METHOD.rounds_from_minutes
 TOLERANCE = 0.045  # within 5% (the rule) less a margin for rounding seconds to tenths
 _SHOULDER_ARM = frozenset({"neck_base", "upper_trapezius", "deltoid", "upper_arm"})
 
@@ -44,6 +51,7 @@ class Start:
     warmed: frozenset[str] = frozenset()
     last: Draft | None = None  # the last step done, for alternation and the slide onward
     halves_done: int = 0  # side-lying: halves already finished
+    rounds_done: int = 0  # work rounds already begun; new ones are numbered after them
 
 
 def plan_routine(intake: Intake) -> Routine:
@@ -62,7 +70,14 @@ def plan_routine(intake: Intake) -> Routine:
             "here (each is repeated 5 to 8 times, in whole breaths); try a few minutes more or less."
         )
         raise NotPlanned(screening, [why])
-    return Routine(steps=steps, screening=screening, intake=intake)
+    return Routine(
+        steps=steps,
+        screening=screening,
+        intake=intake,
+        preparation=advice.preparation_for(intake),
+        notes=advice.notes_for(intake, steps),
+        advice=advice.advice_for(intake),
+    )
 
 
 def plan_steps(
@@ -85,38 +100,99 @@ def _plan_steps(
 ) -> tuple[Step, ...] | None:
     tempo = tempo_of(intake)
     closest: tuple[float, list[Draft], list[tuple[int, float]]] | None = None
-    passes = 1
-    while passes <= MAX_PASSES:
+    rounds = min_rounds(intake, target, start)
+    while rounds <= MAX_ROUNDS:
         grow = False
-        for drop in range(0, 40):
-            drafts = _sequence(intake, screening, passes, drop, start, compact)
-            if drafts is None:
+        # Leave out the quickest pieces first, so the time falls in small steps; if that skips past
+        # the time asked (a short rub whose long pieces remain), the longest first.
+        for longest in (False, True):
+            drop = 0 if not longest else 1
+            while drop < 60:
+                drafts = _sequence(intake, screening, rounds, drop, start, compact, longest)
+                if drafts is None:
+                    break
+                skip = _too_long(drafts, target, tempo)
+                if skip:  # too long even at its quickest: leave out more, several at a time if far off
+                    quickest = [
+                        (_reps_limits(d)[0], rep_bounds(d.technique, d.path, tempo)[0]) for d in drafts
+                    ]
+                    closest = _closer(closest, target, drafts, quickest)
+                    drop += skip
+                    continue
+                drop += 1
+                times, bounds, limits = _fit(drafts, target, tempo, drop > 1)
+                if times is None:  # too short even at its slowest: another round
+                    slowest = [(r[1], b[1]) for r, b in zip(limits, bounds, strict=True)]
+                    closest = _closer(closest, target, drafts, slowest)
+                    grow = grow or drop == 1
+                    break
+                closest = _closer(closest, target, drafts, times)
+                if _miss(times, target) <= TOLERANCE * target:
+                    return _steps(intake, drafts, times, tempo)
+            if grow:
                 break
-            bounds = [rep_bounds(d.technique, d.path, tempo) for d in drafts]
-            limits = [reps_bounds(d.technique) for d in drafts]
-            times = fit_times(bounds, limits, target)
-            if drop > 0 and (times is None or _miss(times, target) > TOLERANCE * target):
-                # Short routines: whole breaths chosen exactly may land where growing reps overshot.
-                stretched = _stretched(drafts, limits, target, tempo)
-                if stretched is not None and (
-                    times is None or _miss(stretched, target) < _miss(times, target)
-                ):
-                    times = stretched
-            if times is None:  # too short even at its slowest
-                slowest = [(r[1], b[1]) for r, b in zip(limits, bounds, strict=True)]
-                closest = _closer(closest, target, drafts, slowest)
-                grow = drop == 0
-                break
-            closest = _closer(closest, target, drafts, times)
-            if _miss(times, target) <= TOLERANCE * target:
-                return _steps(intake, drafts, times, tempo)
         if not grow:
             break
-        longest = sum(r[1] * b[1] for r, b in zip(limits, bounds, strict=True))
-        passes = max(passes + 1, min(MAX_PASSES, ceil(passes * target / max(longest, 1.0))))
+        rounds += 1
     if lenient and closest is not None:
         return _steps(intake, closest[1], closest[2], tempo)
     return None
+
+
+def _too_long(drafts: list[Draft], target: float, tempo: Tempo) -> int:
+    """0 when the drafts may fit `target`; else how many pieces surely must still go (at least 1).
+
+    One piece left out takes at most three drafts (sawing right, left and its interlude), each of
+    which keeping clear may split in two; skipping fewer than the excess over six times the
+    longest draft skips no fitting trim.
+    """
+    quickest = [_reps_limits(d)[0] * rep_bounds(d.technique, d.path, tempo)[0] for d in drafts]
+    excess = sum(quickest) - (1 + TOLERANCE) * target
+    if excess <= 0:
+        return 0
+    return max(1, int(excess // (6 * max(quickest))))
+
+
+def _fit(
+    drafts: list[Draft], target: float, tempo: Tempo, exact: bool
+) -> tuple[list[tuple[int, float]] | None, list[tuple[float, float]], list[tuple[int, int]]]:
+    """Reps and seconds for each draft to fill `target`, with the bounds they were chosen in."""
+    limits = [_reps_limits(d) for d in drafts]
+    bounds = [
+        _capped(rep_bounds(d.technique, d.path, tempo), lim) for d, lim in zip(drafts, limits, strict=True)
+    ]
+    times = fit_times(bounds, limits, target)
+    if exact and (times is None or _miss(times, target) > TOLERANCE * target):
+        # Short routines: whole breaths chosen exactly may land where growing reps overshot.
+        stretched = _stretched(drafts, limits, target, tempo)
+        if (
+            stretched is not None
+            and (times is None or _miss(stretched, target) < _miss(times, target))
+            and _within_cap(stretched)
+        ):
+            times = stretched
+    return times, bounds, limits
+
+
+def min_rounds(intake: Intake, target: float, start: Start) -> int:
+    """Seed 003: "work your way around the back twice" in a full massage of half an hour or more."""
+    fresh = not start.opened and start.last is None
+    full = intake.goal != "comfort_care" and fresh and target >= ROUNDS_FROM_MINUTES * 60.0
+    return 2 if full else 1
+
+
+def _reps_limits(draft: Draft) -> tuple[int, int]:
+    return draft.reps if draft.reps is not None else reps_bounds(draft.technique)
+
+
+def _capped(bounds: tuple[float, float], limits: tuple[int, int]) -> tuple[float, float]:
+    """No step longer than about three minutes: time goes into rounds, not into one long step."""
+    low, high = bounds
+    return low, max(low, min(high, STEP_MAX_S / limits[1]))
+
+
+def _within_cap(times: list[tuple[int, float]]) -> bool:
+    return all(r * t <= STEP_MAX_S + 1e-6 for r, t in times)
 
 
 def _miss(times: list[tuple[int, float]], target: float) -> float:
@@ -136,7 +212,10 @@ def _closer(
 def _steps(
     intake: Intake, drafts: list[Draft], times: list[tuple[int, float]], tempo: Tempo
 ) -> tuple[Step, ...]:
-    return tuple(_step(intake, d, r, t, tempo) for d, (r, t) in zip(drafts, times, strict=True))
+    asks = check_ins(intake, drafts)
+    return tuple(
+        _step(intake, d, r, t, tempo, ask) for d, (r, t), ask in zip(drafts, times, asks, strict=True)
+    )
 
 
 def _stretched(
@@ -144,16 +223,23 @@ def _stretched(
 ) -> list[tuple[int, float]] | None:
     """Short routines: let strokes take two breaths each when nothing shorter fits the time."""
     paced = [TECHNIQUES[d.technique].breath_paced for d in drafts]
-    bounds = [rep_bounds(d.technique, d.path, tempo) for d in drafts]
+    bounds = [
+        _capped(rep_bounds(d.technique, d.path, tempo), lim) for d, lim in zip(drafts, limits, strict=True)
+    ]
     return fit_whole_breaths(paced, bounds, limits, tempo.breath_unit, target)
 
 
 def _sequence(
-    intake: Intake, screening: Screening, passes: int, drop: int, start: Start, compact: bool = False
+    intake: Intake,
+    screening: Screening,
+    rounds: int,
+    drop: int,
+    start: Start,
+    compact: bool = False,
+    longest: bool = False,
 ) -> list[Draft] | None:
-    """The drafts in order, leaving out `drop` pieces (least asked-for first); None if none left.
-
-    `compact` (side-lying only): the first half keeps no closing and the second no opening.
+    """The drafts in the script's order, leaving out `drop` pieces (least asked-for first); None if
+    none left. `compact` (side-lying only): the first half keeps no closing and the second no opening.
     """
     halves = ("right", "left") if intake.position == "side_lying" else ("both",)
     out: list[Draft] = []
@@ -166,10 +252,8 @@ def _sequence(
         warm = pieces.warm_up(ctx)
         if resuming:
             warm = [w for w in warm if set(placement.zones_touched(intake.body, w)) - start.warmed]
-        units: list[Unit] = pieces.knot_units(ctx) + pieces.focus_units(ctx, 0) + pieces.work_pass(ctx, 0)
-        for variant in range(1, passes):
-            units += pieces.work_pass(ctx, variant) + pieces.focus_units(ctx, variant)
-        units, warm, with_loop, ok = _trim(units, warm, drop, tempo_of(intake))
+        units = _round_units(ctx, rounds, start.rounds_done)
+        units, warm, with_loop, ok = _trim(units, warm, drop, tempo_of(intake), longest)
         if not ok:
             return None
         if compact and h == 1:
@@ -179,14 +263,51 @@ def _sequence(
         drafts = _realize(ctx, drafts)
         drafts = _warm_and_gentle(intake, drafts, start.warmed if resuming else frozenset())
         drafts = _alternate(ctx, drafts, start.last if resuming else None)
+        drafts = _interludes_kept(drafts, start.last if resuming else None)
         if h == 1 and drafts and not resuming:
-            drafts[0] = drafts[0].with_changes(
-                note="Help them turn onto their other side first. " + drafts[0].note
-            )
+            turn = "Turn onto your other side first. " if intake.giver == "self" else TURN
+            drafts[0] = drafts[0].with_changes(note=turn + drafts[0].note)
         out += drafts
     if not _opens_and_closes(out, start):
         return None  # marked places leave no clear way for the opening or closing strokes
     return _lead_ins(intake, out, start.last)
+
+
+TURN = "Help them turn onto their other side first. "
+
+
+def _round_units(ctx: Context, rounds: int, done: int) -> list[Unit]:
+    """The work rounds in order, each from the lower back up; knots go into the first round at
+    their height, after the warm-up, so the order stays lower to upper (seeds 000, 003)."""
+    units: list[Unit] = []
+    for n in range(done + 1, done + rounds + 1):
+        if n > done + 1:
+            link = pieces.between_rounds(ctx, n)
+            units.append(Unit(drafts=link.drafts, round=n, priority=0))
+        work = [
+            Unit(drafts=u.drafts, priority=u.priority, round=n)
+            for u in pieces.work_round(ctx, n, n == done + rounds)
+        ]
+        if n == done + 1:
+            for spot in sorted(pieces.knots(ctx), key=lambda s: spot_centre(ctx.intake.body, s)[1]):
+                knot = pieces.knot_draft(ctx, spot, n)
+                if knot is None:
+                    continue
+                at = next((k for k, u in enumerate(work) if u.drafts[0].path[0][1] > knot.knot[1]), len(work))  # type: ignore[index]
+                work.insert(at, Unit(drafts=(knot,), priority=2, round=n))
+        units += work
+    return units
+
+
+def _interludes_kept(drafts: list[Draft], before: Draft | None) -> list[Draft]:
+    """The 3-4 strokes of an interlude only right after strong work (seed 004); elsewhere 5-8."""
+    out: list[Draft] = []
+    for draft in drafts:
+        prev = out[-1] if out else before
+        if draft.reps is not None and not (prev is not None and is_strong(prev.technique, prev.pressure)):
+            draft = draft.with_changes(reps=None)
+        out.append(draft)
+    return out
 
 
 def _opens_and_closes(drafts: list[Draft], start: Start) -> bool:
@@ -203,10 +324,11 @@ def tempo_of(intake: Intake) -> Tempo:
 
 
 def _trim(
-    units: list[Unit], warm: list[Draft], drop: int, tempo: Tempo
+    units: list[Unit], warm: list[Draft], drop: int, tempo: Tempo, longest: bool = False
 ) -> tuple[list[Unit], list[Draft], bool, bool]:
-    """Leave out regular pieces first (the shortest first, so the time falls in small steps),
-    then warm-ups, then the closing loop, then what was asked for."""
+    """Leave out regular pieces first (from the last round, the shortest first, so the time falls
+    in small steps), then warm-ups, then the closing loop, then what was asked for. A round left
+    with no work loses the stroke that led into it."""
     units, warm = list(units), list(warm)
     with_loop = True
 
@@ -216,17 +338,25 @@ def _trim(
     for _ in range(drop):
         regular = [i for i, u in enumerate(units) if u.priority == 1]
         if regular:
-            units.pop(min(reversed(regular), key=lambda i: quickest(units[i])))
+            last = max(units[i].round for i in regular)
+            pick = max if longest else min
+            units.pop(
+                pick(
+                    reversed([i for i in regular if units[i].round == last]), key=lambda i: quickest(units[i])
+                )
+            )
         elif len(warm) > 1:
             warm.pop()
         elif with_loop:
             with_loop = False
         elif warm:
             warm.pop()
-        elif units:
-            units.pop()
+        elif [u for u in units if u.priority > 0]:
+            units.pop(max(i for i, u in enumerate(units) if u.priority > 0))
         else:
             return units, warm, with_loop, False
+        worked = {u.round for u in units if u.priority > 0}
+        units = [u for u in units if u.priority > 0 or u.round in worked]
     return units, warm, with_loop, True
 
 
@@ -259,14 +389,20 @@ def _placed(ctx: Context, draft: Draft) -> list[Draft]:
 
 
 def _warm_and_gentle(intake: Intake, drafts: list[Draft], already: frozenset[str]) -> list[Draft]:
-    """Medium or firm only on warmed zones and never on the kidneys; else light, else left out."""
+    """Medium or firm only on warmed zones, never on the kidneys, and with the whole contact clear of
+    the spine band; else light, else left out."""
     warmed: set[str] = set(already)
     out: list[Draft] = []
     for draft in drafts:
         zones = placement.zones_touched(intake.body, draft)
         if pressure_rank(draft.pressure) > 0:
-            cold = any(z not in warmed for z in zones) or any(base_name(z) == "kidney" for z in zones)
-            if cold:
+            # Both kidney areas are checked, so the written path answers for its mirrored hand too.
+            on_kidney = any(base_name(z) == "kidney" for z in zones) or (
+                kidney_segment(intake.body, draft.path) is not None
+            )
+            cold = any(z not in warmed for z in zones) or on_kidney
+            on_spine = spine_gap(intake.body, draft.path, contact_half_width(draft.technique)) < 0
+            if cold or on_spine:
                 if not TECHNIQUES[draft.technique].allows("light"):
                     continue
                 draft = draft.with_changes(pressure="light")
@@ -284,7 +420,7 @@ def _alternate(ctx: Context, drafts: list[Draft], before: Draft | None) -> list[
     for draft in drafts:
         strong = is_strong(draft.technique, draft.pressure)
         if strong and last_strong is not None and last_strong != draft.technique:
-            link = _realize(ctx, [pieces.link_stroke(ctx)])
+            link = _realize(ctx, [pieces.link_stroke(ctx).with_changes(round=draft.round)])
             if not link:
                 continue
             out += link
@@ -296,12 +432,17 @@ def _alternate(ctx: Context, drafts: list[Draft], before: Draft | None) -> list[
 def _lead_ins(intake: Intake, drafts: list[Draft], before: Draft | None) -> list[Draft] | None:
     """Where the slide to the next step would cross a no-touch area, route it round; None when
     some slide finds no way round (better no routine than one that slides over a wound)."""
-    shapes = [a.shape for a in no_touch_areas(intake) if not a.light_ok]
+    areas = no_touch_areas(intake)
     if not drafts:
         return drafts
     previous = before if before is not None else drafts[0]
     out = [] if before is not None else [drafts[0]]
     for draft in drafts[len(out) :]:
+        if not slides_between(intake.giver, previous.side, draft.side):
+            out.append(draft)
+            previous = draft
+            continue
+        shapes = [s for _, s in slide_shapes(areas, previous.path[-1], draft.path[0])]
         both = previous.side == "both" and draft.side == "both"
         near = shapes + [mirrored(s) for s in shapes] if both else shapes
         way = _slide(previous.path[-1], draft.path[0], tuple(near))
@@ -335,10 +476,11 @@ def _ways_round(a: Point, b: Point, shapes: tuple[Shape, ...]) -> Iterator[list[
     yield route(a, b, shapes, clearance=1.0)
 
 
-def _step(intake: Intake, draft: Draft, reps: int, rep_s: float, tempo: Tempo) -> Step:
+def _step(intake: Intake, draft: Draft, reps: int, rep_s: float, tempo: Tempo, ask: str = "") -> Step:
     seconds = round(reps * rep_s, 1)
     zones = placement.zones_touched(intake.body, draft)
     return Step(
+        round=draft.round,
         phase=draft.phase,
         technique=draft.technique,
         zones=zones,
@@ -359,14 +501,16 @@ def _step(intake: Intake, draft: Draft, reps: int, rep_s: float, tempo: Tempo) -
             seconds=seconds,
             breath_seconds=tempo.breath_seconds,
             note=_note(draft, zones),
+            giver=intake.giver,
+            ask=ask,
         ),
         rules=_rules_for(intake, draft, zones),
     )
 
 
 def _note(draft: Draft, zones: tuple[str, ...]) -> str:
-    """The draft's own note, and a word of care over the kidneys (seed 004)."""
-    kidneys = draft.technique != "skin_check" and any(base_name(z) == "kidney" for z in zones)
+    """The draft's own note, and seed 004's word of care when patting over the kidneys."""
+    kidneys = draft.technique == "patting" and any(base_name(z) == "kidney" for z in zones)
     return (draft.note + (" Go gently over the kidney area." if kidneys else "")).strip()
 
 

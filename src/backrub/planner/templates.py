@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import wraps
 
 from backrub.geometry import Point, circles_along, line, zigzag
+from backrub.knowledge.techniques import contact_half_width
 from backrub.knowledge.zones import Layout
 
 TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
@@ -42,6 +43,8 @@ class Draft:
     lead_in: tuple[Point, ...] = ()
     note: str = ""
     knot: Point | None = field(default=None)
+    round: int | None = None  # the work round (seed 003: twice round the back); None outside them
+    reps: tuple[int, int] | None = None  # narrower than 5-8 for an interlude (seed 004)
     # Tried in order when no-touch areas leave nothing of this draft (openings and closings).
     fallbacks: tuple[Draft, ...] = ()
 
@@ -75,6 +78,8 @@ class Templates:
         self.hs = lay.hs
         self.hw = lay.hw
         self.ps = 1.5 + 3.5 * lay.k  # outer edge of the paraspinal strip
+        # Flat palms (2.5 cm either side of the path) stay this far in from the underarm (seed 004).
+        self.palm_x = 0.84 * self.hs - contact_half_width("stroking") - 0.4
         self.memo: dict[tuple[str, tuple[Any, ...]], Any] = {}
 
     # -- long strokes -------------------------------------------------------------
@@ -82,15 +87,15 @@ class Templates:
     def whole_back_loop(self) -> tuple[Point, ...]:
         """Up beside the spine, out over the shoulder blades, down the sides, in at the waist."""
         L, hs, lay = self.L, self.hs, self.lay
-        side_x = 0.85 * lay.torso_half_width(0.40 * L)
+        side_x = min(0.85 * lay.torso_half_width(0.40 * L), self.palm_x)
         return _t(
             line(
                 [
                     (2.6, 2.0),
                     (2.6, 0.86 * L),
                     (0.45 * hs, 0.95 * L),
-                    (0.70 * hs, 0.93 * L),
-                    (0.78 * hs, 0.66 * L),
+                    (min(0.70 * hs, self.palm_x), 0.93 * L),
+                    (min(0.78 * hs, self.palm_x), 0.66 * L),
                     (side_x, 0.40 * L),
                     (0.85 * self.hw, 3.0),
                     (3.4, 2.6),
@@ -109,8 +114,8 @@ class Templates:
                 [
                     (x, 2.0),
                     (x, 0.88 * L),
-                    (0.72 * hs, 0.9 * L),
-                    (0.85 * lay.torso_half_width(0.4 * L), 0.4 * L),
+                    (min(0.72 * hs, self.palm_x), 0.9 * L),
+                    (min(0.85 * lay.torso_half_width(0.4 * L), self.palm_x), 0.4 * L),
                     (0.8 * self.hw, 2.6),
                 ],
                 step=3.0,
@@ -171,10 +176,15 @@ class Templates:
     @_memo
     def thumb_glide(self, breath_wave: bool) -> tuple[Point, ...]:
         """Thumbs up both sides of the spine from the waist to the neck (seed 003)."""
-        x = 1.5 + 1.6 * self.lay.k
-        up = [(x, 2.0), (x, 0.97 * self.L)]
+        L, w = self.L, contact_half_width("thumb_glide")
+        x = max(1.5 + 1.6 * self.lay.k, 1.5 + w + 0.1)
+        neck = 2.5 + w + 0.1  # the band widens at the neck: the thumbs ease outward there
+        up = [(x, 2.0), (x, 0.86 * L), (max(x, neck), 0.9 * L), (max(x, neck), 0.97 * L)]
         if breath_wave:  # up on the inhale, back down a finger's width out on the exhale
-            return _t(line([*up, (x + 1.2, 0.95 * self.L), (x + 1.2, 2.5)], step=3.0))
+            out = max(x, neck) + 1.2
+            return _t(
+                line([*up, (out, 0.95 * L), (out, 0.9 * L), (x + 1.2, 0.86 * L), (x + 1.2, 2.5)], step=3.0)
+            )
         return _t(line(up, step=3.0))
 
     # -- circles and kneading ---------------------------------------------------------
@@ -196,7 +206,8 @@ class Templates:
     def shoulder_line(self) -> list[Point]:
         """From the shoulder top out over the deltoid and down the back of the upper arm."""
         L, hs = self.L, self.hs
-        return [(0.8 * hs, 0.93 * L), (hs + 2.5, 0.86 * L), (hs + 4.5, 0.79 * L), (hs + 4.5, 0.5 * L)]
+        # Over the deltoid high and outside, so the hands' width stays off the underarm.
+        return [(0.8 * hs, 0.93 * L), (hs + 2.5, 0.9 * L), (hs + 5.5, 0.86 * L), (hs + 5.5, 0.6 * L)]
 
     @_memo
     def circles_shoulders(self) -> tuple[Point, ...]:
@@ -213,7 +224,8 @@ class Templates:
     def circles_paraspinal(self, robot: bool = False) -> tuple[Point, ...]:
         # A robot's probe keeps 3 cm from the midline (band + clearance) yet must stay inside
         # the paraspinal strip, clear of the kidneys: smaller circles, further out.
-        r, gap = (0.9, 1.6) if robot else (1.3, 0.6)
+        # The thumb pad's own half-width (1 cm) is clearance from the band too.
+        r, gap = (0.9, 1.6) if robot else (1.1, contact_half_width("circular_friction") + 0.1)
         x = 1.5 + r + gap
         top = 0.9 * self.L - r - 0.4  # the spine band widens above 0.9 L
         return _t(circles_along([(x, 3.0), (x, top)], radius=r, spacing=2.5))
@@ -230,18 +242,27 @@ class Templates:
 
     @_memo
     def knead_interscapular(self) -> tuple[Point, ...]:
-        x = (1.5 + 0.36 * self.hs) / 2
-        r = min(1.4, x - 1.9)
+        r = 1.2
+        x = max((1.5 + 0.36 * self.hs) / 2, 1.5 + contact_half_width("kneading") + r + 0.1)
         return _t(circles_along([(x, 0.64 * self.L), (x, 0.86 * self.L)], radius=r, spacing=2.5))
 
     @_memo
     def knead_trapezius(self) -> tuple[Point, ...]:
         L, hs = self.L, self.hs
-        return _t(circles_along([(4.2, 0.97 * L), (0.68 * hs, 0.955 * L)], radius=1.3, spacing=2.5))
+        r = 1.3  # clear of the band at the neck by the hands' own width
+        start = 2.5 + contact_half_width("kneading") + r + 0.1
+        return _t(
+            circles_along([(start, 0.97 * L), (max(0.68 * hs, start + 2), 0.955 * L)], radius=r, spacing=2.5)
+        )
 
     @_memo
     def shoulder_arm_circles(self, radius: float) -> tuple[Point, ...]:
         return _t(circles_along(self.shoulder_line(), radius=radius, spacing=3.0))
+
+    @_memo
+    def knead_arm_line(self) -> tuple[Point, ...]:
+        """Kneading from the shoulder top out over the deltoid and down the upper arm."""
+        return self.shoulder_arm_circles(1.8)
 
     @_memo
     def arm_rotation(self) -> tuple[Point, ...]:

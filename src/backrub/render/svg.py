@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Callable
 from html import escape
 
 from backrub.geometry import Box, Circle
@@ -17,8 +19,9 @@ DEVICE_COLOUR = "#1f8a70"
 SCALE = 10.0  # pixels per centimetre
 
 
-def routine_svg(routine: Routine, intake: Intake | None = None, title: str = "") -> str:
-    """An SVG picture of the routine on the receiver's back, seen from behind."""
+def routine_svg(routine: Routine, intake: Intake | None = None, title: str = "", reflex: bool = False) -> str:
+    """An SVG picture of the routine on the receiver's back, seen from behind; `reflex` adds seed
+    001's reflex points, labelled as a traditional claim (none inside a marked-off place)."""
     intake = intake or routine.intake or Intake()
     lay = layout_for(intake.body)
     x_reach = lay.hs + 10.0
@@ -104,9 +107,34 @@ def routine_svg(routine: Routine, intake: Intake | None = None, title: str = "")
             + f'<text x="{sx}" y="{float(sy) + 4:.1f}" font-size="10" fill="#fff" '
             f'text-anchor="middle">{n}</text>'
         )
+    if reflex:
+        out += _reflex(intake, px, height - legend_h - 6)
     out += _legend(routine, height - legend_h + 10)
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _reflex(intake: Intake, px: Callable[[float, float], str], y_note: float) -> list[str]:
+    """Seed 001's twelve points as small open rings with their numbers; a reflex point never
+    overrides a no-touch place, so one inside such a place is not drawn."""
+    from backrub.knowledge.reflex import CLAIM, reflex_points
+
+    shapes = [a.shape for a in no_touch_areas(intake) if a.rule != "axilla"]
+    out = []
+    for p in reflex_points(intake.body):
+        if any(s.contains(p.x_cm, p.y_cm) for s in shapes):
+            continue
+        cx, cy = px(p.x_cm, p.y_cm).split(",")
+        out.append(
+            f'<circle cx="{cx}" cy="{cy}" r="5" fill="none" stroke="#1f6f8b" stroke-width="2">'
+            f"<title>{p.n}. {p.organ} (traditional claim; touch: {p.touch})</title></circle>"
+            f'<text x="{float(cx) + 7:.1f}" y="{float(cy) + 3:.1f}" font-size="9" fill="#1f6f8b">{p.n}</text>'
+        )
+    for k, line in enumerate(textwrap.wrap(CLAIM, 110)):
+        out.append(
+            f'<text x="8" y="{y_note - 12 * (1 - k):.1f}" font-size="9" fill="#1f6f8b">{escape(line)}</text>'
+        )
+    return out
 
 
 def _legend(routine: Routine, y0: float) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from backrub.intake.screening import Screening
 from backrub.knowledge.devices import ATTACHMENTS, DeviceProfile
@@ -38,7 +39,7 @@ def routine_table(routine: Routine) -> str:
         rows.append(
             (
                 str(n),
-                step.phase.replace("_", " "),
+                step.phase.replace("_", " ") + (f" {step.round}" if step.round else ""),
                 step.technique.replace("_", " ")
                 + (f" · massager {step.device.speed}" if step.device else ""),
                 step.side,
@@ -59,10 +60,23 @@ def routine_table(routine: Routine) -> str:
     out.append(f"\nTotal {_mmss(routine.total_minutes * 60)} in {len(routine.steps)} steps.")
     if any(s.device for s in routine.steps):
         out.append("· massager N: the handheld massager does the step at speed N (the cue names its head).")
+    if routine.preparation:
+        out.append("\nBefore you begin:")
+        out += [_item(f"{p.item} ({p.why} Source: {p.source}.)") for p in routine.preparation]
     out.append("\nCues:")
     for n, step in enumerate(routine.steps, start=1):
         out.append(textwrap.fill(step.cue, width=100, initial_indent=f"{n:>3}. ", subsequent_indent="     "))
+    if routine.notes:
+        out.append("\nWhat the plan left out or changed:")
+        out += [_item(n.message) for n in routine.notes]
+    if routine.advice:
+        out.append("\nAfterwards:")
+        out += [_item(a) for a in routine.advice]
     return "\n".join(out)
+
+
+def _item(text: str) -> str:
+    return textwrap.fill(text, width=100, initial_indent="  - ", subsequent_indent="    ")
 
 
 def report_text(report: Report, steps: int) -> str:
@@ -118,3 +132,15 @@ def device_text(p: DeviceProfile) -> str:
 def _per_minute_range(p: DeviceProfile) -> str:
     low, high = p.speeds_per_minute[0], p.speeds_per_minute[-1]
     return f"{low:,.0f}" if low == high else f"{low:,.0f}-{high:,.0f}"
+
+
+def reflex_text(layer: dict[str, Any]) -> str:
+    """Seed 001's reflex points as lines, under the claim they rest on."""
+    lines = [textwrap.fill(str(layer["claim"]), width=100), ""]
+    for p in layer["points"]:
+        at = p["at"]
+        lines.append(
+            f"{p['n']:>3}. {p['organ']:<8} at ({at['x_cm']:g}, {at['y_cm']:g}) cm   touch: {p['touch']}"
+            f"   [source {p['source']}]"
+        )
+    return "\n".join(lines)

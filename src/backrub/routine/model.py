@@ -35,6 +35,7 @@ STEP_FIELDS = (
     "rules",
     "lead_in",
     "device",
+    "round",
 )
 
 Point = tuple[float, float]
@@ -64,6 +65,7 @@ class Step:
     rules: tuple[str, ...]
     lead_in: tuple[Point, ...] = ()
     device: DeviceSettings | None = None  # set when the handheld massager does this step
+    round: int | None = None  # 1, 2, ... for the work rounds round the back (seed 003)
 
     @property
     def rep_seconds(self) -> float:
@@ -93,10 +95,35 @@ class Step:
             out["lead_in"] = [[round(x, 2), round(y, 2)] for x, y in self.lead_in]
         if self.device is not None:
             out["device"] = self.device.to_dict()
+        if self.round is not None:
+            out["round"] = self.round
         return out
 
     def with_changes(self, **changes: Any) -> Step:
         return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Preparation:
+    """One thing to make ready before the first stroke, why, and the seed it comes from."""
+
+    item: str
+    why: str
+    source: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"item": self.item, "why": self.why, "source": self.source}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Note:
+    """What the plan left out or changed, and why."""
+
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -107,6 +134,9 @@ class Routine:
     screening: Screening | None = None
     intake: Intake | None = None
     minutes: float | None = None  # as written; None means the sum of the steps
+    preparation: tuple[Preparation, ...] = ()
+    notes: tuple[Note, ...] = ()
+    advice: tuple[str, ...] = ()
 
     @property
     def total_minutes(self) -> float:
@@ -121,6 +151,12 @@ class Routine:
         }
         if self.intake is not None:
             out["intake"] = self.intake.to_dict()
+        if self.preparation:
+            out["preparation"] = [p.to_dict() for p in self.preparation]
+        if self.notes:
+            out["notes"] = [n.to_dict() for n in self.notes]
+        if self.advice:
+            out["advice"] = list(self.advice)
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -161,13 +197,69 @@ def parse_routine(raw: Any) -> Routine:
             step = _step(item, f"steps[{i}]", problems)
             if step is not None:
                 steps.append(step)
+    preparation = tuple(
+        Preparation(item=d["item"], why=d["why"], source=d["source"])
+        for d in _records(raw.get("preparation", []), "preparation", ("item", "why", "source"), problems)
+    )
+    notes = tuple(
+        Note(code=d["code"], message=d["message"])
+        for d in _records(raw.get("notes", []), "notes", ("code", "message"), problems)
+    )
+    advice = _texts(raw.get("advice", []), "advice", problems)
     problems.raise_if_any()
     return Routine(
         steps=tuple(steps),
         screening=screening,
         intake=intake,
         minutes=float(minutes) if minutes is not None else None,
+        preparation=preparation,
+        notes=notes,
+        advice=advice,
     )
+
+
+MAX_TEXT_ITEMS = 100  # preparation, notes and advice are short lists said aloud
+
+
+def _records(value: Any, where: str, keys: tuple[str, ...], problems: Problems) -> list[dict[str, str]]:
+    """A list of small objects whose fields are all text (preparation, notes); optional."""
+    if not isinstance(value, list) or len(value) > MAX_TEXT_ITEMS:
+        problems.add(where, f"expected a list of at most {MAX_TEXT_ITEMS} objects (got {describe(value)})")
+        return []
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            problems.add(f"{where}[{i}]", f"expected an object with {', '.join(keys)} (got {describe(item)})")
+            continue
+        problems.unknown_keys(item, keys, f"{where}[{i}]")
+        ok = True
+        for key in keys:
+            text = item.get(key)
+            if not isinstance(text, str) or len(text) > MAX_TEXT:
+                problems.add(
+                    f"{where}[{i}].{key}",
+                    f"expected text of at most {MAX_TEXT} characters (got {describe(text)})",
+                )
+                ok = False
+        if ok:
+            out.append({k: str(item[k]) for k in keys})
+    return out
+
+
+def _texts(value: Any, where: str, problems: Problems) -> tuple[str, ...]:
+    if not isinstance(value, list) or len(value) > MAX_TEXT_ITEMS:
+        problems.add(where, f"expected a list of at most {MAX_TEXT_ITEMS} texts (got {describe(value)})")
+        return ()
+    out = []
+    for i, text in enumerate(value):
+        if not isinstance(text, str) or len(text) > MAX_TEXT:
+            problems.add(
+                f"{where}[{i}]",
+                f"expected text of at most {MAX_TEXT} characters (got {describe(text)})",
+            )
+        else:
+            out.append(text)
+    return tuple(out)
 
 
 def _screening(raw: Any, problems: Problems) -> Screening | None:
@@ -206,6 +298,9 @@ def _step(item: Any, where: str, problems: Problems) -> Step | None:
     path = _path(item.get("path"), f"{where}.path", problems, required=True)
     lead_in = _path(item.get("lead_in", []), f"{where}.lead_in", problems, required=False)
     device = settings_from_dict(item["device"], f"{where}.device", problems) if "device" in item else None
+    rnd = item.get("round")
+    if rnd is not None and (isinstance(rnd, bool) or not isinstance(rnd, int) or not 1 <= rnd <= 99):
+        problems.add(f"{where}.round", f"expected a round number from 1 to 99 (got {describe(rnd)})")
     cue = item.get("cue", "")
     if not isinstance(cue, str) or len(cue) > MAX_TEXT:
         problems.add(f"{where}.cue", f"expected text of at most {MAX_TEXT} characters (got {describe(cue)})")
@@ -226,6 +321,7 @@ def _step(item: Any, where: str, problems: Problems) -> Step | None:
         rules=rules,
         lead_in=lead_in,
         device=device,
+        round=rnd,
     )
 
 

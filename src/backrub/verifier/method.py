@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from backrub.geometry import direction_problem, length, signed_area
 from backrub.intake.places import spot_centre
+from backrub.knowledge.method import REPS_INTERLUDE
 from backrub.knowledge.screening_table import NO_CONTACT_SPOTS
 from backrub.knowledge.techniques import (
     BREATHS_PER_REP,
@@ -153,6 +154,8 @@ def _centroid(path: tuple[tuple[float, float], ...]) -> tuple[float, float]:
 def reps_range(c: Checked) -> Iterator[Finding]:
     low, high = REPS_RANGE
     for i, step in enumerate(c.steps):
+        if _interlude(c, i) and REPS_INTERLUDE[0] <= step.reps <= REPS_INTERLUDE[1]:
+            continue  # seed 004: "Afterwards, stroke 3-4 times"
         if TECHNIQUES[step.technique].massage and not low <= step.reps <= high:
             yield error(
                 "reps-range",
@@ -160,6 +163,15 @@ def reps_range(c: Checked) -> Iterator[Finding]:
                 f"{step.technique.replace('_', ' ')} repeated {step.reps} times",
                 f"repeat each technique {low} to {high} times",
             )
+
+
+def _interlude(c: Checked, i: int) -> bool:
+    """Light stroking in a work round right after strong work: where seed 004 strokes 3-4 times."""
+    step = c.steps[i]
+    if i == 0 or step.technique != "stroking" or step.pressure != "light" or step.phase != "work":
+        return False
+    before = c.steps[i - 1]
+    return is_strong(before.technique, before.pressure)
 
 
 def alternate(c: Checked) -> Iterator[Finding]:

@@ -4,31 +4,39 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from backrub.geometry import bbox, first_hit, mirrored
-from backrub.knowledge.screening_table import CONDITIONS
-from backrub.knowledge.techniques import TECHNIQUES, pressure_rank
-from backrub.knowledge.zones import base_name
-from backrub.verifier.context import Checked, at, fmt
+from backrub.geometry import Shape, bbox, first_hit, grown, mirrored
+from backrub.intake.places import NoTouch, slide_shapes, slides_between
+from backrub.knowledge.screening_table import CONDITIONS, NO_CONTACT_SPOTS
+from backrub.knowledge.techniques import TECHNIQUES, contact_half_width, pressure_rank
+from backrub.knowledge.zones import base_name, kidney_segment, spine_gap
+from backrub.verifier.context import Checked, Hand, at, fmt
 from backrub.verifier.report import Finding, error
 
 
 def spine_pressure(c: Checked) -> Iterator[Finding]:
+    """Pressed work keeps the whole contact (the path plus the hand's half-width) off the band."""
     for i, step in enumerate(c.steps):
         if step.pressure == "light":
             continue
+        width = contact_half_width(step.technique)
         path = step.path
         xs = [x for x, _ in path]
-        if min(xs) > 2.5 or max(xs) < -2.5:
+        if min(xs) > 2.5 + width or max(xs) < -2.5 - width:
             continue  # wholly one side of the midline, clear of the widest band
-        for j, (x, y) in enumerate(path):
-            band = c.lay.spine_half_width(y)
-            crossed = j > 0 and (path[j - 1][0] > 0) != (x > 0) and path[j - 1][0] != 0 and x != 0
-            if abs(x) < band or crossed:
+        if spine_gap(c.intake.body, path, width) >= 0:
+            continue
+        for j in range(len(path)):
+            seg = path[j : j + 2]
+            if spine_gap(c.intake.body, seg, width) < 0:
+                k = j + 1 if len(seg) == 2 and abs(seg[1][0]) < abs(seg[0][0]) else j
+                x, y = path[k]
+                band = c.lay.spine_half_width(y)
                 yield error(
                     "spine-pressure",
-                    at(i, j),
-                    f"{step.pressure} {step.technique.replace('_', ' ')} on the spine band at {fmt((x, y))}",
-                    f"keep the path at least {band:g} cm beside the midline, or make it light",
+                    at(i, k),
+                    f"{step.pressure} {step.technique.replace('_', ' ')} on the spine band at {fmt((x, y))} "
+                    f"(the {TECHNIQUES[step.technique].contact} reach {width:g} cm either side)",
+                    f"keep the path at least {band + width:g} cm beside the midline, or make it light",
                 )
                 break
 
@@ -36,14 +44,20 @@ def spine_pressure(c: Checked) -> Iterator[Finding]:
 def no_touch(c: Checked) -> Iterator[Finding]:
     """Wounds and other marked skin, painful places (beyond light), underarms; slides too."""
     every = c.areas
-    # The mirrored hand meets an area exactly where the written path meets the area's mirror image.
-    mirrored_areas = [(a, mirrored(a.shape)) for a in every]
+    by_width: dict[float, tuple[list[tuple[NoTouch, Shape]], list[tuple[NoTouch, Shape]]]] = {}
     for i, step in enumerate(c.steps):
         box = bbox(step.path)
         light = step.pressure == "light"
-        hands = [("", [(a, a.shape) for a in every])]
+        # The path is the contact's centre: an area grown by the hand's half-width is what it meets.
+        width = contact_half_width(step.technique)
+        if width not in by_width:
+            near = [(a, grown(a.shape, width) if width else a.shape) for a in every]
+            by_width[width] = (near, [(a, mirrored(s)) for a, s in near])
+        near, flipped = by_width[width]
+        hands = [("", near)]
         if step.side == "both":
-            hands.append((" (left hand, mirrored)", mirrored_areas))
+            # The mirrored hand meets an area exactly where the written path meets its mirror image.
+            hands.append((" (left hand, mirrored)", flipped))
         for label, pairs in hands:
             pairs = [(a, s) for a, s in pairs if not (a.light_ok and light)]
             hit = first_hit(step.path, [s for _, s in pairs], box)
@@ -63,13 +77,13 @@ def no_touch(c: Checked) -> Iterator[Finding]:
                     f"{step.technique.replace('_', ' ')} touches the {area.label}",
                     _avoid_hint(area.rule),
                 )
-        if i == 0:
+        if i == 0 or not slides_between(c.intake.giver, c.steps[i - 1].side, step.side):
             continue
         slide = (c.steps[i - 1].path[-1], *step.lead_in, step.path[0])
-        firm_areas = [a for a in every if not a.light_ok]
-        hit = first_hit(slide, [a.shape for a in firm_areas])
+        firm_areas = slide_shapes(every, slide[0], slide[-1])
+        hit = first_hit(slide, [s for _, s in firm_areas])
         if hit is not None:
-            area = next(a for a in firm_areas if a.shape is hit[1])
+            area = next(a for a, s in firm_areas if s is hit[1])
             yield error(
                 area.rule,
                 at(i, None) + ".lead_in",
@@ -88,20 +102,41 @@ def _avoid_hint(rule: str) -> str:
 
 def kidney_gentle(c: Checked) -> Iterator[Finding]:
     for i, step in enumerate(c.steps):
-        if step.pressure == "light" or not any(base_name(z) == "kidney" for z in c.zones[i]):
+        declared = [z for z in step.zones if base_name(z) == "kidney"]
+        if step.pressure == "light":
             continue
-        for hand in c.hands(step):
-            j = next(
-                (j for j, p in enumerate(hand.path) if base_name(c.lay.zone_at(*p) or "") == "kidney"), None
+        hit = False
+        # Between the points too: a segment may cut the corner of the kidney area. Both kidney
+        # areas are checked, so the written path answers for the mirrored hand as well.
+        if kidney_segment(c.intake.body, step.path) is None:
+            hand_paths: tuple[Hand, ...] = ()
+        else:
+            hand_paths = c.hands(step)
+        for hand in hand_paths:
+            j = kidney_segment(c.intake.body, hand.path)
+            if j is None:
+                continue
+            if j + 1 < len(hand.path) and _kidney_at(c, hand.path[j + 1]) and not _kidney_at(c, hand.path[j]):
+                j += 1  # name the point that lies in the kidney area when there is one
+            hit = True
+            yield error(
+                "kidney-gentle",
+                at(i, j) + hand.label,
+                f"{step.pressure} {step.technique.replace('_', ' ')} over the kidney area",
+                "make this step light, or keep it below or above the kidney area",
             )
-            if j is not None:
-                yield error(
-                    "kidney-gentle",
-                    at(i, j) + hand.label,
-                    f"{step.pressure} {step.technique.replace('_', ' ')} over the kidney area",
-                    "make this step light, or keep it below or above the kidney area",
-                )
-                break
+            break
+        if declared and not hit:
+            yield error(
+                "kidney-gentle",
+                at(i) + ".zones",
+                f"{step.pressure} {step.technique.replace('_', ' ')} declared on {', '.join(declared)}",
+                "make this step light, or take the kidney area out of its zones and its path",
+            )
+
+
+def _kidney_at(c: Checked, point: tuple[float, float]) -> bool:
+    return base_name(c.lay.zone_at(*point) or "") == "kidney"
 
 
 def warmup_first(c: Checked) -> Iterator[Finding]:
@@ -177,4 +212,53 @@ def screening_kept(c: Checked) -> Iterator[Finding]:
             )
 
 
-CHECKS = (spine_pressure, no_touch, kidney_gentle, warmup_first, pressure_preference, screening_kept)
+def zones_declared(c: Checked) -> Iterator[Finding]:
+    """A step's zones are what the routine says it touches: they must agree with its path.
+
+    A zone listed but not on the path (`axilla_left`, say) is reported under its own rule when it is
+    a place the hands keep off; any other disagreement under `zones-declared`.
+    """
+    for i, step in enumerate(c.steps):
+        derived = set(c.zones[i])
+        listed = set(step.zones)
+        for zone in sorted(listed - derived):
+            if base_name(zone) == "axilla":
+                yield error(
+                    "axilla",
+                    at(i) + ".zones",
+                    f"the step lists the underarm {zone}",
+                    "underarms are never massaged: take it out of the zones and the path",
+                )
+            elif any(s.zone == zone and s.kind in NO_CONTACT_SPOTS for s in c.intake.spots):
+                yield error(
+                    "broken-skin",
+                    at(i) + ".zones",
+                    f"the step lists {zone}, which is marked off",
+                    "take the marked zone out of this step",
+                )
+            else:
+                yield error(
+                    "zones-declared",
+                    at(i) + ".zones",
+                    f"{zone} is listed but the path does not touch it",
+                    "list the zones the path passes through",
+                )
+        missing = sorted(derived - listed)
+        if missing:
+            yield error(
+                "zones-declared",
+                at(i) + ".zones",
+                f"the path touches {', '.join(missing)}, not listed",
+                f"add {', '.join(missing)} to the step's zones",
+            )
+
+
+CHECKS = (
+    spine_pressure,
+    no_touch,
+    kidney_gentle,
+    warmup_first,
+    pressure_preference,
+    screening_kept,
+    zones_declared,
+)

@@ -19,7 +19,18 @@ from backrub.web.auth import LocalGate, SignInGate, Throttle, load_auth
 from backrub.web.headers import SecurityHeaders, content_security_policy
 from backrub.web.limits import BodyLimit
 from backrub.web.routes import auth as auth_routes
-from backrub.web.routes import backmap, breath, care, check, learning, plan, recipients, screen, sessions
+from backrub.web.routes import (
+    backmap,
+    breath,
+    care,
+    check,
+    learning,
+    plan,
+    recipients,
+    reflex,
+    screen,
+    sessions,
+)
 from backrub.web.store import Store
 
 STATIC = Path(__file__).parent / "static"
@@ -73,6 +84,7 @@ def create_app(database_url: str | None = None, *, accounts: bool = False) -> Fa
     for router in (screen.router, plan.router, check.router, backmap.router, sessions.router,
                    recipients.router, care.router, learning.router, live.router, breath.router):
         app.include_router(router)
+    app.include_router(reflex.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
