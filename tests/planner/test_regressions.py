@@ -51,3 +51,18 @@ def test_an_ordinary_intake_is_planned_and_passes_every_rule(raw):
         pytest.fail(f"not planned: {no.reasons}")
     report = check_routine(routine)
     assert report.ok, [(f.rule, f.where, f.message) for f in report.errors]
+
+
+def test_the_longest_plan_reads_back_within_the_routine_limits():
+    # An hour side-lying on a small back with every focus and three knots made 115 steps, and the
+    # routine reader (then capped at 80) refused the planner's own output.
+    from backrub.routine import parse_routine
+
+    raw = {"minutes": 60, "giver": "partner", "position": "side_lying", "pressure": "firm",
+           "focus": ["shoulders", "neck", "lower_back", "arms", "upper_back", "mid_back"],
+           "body": {"back_length_cm": 30, "shoulder_width_cm": 28, "waist_width_cm": 20},
+           "spots": [{"kind": "knot", "zone": "scapula_left"}, {"kind": "tension", "zone": "lumbar_right"},
+                     {"kind": "knot", "zone": "upper_trapezius_right"}]}
+    routine = plan_routine(parse_intake(raw))
+    assert len(routine.steps) > 80
+    assert parse_routine(routine.to_dict()).to_dict() == routine.to_dict()

@@ -41,7 +41,7 @@ STEP_FIELDS = (
 Point = tuple[float, float]
 # Size limits (the planner writes about 50 steps at most, paths of up to about 200 points): longer
 # lists are refused before they are read, so no routine costs the verifier or a page more than a moment.
-MAX_STEPS, MAX_POINTS, MAX_TEXT = 80, 300, 2000
+MAX_STEPS, MAX_POINTS, MAX_TEXT = 200, 300, 2000  # a planned hour side-lying on a small back: ~115 steps
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
