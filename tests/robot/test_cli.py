@@ -172,7 +172,7 @@ def test_arm_flags_are_bad_input_without_the_arm(short_file, tmp_path, capsys):
     from backrub.routine.model import parse_routine
 
     small = tmp_path / "small.npz"
-    compile_routine(parse_routine(short_routine()), rate_hz=25.0).save(small)
+    compile_routine(parse_routine(short_routine()), verify=False, rate_hz=25.0).save(small)
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"arm_base_m": [1, 2]}))
     assert main(["check", str(small), "--arm", "ur5e", "--profile", str(bad)]) == 2

