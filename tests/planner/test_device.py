@@ -105,7 +105,7 @@ def test_a_pain_spot_keeps_the_device_a_head_s_width_away():
     raw = {"minutes": 20, "device": "percussion-full", "spots": [pain]}
     routine = planned(parse_intake(raw))
     assert not [s for s in routine.steps if s.device and "lumbar_right" in s.zones]
-    assert [s for s in routine.steps if s.device and "lumbar_left" in s.zones]
+    assert [s for s in routine.steps if s.device and any(z.endswith("_left") for z in s.zones)]
 
 
 def test_a_live_replan_keeps_device_steps_on_the_rest_and_counts_the_time_done():

@@ -54,7 +54,7 @@ def test_a_sensor_reading_reaches_the_coach_and_not_the_sensor(coach: Coach, htt
 
 def test_retime_follows_the_breath_and_keeps_the_order(coach: Coach, http: httpx.Client,
                                                        intake_raw: dict[str, Any]) -> None:
-    first = start(http, {**intake_raw, "minutes": 30, "breaths_per_minute": 14})
+    first = start(http, {**intake_raw, "minutes": 30, "breaths_per_minute": 12})
     with live(coach, first["id"]) as ws:
         ws.send(json.dumps({"type": "retime", "breaths_per_minute": 11.2, "seq": 1}))
         ack, change = (json.loads(ws.recv(timeout=10)) for _ in range(2))

@@ -15,9 +15,9 @@ import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from backrub.geometry import Point, Shape, first_hit, route
+from backrub.geometry import Point, Shape, first_hit, mirrored, route
 from backrub.intake.model import Intake
-from backrub.intake.places import no_touch_areas
+from backrub.intake.places import NoTouch, no_touch_areas, slide_shapes, slides_between
 from backrub.knowledge.devices import (
     ATTACHMENTS,
     DEVICE_AREAS,
@@ -371,26 +371,34 @@ def _routed(
     intake: Intake, before: Step | None, made: list[Step], after: Step | None
 ) -> tuple[list[Step], Step | None] | None:
     """The device steps and the step after them with the hands' ways between them going round marked
-    skin and the underarms (the verifier's `no_touch` checks these slides); None when there is no way."""
-    shapes = tuple(a.shape for a in no_touch_areas(intake) if not a.light_ok)
-    if not shapes:
-        return made, after
+    skin and the underarms, as the planner routes its own slides (the verifier's `no_touch` checks
+    them); None when there is no way."""
+    areas = no_touch_areas(intake)
     out: list[Step] = []
     previous = before
-    for s in made:
+    for s in [*made, *([after] if after is not None else [])]:
         if previous is not None:
-            way = _way(previous.path[-1], s.path[0], shapes)
+            way = _slide_for(intake, areas, previous, s)
             if way is None:
                 return None
             s = s.with_changes(lead_in=way)
         out.append(s)
         previous = s
-    if after is not None and first_hit([out[-1].path[-1], *after.lead_in, after.path[0]], shapes):
-        way = _way(out[-1].path[-1], after.path[0], shapes)
-        if way is None:
-            return None
-        after = after.with_changes(lead_in=way)
-    return out, after
+    return (out[:-1], out[-1]) if after is not None else (out, None)
+
+
+def _slide_for(intake: Intake, areas: tuple[NoTouch, ...], a: Step, b: Step) -> tuple[Point, ...] | None:
+    """The slide from step a's end to step b's start: () when straight is clear or the hands do not
+    slide (one's own back, hand to hand), a way round, or None."""
+    if not slides_between(intake.giver, a.side, b.side):
+        return ()
+    start, end = a.path[-1], b.path[0]
+    shapes = [shape for _, shape in slide_shapes(areas, start, end)]
+    both = a.side == "both" and b.side == "both"
+    way = _way(start, end, tuple(shapes + [mirrored(x) for x in shapes] if both else shapes))
+    if way is None and both:  # no way round for both hands together: the leading hand at least
+        way = _way(start, end, tuple(shapes))
+    return way
 
 
 @lru_cache(maxsize=1024)
