@@ -110,7 +110,7 @@ def screen(intake: Intake) -> Screening:
             )
             raise_to("check_first")
             continue
-        if rule.decision == "check_first" and intake.cleared_by_clinician:
+        if rule.decision == "check_first" and intake.cleared_for(code):
             reasons.append(
                 Reason(
                     code=code,

@@ -82,3 +82,8 @@ def cue_for(
     if note:
         parts.append(note)
     return " ".join(parts)
+
+
+def cue_at_pressure(cue: str, old: str, new: str) -> str:
+    """The same instruction with its pressure words changed (the stroke goes on, only firmer or softer)."""
+    return cue.replace(_PRESSURES[old], _PRESSURES[new], 1)

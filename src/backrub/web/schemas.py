@@ -88,7 +88,8 @@ class Intake(Strict):
     style: Style = "upward"
     breaths_per_minute: Annotated[float, Field(ge=BREATHS_RANGE[0], le=BREATHS_RANGE[1])] = 12
     conditions: list[Condition] = []
-    cleared_by_clinician: bool = False
+    cleared_by_clinician: bool | Annotated[list[Condition], Field(max_length=32)] = Field(
+        default=False, description="true, or the conditions a clinician cleared (no others)")
     spots: list[Spot] = []
     focus: list[Area] = []
     body: BodyIn = BodyIn()
