@@ -79,7 +79,8 @@ def test_a_whole_massage_from_intake_to_the_saved_end(coach: Coach, http: httpx.
     assert marked.startswith("Pain — ") and ", right" in marked  # the receiver's right, seen from behind
     page.screenshot(path=artifacts / "1-intake-phone.png", full_page=True)
 
-    # Screening, in plain words with the reason.
+    # Screening, in plain words with the reason (after reading the health questions).
+    page.click("#none-apply")
     page.click("#to-screening")
     page.wait_for_selector("[data-decision=adapt]")
     assert "painful place" in page.inner_text(".changes")
@@ -147,8 +148,8 @@ def test_a_whole_massage_from_intake_to_the_saved_end(coach: Coach, http: httpx.
     # End: ratings and notes, saved with the session.
     page.click("#finish")
     page.wait_for_selector("#save")
-    page.fill("#relaxation_after", "9")
-    page.fill("#pain_after", "1")
+    page.click("label[for=relaxation_after-9]")
+    page.click("label[for=pain_after-1]")
     page.fill("#notes", "Loved the shoulders.")
     page.click("#save")
     page.wait_for_selector("text=Saved. Thank you.")
@@ -168,6 +169,7 @@ def test_the_tablet_layout_with_reduced_motion(coach: Coach, http: httpx.Client,
     page.goto(coach.url + "/")
     page.wait_for_selector(".chart .zone")
     page.screenshot(path=artifacts / "7-intake-tablet.png")
+    page.click("#none-apply")
     page.click("#to-screening")
     page.click("#to-plan")
     page.wait_for_selector(".paths .num")
@@ -190,6 +192,7 @@ def test_screening_stops_kindly_or_asks_for_clearance(coach: Coach, page_for: An
     page = page_for(PHONE)
     page.goto(coach.url + "/")
     page.click("[data-condition=pregnancy] .yes")
+    page.click("#none-apply")
     page.click("#to-screening")
     page.wait_for_selector("[data-decision=refer]")
     assert "Not today" in page.inner_text("h1")
@@ -217,6 +220,8 @@ def test_the_page_reconnects_after_a_server_restart_and_keeps_every_tap(tmp_path
     try:
         with httpx.Client(base_url=server.url, timeout=20) as http:
             page = page_for(PHONE)
+            page.goto(server.url + "/")
+            page.click("#none-apply")
             page.goto(server.url + "/#/plan")
             page.wait_for_selector(".paths .num")
             page.click("#start")

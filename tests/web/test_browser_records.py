@@ -75,7 +75,7 @@ def test_a_caregiver_keeps_a_recipient_over_sessions(coach: Coach, http: httpx.C
     page.wait_for_function("window.backrubLive.version === 1")
     page.click("#finish")
     page.wait_for_selector("#save")
-    page.fill("#pain_after", "1")
+    page.click("label[for=pain_after-1]")
     page.click("#save")
     page.wait_for_selector("text=Saved. Thank you.")
 

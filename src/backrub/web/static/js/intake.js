@@ -3,9 +3,9 @@
 import { api, problemLines } from "./api.js";
 import { BackMap } from "./backmap.js";
 import { card, choices, h } from "./dom.js";
-import { activeSession, intakeToSend, loadIntake, saveIntake } from "./state.js";
+import { activeSession, clearedConditions, healthAnswered, intakeToSend, loadIntake, saveIntake } from "./state.js";
 import {
-  CONDITION_QUESTIONS, FOCUS, GIVERS, GOALS, NO_CONTACT, POSITIONS, PRESSURES, SPOT_KINDS, zoneWords,
+  CONDITION_QUESTIONS, conditionWords, FOCUS, GIVERS, GOALS, NO_CONTACT, POSITIONS, PRESSURES, SPOT_KINDS, zoneWords,
 } from "./words.js";
 
 export function mountIntake(root, { go }) {
@@ -55,22 +55,53 @@ export function mountIntake(root, { go }) {
       return b;
     }));
 
-  // -- health questions -----------------------------------------------------------------------
-  const questions = h("div", { class: "questions", "data-field": "conditions" },
-    CONDITION_QUESTIONS.map(([code, question]) => {
-      const row = h("div", { class: "question", "data-condition": code });
-      const answer = (yes) => {
-        const has = intake.conditions.includes(code);
-        if (yes && !has) set("conditions", [...intake.conditions, code]);
-        if (!yes && has) set("conditions", intake.conditions.filter((c) => c !== code));
-        yesB.setAttribute("aria-pressed", String(yes)); noB.setAttribute("aria-pressed", String(!yes));
-      };
-      const yes = intake.conditions.includes(code);
-      const yesB = h("button", { type: "button", class: "yn yes", "aria-pressed": String(yes), onclick: () => answer(true) }, "Yes");
-      const noB = h("button", { type: "button", class: "yn no", "aria-pressed": String(!yes), onclick: () => answer(false) }, "No");
-      row.append(h("span", { class: "q" }, question), h("span", { class: "yn-pair" }, yesB, noB));
-      return row;
-    }));
+  // -- health questions: none answered for the user -------------------------------------------
+  const setAnswer = (code, answer) => {
+    const health = { ...intake.health, [code]: answer };
+    const conditions = answer === "yes"
+      ? [...new Set([...intake.conditions, code])] : intake.conditions.filter((c) => c !== code);
+    intake = { ...intake, health, conditions };
+    save();
+    drawAnswers();
+  };
+  const rows = CONDITION_QUESTIONS.map(([code, question]) => {
+    const qid = `q-${code}`;
+    const yesB = h("button", { type: "button", class: "yn yes", onclick: () => setAnswer(code, "yes") }, "Yes");
+    const noB = h("button", { type: "button", class: "yn no", onclick: () => setAnswer(code, "no") }, "No");
+    return h("div", { class: "question", "data-condition": code, role: "group", "aria-labelledby": qid },
+      h("span", { class: "q", id: qid }, question), h("span", { class: "yn-pair" }, yesB, noB));
+  });
+  const noneApply = h("button", { type: "button", class: "button", id: "none-apply" }, "None of these apply");
+  noneApply.addEventListener("click", () => {
+    const health = { ...intake.health };
+    for (const [code] of CONDITION_QUESTIONS) if (health[code] !== "yes") health[code] = "no";
+    intake = { ...intake, health, conditions: intake.conditions.filter((c) => health[c] === "yes") };
+    save();
+    drawAnswers();
+  });
+  const answeredOut = h("p", { class: "answered", id: "answered", "aria-live": "polite" });
+  const clearanceNote = h("div", { class: "clearance-note", id: "clearance-note" });
+  const drawAnswers = () => {
+    let left = 0;
+    for (const row of rows) {
+      const a = intake.health?.[row.dataset.condition];
+      row.querySelector(".yes").setAttribute("aria-pressed", String(a === "yes"));
+      row.querySelector(".no").setAttribute("aria-pressed", String(a === "no"));
+      row.classList.toggle("unanswered", a !== "yes" && a !== "no");
+      if (a !== "yes" && a !== "no") left++;
+    }
+    answeredOut.textContent = left
+      ? `${left} of ${rows.length} still to answer. Read each one; choose “None of these apply” only if none does.`
+      : "All answered.";
+    const cleared = clearedConditions(intake);
+    clearanceNote.replaceChildren(...(cleared.length ? [
+      h("p", {}, h("strong", {}, "Cleared by a clinician today for: "), cleared.map(conditionWords).join(", "), ". ",
+        h("button", { type: "button", class: "link", id: "clearance-remove", onclick: () => {
+          set("clearance", null); drawAnswers();
+        } }, "Remove")),
+      h("p", { class: "muted" }, "A new condition needs its own clearance; the screening asks again.")] : []));
+  };
+  const questions = h("div", { class: "questions", "data-field": "conditions" }, rows);
 
   // -- the back chart --------------------------------------------------------------------------
   const chartBox = h("div", { class: "chart" });
@@ -131,7 +162,8 @@ export function mountIntake(root, { go }) {
       h("span", {}, "Their breaths a minute"), breaths),
       h("p", { class: "muted" }, "Count their breaths for 30 seconds and double it. 12–20 is usual at rest. The strokes follow it.")),
     card("Any place to give extra time?", focus),
-    card("Health questions", h("p", { class: "muted" }, "Answer yes to anything that applies today."), questions),
+    card("Health questions", h("p", { class: "muted" }, "Answer each one for the person receiving the massage, today."),
+      questions, answeredOut, noneApply, clearanceNote),
     card("Mark the back", h("p", { class: "muted" }, "Pick what to mark, then tap the place on the back. Tap a mark to remove it. Seen from behind."),
       kinds, chartBox, spotList),
     card("", h("details", {}, h("summary", {}, "Body measurements (optional)"),
@@ -146,6 +178,16 @@ export function mountIntake(root, { go }) {
     ev.preventDefault();
     submit.disabled = true;
     root.querySelectorAll(".invalid").forEach((n) => n.classList.remove("invalid"));
+    if (!healthAnswered(intake, CONDITION_QUESTIONS.map(([c]) => c))) {
+      submit.disabled = false;
+      errors.hidden = false;
+      errors.replaceChildren(h("strong", {}, "Please answer every health question"),
+        h("p", {}, "Each one needs a yes or a no, or “None of these apply” once you have read them all."));
+      questions.classList.add("invalid");
+      errors.scrollIntoView({ block: "center" });
+      rows.find((r) => r.classList.contains("unanswered"))?.querySelector("button")?.focus({ preventScroll: true });
+      return;
+    }
     try {
       const screening = await api.screen(intakeToSend(intake));
       sessionStorage.setItem("backrub.screening", JSON.stringify(screening));
@@ -165,6 +207,7 @@ export function mountIntake(root, { go }) {
 
   root.replaceChildren(form);
   drawPositions();
+  drawAnswers();
   fitMinutes();
   loadMap();
 }

@@ -5,8 +5,9 @@
 import { api } from "./api.js";
 import { BackMap, cumulative, pointAlong } from "./backmap.js";
 import { Channel } from "./channel.js";
-import { h, toast } from "./dom.js";
+import { h } from "./dom.js";
 import { activeSession } from "./state.js";
+import { themeButton } from "./theme.js";
 import { voice } from "./voice.js";
 import { PHASES, PRESSURE_COLOURS, clock } from "./words.js";
 
@@ -24,10 +25,14 @@ export function mountLive(root, { go, params }) {
   // -- the page ------------------------------------------------------------------------------
   const chartBox = h("div", { class: "chart live-chart" });
   const map = new BackMap(chartBox, { label: "The back, with the current stroke" });
-  const prompt = h("div", { class: "pick-prompt", hidden: true }, h("span", {}, "Tap where it hurts"),
+  // Above the chart, never on it: the shoulders and the base of the neck stay tappable.
+  const prompt = h("div", { class: "pick-prompt", id: "pick-prompt", hidden: true, role: "status" },
+    h("span", {}, "Tap where it hurts"),
     h("button", { type: "button", class: "link", onclick: () => setPicking(false) }, "Cancel"));
+  // What the coach changed, said in the page's flow (a floating notice would cover the stroke).
+  const notice = h("p", { class: "live-notice", id: "live-notice", "aria-live": "polite" });
   const phase = h("p", { class: "phase-name", id: "phase" });
-  const title = h("p", { class: "cue-title", id: "cue-title" });
+  const title = h("h1", { class: "cue-title", id: "cue-title", tabindex: "-1" });
   const cue = h("p", { class: "cue", id: "cue", "aria-live": "polite" });
   const stepLeft = h("span", { id: "step-left" });
   const allLeft = h("span", { id: "all-left" });
@@ -46,14 +51,19 @@ export function mountLive(root, { go, params }) {
   const finish = h("a", { href: `#/end/${id}`, class: "link", id: "finish" }, "Finish now");
 
   const page = h("div", { class: "live", id: "live" },
-    h("div", { class: "live-top" }, conn, h("span", { class: "spacer" }), mute, finish),
+    h("div", { class: "live-top" }, conn, h("span", { class: "spacer" }), themeButton(), mute, finish),
     h("div", { class: "live-grid" },
-      h("div", { class: "stage" }, chartBox, prompt),
-      h("div", { class: "side" }, phase, title, cue,
+      h("div", { class: "stage" }, prompt, chartBox),
+      h("div", { class: "side" }, phase, title, cue, notice,
         h("div", { class: "meta" }, pacer, h("div", { class: "timers" },
           h("div", { class: "bar" }, stepBar), stepLeft, h("div", { class: "bar" }, allBar), allLeft)),
         buttons)));
   root.replaceChildren(page);
+
+  function say(text, warn = false) {
+    notice.textContent = text;
+    notice.classList.toggle("warn", warn);
+  }
 
   function bigButton(name, label, key) {
     return h("button", { type: "button", class: `fb fb-${name}`, id: `fb-${name}`, "data-action": name },
@@ -103,7 +113,9 @@ export function mountLive(root, { go, params }) {
     geometry.closed = closed;
     hands = map.makeHands(paths.length);
     hands.forEach((c) => c.setAttribute("fill", PRESSURE_COLOURS[step.pressure]));
-    phase.textContent = `${PHASES[step.phase] || step.phase} · step ${k + 1} of ${steps.length} · ${step.pressure} pressure`;
+    // Progress as the phase and round of the massage (stable when the rest is replanned), not a step count.
+    phase.textContent = [PHASES[step.phase] || step.phase, step.round ? `round ${step.round}` : null,
+      `${step.pressure} pressure`].filter(Boolean).join(" · ");
     const [head, rest] = splitCue(step.cue);
     title.textContent = head;
     cue.textContent = rest;
@@ -118,7 +130,6 @@ export function mountLive(root, { go, params }) {
 
   function finished() {
     if (stopped) return;
-    toast("That is the whole massage. Cover the back with a towel.");
     go(`#/end/${id}`);
   }
 
@@ -158,7 +169,7 @@ export function mountLive(root, { go, params }) {
     if (second !== lastSecond) {
       lastSecond = second;
       stepLeft.textContent = `${clock(step.seconds - t)} left in this step`;
-      allLeft.textContent = `${clock(total - e)} left in all`;
+      allLeft.textContent = `${clock(e)} of ${clock(total)} · ${clock(total - e)} left`;
     }
     stepBar.style.width = `${Math.min(100, (100 * t) / step.seconds).toFixed(1)}%`;
     allBar.style.width = `${Math.min(100, (100 * e) / total).toFixed(1)}%`;
@@ -199,7 +210,7 @@ export function mountLive(root, { go, params }) {
         page.dataset.version = String(version);
         buttons.querySelectorAll(".busy").forEach((b) => b.classList.remove("busy"));
         showStep(stepAt(elapsed()));
-        toast(msg.message);
+        say(msg.message);
         voice.chime();
         voice.say(`${msg.message} ${routine.steps[shown]?.cue || ""}`);
       } else if (msg.type === "state") {
@@ -213,7 +224,7 @@ export function mountLive(root, { go, params }) {
         } else if (msg.code === "finished") {
           finished();
         } else {
-          toast(msg.message || "That did not work.", "warn");
+          say(msg.message || "That did not work.", true);
         }
       }
     },
@@ -233,7 +244,7 @@ export function mountLive(root, { go, params }) {
     b?.classList.add("busy");
     if (action === "skip") channel.send({ type: "skip" });
     else channel.send({ type: "feedback", kind: action });
-    if (!channel.online) toast("Kept; it is sent when the connection is back.");
+    if (!channel.online) say("Kept; it is sent when the connection is back.");
   }
 
   function setPicking(on) {
@@ -246,7 +257,7 @@ export function mountLive(root, { go, params }) {
   map.svg.addEventListener("click", (ev) => {
     if (!picking) return;
     const at = map.toCm(ev);
-    if (!map.zoneAt(at.x_cm, at.y_cm)) { toast("Tap on the back itself.", "warn"); return; }
+    if (!map.zoneAt(at.x_cm, at.y_cm)) { say("Tap on the back itself.", true); return; }
     setPicking(false);
     buttons.querySelector('[data-action="pain"]').classList.add("busy");
     channel.send({ type: "feedback", kind: "pain", at });

@@ -26,6 +26,7 @@ function go(hash) {
 async function route() {
   if (typeof cleanup === "function") cleanup();
   cleanup = null;
+  document.getElementById("toasts")?.replaceChildren();  // notices leave with their page
   const hash = location.hash || "#/";
   for (const [pattern, mount, title] of VIEWS) {
     const m = hash.match(pattern);
@@ -34,6 +35,9 @@ async function route() {
     document.body.dataset.view = title.toLowerCase();
     window.scrollTo(0, 0);
     cleanup = await mount(root, { go, params: m.slice(1) });
+    // Focus moves to the new page's heading, so a screen reader starts there.
+    root.querySelector("h1")?.setAttribute("tabindex", "-1");
+    root.querySelector("h1")?.focus({ preventScroll: true });
     return;
   }
 }

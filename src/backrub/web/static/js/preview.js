@@ -4,12 +4,15 @@
 import { api, problemLines } from "./api.js";
 import { BackMap } from "./backmap.js";
 import { card, choices, h } from "./dom.js";
-import { activeSession, intakeToSend, loadIntake, saveIntake } from "./state.js";
+import { BEFORE, beforeDraft, clearBefore, keepBefore, ratingInput } from "./ratings.js";
+import { activeSession, healthAnswered, intakeToSend, loadIntake, saveIntake } from "./state.js";
 import { voice } from "./voice.js";
-import { GOALS, PHASES, PHASE_COLOURS, PRESSURE_COLOURS, PRESSURES, clock } from "./words.js";
+import { CONDITION_QUESTIONS, GOALS, PHASES, PHASE_COLOURS, PRESSURE_COLOURS, PRESSURES, clock } from "./words.js";
 
 export function mountPreview(root, { go }) {
   let intake = loadIntake();
+  if (!healthAnswered(intake, CONDITION_QUESTIONS.map(([c]) => c))) { go("#/"); return; }
+  const before = beforeDraft();
   let routine = null;
   let ticket = 0;
   const chartBox = h("div", { class: "chart plan-chart" });
@@ -21,6 +24,9 @@ export function mountPreview(root, { go }) {
   const stepList = h("ol", { class: "step-list" });
   const stepCount = h("summary", {}, "Every step");
   const start = h("button", { type: "button", class: "primary big", id: "start" }, "Start the massage");
+  // From the planner when it sends them (routine `preparation` and `notes`); absent before that.
+  const preparation = h("ul", { class: "tips preparation", id: "preparation", hidden: true });
+  const planNotes = h("ul", { class: "plan-notes", id: "plan-notes", hidden: true });
 
   const minutesOut = h("output", {});
   const minutes = h("input", { type: "range", id: "plan-minutes", "aria-label": "Minutes" });
@@ -82,6 +88,12 @@ export function mountPreview(root, { go }) {
     }, p.seconds / total > 0.09 ? PHASES[p.phase] : "")));
     phaseLegend.replaceChildren(...phases.map((p) => h("span", {},
       h("i", { style: `background:${PHASE_COLOURS[p.phase]}` }), `${PHASES[p.phase]} ${clock(p.seconds)}`)));
+    const prep = Array.isArray(routine.preparation) ? routine.preparation : [];
+    preparation.hidden = !prep.length;
+    preparation.replaceChildren(...prep.map((p) => h("li", {}, p.item, p.why ? h("span", { class: "muted" }, ` — ${p.why}`) : null)));
+    const notes = Array.isArray(routine.notes) ? routine.notes : [];
+    planNotes.hidden = !notes.length;
+    planNotes.replaceChildren(...notes.map((n) => h("li", { "data-code": n.code }, n.message)));
     stepCount.textContent = `Every step (${steps.length})`;
     stepList.replaceChildren(...steps.map((s) => h("li", {},
       h("span", { class: "swatch", style: `background:${PRESSURE_COLOURS[s.pressure]}` }),
@@ -94,6 +106,9 @@ export function mountPreview(root, { go }) {
     try {
       const created = await api.startSession(intakeToSend(intake));
       activeSession.set(created.id);
+      // The "before" ratings go with this session's outcome draft; untouched ones stay not given.
+      localStorage.setItem(`backrub.outcome.${created.id}`, JSON.stringify({ ...before, notes: "" }));
+      clearBefore();
       sessionStorage.setItem(`backrub.routine.${created.id}`, JSON.stringify(created.routine));
       go(`#/live/${created.id}`);
     } catch (err) {
@@ -107,17 +122,25 @@ export function mountPreview(root, { go }) {
     PRESSURES.map(([p, title]) => h("span", {}, h("i", { style: `background:${PRESSURE_COLOURS[p]}` }), title)),
     h("span", {}, h("i", { class: "hatch" }), "No touch"));
   root.replaceChildren(h("div", { class: "preview" },
-    h("h1", {}, "The plan"),
+    h("h1", { tabindex: "-1" }, "The plan"),
     summary,
+    planNotes,
     problems,
     h("div", { class: "two-col" },
       h("div", {}, chartBox, legend),
       h("div", {},
-        card("Change it", h("div", { class: "range", "data-field": "minutes" }, minutes, minutesOut),
+        card("Change it",
+          h("h3", { id: "plan-minutes-h" }, "How long"),
+          h("div", { class: "range", "data-field": "minutes" }, minutes, minutesOut),
+          h("h3", {}, "What for"),
           choices("plan-goal", GOALS, intake.goal, (v) => change("goal", v), { describe: false }),
+          h("h3", {}, "How firm, at most"),
           choices("plan-pressure", PRESSURES, intake.pressure, (v) => change("pressure", v), { describe: false })),
         card("Phases", timeline, phaseLegend),
-        card("Before you start", h("ul", { class: "tips" },
+        card("Before you start: ask them", h("p", { class: "muted" }, "Their own answers, before any touch. Skip any they would rather not answer."),
+          h("div", { class: "ratings" }, BEFORE.map(([name, label, hint]) => ratingInput(name, label, hint, before[name],
+            (v) => { before[name] = v; keepBefore(before); })))),
+        card("Get ready", preparation, h("ul", { class: "tips" },
           h("li", {}, "Warm the room and the oil; have a towel ready."),
           h("li", {}, "Prop the phone or tablet where you can see it."),
           h("li", {}, "Ask them to say “softer”, “firmer” or “that hurts” at any time.")),

@@ -20,6 +20,17 @@ export const CONDITION_QUESTIONS = [
   ["skin_infection", "A skin infection on the back? (mark where on the chart)"],
 ];
 
+// Conditions named in words (for clearance and screening notes).
+const CONDITION_WORDS = {
+  injury: "an injury or other medical problem", cancer: "cancer", heart_disease: "a heart condition",
+  skin_infection: "a skin infection",
+};
+export function conditionWords(code) {
+  return CONDITION_WORDS[code] || code.replaceAll("_", " ");
+}
+// What a clinician can clear (seed 003; DESIGN.md "check first"); an unmarked skin infection needs its place.
+export const CLEARABLE = new Set(["injury", "cancer", "heart_disease"]);
+
 export const SPOT_KINDS = [
   ["pain", "Pain", "hurts there"],
   ["knot", "Knot", "a hard, tender knot"],

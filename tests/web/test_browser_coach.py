@@ -1,0 +1,213 @@
+"""A nervous first-time giver in real Chromium (issue 15): nothing answered for them, a clearance
+that names its condition and day, "Pain here" that reaches the shoulders, ratings that are the
+receiver's or nothing, and feedback that keeps the stroke. Each page state is checked by axe-core
+(0 serious or critical) and photographed at phone and tablet size, light and dark."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.web.coachpage import Pages, answer_none, launch, look, needs_browser, to_screen
+from tests.web.conftest import Coach
+
+pytestmark = [needs_browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    yield from launch()
+
+
+@pytest.fixture
+def pages(browser: Any) -> Iterator[Pages]:
+    made = Pages(browser)
+    yield made
+    made.close()
+
+
+def session_of(http: httpx.Client, page: Any) -> dict[str, Any]:
+    view: dict[str, Any] = http.get(f"/api/sessions/{page.url.rsplit('/', 1)[-1]}").json()
+    return view
+
+
+@pytest.mark.parametrize("size", ["phone", "tablet"])
+def test_no_health_question_is_answered_for_the_giver(coach: Coach, pages: Pages, size: str) -> None:
+    page = pages.new(size)
+    page.goto(coach.url + "/")
+    page.wait_for_selector(".chart .zone")
+    rows = page.locator(".question")
+    assert rows.count() == 17
+    assert page.locator('.question [aria-pressed="true"]').count() == 0  # none chosen for them
+    assert page.locator(".question.unanswered").count() == 17
+    look(page, "intake", full=True)
+
+    page.click("#to-screening")  # cannot go on unread
+    page.wait_for_selector(".errors:not([hidden])")
+    assert "answer every health question" in page.inner_text(".errors")
+    assert page.evaluate("location.hash") in ("", "#/")
+    look(page, "intake-unanswered")
+    page.goto(coach.url + "/#/plan")  # nor by the address
+    page.wait_for_selector("#to-screening")
+    assert page.locator(".preview").count() == 0
+
+    page.click("[data-condition=fever] .no")
+    assert "16 of 17 still to answer" in page.inner_text("#answered")
+    answer_none(page)  # after seeing the list, "none of these apply"
+    assert page.locator(".question.unanswered").count() == 0
+    assert page.locator('.question .no[aria-pressed="true"]').count() == 17
+    page.click("#to-screening")
+    page.wait_for_selector("[data-decision=proceed]")
+    # Focus moves to the new page's heading.
+    assert page.evaluate("document.activeElement.tagName") == "H1"
+    look(page, "screening-proceed")
+    assert page.errors == []
+
+
+def test_a_clearance_covers_only_the_conditions_it_names_and_only_today(coach: Coach, pages: Pages) -> None:
+    page = pages.new("phone")
+    page.goto(coach.url + "/")
+    page.click("[data-condition=heart_disease] .yes")
+    answer_none(page)  # the rest
+    assert page.get_attribute("[data-condition=heart_disease] .yes", "aria-pressed") == "true"
+    page.click("#to-screening")
+    page.wait_for_selector("[data-decision=check_first]")
+    assert "a heart condition" in page.inner_text("#cleared-text")
+    assert page.is_disabled("#cleared-go")
+    look(page, "screening-check-first")
+    page.check("#cleared")
+    page.click("#cleared-go")
+    page.wait_for_selector("[data-decision=adapt]")
+
+    page.click("text=Back to the answers")
+    page.wait_for_selector("#clearance-note p")
+    assert "a heart condition" in page.inner_text("#clearance-note")  # shown on the intake
+    page.click("[data-condition=cancer] .yes")
+    page.click("#to-screening")
+    page.wait_for_selector("[data-decision=check_first]")
+    codes = page.eval_on_selector_all(".reasons li", "ls => ls.map((l) => l.dataset.code)")
+    assert sorted(codes) == ["cancer", "heart_disease"]
+    text = page.inner_text("#cleared-text")
+    assert "cancer" in text and "heart" not in text  # asked again, for the new condition only
+
+    other = page.context.new_page()  # a new tab: same storage, still not cleared for cancer
+    other.errors = []
+    other.on("pageerror", lambda err: other.errors.append(str(err)))
+    other.goto(coach.url + "/#/screening")
+    other.wait_for_selector("[data-decision=check_first]")
+    sent = other.evaluate("""async () => (await fetch('/api/screen', {method: 'POST',
+        headers: {'Content-Type': 'application/json'}, body: JSON.stringify({conditions: ['cancer'],
+        cleared_by_clinician: ['heart_disease']})})).json()""")
+    assert sent["decision"] == "check_first"
+
+    # A clearance given yesterday is not today's: the screening asks again.
+    page.evaluate("""() => { const k = 'backrub.intake'; const i = JSON.parse(localStorage.getItem(k));
+        i.clearance = { conditions: ['heart_disease', 'cancer'], day: '2000-01-01' };
+        i.conditions = ['heart_disease']; i.health.cancer = 'no';
+        localStorage.setItem(k, JSON.stringify(i)); }""")
+    page.goto(coach.url + "/#/screening")
+    page.reload()
+    page.wait_for_selector("[data-decision=check_first]")
+    # An old page's bare "cleared" flag is never carried over either.
+    page.evaluate("""() => { const k = 'backrub.intake'; const i = JSON.parse(localStorage.getItem(k));
+        delete i.clearance; i.cleared_by_clinician = true; localStorage.setItem(k, JSON.stringify(i)); }""")
+    page.reload()
+    page.wait_for_selector("[data-decision=check_first]")
+    assert page.errors == [] and other.errors == []
+
+
+def start_massage(coach: Coach, page: Any, **intake: Any) -> None:
+    page.goto(coach.url + "/")
+    page.wait_for_selector(".chart .zone")
+    answer_none(page)
+    for key, value in intake.items():
+        page.evaluate("([k, v]) => { const i = JSON.parse(localStorage.getItem('backrub.intake'));"
+                      " i[k] = v; localStorage.setItem('backrub.intake', JSON.stringify(i)); }", [key, value])
+    page.goto(coach.url + "/#/plan")
+    page.wait_for_selector(".paths .num")
+
+
+@pytest.mark.parametrize("size", ["phone", "tablet"])
+def test_pain_here_reaches_the_shoulders_and_the_base_of_the_neck(coach: Coach, http: httpx.Client,
+                                                                  pages: Pages, size: str) -> None:
+    page = pages.new(size)
+    start_massage(coach, page, minutes=15)
+    page.click("#start")
+    page.wait_for_selector("#live[data-online=true]")
+    page.wait_for_selector(".hand")
+    look(page, "live")
+    page.click("#fb-pain")
+    page.wait_for_selector("#pick-prompt:not([hidden])")
+    look(page, "live-picking")
+    # Every zone's middle, the shoulder tops and the base of the neck included, is the chart itself.
+    centres = page.evaluate("""() => [...document.querySelectorAll('.live-chart .zone')].map((z) => {
+        const b = z.getBBox(); return [z.dataset.zone, b.x + b.width / 2, -(b.y + b.height / 2)]; })""")
+    names = {c[0] for c in centres}
+    assert {"neck_base", "upper_trapezius_left", "upper_trapezius_right"} <= names
+    for zone, x, y in centres:
+        sx, sy = to_screen(page, ".live-chart svg", x, y)
+        hit = page.evaluate("([x, y]) => { const e = document.elementFromPoint(x, y); "
+                            "return !!e && !!e.closest('.live-chart svg'); }", [sx, sy])
+        assert hit, f"{zone} is covered at ({sx:.0f}, {sy:.0f})"
+    top = next(c for c in centres if c[0] == "upper_trapezius_right")
+    sx, sy = to_screen(page, ".live-chart svg", top[1], top[2])
+    page.mouse.click(sx, sy)
+    page.wait_for_function("window.backrubLive.version === 1")
+    view = session_of(http, page)
+    pain = [s for s in view["routine"]["intake"]["spots"] if s["kind"] == "pain"]
+    assert pain and pain[0]["at"]["y_cm"] > 40  # up on the shoulder
+    assert page.errors == []
+
+
+def test_ratings_are_the_receivers_or_nothing(coach: Coach, http: httpx.Client, pages: Pages) -> None:
+    page = pages.new("phone")
+    start_massage(coach, page, minutes=15)
+    # "Before" is asked at the start, with nothing chosen for them.
+    assert page.locator("[data-rating=relaxation_before] input:checked").count() == 0
+    assert page.inner_text("#relaxation_before-out") == "not given"
+    page.click("label[for=pain_before-3]")
+    look(page, "plan", full=True)
+    page.click("#start")
+    page.wait_for_selector(".hand")
+    page.click("#finish")
+    page.wait_for_selector("#save")
+    assert page.inner_text("#before-given") == "Before the massage they said: pain 3 of 10."
+    assert page.locator(".ratings input:checked").count() == 0
+    page.click("label[for=relaxation_after-8]")
+    look(page, "end", full=True)
+    page.click("#save")
+    page.wait_for_selector("text=Saved. Thank you.")
+    outcome = session_of(http, page)["outcome"]
+    assert outcome["pain_before"] == 3 and outcome["relaxation_after"] == 8
+    assert outcome["relaxation_before"] is None and outcome["pain_after"] is None  # never made up
+    assert page.errors == []
+
+
+def test_softer_keeps_the_stroke_under_the_hands(coach: Coach, http: httpx.Client, pages: Pages) -> None:
+    page = pages.new("phone")
+    start_massage(coach, page, minutes=20)
+    page.click("#start")
+    page.wait_for_selector("#live[data-online=true]")
+    page.wait_for_timeout(1500)
+    before = session_of(http, page)
+    step = before["status"]["step"]
+    cue = page.inner_text("#cue-title")
+    phase = page.inner_text("#phase")
+    assert "step" not in phase.lower() and "of" not in phase  # progress as phase (and round), not a count
+    page.click("#fb-softer")  # the opening stroke is already light: it says so, the stroke goes on
+    page.wait_for_function("window.backrubLive.version === 1")
+    after = session_of(http, page)
+    assert after["status"]["step"] == step
+    assert after["routine"]["steps"][step] == before["routine"]["steps"][step]
+    assert after["status"]["elapsed_s"] >= before["status"]["elapsed_s"]
+    assert page.inner_text("#cue-title") == cue
+    assert "already light" in page.inner_text("#live-notice")
+    page.click("#fb-firmer")
+    page.wait_for_function("window.backrubLive.version === 2")
+    assert int(page.get_attribute("#live", "data-step")) == step
+    assert page.inner_text("#cue-title") == cue
+    look(page, "live-after-feedback")
+    assert page.errors == []
