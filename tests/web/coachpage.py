@@ -94,9 +94,21 @@ def look(page: Any, state: str, *, full: bool = False) -> None:
     assert not problems, json.dumps(problems, indent=1)
 
 
+def step(page: Any, name: str) -> None:
+    """Open one step of the intake (who, what, health, back, review)."""
+    page.click(f"#go-{name}")
+    page.wait_for_selector(f'.step-section[data-step="{name}"]:not([hidden])')
+
+
 def answer_none(page: Any) -> None:
     """The giver reads the health questions and says none of them apply."""
+    step(page, "health")
     page.click("#none-apply")
+
+
+def check_and_plan(page: Any) -> None:
+    step(page, "review")
+    page.click("#to-screening")
 
 
 def to_screen(page: Any, selector: str, x_cm: float, y_cm: float) -> tuple[float, float]:

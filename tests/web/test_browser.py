@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.web.coachpage import answer_none, check_and_plan, step
 from tests.web.conftest import Coach, wait_until
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -53,6 +54,7 @@ def page_for(browser: Any) -> Iterator[Any]:
 
 
 def tap_chart(page: Any, selector: str, fx: float, fy: float) -> None:
+    page.locator(selector).scroll_into_view_if_needed()
     box = page.locator(selector).bounding_box()
     page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
 
@@ -67,11 +69,13 @@ def test_a_whole_massage_from_intake_to_the_saved_end(coach: Coach, http: httpx.
                                                       artifacts: Path) -> None:
     page = page_for(PHONE)
     page.goto(coach.url + "/")
-    page.wait_for_selector(".chart .zone")
 
-    # Intake: a short massage, a painful place tapped on the chart.
+    # Intake, in short steps: a short massage, a painful place tapped on the chart.
+    step(page, "what")
     page.get_by_text("Relax", exact=True).click()
     page.fill("#breaths", "14")
+    step(page, "back")
+    page.wait_for_selector(".chart .zone")
     page.click(".kinds [data-kind=pain]")
     tap_chart(page, ".chart svg", 0.62, 0.62)
     page.wait_for_selector(".marks .mark.pain")
@@ -80,8 +84,8 @@ def test_a_whole_massage_from_intake_to_the_saved_end(coach: Coach, http: httpx.
     page.screenshot(path=artifacts / "1-intake-phone.png", full_page=True)
 
     # Screening, in plain words with the reason (after reading the health questions).
-    page.click("#none-apply")
-    page.click("#to-screening")
+    answer_none(page)
+    check_and_plan(page)
     page.wait_for_selector("[data-decision=adapt]")
     assert "painful place" in page.inner_text(".changes")
     page.screenshot(path=artifacts / "2-screening-phone.png", full_page=True)
@@ -89,6 +93,7 @@ def test_a_whole_massage_from_intake_to_the_saved_end(coach: Coach, http: httpx.
     # Plan preview: every step drawn; changing the pressure redraws the plan at once.
     page.click("#to-plan")
     page.wait_for_selector(".paths .num")
+    page.click("#part-all")
     steps = page.locator(".paths .num").count()
     assert steps >= 10
     assert "medium pressure at most" in page.inner_text("#plan-summary")
@@ -167,10 +172,11 @@ def test_the_tablet_layout_with_reduced_motion(coach: Coach, http: httpx.Client,
                                                artifacts: Path) -> None:
     page = page_for(TABLET, reduced_motion="reduce")
     page.goto(coach.url + "/")
+    step(page, "back")
     page.wait_for_selector(".chart .zone")
     page.screenshot(path=artifacts / "7-intake-tablet.png")
-    page.click("#none-apply")
-    page.click("#to-screening")
+    answer_none(page)
+    check_and_plan(page)
     page.click("#to-plan")
     page.wait_for_selector(".paths .num")
     page.screenshot(path=artifacts / "8-plan-tablet.png")
@@ -191,9 +197,10 @@ def test_the_tablet_layout_with_reduced_motion(coach: Coach, http: httpx.Client,
 def test_screening_stops_kindly_or_asks_for_clearance(coach: Coach, page_for: Any, artifacts: Path) -> None:
     page = page_for(PHONE)
     page.goto(coach.url + "/")
+    step(page, "health")
     page.click("[data-condition=pregnancy] .yes")
-    page.click("#none-apply")
-    page.click("#to-screening")
+    answer_none(page)
+    check_and_plan(page)
     page.wait_for_selector("[data-decision=refer]")
     assert "Not today" in page.inner_text("h1")
     assert "therapist" in page.inner_text(".reasons")
@@ -201,9 +208,10 @@ def test_screening_stops_kindly_or_asks_for_clearance(coach: Coach, page_for: An
     page.screenshot(path=artifacts / "10-refer-phone.png", full_page=True)
 
     page.click("text=Back to the answers")
+    step(page, "health")
     page.click("[data-condition=pregnancy] .no")
     page.click("[data-condition=cancer] .yes")
-    page.click("#to-screening")
+    check_and_plan(page)
     page.wait_for_selector("[data-decision=check_first]")
     assert page.is_disabled("#cleared-go")
     page.check("#cleared")
@@ -221,7 +229,7 @@ def test_the_page_reconnects_after_a_server_restart_and_keeps_every_tap(tmp_path
         with httpx.Client(base_url=server.url, timeout=20) as http:
             page = page_for(PHONE)
             page.goto(server.url + "/")
-            page.click("#none-apply")
+            answer_none(page)
             page.goto(server.url + "/#/plan")
             page.wait_for_selector(".paths .num")
             page.click("#start")

@@ -11,7 +11,16 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.web.coachpage import Pages, answer_none, launch, look, needs_browser, to_screen
+from tests.web.coachpage import (
+    Pages,
+    answer_none,
+    check_and_plan,
+    launch,
+    look,
+    needs_browser,
+    step,
+    to_screen,
+)
 from tests.web.conftest import Coach
 
 pytestmark = [needs_browser, pytest.mark.slow]
@@ -38,20 +47,24 @@ def session_of(http: httpx.Client, page: Any) -> dict[str, Any]:
 def test_no_health_question_is_answered_for_the_giver(coach: Coach, pages: Pages, size: str) -> None:
     page = pages.new(size)
     page.goto(coach.url + "/")
-    page.wait_for_selector(".chart .zone")
+    page.wait_for_selector("#step-heading")
+    look(page, "intake-who", full=True)
+    step(page, "health")
     rows = page.locator(".question")
     assert rows.count() == 17
     assert page.locator('.question [aria-pressed="true"]').count() == 0  # none chosen for them
     assert page.locator(".question.unanswered").count() == 17
-    look(page, "intake", full=True)
-
-    page.click("#to-screening")  # cannot go on unread
+    look(page, "intake-health", full=True)
+    page.click("#step-next")  # cannot go on unread
     page.wait_for_selector(".errors:not([hidden])")
+    assert "answer every health question" in page.inner_text(".errors")
+    check_and_plan(page)  # nor from the review
+    page.wait_for_selector('.step-section[data-step="health"]:not([hidden])')
     assert "answer every health question" in page.inner_text(".errors")
     assert page.evaluate("location.hash") in ("", "#/")
     look(page, "intake-unanswered")
     page.goto(coach.url + "/#/plan")  # nor by the address
-    page.wait_for_selector("#to-screening")
+    page.wait_for_selector("#step-heading")
     assert page.locator(".preview").count() == 0
 
     page.click("[data-condition=fever] .no")
@@ -59,6 +72,12 @@ def test_no_health_question_is_answered_for_the_giver(coach: Coach, pages: Pages
     answer_none(page)  # after seeing the list, "none of these apply"
     assert page.locator(".question.unanswered").count() == 0
     assert page.locator('.question .no[aria-pressed="true"]').count() == 17
+    page.click("#step-next")
+    page.wait_for_selector(".chart .zone")
+    look(page, "intake-back", full=True)
+    page.click("#step-next")
+    assert "None of the questions apply" in page.inner_text("#review")
+    look(page, "intake-review")
     page.click("#to-screening")
     page.wait_for_selector("[data-decision=proceed]")
     # Focus moves to the new page's heading.
@@ -70,10 +89,11 @@ def test_no_health_question_is_answered_for_the_giver(coach: Coach, pages: Pages
 def test_a_clearance_covers_only_the_conditions_it_names_and_only_today(coach: Coach, pages: Pages) -> None:
     page = pages.new("phone")
     page.goto(coach.url + "/")
+    step(page, "health")
     page.click("[data-condition=heart_disease] .yes")
     answer_none(page)  # the rest
     assert page.get_attribute("[data-condition=heart_disease] .yes", "aria-pressed") == "true"
-    page.click("#to-screening")
+    check_and_plan(page)
     page.wait_for_selector("[data-decision=check_first]")
     assert "a heart condition" in page.inner_text("#cleared-text")
     assert page.is_disabled("#cleared-go")
@@ -83,10 +103,11 @@ def test_a_clearance_covers_only_the_conditions_it_names_and_only_today(coach: C
     page.wait_for_selector("[data-decision=adapt]")
 
     page.click("text=Back to the answers")
+    step(page, "health")
     page.wait_for_selector("#clearance-note p")
     assert "a heart condition" in page.inner_text("#clearance-note")  # shown on the intake
     page.click("[data-condition=cancer] .yes")
-    page.click("#to-screening")
+    check_and_plan(page)
     page.wait_for_selector("[data-decision=check_first]")
     codes = page.eval_on_selector_all(".reasons li", "ls => ls.map((l) => l.dataset.code)")
     assert sorted(codes) == ["cancer", "heart_disease"]
@@ -121,7 +142,6 @@ def test_a_clearance_covers_only_the_conditions_it_names_and_only_today(coach: C
 
 def start_massage(coach: Coach, page: Any, **intake: Any) -> None:
     page.goto(coach.url + "/")
-    page.wait_for_selector(".chart .zone")
     answer_none(page)
     for key, value in intake.items():
         page.evaluate("([k, v]) => { const i = JSON.parse(localStorage.getItem('backrub.intake'));"
@@ -210,4 +230,39 @@ def test_softer_keeps_the_stroke_under_the_hands(coach: Coach, http: httpx.Clien
     assert int(page.get_attribute("#live", "data-step")) == step
     assert page.inner_text("#cue-title") == cue
     look(page, "live-after-feedback")
+    assert page.errors == []
+
+
+NUMBERS = """() => [...document.querySelectorAll('.plan-chart .num circle')].map((c) => {
+    const b = c.getBoundingClientRect(); return [b.x + b.width / 2, b.y + b.height / 2, b.width / 2]; })"""
+
+
+def collisions(page: Any) -> list[tuple[int, int]]:
+    nums = page.evaluate(NUMBERS)
+    return [(i, j) for i in range(len(nums)) for j in range(i + 1, len(nums))
+            if ((nums[i][0] - nums[j][0]) ** 2 + (nums[i][1] - nums[j][1]) ** 2) ** 0.5 < nums[i][2] + nums[j][2]]
+
+
+@pytest.mark.parametrize("size", ["phone", "tablet"])
+def test_the_plan_map_shows_one_part_at_a_time_with_numbers_apart(coach: Coach, pages: Pages, size: str) -> None:
+    page = pages.new(size)
+    start_massage(coach, page, minutes=30)
+    total = len(page.evaluate("() => [...document.querySelectorAll('.step-list li')]"))
+    assert "Part 1 of" in page.inner_text("#part-label")
+    assert page.locator(".legend").inner_text().count("Light") == 1  # the pressure legend beside the map
+    seen: list[int] = []
+    for _ in range(20):
+        shown = page.eval_on_selector_all(".plan-chart .num", "ns => ns.map((n) => +n.dataset.step)")
+        assert shown and len(shown) < total
+        seen += shown
+        assert collisions(page) == []
+        if page.is_disabled("#part-next"):
+            break
+        page.click("#part-next")
+    assert sorted(seen) == list(range(total))  # stepping through the parts shows every step once
+    page.click("#part-prev")
+    look(page, "plan-part")
+    page.click("#part-all")
+    assert page.locator(".plan-chart .num").count() == total
+    assert collisions(page) == []
     assert page.errors == []

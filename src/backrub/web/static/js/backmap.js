@@ -101,14 +101,33 @@ export class BackMap {
     return { x_cm: Math.round(q.x * 10) / 10, y_cm: Math.round(-q.y * 10) / 10 };
   }
 
-  // Every step's path in order, numbered, coloured by pressure.
-  drawPlan(steps) {
+  // The steps' paths (all, or those whose indices `shown` lists), numbered in the routine's order and
+  // coloured by pressure. Numbers never overlap: each slides along its path, then outward, to a free place.
+  drawPlan(steps, shown = null) {
     this.paths.replaceChildren();
-    steps.forEach((s, i) => this._path(s, { cls: "plan", arrow: true }));
-    steps.forEach((s, i) => {
-      const [x, y] = s.path[0];
-      const g = svgEl("g", { class: "num" }, this.paths);
-      svgEl("circle", { cx: x, cy: -y, r: 1.5, fill: PRESSURE_COLOURS[s.pressure] }, g);
+    const which = shown || steps.map((_, i) => i);
+    which.forEach((i) => this._path(steps[i], { cls: "plan", arrow: true }));
+    const R = 1.5, placed = [];
+    const free = (x, y) => placed.every(([a, b]) => Math.hypot(a - x, b - y) >= 2 * R + 0.2);
+    which.forEach((i) => {
+      const s = steps[i];
+      const lengths = cumulative(s.path), total = lengths.at(-1);
+      let spot = null;
+      for (const f of [0, 0.12, 0.24, 0.36, 0.5, 0.62, 0.76, 0.88, 1]) {
+        const [x, y] = pointAlong(s.path, lengths, total, f);
+        if (free(x, y)) { spot = [x, y]; break; }
+      }
+      for (let ring = 1; !spot && ring < 12; ring++) {
+        const [x0, y0] = s.path[0];
+        for (let k = 0; k < 8 && !spot; k++) {
+          const x = x0 + Math.cos((k * Math.PI) / 4) * ring * R * 1.4, y = y0 + Math.sin((k * Math.PI) / 4) * ring * R * 1.4;
+          if (free(x, y)) spot = [x, y];
+        }
+      }
+      const [x, y] = spot || s.path[0];
+      placed.push([x, y]);
+      const g = svgEl("g", { class: "num", "data-step": i }, this.paths);
+      svgEl("circle", { cx: x, cy: -y, r: R, fill: PRESSURE_COLOURS[s.pressure] }, g);
       svgEl("text", { x, y: -y + 0.55, "text-anchor": "middle" }, g).textContent = i + 1;
     });
   }

@@ -22,6 +22,16 @@ export function mountPreview(root, { go }) {
   const summary = h("p", { class: "summary", id: "plan-summary" });
   const problems = h("div", { class: "errors", role: "alert", hidden: true });
   const stepList = h("ol", { class: "step-list" });
+  // One part of the massage at a time (a phase, or a round of the main work), stepped through.
+  let part = 0, parts = [];
+  const partLabel = h("p", { class: "part-label", id: "part-label", "aria-live": "polite" });
+  const prevPart = h("button", { type: "button", class: "button", id: "part-prev" }, "◀ Before");
+  const nextPart = h("button", { type: "button", class: "button", id: "part-next" }, "Next ▶");
+  const allParts = h("button", { type: "button", class: "button", id: "part-all", "aria-pressed": "false" }, "All");
+  const partNav = h("div", { class: "part-nav" }, prevPart, partLabel, nextPart, allParts);
+  prevPart.addEventListener("click", () => { part = Math.max(0, part - 1); drawPart(); });
+  nextPart.addEventListener("click", () => { part = Math.min(parts.length - 1, part + 1); drawPart(); });
+  allParts.addEventListener("click", () => { part = part === -1 ? 0 : -1; drawPart(); });
   const stepCount = h("summary", {}, "Every step");
   const start = h("button", { type: "button", class: "primary big", id: "start" }, "Start the massage");
   // From the planner when it sends them (routine `preparation` and `notes`); absent before that.
@@ -70,9 +80,41 @@ export function mountPreview(root, { go }) {
     }
   }
 
+  function partsOf(steps) {
+    const out = [];
+    steps.forEach((s, i) => {
+      const key = `${s.phase}:${s.round ?? ""}`;
+      const last = out.at(-1);
+      if (last && last.key === key) last.steps.push(i);
+      else out.push({ key, phase: s.phase, round: s.round, steps: [i] });
+    });
+    // A long part (a main work without rounds) is cut into pieces of a few steps, so a phone stays readable.
+    return out.flatMap((p) => {
+      const n = Math.ceil(p.steps.length / 6);
+      if (n <= 1) return [p];
+      const size = Math.ceil(p.steps.length / n);
+      return Array.from({ length: n }, (_, k) => ({ ...p, piece: [k + 1, n], steps: p.steps.slice(k * size, (k + 1) * size) }));
+    });
+  }
+
+  function drawPart() {
+    const steps = routine.steps;
+    if (part >= parts.length) part = 0;
+    const p = parts[part];
+    map.drawPlan(steps, p ? p.steps : null);
+    allParts.setAttribute("aria-pressed", String(part === -1));
+    prevPart.disabled = part <= 0;
+    nextPart.disabled = part === -1 || part >= parts.length - 1;
+    if (!p) { partLabel.textContent = `All ${steps.length} steps`; return; }
+    const first = p.steps[0] + 1, last = p.steps.at(-1) + 1;
+    partLabel.textContent = `Part ${part + 1} of ${parts.length}: ${PHASES[p.phase] || p.phase}` +
+      `${p.round ? `, round ${p.round}` : ""}${p.piece ? ` (${p.piece[0]} of ${p.piece[1]})` : ""} · step${first === last ? ` ${first}` : `s ${first}–${last}`}`;
+  }
+
   function draw() {
     const steps = routine.steps;
-    map.drawPlan(steps);
+    parts = partsOf(steps);
+    drawPart();
     summary.textContent = `${Math.round(routine.minutes)} minutes, ${steps.length} steps, ` +
       `${intake.pressure} pressure at most.`;
     const total = steps.reduce((a, s) => a + s.seconds, 0);
@@ -127,7 +169,7 @@ export function mountPreview(root, { go }) {
     planNotes,
     problems,
     h("div", { class: "two-col" },
-      h("div", {}, chartBox, legend),
+      h("div", {}, partNav, chartBox, legend),
       h("div", {},
         card("Change it",
           h("h3", { id: "plan-minutes-h" }, "How long"),
