@@ -239,12 +239,13 @@ NUMBERS = """() => [...document.querySelectorAll('.plan-chart .num circle')].map
 
 def collisions(page: Any) -> list[tuple[int, int]]:
     nums = page.evaluate(NUMBERS)
-    return [(i, j) for i in range(len(nums)) for j in range(i + 1, len(nums))
-            if ((nums[i][0] - nums[j][0]) ** 2 + (nums[i][1] - nums[j][1]) ** 2) ** 0.5 < nums[i][2] + nums[j][2]]
+    return [(i, j) for i, a in enumerate(nums) for j, b in enumerate(nums[i + 1:], i + 1)
+            if ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 < a[2] + b[2]]
 
 
 @pytest.mark.parametrize("size", ["phone", "tablet"])
-def test_the_plan_map_shows_one_part_at_a_time_with_numbers_apart(coach: Coach, pages: Pages, size: str) -> None:
+def test_the_plan_map_shows_one_part_at_a_time_with_numbers_apart(coach: Coach, pages: Pages,
+                                                                  size: str) -> None:
     page = pages.new(size)
     start_massage(coach, page, minutes=30)
     total = len(page.evaluate("() => [...document.querySelectorAll('.step-list li')]"))

@@ -222,7 +222,7 @@ def test_pain_here_becomes_a_standing_spot_once_confirmed(coach: Coach, http: ht
     assert record["proposals"] == []
     assert [(s["at"], s["source"]) for s in record["recipient"]["spots"]] == [(PAIN, spot["reason"])]
     preview = http.post(f"/api/recipients/{cy['id']}/next-intake", json={}).json()
-    assert {"field": "spots", "what": "new spot: pain at (6, 22) cm", "why": spot["reason"]} \
+    assert {"field": "spots", "what": "new spot: pain, right middle back", "why": spot["reason"]} \
         in preview["changes"]
     assert preview["screening"]["decision"] == "adapt" and preview["skin_check_needed"] is False
     second = start_for(http, cy["id"])

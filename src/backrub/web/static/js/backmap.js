@@ -1,6 +1,6 @@
 // The back chart in SVG, in centimetres (seen from behind; y up is drawn up).
 
-import { PRESSURE_COLOURS } from "./words.js";
+import { PRESSURE_COLOURS, zoneWords } from "./words.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const HEAD_R = 6.5;
@@ -68,7 +68,7 @@ export class BackMap {
     for (const z of order) {
       const cls = z.id === "spine" ? "zone spine" : z.id.startsWith("axilla") ? "zone axilla" : "zone";
       const poly = svgEl("polygon", { points: pts(z.outline), class: cls, "data-zone": z.id }, this.base);
-      svgEl("title", {}, poly).textContent = z.id.replaceAll("_", " ");
+      svgEl("title", {}, poly).textContent = zoneWords(z.id);
     }
     svgEl("line", { x1: 0, y1: 2, x2: 0, y2: -(L + 8), class: "midline" }, this.base);
     const y = -e.y_min + 2.6;
