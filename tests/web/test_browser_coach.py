@@ -206,6 +206,15 @@ def test_ratings_are_the_receivers_or_nothing(coach: Coach, http: httpx.Client, 
     assert page.errors == []
 
 
+OVERLAPS = """() => {
+    const r = (e) => e.getBoundingClientRect();
+    const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    const notes = [...document.querySelectorAll('#live-notice, #toasts > *')].map(r).filter((b) => b.width && b.height);
+    const keep = [...document.querySelectorAll('.fb, .live-chart .paths .current, .live-chart .hand')];
+    return notes.flatMap((n) => keep.filter((k) => hit(n, r(k))).map((k) => k.id || k.getAttribute('class')));
+}"""
+
+
 def test_softer_keeps_the_stroke_under_the_hands(coach: Coach, http: httpx.Client, pages: Pages) -> None:
     page = pages.new("phone")
     start_massage(coach, page, minutes=20)
@@ -230,6 +239,11 @@ def test_softer_keeps_the_stroke_under_the_hands(coach: Coach, http: httpx.Clien
     assert int(page.get_attribute("#live", "data-step")) == step
     assert page.inner_text("#cue-title") == cue
     look(page, "live-after-feedback")
+    # The notice sits in the page's flow: it covers neither the stroke on the chart nor any button.
+    assert page.evaluate(OVERLAPS) == []
+    page.click("#finish")
+    page.wait_for_selector("#save")
+    assert page.evaluate("document.querySelectorAll('#toasts > *').length") == 0  # gone with its page
     assert page.errors == []
 
 
@@ -266,4 +280,39 @@ def test_the_plan_map_shows_one_part_at_a_time_with_numbers_apart(coach: Coach, 
     page.click("#part-all")
     assert page.locator(".plan-chart .num").count() == total
     assert collisions(page) == []
+    assert page.errors == []
+
+
+LISTEN = """(() => {
+  window.__spoken = []; window.__chimes = 0;
+  const speak = speechSynthesis.speak.bind(speechSynthesis);
+  speechSynthesis.speak = (u) => { window.__spoken.push({ text: u.text, rate: u.rate }); try { speak(u); } catch {} };
+  const osc = AudioContext.prototype.createOscillator;
+  AudioContext.prototype.createOscillator = function () { window.__chimes++; return osc.call(this); };
+})();"""
+
+
+@pytest.mark.parametrize("mode", ["voice", "chime"])
+def test_the_first_cue_is_spoken_and_each_step_chimes(coach: Coach, http: httpx.Client, pages: Pages,
+                                                      mode: str) -> None:
+    page = pages.new("phone")
+    page.add_init_script(LISTEN)
+    start_massage(coach, page, minutes=15)
+    page.click(f"label[for=sound-{mode}]")
+    if mode == "voice":
+        page.fill("#sound-rate", "1.2")
+        page.dispatch_event("#sound-rate", "input")
+    page.click("#start")
+    page.wait_for_selector("#live[data-online=true]")
+    page.wait_for_function("window.__chimes > 0")
+    first = session_of(http, page)["routine"]["steps"][0]["cue"]
+    spoken = page.evaluate("window.__spoken")
+    if mode == "voice":
+        assert spoken and spoken[0]["text"] == first  # the first step's cue, not only changes
+        assert abs(spoken[0]["rate"] - 1.2) < 1e-6
+    else:
+        assert spoken == []  # chime only
+    chimes = page.evaluate("window.__chimes")
+    page.click("#fb-skip")  # a new step: one more chime
+    page.wait_for_function(f"window.__chimes > {chimes}")
     assert page.errors == []

@@ -18,7 +18,7 @@ export function mountLive(root, { go, params }) {
   const reduced = matchMedia("(prefers-reduced-motion: reduce)");
   let routine = null, starts = [], total = 0;
   let e0 = 0, t0 = performance.now(), running = false;
-  let shown = -1, frame = 0, stopped = false, picking = false, version = 0;
+  let shown = -1, frame = 0, stopped = false, picking = false, version = 0, spoken = -1;
   let hands = [], geometry = [], lastSecond = -1, wake = null, spotsKey = "";
   const probe = (window.backrubLive = { version: 0, step: -1, redrawnAt: 0, frames: 0 });
 
@@ -122,10 +122,11 @@ export function mountLive(root, { go, params }) {
     probe.redrawnAt = performance.now();
   }
 
-  function onStepChange(k, announce) {
+  // Each step is announced once, the first one too: a chime, then its cue spoken.
+  function onStepChange(k) {
     showStep(k);
     if (k >= routine.steps.length) return finished();
-    if (announce) { voice.chime(); voice.say(routine.steps[k].cue); }
+    if (k !== spoken) { spoken = k; voice.chime(); voice.say(routine.steps[k].cue); }
   }
 
   function finished() {
@@ -137,7 +138,7 @@ export function mountLive(root, { go, params }) {
     if (!routine) return;
     const e = elapsed();
     const k = stepAt(e);
-    if (k !== shown) onStepChange(k, shown !== -1);
+    if (k !== shown) onStepChange(k);
     if (k >= routine.steps.length || !map.map) return;
     const step = routine.steps[k];
     const t = e - starts[k];
@@ -210,6 +211,7 @@ export function mountLive(root, { go, params }) {
         page.dataset.version = String(version);
         buttons.querySelectorAll(".busy").forEach((b) => b.classList.remove("busy"));
         showStep(stepAt(elapsed()));
+        spoken = shown;  // said below, with what changed
         say(msg.message);
         voice.chime();
         voice.say(`${msg.message} ${routine.steps[shown]?.cue || ""}`);
@@ -267,6 +269,7 @@ export function mountLive(root, { go, params }) {
     if (b) act(b.dataset.action);
   });
   mute.addEventListener("click", () => {
+    voice.unlock();
     voice.muted = !voice.muted;
     mute.setAttribute("aria-pressed", String(voice.muted));
     mute.textContent = voice.muted ? "Sound off" : "Sound on";

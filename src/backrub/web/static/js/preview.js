@@ -6,7 +6,7 @@ import { BackMap } from "./backmap.js";
 import { card, choices, h } from "./dom.js";
 import { BEFORE, beforeDraft, clearBefore, keepBefore, ratingInput } from "./ratings.js";
 import { activeSession, healthAnswered, intakeToSend, loadIntake, saveIntake } from "./state.js";
-import { voice } from "./voice.js";
+import { soundChoices, voice } from "./voice.js";
 import { CONDITION_QUESTIONS, GOALS, PHASES, PHASE_COLOURS, PRESSURE_COLOURS, PRESSURES, clock } from "./words.js";
 
 export function mountPreview(root, { go }) {
@@ -182,6 +182,7 @@ export function mountPreview(root, { go }) {
         card("Before you start: ask them", h("p", { class: "muted" }, "Their own answers, before any touch. Skip any they would rather not answer."),
           h("div", { class: "ratings" }, BEFORE.map(([name, label, hint]) => ratingInput(name, label, hint, before[name],
             (v) => { before[name] = v; keepBefore(before); })))),
+        card("Sound", h("p", { class: "muted" }, "The coach says each step and chimes when a new one begins."), soundChoices()),
         card("Get ready", preparation, h("ul", { class: "tips" },
           h("li", {}, "Warm the room and the oil; have a towel ready."),
           h("li", {}, "Prop the phone or tablet where you can see it."),
