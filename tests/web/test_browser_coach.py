@@ -209,7 +209,8 @@ def test_ratings_are_the_receivers_or_nothing(coach: Coach, http: httpx.Client, 
 OVERLAPS = """() => {
     const r = (e) => e.getBoundingClientRect();
     const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-    const notes = [...document.querySelectorAll('#live-notice, #toasts > *')].map(r).filter((b) => b.width && b.height);
+    const notes = [...document.querySelectorAll('#live-notice, #toasts > *')].map(r)
+        .filter((b) => b.width && b.height);
     const keep = [...document.querySelectorAll('.fb, .live-chart .paths .current, .live-chart .hand')];
     return notes.flatMap((n) => keep.filter((k) => hit(n, r(k))).map((k) => k.id || k.getAttribute('class')));
 }"""
@@ -286,7 +287,8 @@ def test_the_plan_map_shows_one_part_at_a_time_with_numbers_apart(coach: Coach, 
 LISTEN = """(() => {
   window.__spoken = []; window.__chimes = 0;
   const speak = speechSynthesis.speak.bind(speechSynthesis);
-  speechSynthesis.speak = (u) => { window.__spoken.push({ text: u.text, rate: u.rate }); try { speak(u); } catch {} };
+  speechSynthesis.speak = (u) => {
+    window.__spoken.push({ text: u.text, rate: u.rate }); try { speak(u); } catch {} };
   const osc = AudioContext.prototype.createOscillator;
   AudioContext.prototype.createOscillator = function () { window.__chimes++; return osc.call(this); };
 })();"""
