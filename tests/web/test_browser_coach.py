@@ -21,7 +21,7 @@ from tests.web.coachpage import (
     step,
     to_screen,
 )
-from tests.web.conftest import Coach
+from tests.web.conftest import Coach, SecureCoach
 
 pytestmark = [needs_browser, pytest.mark.slow]
 
@@ -317,4 +317,42 @@ def test_the_first_cue_is_spoken_and_each_step_chimes(coach: Coach, http: httpx.
     chimes = page.evaluate("window.__chimes")
     page.click("#fb-skip")  # a new step: one more chime
     page.wait_for_function(f"window.__chimes > {chimes}")
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("size", ["phone", "tablet"])
+def test_records_are_one_tap_away_and_readable_at_phone_width(coach: Coach, pages: Pages, size: str) -> None:
+    from tests.web.test_recipients import add_ann
+
+    ann = add_ann(coach)
+    page = pages.new(size)
+    page.goto(coach.url + "/")
+    page.click("#records-link")  # one tap from the home page
+    page.wait_for_selector(f'#recipients a[href="#{ann["id"]}"]')
+    look(page, "records-list")
+    page.click(f'#recipients a[href="#{ann["id"]}"]')
+    page.wait_for_selector("#trends .point")
+    width = page.evaluate("document.documentElement.clientWidth")
+    box = page.locator("#trends").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width  # drawn in the page, at the page's width
+    # Ratings not given are gaps, never plotted: Ann gave no "relaxed after" in her second session.
+    assert page.locator('#trends .point[data-series="relaxation_after"]').count() == 1
+    assert page.locator('#trends .point[data-series="relaxation_before"]').count() == 0
+    table = page.evaluate("(() => { const t = document.querySelector('.table-scroll');"
+                          " return [t.scrollWidth, t.clientWidth]; })()")
+    if table[0] > table[1]:  # a table wider than the screen says that it scrolls
+        assert page.is_visible("#sessions-hint")
+    look(page, "records-recipient", full=True)
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("size", ["phone", "tablet"])
+def test_the_sign_in_page_passes_axe(secure_coach: SecureCoach, pages: Pages, size: str) -> None:
+    page = pages.new(size, ignore_https_errors=True)
+    page.goto(secure_coach.url + "/signin")
+    page.wait_for_selector("#username")
+    look(page, "signin")
+    page.click("#signin button[type=submit]")  # empty: the errors show beside the fields
+    page.wait_for_timeout(300)
+    look(page, "signin-errors")
     assert page.errors == []

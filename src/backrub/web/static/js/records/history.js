@@ -3,6 +3,7 @@
 
 import { h } from "../dom.js";
 import { records, detailText } from "./api.js";
+import { trendsChart } from "./trends.js";
 import { field, problemBox, showProblems, clearProblems } from "./form.js";
 import { recipientForm } from "./recipient-form.js";
 import { when } from "./words.js";
@@ -26,8 +27,9 @@ export function historySection(recipient, sessions) {
     h("p", {}, h("a", { id: "pdf", class: "button", href: `/api/recipients/${rid}/record.pdf`, download: "" },
       "Download the record (PDF)"), h("span", { class: "muted block" }, "One page for a doctor or nurse.")),
     sessions.length
-      ? [h("img", { id: "trends", src: `/api/recipients/${rid}/trends.png`, alt: `Trends of ${recipient.name}'s sessions: pain and relaxation before and after, length, pressure` }),
-        h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Sessions" },
+      ? [trendsChart(sessions, recipient.name),
+        h("p", { class: "muted scroll-hint", id: "sessions-hint" }, "The table scrolls sideways: swipe it to see every column."),
+        h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Sessions", "aria-describedby": "sessions-hint" },
           h("table", { id: "sessions" },
             h("thead", {}, h("tr", {}, ["When", "Kind", "Time", "Firmest", "Softer/firmer/pain", "Pain", "Relaxation",
               "Notes"].map((t) => h("th", { scope: "col" }, t)))),

@@ -49,7 +49,7 @@ export function sessionStarter(rid) {
       h("div", { class: "field", "data-path": "pressure" },
         h("span", { class: "field-label", id: "today-pressure-label" }, "How firm at most"),
         labelled(choices("today-pressure", PRESSURES, today.pressure, (v) => { today.pressure = v; soon(); }, { describe: false }),
-          "today-pressure-label"), error()),
+          "today-pressure-label"), h("p", { class: "muted cap-note", id: "pressure-cap-note", hidden: true }), error()),
       preview,
       h("div", { class: "ratings before-ratings" }, h("h3", {}, "Before you start: ask them"),
         BEFORE.map(([name, label, hint]) => ratingInput(name, label, hint, before[name], (v) => { before[name] = v; }))),
@@ -87,6 +87,13 @@ export function sessionStarter(rid) {
     const stops = screening.decision === "refer" || screening.decision === "check_first";
     start.disabled = stops;
     refused.hidden = true;
+    // The choice and the limit that applies are never shown as if they agreed.
+    const cap = firmest(today.pressure, screening);
+    const capNote = form.querySelector("#pressure-cap-note");
+    if (capNote) {
+      capNote.hidden = cap === today.pressure;
+      capNote.textContent = cap === today.pressure ? "" : `The screening allows ${cap} pressure at most, so the massage stays ${cap}.`;
+    }
     preview.replaceChildren(
       h("p", { class: "summary", id: "preview-summary" },
         `${Math.round(i.minutes)} minutes, ${goalWords(i.goal)}, ` +
