@@ -356,3 +356,24 @@ def test_the_sign_in_page_passes_axe(secure_coach: SecureCoach, pages: Pages, si
     page.wait_for_timeout(300)
     look(page, "signin-errors")
     assert page.errors == []
+
+
+def test_the_coach_opens_offline_and_says_plainly_the_server_is_away(coach: Coach, pages: Pages) -> None:
+    page = pages.new("phone")
+    page.goto(coach.url + "/")
+    page.wait_for_selector("#step-heading")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now under the worker's control, which has kept every page and script
+    page.wait_for_function("!!navigator.serviceWorker.controller")
+    answer_none(page)
+    page.context.set_offline(True)
+    try:
+        page.reload()
+        page.wait_for_selector("#step-heading")  # the intake opens from what the worker kept
+        check_and_plan(page)
+        page.wait_for_selector(".errors:not([hidden])")
+        assert "server cannot be reached" in page.inner_text(".errors")
+        look(page, "offline")
+    finally:
+        page.context.set_offline(False)
+    assert page.errors == []
