@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from backrub.intake.model import COMFORT_MINUTES, FULL_MINUTES
+from backrub.intake.model import COMFORT_MINUTES, FULL_MINUTES, Intake
 from backrub.knowledge.screening_table import CONDITIONS
 from backrub.knowledge.words import CONDITION_NAMES, CONDITION_QUESTIONS, PLACES
+from backrub.web.routes.backmap import map_of
 
 TARGET = Path(__file__).parent / "static" / "js" / "vocabulary.js"
 
@@ -25,12 +26,14 @@ def vocabulary() -> dict[str, object]:
         "clearable": sorted(c for c, rule in CONDITIONS.items() if rule.decision == "check_first"),
         "minutes": {"full": list(FULL_MINUTES), "comfort": list(COMFORT_MINUTES),
                     "default": 30, "comfortDefault": 8},
+        # The chart of an average adult's back, so the intake draws it before any request.
+        "defaultMap": map_of(Intake()),
     }
 
 
 def module_text() -> str:
     """vocabulary.js as it should read."""
-    body = json.dumps(vocabulary(), indent=1, ensure_ascii=False)
+    body = json.dumps(vocabulary(), ensure_ascii=False, separators=(",", ":"))
     return ("// Written by `python -m backrub.web.vocabulary` from backrub/knowledge: do not edit by hand.\n"
             f"export const VOCABULARY = Object.freeze({body});\n")
 

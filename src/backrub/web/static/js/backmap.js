@@ -51,7 +51,9 @@ export class BackMap {
     this.noTouch = svgEl("g", { class: "no-touch" }, this.svg);
     this.paths = svgEl("g", { class: "paths" }, this.svg);
     this.marks = svgEl("g", { class: "marks" }, this.svg);
-    this.hands = svgEl("g", { class: "hands" }, this.svg);
+    this.container = container;
+    this.hands = null;  // the moving hands live in a layer of their own (makeHands)
+    this.overlay = null;
     this.map = null;
   }
 
@@ -60,6 +62,7 @@ export class BackMap {
     const e = map.extent;
     const top = e.y_max + 2 * HEAD_R;
     this.svg.setAttribute("viewBox", `${e.x_min} ${-top} ${e.x_max - e.x_min} ${top - e.y_min + 4}`);
+    this.overlay?.setAttribute("viewBox", this.svg.getAttribute("viewBox"));
     this.base.replaceChildren();
     const L = map.body.back_length_cm;
     svgEl("ellipse", { cx: 0, cy: -(L + 9 + HEAD_R * 0.9), rx: HEAD_R * 0.85, ry: HEAD_R, class: "head" }, this.base);
@@ -182,7 +185,16 @@ export class BackMap {
   }
 
   // Hand markers for the live view: returns the circles to move.
+  // They are drawn on a transparent layer over the chart, composited apart, so moving them every
+  // frame repaints two circles, not the whole back with every path on it.
   makeHands(n) {
+    if (!this.overlay) {
+      this.overlay = svgEl("svg", { class: "backmap hands-layer", "aria-hidden": "true" });
+      this.overlay.setAttribute("viewBox", this.svg.getAttribute("viewBox") || "0 0 1 1");
+      this.hands = svgEl("g", { class: "hands" }, this.overlay);
+      this.container.classList.add("layered");
+      this.container.appendChild(this.overlay);
+    }
     this.hands.replaceChildren();
     return Array.from({ length: n }, () => svgEl("circle", { r: 2.4, class: "hand", cx: 0, cy: 0 }, this.hands));
   }

@@ -4,6 +4,7 @@ import { api, problemLines } from "./api.js";
 import { BackMap } from "./backmap.js";
 import { card, choices, h } from "./dom.js";
 import { drawable } from "./records/chart.js";
+import { VOCABULARY } from "./vocabulary.js";
 import { activeSession, clearedConditions, healthAnswered, intakeToSend, loadIntake, saveIntake } from "./state.js";
 import {
   CONDITION_QUESTIONS, conditionWords, FOCUS, GIVERS, GOALS, NO_CONTACT, POSITIONS, PRESSURES, SPOT_KINDS, zoneWords,
@@ -133,6 +134,12 @@ export function mountIntake(root, { go }) {
     drawSpots();
   });
   const loadMap = async () => {
+    const b = intake.body || {};
+    if (!Object.values(b).some((v) => v !== "" && v !== null && v !== undefined)) {
+      map.setMap(VOCABULARY.defaultMap);  // an average adult: drawn at once, no request
+      drawSpots();
+      return;
+    }
     try {
       map.setMap(await api.map(intakeToSend({ ...intake, spots: [] })));
       drawSpots();
