@@ -132,7 +132,7 @@ def test_a_whole_massage_from_intake_to_the_saved_end(coach: Coach, http: httpx.
     no_touch = page.locator(".no-touch circle").count()
     page.click("#fb-pain")
     page.wait_for_selector(".pick-prompt:not([hidden])")
-    tap_chart(page, ".live-chart svg", 0.38, 0.62)
+    tap_chart(page, ".live-chart svg[role=img]", 0.38, 0.62)
     page.wait_for_function("window.backrubLive.version === 2")
     page.wait_for_function(f"document.querySelectorAll('.no-touch circle').length > {no_touch}")
     page.screenshot(path=artifacts / "5-live-after-pain-phone.png")
@@ -276,8 +276,7 @@ def test_the_records_pages_list_and_show_a_recipient(coach: Coach, page_for: Any
     page.wait_for_selector("#sessions tbody tr")
     assert page.locator("h1").inner_text() == "Ann <b>Lee</b>" and page.locator("h1 b").count() == 0
     assert page.locator("#sessions tbody tr").count() == 2
-    page.wait_for_function("document.getElementById('trends').complete")
-    assert page.evaluate("document.getElementById('trends').naturalWidth") > 300
+    assert page.locator("#trends .point").count() >= 3  # trends drawn in the page
     assert page.locator("#pdf").get_attribute("href") == f"/api/recipients/{ann['id']}/record.pdf"
     page.screenshot(path=str(artifacts / "recipient.png"), full_page=True)
     assert page.errors == []

@@ -168,12 +168,12 @@ def test_pain_here_reaches_the_shoulders_and_the_base_of_the_neck(coach: Coach, 
     names = {c[0] for c in centres}
     assert {"neck_base", "upper_trapezius_left", "upper_trapezius_right"} <= names
     for zone, x, y in centres:
-        sx, sy = to_screen(page, ".live-chart svg", x, y)
+        sx, sy = to_screen(page, ".live-chart svg[role=img]", x, y)
         hit = page.evaluate("([x, y]) => { const e = document.elementFromPoint(x, y); "
                             "return !!e && !!e.closest('.live-chart svg'); }", [sx, sy])
         assert hit, f"{zone} is covered at ({sx:.0f}, {sy:.0f})"
     top = next(c for c in centres if c[0] == "upper_trapezius_right")
-    sx, sy = to_screen(page, ".live-chart svg", top[1], top[2])
+    sx, sy = to_screen(page, ".live-chart svg[role=img]", top[1], top[2])
     page.mouse.click(sx, sy)
     page.wait_for_function("window.backrubLive.version === 1")
     view = session_of(http, page)

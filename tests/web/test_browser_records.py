@@ -71,7 +71,7 @@ def test_a_caregiver_keeps_a_recipient_over_sessions(coach: Coach, http: httpx.C
     assert http.get(f"/api/sessions/{sid}").json()["recipient_id"] == rid
     page.click("#fb-pain")
     page.wait_for_selector(".pick-prompt:not([hidden])")
-    tap_chart(page, ".live-chart svg", 0.62, 0.62)
+    tap_chart(page, ".live-chart svg[role=img]", 0.62, 0.62)
     page.wait_for_function("window.backrubLive.version === 1")
     page.click("#finish")
     page.wait_for_selector("#save")
