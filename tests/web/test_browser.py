@@ -113,9 +113,9 @@ def test_a_whole_massage_from_intake_to_the_saved_end(coach: Coach, http: httpx.
     view = session_of(http, page)
     first = view["routine"]["steps"][0]
     assert page.inner_text("#cue") in first["cue"]
-    spots = page.eval_on_selector(".hands", "g => [...g.children].map(c => c.getAttribute('cy'))")
+    spots = page.eval_on_selector(".hands", "g => [...g.children].map(c => c.dataset.y)")
     page.wait_for_timeout(600)
-    later = page.eval_on_selector(".hands", "g => [...g.children].map(c => c.getAttribute('cy'))")
+    later = page.eval_on_selector(".hands", "g => [...g.children].map(c => c.dataset.y)")
     assert spots != later, "the hand markers should move along the path"
     assert "Breathe" in page.inner_text(".pacer-word")
     page.screenshot(path=artifacts / "4-live-phone.png")
@@ -182,7 +182,7 @@ def test_the_tablet_layout_with_reduced_motion(coach: Coach, http: httpx.Client,
     page.screenshot(path=artifacts / "8-plan-tablet.png")
     page.click("#start")
     page.wait_for_selector(".hand")
-    where = "g => [...g.children].map(c => c.getAttribute('cx') + ',' + c.getAttribute('cy'))"
+    where = "g => [...g.children].map(c => c.dataset.x + ',' + c.dataset.y)"
     first = page.eval_on_selector(".hands", where)
     page.wait_for_timeout(500)
     again = page.eval_on_selector(".hands", where)

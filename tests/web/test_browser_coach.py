@@ -377,3 +377,34 @@ def test_the_coach_opens_offline_and_says_plainly_the_server_is_away(coach: Coac
     finally:
         page.context.set_offline(False)
     assert page.errors == []
+
+
+def test_a_back_that_looks_like_a_back_and_the_techniques_hands(coach: Coach, http: httpx.Client,
+                                                               pages: Pages) -> None:
+    page = pages.new("tablet")
+    start_massage(coach, page, minutes=15)
+    # A smooth outline of the body, from the zones the planner uses: curves, not rectangles.
+    d = page.get_attribute(".plan-chart .silhouette", "d")
+    assert d.count("C") >= 40 and d.endswith("Z")
+    assert page.locator(".plan-chart .blade").count() == 2 and page.locator(".plan-chart .rib").count() == 6
+    page.click("#start")
+    page.wait_for_selector(".hand")
+    steps = session_of(http, page)["routine"]["steps"]
+    kinds = page.eval_on_selector_all(".hands .hand", "hs => hs.map((h) => h.dataset.kind)")
+    assert steps[0]["technique"] == "stroking" and kinds == ["palm", "palm"]  # flat palms, both hands
+    assert page.locator(".hands .hand ellipse").count() >= 2 and page.locator(".hands .hand rect").count() >= 8
+    look(page, "live-hands")
+    # The next steps show their own hands: thumbs for a thumb glide, fingertips for circles, ...
+    wanted = {"thumb_glide": "thumbs", "circular_friction": "fingertips", "spiral_kneading": "fingertips",
+              "sawing": "edge", "patting": "cupped", "kneading": "palm", "stroking": "palm"}
+    for _ in range(4):
+        page.click("#fb-skip")
+        version = page.evaluate("window.backrubLive.version")
+        page.wait_for_function(f"window.backrubLive.version === {version}")
+        step = session_of(http, page)["status"]["step"]
+        technique = session_of(http, page)["routine"]["steps"][step]["technique"]
+        page.wait_for_function(f"document.querySelector('#live').dataset.step === '{step}'")
+        kinds = page.eval_on_selector_all(".hands .hand", "hs => hs.map((h) => h.dataset.kind)")
+        if technique in wanted:
+            assert set(kinds) == {wanted[technique]}, (technique, kinds)
+    assert page.errors == []

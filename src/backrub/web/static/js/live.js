@@ -3,7 +3,7 @@
 // The server replans the rest on feedback; the page redraws what it sends.
 
 import { api } from "./api.js";
-import { BackMap, cumulative, pointAlong } from "./backmap.js";
+import { BackMap, cumulative, placeHand, pointAlong } from "./backmap.js";
 import { Channel } from "./channel.js";
 import { h } from "./dom.js";
 import { activeSession } from "./state.js";
@@ -111,7 +111,7 @@ export function mountLive(root, { go, params }) {
     geometry = paths.map((p) => { const l = cumulative(p); return { path: p, lengths: l, total: l.at(-1) }; });
     const closed = Math.hypot(step.path[0][0] - step.path.at(-1)[0], step.path[0][1] - step.path.at(-1)[1]) < 1;
     geometry.closed = closed;
-    hands = map.makeHands(paths.length);
+    hands = map.makeHands(paths.length, step.technique);  // the technique's hand: palm, thumbs, ...
     hands.forEach((c) => c.setAttribute("fill", PRESSURE_COLOURS[step.pressure]));
     // Progress as the phase and round of the massage (stable when the rest is replanned), not a step count.
     phase.textContent = [PHASES[step.phase] || step.phase, step.round ? `round ${step.round}` : null,
@@ -152,9 +152,9 @@ export function mountLive(root, { go, params }) {
     if (reduced.matches) { along = 0; faint = false; }
     geometry.forEach((g, i) => {
       const [x, y] = pointAlong(g.path, g.lengths, g.total, along);
-      hands[i]?.setAttribute("cx", x.toFixed(2));
-      hands[i]?.setAttribute("cy", (-y).toFixed(2));
-      hands[i]?.classList.toggle("faint", faint);
+      if (!hands[i]) return;
+      placeHand(hands[i], x, y);
+      hands[i].classList.toggle("faint", faint);
     });
     // The breath follows the repetitions: one or more whole breaths per repetition.
     const breath = 60 / (routine.intake?.breaths_per_minute || 12);
