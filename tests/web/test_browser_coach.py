@@ -392,7 +392,8 @@ def test_a_back_that_looks_like_a_back_and_the_techniques_hands(coach: Coach, ht
     steps = session_of(http, page)["routine"]["steps"]
     kinds = page.eval_on_selector_all(".hands .hand", "hs => hs.map((h) => h.dataset.kind)")
     assert steps[0]["technique"] == "stroking" and kinds == ["palm", "palm"]  # flat palms, both hands
-    assert page.locator(".hands .hand ellipse").count() >= 2 and page.locator(".hands .hand rect").count() >= 8
+    assert page.locator(".hands .hand ellipse").count() >= 2
+    assert page.locator(".hands .hand rect").count() >= 8  # fingers
     look(page, "live-hands")
     # The next steps show their own hands: thumbs for a thumb glide, fingertips for circles, ...
     wanted = {"thumb_glide": "thumbs", "circular_friction": "fingertips", "spiral_kneading": "fingertips",
