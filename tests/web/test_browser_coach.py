@@ -409,3 +409,47 @@ def test_a_back_that_looks_like_a_back_and_the_techniques_hands(coach: Coach, ht
         if technique in wanted:
             assert set(kinds) == {wanted[technique]}, (technique, kinds)
     assert page.errors == []
+
+
+def test_the_back_chart_works_by_keyboard_and_the_dim_switch_holds(coach: Coach, http: httpx.Client,
+                                                                  pages: Pages) -> None:
+    page = pages.new("phone")
+    page.goto(coach.url + "/")
+    step(page, "back")
+    page.wait_for_selector(".chart .zone")
+    page.focus("#place-zone")
+    page.select_option("#place-zone", "kidney_right")
+    page.focus("#place-add")
+    page.keyboard.press("Enter")
+    assert "right kidney area" in page.inner_text(".spot-list")
+    assert page.locator(".marks .mark").count() == 1  # drawn on the chart too
+
+    # The dim-room switch: follows the system until chosen, then keeps the choice.
+    page.emulate_media(color_scheme="light")
+    bg = "getComputedStyle(document.body).backgroundColor"
+    light = page.evaluate(bg)
+    page.click("header .theme")
+    assert page.get_attribute("html", "data-theme") == "dark"
+    assert page.get_attribute("header .theme", "aria-pressed") == "true"
+    dim = page.evaluate(bg)
+    assert dim != light
+    page.reload()
+    page.wait_for_selector("#step-heading")
+    assert page.evaluate(bg) == dim
+
+    answer_none(page)
+    page.goto(coach.url + "/#/plan")
+    page.wait_for_selector(".paths .num")
+    page.click("#start")
+    page.wait_for_selector("#live[data-online=true]")
+    page.keyboard.press("p")  # Pain here, then the place by name
+    page.wait_for_selector("#pick-prompt:not([hidden])")
+    page.select_option("#pain-zone", "upper_trapezius_left")
+    page.focus("#pain-zone-go")
+    page.keyboard.press("Enter")
+    page.wait_for_function("window.backrubLive.version === 1")
+    spots = session_of(http, page)["routine"]["intake"]["spots"]
+    pain = [s for s in spots if s["kind"] == "pain"]
+    assert pain and pain[-1]["at"]["x_cm"] < 0 and pain[-1]["at"]["y_cm"] > 40  # the left shoulder top
+    assert page.evaluate("document.activeElement.closest('#live') !== null")
+    assert page.errors == []

@@ -9,7 +9,7 @@ import { h } from "./dom.js";
 import { activeSession } from "./state.js";
 import { themeButton } from "./theme.js";
 import { voice } from "./voice.js";
-import { PHASES, PRESSURE_COLOURS, clock } from "./words.js";
+import { PHASES, PRESSURE_COLOURS, clock, zoneWords } from "./words.js";
 
 const RETURN = 0.75;  // open strokes: out along the path, then a light glide back
 
@@ -20,15 +20,21 @@ export function mountLive(root, { go, params }) {
   let e0 = 0, t0 = performance.now(), running = false;
   let shown = -1, frame = 0, stopped = false, picking = false, version = 0, spoken = -1;
   let hands = [], geometry = [], lastSecond = -1, wake = null, spotsKey = "";
-  const probe = (window.backrubLive = { version: 0, step: -1, redrawnAt: 0, frames: 0 });
+  // What tests and benchmarks read; exposed only to a browser driven by automation, never to a user.
+  const probe = { version: 0, step: -1, redrawnAt: 0, frames: 0 };
+  if (navigator.webdriver) window.backrubLive = probe;
 
   // -- the page ------------------------------------------------------------------------------
   const chartBox = h("div", { class: "chart live-chart" });
   const map = new BackMap(chartBox, { label: "The back, with the current stroke" });
   // Above the chart, never on it: the shoulders and the base of the neck stay tappable.
+  // Or by name, for a keyboard or a screen reader: the places of the back in words.
+  const placeSelect = h("select", { id: "pain-zone", "aria-label": "Where it hurts" });
+  const placeGo = h("button", { type: "button", class: "link", id: "pain-zone-go" }, "That place");
   const prompt = h("div", { class: "pick-prompt", id: "pick-prompt", hidden: true, role: "status" },
     h("span", {}, "Tap where it hurts"),
-    h("button", { type: "button", class: "link", onclick: () => setPicking(false) }, "Cancel"));
+    h("button", { type: "button", class: "link", onclick: () => setPicking(false) }, "Cancel"),
+    h("span", { class: "pick-by-name" }, "or ", placeSelect, placeGo));
   // What the coach changed, said in the page's flow (a floating notice would cover the stroke).
   const notice = h("p", { class: "live-notice", id: "live-notice", "aria-live": "polite" });
   const phase = h("p", { class: "phase-name", id: "phase" });
@@ -253,10 +259,28 @@ export function mountLive(root, { go, params }) {
 
   function setPicking(on) {
     picking = on;
+    if (on && map.map && !placeSelect.options.length) {
+      placeSelect.replaceChildren(...map.map.zones.filter((z) => z.id !== "spine" && !z.id.startsWith("axilla"))
+        .map((z) => h("option", { value: z.id }, zoneWords(z.id))));
+    }
     prompt.hidden = !on;
     page.classList.toggle("picking", on);
     buttons.querySelector('[data-action="pain"]').setAttribute("aria-pressed", String(on));
   }
+
+  placeGo.addEventListener("click", () => {
+    const zone = map.map?.zones.find((z) => z.id === placeSelect.value);
+    if (!picking || !zone) return;
+    // The middle of the named place, as a tap there would give.
+    const n = zone.outline.length;
+    const at = { x_cm: Math.round((zone.outline.reduce((a, [x]) => a + x, 0) / n) * 10) / 10,
+      y_cm: Math.round((zone.outline.reduce((a, [, y]) => a + y, 0) / n) * 10) / 10 };
+    setPicking(false);
+    const pain = buttons.querySelector('[data-action="pain"]');
+    pain.classList.add("busy");
+    pain.focus();  // the prompt is gone: keep the keyboard where it was
+    channel.send({ type: "feedback", kind: "pain", at });
+  });
 
   map.svg.addEventListener("click", (ev) => {
     if (!picking) return;
