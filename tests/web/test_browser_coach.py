@@ -343,6 +343,16 @@ def test_records_are_one_tap_away_and_readable_at_phone_width(coach: Coach, page
     if table[0] > table[1]:  # a table wider than the screen says that it scrolls
         assert page.is_visible("#sessions-hint")
     look(page, "records-recipient", full=True)
+    if size == "phone":  # the record's form has the back chart for places to avoid
+        page.click("#edit summary")
+        page.wait_for_selector("#edit-form .form-chart .zone")
+        page.click("#edit-form .kinds [data-kind=bruise]")
+        page.select_option("#edit-place", "scapula_left")
+        page.click("#edit-place-add")
+        assert "left shoulder blade" in page.inner_text("#edit-spots")
+        page.click("#edit-save")
+        page.wait_for_function("document.querySelector('#standing-spots')"
+                               "?.textContent.includes('shoulder blade')")
     assert page.errors == []
 
 

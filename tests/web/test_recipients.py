@@ -7,6 +7,7 @@ saying what changed and why."""
 from __future__ import annotations
 
 import json
+import re
 import struct
 from typing import Any
 
@@ -106,7 +107,9 @@ def test_unknown_and_malformed_ids(http: httpx.Client) -> None:
 
 def test_the_page_is_served(http: httpx.Client) -> None:
     page = http.get("/recipients")
-    assert page.status_code == 200 and "/static/js/recipients.js" in page.text
+    script = re.search(r'src="(/static/v/[0-9a-f]+/js/recipients\.js)"', page.text)
+    assert page.status_code == 200 and script is not None  # a version-stamped name
+    assert http.get(script.group(1)).status_code == 200
     assert http.get("/static/js/recipients.js").status_code == 200
 
 
