@@ -86,8 +86,10 @@ def test_no_health_question_is_answered_for_the_giver(coach: Coach, pages: Pages
     assert page.errors == []
 
 
-def test_a_clearance_covers_only_the_conditions_it_names_and_only_today(coach: Coach, pages: Pages) -> None:
-    page = pages.new("phone")
+@pytest.mark.parametrize("size", ["phone", "tablet"])
+def test_a_clearance_covers_only_the_conditions_it_names_and_only_today(coach: Coach, pages: Pages,
+                                                                        size: str) -> None:
+    page = pages.new(size)
     page.goto(coach.url + "/")
     step(page, "health")
     page.click("[data-condition=heart_disease] .yes")
@@ -182,8 +184,10 @@ def test_pain_here_reaches_the_shoulders_and_the_base_of_the_neck(coach: Coach, 
     assert page.errors == []
 
 
-def test_ratings_are_the_receivers_or_nothing(coach: Coach, http: httpx.Client, pages: Pages) -> None:
-    page = pages.new("phone")
+@pytest.mark.parametrize("size", ["phone", "tablet"])
+def test_ratings_are_the_receivers_or_nothing(coach: Coach, http: httpx.Client, pages: Pages,
+                                              size: str) -> None:
+    page = pages.new(size)
     start_massage(coach, page, minutes=15)
     # "Before" is asked at the start, with nothing chosen for them.
     assert page.locator("[data-rating=relaxation_before] input:checked").count() == 0
@@ -216,8 +220,10 @@ OVERLAPS = """() => {
 }"""
 
 
-def test_softer_keeps_the_stroke_under_the_hands(coach: Coach, http: httpx.Client, pages: Pages) -> None:
-    page = pages.new("phone")
+@pytest.mark.parametrize("size", ["phone", "tablet"])
+def test_softer_keeps_the_stroke_under_the_hands(coach: Coach, http: httpx.Client, pages: Pages,
+                                                 size: str) -> None:
+    page = pages.new(size)
     start_massage(coach, page, minutes=20)
     page.click("#start")
     page.wait_for_selector("#live[data-online=true]")
@@ -368,8 +374,10 @@ def test_the_sign_in_page_passes_axe(secure_coach: SecureCoach, pages: Pages, si
     assert page.errors == []
 
 
-def test_the_coach_opens_offline_and_says_plainly_the_server_is_away(coach: Coach, pages: Pages) -> None:
-    page = pages.new("phone")
+@pytest.mark.parametrize("size", ["phone", "tablet"])
+def test_the_coach_opens_offline_and_says_plainly_the_server_is_away(coach: Coach, pages: Pages,
+                                                                     size: str) -> None:
+    page = pages.new(size)
     page.goto(coach.url + "/")
     page.wait_for_selector("#step-heading")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
