@@ -254,7 +254,23 @@ export function mountLive(root, { go, params }) {
     b?.classList.add("busy");
     if (action === "skip") channel.send({ type: "skip" });
     else channel.send({ type: "feedback", kind: action });
+    if (action === "softer") softerAtOnce();
     if (!channel.online) say("Kept; it is sent when the connection is back.");
+  }
+
+  // Softer is certain for the stroke under the hands (one level lighter, never below light), so
+  // it is drawn at once; the server's answer then redraws the steps it replanned behind it.
+  // Firmer waits for the server, which checks it against the rules first.
+  function softerAtOnce() {
+    const k = shown, step = routine?.steps[k];
+    const order = ["light", "medium", "firm"];
+    const lower = step ? order[order.indexOf(step.pressure) - 1] : undefined;
+    if (!lower || !map.map) return;
+    const steps = routine.steps.map((s, i) => (i === k ? { ...s, pressure: lower } : s));
+    map.drawLive(steps, k);
+    hands.forEach((c) => c.setAttribute("fill", PRESSURE_COLOURS[lower]));
+    phase.textContent = phase.textContent.replace(`${step.pressure} pressure`, `${lower} pressure`);
+    probe.predictedAt = performance.now();
   }
 
   function setPicking(on) {
