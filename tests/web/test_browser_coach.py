@@ -469,3 +469,28 @@ def test_the_back_chart_works_by_keyboard_and_the_dim_switch_holds(coach: Coach,
     assert pain and pain[-1]["at"]["x_cm"] < 0 and pain[-1]["at"]["y_cm"] > 40  # the left shoulder top
     assert page.evaluate("document.activeElement.closest('#live') !== null")
     assert page.errors == []
+
+
+REFLEX = {"claim": "A traditional claim (seed 001), not medical fact.",
+          "points": [{"n": 1, "organ": "lungs", "at": {"x_cm": 4, "y_cm": 40}, "source": "001"},
+                     {"n": 2, "organ": "heart", "at": {"x_cm": -4, "y_cm": 36}, "source": "001"}]}
+
+
+def test_the_reflex_layer_follows_the_server_and_hides_without_it(coach: Coach, pages: Pages) -> None:
+    page = pages.new("phone")
+    start_massage(coach, page, minutes=15)
+    answered = page.evaluate("fetch('/api/reflex-points').then((r) => r.status)")
+    if answered == 404:  # this server has no reflex map yet: no toggle
+        assert page.is_hidden("#reflex-toggle")
+        # Against the contract of GET /api/reflex-points, as another branch serves it.
+        page.route("**/api/reflex-points", lambda route: route.fulfill(json=REFLEX))
+        page.reload()
+        page.wait_for_selector(".paths .num")
+    page.wait_for_selector("#reflex-toggle:not([hidden])")
+    page.click("#reflex-toggle")
+    assert page.locator(".reflex .reflex-point").count() >= 2
+    assert "traditional claim" in page.inner_text("#reflex-claim").lower()
+    look(page, "plan-reflex")
+    page.click("#reflex-toggle")
+    assert page.locator(".reflex-point").count() == 0
+    assert page.errors == []

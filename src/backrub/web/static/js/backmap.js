@@ -106,6 +106,21 @@ export class BackMap {
     return { x_cm: Math.round(q.x * 10) / 10, y_cm: Math.round(-q.y * 10) / 10 };
   }
 
+  // Seed 001's reflex points, as an optional layer (null or [] clears it): numbered, each titled
+  // with its organ. The page says beside it that this is a traditional claim.
+  drawReflex(points) {
+    this.reflex?.remove();
+    this.reflex = null;
+    if (!points?.length) return;
+    this.reflex = svgEl("g", { class: "reflex" }, this.svg);
+    for (const p of points) {
+      const g = svgEl("g", { class: "reflex-point", "data-n": p.n }, this.reflex);
+      svgEl("circle", { cx: p.at.x_cm, cy: -p.at.y_cm, r: 1.1 }, g);
+      svgEl("text", { x: p.at.x_cm + 1.6, y: -p.at.y_cm + 0.5 }, g).textContent = String(p.n);
+      svgEl("title", {}, g).textContent = `${p.n}: ${p.organ}`;
+    }
+  }
+
   // The steps' paths (all, or those whose indices `shown` lists), numbered in the routine's order and
   // coloured by pressure. Numbers never overlap: each slides along its path, then outward, to a free place.
   drawPlan(steps, shown = null) {

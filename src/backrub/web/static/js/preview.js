@@ -29,6 +29,26 @@ export function mountPreview(root, { go }) {
   const nextPart = h("button", { type: "button", class: "button", id: "part-next" }, "Next ▶");
   const allParts = h("button", { type: "button", class: "button", id: "part-all", "aria-pressed": "false" }, "All");
   const partNav = h("div", { class: "part-nav" }, prevPart, partLabel, nextPart, allParts);
+  // The reflex map (seed 001), when the server offers it (GET /api/reflex-points; hidden on 404).
+  const reflexToggle = h("button", { type: "button", class: "button", id: "reflex-toggle", "aria-pressed": "false", hidden: true },
+    "Reflex points");
+  const reflexClaim = h("p", { class: "muted reflex-claim", id: "reflex-claim", hidden: true });
+  let reflex = null;
+  reflexToggle.addEventListener("click", () => {
+    const on = reflexToggle.getAttribute("aria-pressed") !== "true";
+    reflexToggle.setAttribute("aria-pressed", String(on));
+    map.drawReflex(on ? reflex.points : null);
+    reflexClaim.hidden = !on;
+  });
+  fetch("/api/reflex-points", { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then((res) => (res.ok ? res.json() : null))
+    .then((data) => {
+      if (!data || !Array.isArray(data.points) || !data.points.length) return;
+      reflex = data;
+      reflexClaim.textContent = data.claim || "A traditional claim, not medical fact.";
+      reflexToggle.hidden = false;
+    })
+    .catch(() => {});
   prevPart.addEventListener("click", () => { part = Math.max(0, part - 1); drawPart(); });
   nextPart.addEventListener("click", () => { part = Math.min(parts.length - 1, part + 1); drawPart(); });
   allParts.addEventListener("click", () => { part = part === -1 ? 0 : -1; drawPart(); });
@@ -169,7 +189,7 @@ export function mountPreview(root, { go }) {
     planNotes,
     problems,
     h("div", { class: "two-col" },
-      h("div", {}, partNav, chartBox, legend),
+      h("div", {}, partNav, chartBox, legend, h("div", { class: "reflex-row" }, reflexToggle, reflexClaim)),
       h("div", {},
         card("Change it",
           h("h3", { id: "plan-minutes-h" }, "How long"),
