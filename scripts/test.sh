@@ -9,6 +9,13 @@ if [ ! -x /usr/bin/chromium ]; then
   $sudo apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null  # with its recommended fonts, as tested
 fi
+# The breath sensor's estimator (ES modules) is tested under Node's own test runner.
+command -v node >/dev/null || command -v nodejs >/dev/null || {
+  echo "Installing Debian's nodejs for the breath estimator tests ..." >&2
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs >/dev/null
+}
 # The records tests run on SQLite and on a throwaway PostgreSQL server (initdb/pg_ctl from Debian's
 # postgresql), and read their PDFs back with poppler-utils.
 missing=""

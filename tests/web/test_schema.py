@@ -32,7 +32,7 @@ OPERATIONS = ["POST /api/screen", "POST /api/plan", "POST /api/check", "POST /ap
               "GET /api/sessions/{sid}/record.pdf", "POST /api/proposals/{pid}", "GET /api/care/due",
               "PUT /api/recipients/{rid}/schedule", "POST /api/recipients/{rid}/skin-checks",
               "GET /api/recipients/{rid}/skin-checks", "GET /api/auth/me", "POST /api/auth/signin",
-              "POST /api/auth/signout"]
+              "POST /api/auth/signout", "GET /api/sensor-session", "GET /api/sessions/{sid}/sensor.svg"]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 

@@ -16,6 +16,7 @@ from backrub.errors import InputError, Problems, describe, suggest
 from backrub.intake.model import Intake, Spot, parse_intake
 from backrub.knowledge.techniques import PRESSURES
 from backrub.records import comfort, learning
+from backrub.records.breath import breath_summary
 from backrub.records.errors import Conflict, NotFound
 from backrub.records.models import (
     EventRow,
@@ -52,6 +53,7 @@ class Summary:
     pain: int
     ratings: dict[str, int | None]
     notes: str
+    breath: dict[str, Any] | None = None  # the sensed breath rate over the session (records/breath.py)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +71,7 @@ class Summary:
             "pain": self.pain,
             **self.ratings,
             "notes": self.notes,
+            "breath": self.breath,
         }
 
 
@@ -222,6 +225,7 @@ def _summary(db: Session, row: SessionRow) -> Summary:
         pain=kinds.count("pain"),
         ratings={k: getattr(out, k) if out else None for k in RATINGS},
         notes=out.notes if out else "",
+        breath=breath_summary(db, row.id),
     )
 
 

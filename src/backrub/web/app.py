@@ -16,7 +16,7 @@ from backrub.web import errors, live, schemas
 from backrub.web.assets import assets_router, load_assets
 from backrub.web.auth import LocalGate, SignInGate, Throttle, load_auth
 from backrub.web.routes import auth as auth_routes
-from backrub.web.routes import backmap, care, check, learning, plan, recipients, screen, sessions
+from backrub.web.routes import backmap, breath, care, check, learning, plan, recipients, screen, sessions
 from backrub.web.store import Store
 
 STATIC = Path(__file__).parent / "static"
@@ -65,7 +65,7 @@ def create_app(database_url: str | None = None, *, accounts: bool = False) -> Fa
     errors.install(app)
     app.include_router(auth_routes.router)
     for router in (screen.router, plan.router, check.router, backmap.router, sessions.router,
-                   recipients.router, care.router, learning.router, live.router):
+                   recipients.router, care.router, learning.router, live.router, breath.router):
         app.include_router(router)
     # Pages and version-stamped files, compressed and cached (assets.py); /static/ still serves as is.
     app.include_router(assets_router(load_assets()))

@@ -22,6 +22,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from backrub.errors import InputError
 from backrub.planner.feedback import Feedback
 from backrub.routine import Routine, parse_routine
+from backrub.web import breath
 from backrub.web import session as live_session
 from backrub.web.deps import socket_viewer
 from backrub.web.errors import detail
@@ -51,6 +52,7 @@ class Coach:
         self.store = store
         self._entries: dict[str, Entry] = {}
         self._loading = asyncio.Lock()
+        self.breath = breath.Relay()
 
     async def entry(self, sid: str) -> Entry | None:
         found = self._entries.get(sid)
@@ -81,6 +83,7 @@ class Coach:
         entry = self._entries.get(sid)
         if entry is not None and not entry.sockets and not entry.lock.locked():
             del self._entries[sid]
+            self.breath.forget(sid)
 
     async def handle(self, entry: Entry, ws: WebSocket, text: str) -> None:
         """Answer one client message."""
@@ -89,6 +92,9 @@ class Coach:
         except InputError as err:
             await _send(ws, _error("invalid", "The message was not understood; nothing changed.",
                                    err.problems, _seq_from(text)))
+            return
+        if message.breath is not None:  # relayed at once, outside the lock: a late breath is worth nothing
+            await self.breath.handle(self.store, entry, ws, message.breath)
             return
         async with entry.lock:
             if message.seq is not None and message.seq in entry.seqs:
@@ -114,6 +120,9 @@ class Coach:
                 new_live = live_session.resumed(live, now)
             elif message.type == "end":
                 new_live = live_session.ended(live, now)
+            elif message.type == "retime":
+                change = breath.retimed(live, message.rate_bpm or 0.0, now)
+                new_live = change.live
         except InputError as err:  # a valid message the session cannot take (a place off the map)
             await _send(ws, _error("invalid", "That could not be used; nothing changed.", err.problems,
                                    message.seq))

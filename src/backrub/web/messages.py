@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from backrub.errors import InputError, Problem, Problems, describe, suggest
+from backrub.web.breath import BREATH_FIELDS, parse_breath, parse_rate
 
-TYPES = ("feedback", "pause", "resume", "skip", "end")
+TYPES = ("feedback", "pause", "resume", "skip", "end", "breath", "retime")
 FEEDBACK = ("softer", "firmer", "pain", "skip")
 RATINGS = ("relaxation_before", "relaxation_after", "pain_before", "pain_after")
 NOTES_MAX = 5000
@@ -19,6 +20,8 @@ _FIELDS = {
     "resume": ("type", "seq"),
     "skip": ("type", "seq"),
     "end": ("type", "seq", "outcome"),
+    "breath": BREATH_FIELDS,  # relayed, never stored one by one: no seq
+    "retime": ("type", "seq", "breaths_per_minute"),
 }
 
 
@@ -32,6 +35,8 @@ class Message:
     at: tuple[float, float] | None = None
     at_s: float | None = None
     outcome: dict[str, Any] | None = None
+    breath: dict[str, Any] | None = None  # a breath sensor's reading (web/breath.py)
+    rate_bpm: float | None = None  # retime: the breath to time the rest to
 
     def payload(self) -> dict[str, Any]:
         """What is stored with the event (the message less its type and seq)."""
@@ -44,6 +49,8 @@ class Message:
             out["at_s"] = self.at_s
         if self.outcome is not None:
             out["outcome"] = self.outcome
+        if self.rate_bpm is not None:
+            out["breaths_per_minute"] = self.rate_bpm
         return out
 
 
@@ -94,6 +101,10 @@ def parse_message(raw: Any) -> Message:
             problems.add("at_s", f"expected seconds into the session, 0 or more (got {describe(at_s)})")
         else:
             message = Message(type=kind, seq=message.seq, at_s=float(at_s))
+    elif kind == "breath":
+        message = Message(type=kind, breath=parse_breath(raw, problems))
+    elif kind == "retime":
+        message = Message(type=kind, seq=message.seq, rate_bpm=parse_rate(raw, problems))
     elif kind == "end" and raw.get("outcome") is not None:
         message = Message(type=kind, seq=message.seq, outcome=_outcome(raw["outcome"], problems))
     problems.raise_if_any()

@@ -4,6 +4,7 @@
 
 import { api } from "./api.js";
 import { BackMap, cumulative, placeHand, pointAlong } from "./backmap.js";
+import { mountBreath } from "./breath/coach.js";
 import { Channel } from "./channel.js";
 import { h } from "./dom.js";
 import { activeSession } from "./state.js";
@@ -65,6 +66,7 @@ export function mountLive(root, { go, params }) {
           h("div", { class: "bar" }, stepBar), stepLeft, h("div", { class: "bar" }, allBar), allLeft)),
         buttons)));
   root.replaceChildren(page);
+  const sensor = mountBreath(page.querySelector(".live-top"), id, (m) => channel.send(m));  // a phone on their back
 
   function say(text, warn = false) {
     notice.textContent = text;
@@ -149,7 +151,8 @@ export function mountLive(root, { go, params }) {
     const step = routine.steps[k];
     const t = e - starts[k];
     const rep = step.seconds / step.reps;
-    const f = (t % rep) / rep;
+    const sensed = running ? sensor.beat(routine, rep) : null;  // the receiver's own breath, when sensed
+    const f = sensed?.f ?? (t % rep) / rep;
     let along = f, faint = false;
     if (!geometry.closed) {
       if (f < RETURN) along = ease(f / RETURN);
@@ -165,7 +168,7 @@ export function mountLive(root, { go, params }) {
     // The breath follows the repetitions: one or more whole breaths per repetition.
     const breath = 60 / (routine.intake?.breaths_per_minute || 12);
     const perRep = Math.max(1, Math.round(rep / breath));
-    const p = (t % (rep / perRep)) / (rep / perRep);
+    const p = sensed ? sensed.p : (t % (rep / perRep)) / (rep / perRep);
     const inhale = p < 0.45;
     const size = inhale ? 0.55 + 0.45 * ease(p / 0.45) : 1 - 0.45 * ease((p - 0.45) / 0.55);
     pacerDot.style.transform = reduced.matches ? "" : `scale(${size.toFixed(3)})`;
@@ -210,6 +213,7 @@ export function mountLive(root, { go, params }) {
       conn.classList.toggle("offline", !online);
     },
     onMessage: (msg) => {
+      if (msg.type === "breath") return sensor.onMessage(msg);
       if (msg.type === "routine") {
         probe.messageAt = performance.now();
         setRoutine(msg.routine);

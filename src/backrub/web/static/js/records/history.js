@@ -9,6 +9,8 @@ import { recipientForm } from "./recipient-form.js";
 import { when } from "./words.js";
 
 const rating = (v) => (v === null || v === undefined ? "–" : String(v));
+// The breath a sensor read over the session, first minutes to last (issue 13).
+const breathText = (b) => (b ? `${b.start_bpm} → ${b.end_bpm}` : "–");
 
 export function historySection(recipient, sessions) {
   const rid = recipient.id;
@@ -21,6 +23,7 @@ export function historySection(recipient, sessions) {
     h("td", {}, `${s.softer}/${s.firmer}/${s.pain}`),
     h("td", {}, `${rating(s.pain_before)} → ${rating(s.pain_after)}`),
     h("td", {}, `${rating(s.relaxation_before)} → ${rating(s.relaxation_after)}`),
+    h("td", { class: "breath-cell" }, breathText(s.breath)),
     h("td", { class: "notes-cell" }, s.notes)));
   return h("section", { class: "card wide", id: "history", "aria-labelledby": "history-title" },
     h("h2", { id: "history-title" }, "History"),
@@ -32,7 +35,7 @@ export function historySection(recipient, sessions) {
         h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Sessions", "aria-describedby": "sessions-hint" },
           h("table", { id: "sessions" },
             h("thead", {}, h("tr", {}, ["When", "Kind", "Time", "Firmest", "Softer/firmer/pain", "Pain", "Relaxation",
-              "Notes"].map((t) => h("th", { scope: "col" }, t)))),
+              "Breath /min", "Notes"].map((t) => h("th", { scope: "col" }, t)))),
             h("tbody", {}, rows)))]
       : h("p", { class: "muted", id: "no-sessions" }, "No sessions yet."));
 }
