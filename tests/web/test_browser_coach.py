@@ -347,7 +347,9 @@ def test_records_are_one_tap_away_and_readable_at_phone_width(coach: Coach, page
     table = page.evaluate("(() => { const t = document.querySelector('.table-scroll');"
                           " return [t.scrollWidth, t.clientWidth]; })()")
     if table[0] > table[1]:  # a table wider than the screen says that it scrolls
-        assert page.is_visible("#sessions-hint")
+        page.wait_for_selector("#sessions-hint:not([hidden])")
+    else:
+        page.wait_for_selector("#sessions-hint[hidden]", state="attached")
     look(page, "records-recipient", full=True)
     if size == "phone":  # the record's form has the back chart for places to avoid
         page.click("#edit summary")

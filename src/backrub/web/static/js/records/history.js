@@ -14,6 +14,15 @@ const breathText = (b) => (b ? `${b.start_bpm} → ${b.end_bpm}` : "–");
 
 export function historySection(recipient, sessions) {
   const rid = recipient.id;
+  // Said only when the table is wider than the screen: then it scrolls sideways.
+  const hint = h("p", { class: "muted scroll-hint", id: "sessions-hint", hidden: true },
+    "The table scrolls sideways: swipe it to see every column.");
+  const scroller = (table) => {
+    const box = h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Sessions",
+      "aria-describedby": "sessions-hint" }, table);
+    new ResizeObserver(() => { hint.hidden = box.scrollWidth <= box.clientWidth + 1; }).observe(box);
+    return box;
+  };
   const rows = sessions.map((s) => h("tr", { "data-session": s.id },
     h("td", { class: "when-cell" }, when(s.started_at), h("br"),
       h("a", { class: "session-pdf", href: `/api/sessions/${s.id}/record.pdf`, download: "",
@@ -30,9 +39,7 @@ export function historySection(recipient, sessions) {
     h("p", {}, h("a", { id: "pdf", class: "button", href: `/api/recipients/${rid}/record.pdf`, download: "" },
       "Download the record (PDF)"), h("span", { class: "muted block" }, "One page for a doctor or nurse.")),
     sessions.length
-      ? [trendsChart(sessions, recipient.name),
-        h("p", { class: "muted scroll-hint", id: "sessions-hint" }, "The table scrolls sideways: swipe it to see every column."),
-        h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Sessions", "aria-describedby": "sessions-hint" },
+      ? [trendsChart(sessions, recipient.name), hint, scroller(
           h("table", { id: "sessions" },
             h("thead", {}, h("tr", {}, ["When", "Kind", "Time", "Firmest", "Softer/firmer/pain", "Pain", "Relaxation",
               "Breath /min", "Notes"].map((t) => h("th", { scope: "col" }, t)))),
