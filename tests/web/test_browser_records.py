@@ -172,7 +172,7 @@ def test_comfort_care_from_due_now_to_the_rub(coach: Coach, http: httpx.Client, 
 
 def test_sharing_a_record_with_another_caregiver(secure_coach: SecureCoach, page_for: Any,
                                                 artifacts: Path) -> None:
-    passwords = {"carol": "carol-passphrase-4", "erin": "erin-passphrase-55"}
+    passwords = {"carol": "carol-passphrase-4", "ella": "ella-passphrase-55"}
     for name, password in passwords.items():
         assert secure_coach.add_account(name, password).returncode == 0
     carol = page_for(PHONE, ignore_https_errors=True)
@@ -187,13 +187,13 @@ def test_sharing_a_record_with_another_caregiver(secure_coach: SecureCoach, page
     carol.click("#share-form button[type=submit]")
     carol.wait_for_selector('[data-path="username"] > .field-error:not([hidden])')
     assert "no account named 'nobody'" in field_error(carol, "username")
-    carol.fill("#share-form input[name=username]", "erin")
+    carol.fill("#share-form input[name=username]", "ella")
     carol.click("#share-form button[type=submit]")
-    carol.wait_for_selector("text=Shared with erin.")
+    carol.wait_for_selector("text=Shared with ella.")
     carol.screenshot(path=artifacts / "records-share-phone.png", full_page=True)
 
     erin = page_for(PHONE, ignore_https_errors=True)
-    sign_in(erin, secure_coach, "erin", passwords["erin"])
+    sign_in(erin, secure_coach, "ella", passwords["ella"])
     shared = erin.locator(f'#recipients li:has(a[href="#{rid}"])')
     assert "shared with you" in shared.inner_text()
     shared.locator("a").click()
