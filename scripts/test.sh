@@ -27,5 +27,10 @@ if [ -n "$missing" ]; then
   $sudo apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
+# The browser tests check every page with axe-core (npm), kept in the gitignored .tools/npm.
+if [ ! -f .tools/npm/node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null; then
+  echo "Installing axe-core for the accessibility checks ..." >&2
+  mkdir -p .tools/npm && npm install --silent --no-audit --no-fund --prefix .tools/npm axe-core@4.10.3 >/dev/null
+fi
 bash scripts/setup.sh "dev,robot,web"
 .venv/bin/python -m pytest "$@"

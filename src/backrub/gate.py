@@ -46,14 +46,17 @@ def verified(routine: Routine, intake: Intake | None = None, performed: int = 0)
     return routine
 
 
-def replanned(routine: Routine, from_step: int, feedback: Feedback | None = None) -> Replanned:
+def replanned(
+    routine: Routine, from_step: int, feedback: Feedback | None = None, verify_from: int | None = None
+) -> Replanned:
     """The rest of a live session replanned for some feedback, the device pass run on the new steps,
-    and verified from `from_step` on; raises NotPlanned or Unverified."""
+    and verified from `verify_from` on (`from_step` unless a step before it was changed too, as a
+    stroke under the hands going on softer); raises NotPlanned or Unverified."""
     from backrub.planner.feedback import replan
 
     new = replan(routine, from_step, feedback)
     new = replace(new, routine=with_device(new.routine, from_step))
-    verified(new.routine, new.intake, performed=from_step)
+    verified(new.routine, new.intake, performed=from_step if verify_from is None else verify_from)
     return new
 
 

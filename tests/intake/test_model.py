@@ -82,7 +82,8 @@ def test_true_is_not_a_number_anywhere():
 
 
 def test_the_flag_must_be_a_real_boolean():
-    assert "expected true or false (got 1)" in _problems({"cleared_by_clinician": 1})["cleared_by_clinician"]
+    bad_flag = _problems({"cleared_by_clinician": 1})["cleared_by_clinician"]
+    assert "expected true or false, or a list of condition names (got 1)" in bad_flag
 
 
 @pytest.mark.parametrize(("goal", "minutes", "ok"), [

@@ -106,7 +106,7 @@ def test_a_confirmed_pain_spot_is_kept_clear_in_the_next_plan(db: Database) -> N
         with pytest.raises(Conflict):
             decide_proposal(s, LOCAL, pending[0]["id"], confirm=False)
     spot = next(c for c in changes if c.field == "spots")
-    assert "pain at (7, 22)" in spot.what and "'Pain here'" in spot.why
+    assert "pain, right middle back" in spot.what and "'Pain here'" in spot.why
     # What the giver notices: the plan's hands stay off that place (more than the 3 cm radius).
     routine = plan_routine(intake)
     pressed = [p for st in routine.steps for path in st.hand_paths() for p in path]
@@ -153,7 +153,7 @@ def test_the_first_intake_says_where_each_setting_comes_from(db: Database) -> No
     whys = {c.what: c.why for c in changes}
     assert whys["minutes: 20"] == "the recipient's preference"
     assert whys["condition: fragile skin"] == "a standing condition on the recipient's record"
-    assert whys["new spot: bruise at (-9, 18) cm"] == "fell on 2 May"
+    assert whys["new spot: bruise, left kidney area"] == "fell on 2 May"
 
 
 def test_todays_choices_are_read_strictly_every_problem_at_once(db: Database) -> None:

@@ -91,8 +91,8 @@ def test_session_pdf_is_one_page_with_who_what_ratings_notes_and_flags(
         "before 5/10 after 2/10",
         "before 4/10 after 8/10",
         "Slept afterwards; left shoulder stiff.",
-        "Pain reported at (7, 22) cm",
-        "Skin: bruise at (-9, 18) cm",
+        "Pain reported (right middle back)",
+        "Skin: bruise (left kidney area)",
         "Blood thinners",
         "15.0 of 30 planned minutes",
         "Pressure asked: medium; firmest used: light",
@@ -110,7 +110,7 @@ def test_recipient_pdf_is_one_page_with_the_record_and_recent_sessions(
     pages, text = _read(reports.recipient_pdf(who, summaries), f"recipient-{db.dialect}")
     assert pages == 1
     assert "Ruth Example" in text and "4 sessions" in text and "blood thinners" in text
-    assert "bruise at (-9, 18) cm" in text and "Pain (0–10)" in text
+    assert "bruise (left kidney area)" in text and "Pain (0–10)" in text
     assert text.count("massage") >= 4  # a row per session
 
 

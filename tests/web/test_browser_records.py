@@ -71,11 +71,11 @@ def test_a_caregiver_keeps_a_recipient_over_sessions(coach: Coach, http: httpx.C
     assert http.get(f"/api/sessions/{sid}").json()["recipient_id"] == rid
     page.click("#fb-pain")
     page.wait_for_selector(".pick-prompt:not([hidden])")
-    tap_chart(page, ".live-chart svg", 0.62, 0.62)
+    tap_chart(page, ".live-chart svg[role=img]", 0.62, 0.62)
     page.wait_for_function("window.backrubLive.version === 1")
     page.click("#finish")
     page.wait_for_selector("#save")
-    page.fill("#pain_after", "1")
+    page.click("label[for=pain_after-1]")
     page.click("#save")
     page.wait_for_selector("text=Saved. Thank you.")
 
@@ -97,7 +97,7 @@ def test_a_caregiver_keeps_a_recipient_over_sessions(coach: Coach, http: httpx.C
     assert page.locator("#sessions tbody tr").count() == 1
     assert page.get_attribute("#sessions a.session-pdf", "href") == f"/api/sessions/{sid}/record.pdf"
     assert http.get(f"/api/sessions/{sid}/record.pdf").headers["content-type"] == "application/pdf"
-    assert page.evaluate("document.getElementById('trends').complete")
+    assert page.locator("#trends .point").count() >= 1  # drawn in the page, readable at phone width
 
     # Edit the record: the change shows at once; an emptied preference is unset, not kept.
     page.click("#edit summary")
@@ -172,7 +172,7 @@ def test_comfort_care_from_due_now_to_the_rub(coach: Coach, http: httpx.Client, 
 
 def test_sharing_a_record_with_another_caregiver(secure_coach: SecureCoach, page_for: Any,
                                                 artifacts: Path) -> None:
-    passwords = {"carol": "carol-passphrase-4", "erin": "erin-passphrase-55"}
+    passwords = {"carol": "carol-passphrase-4", "ella": "ella-passphrase-55"}
     for name, password in passwords.items():
         assert secure_coach.add_account(name, password).returncode == 0
     carol = page_for(PHONE, ignore_https_errors=True)
@@ -187,13 +187,13 @@ def test_sharing_a_record_with_another_caregiver(secure_coach: SecureCoach, page
     carol.click("#share-form button[type=submit]")
     carol.wait_for_selector('[data-path="username"] > .field-error:not([hidden])')
     assert "no account named 'nobody'" in field_error(carol, "username")
-    carol.fill("#share-form input[name=username]", "erin")
+    carol.fill("#share-form input[name=username]", "ella")
     carol.click("#share-form button[type=submit]")
-    carol.wait_for_selector("text=Shared with erin.")
+    carol.wait_for_selector("text=Shared with ella.")
     carol.screenshot(path=artifacts / "records-share-phone.png", full_page=True)
 
     erin = page_for(PHONE, ignore_https_errors=True)
-    sign_in(erin, secure_coach, "erin", passwords["erin"])
+    sign_in(erin, secure_coach, "ella", passwords["ella"])
     shared = erin.locator(f'#recipients li:has(a[href="#{rid}"])')
     assert "shared with you" in shared.inner_text()
     shared.locator("a").click()

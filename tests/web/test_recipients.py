@@ -7,6 +7,7 @@ saying what changed and why."""
 from __future__ import annotations
 
 import json
+import re
 import struct
 from typing import Any
 
@@ -106,7 +107,9 @@ def test_unknown_and_malformed_ids(http: httpx.Client) -> None:
 
 def test_the_page_is_served(http: httpx.Client) -> None:
     page = http.get("/recipients")
-    assert page.status_code == 200 and "/static/js/recipients.js" in page.text
+    script = re.search(r'src="(/static/v/[0-9a-f]+/js/recipients\.js)"', page.text)
+    assert page.status_code == 200 and script is not None  # a version-stamped name
+    assert http.get(script.group(1)).status_code == 200
     assert http.get("/static/js/recipients.js").status_code == 200
 
 
@@ -222,7 +225,7 @@ def test_pain_here_becomes_a_standing_spot_once_confirmed(coach: Coach, http: ht
     assert record["proposals"] == []
     assert [(s["at"], s["source"]) for s in record["recipient"]["spots"]] == [(PAIN, spot["reason"])]
     preview = http.post(f"/api/recipients/{cy['id']}/next-intake", json={}).json()
-    assert {"field": "spots", "what": "new spot: pain at (6, 22) cm", "why": spot["reason"]} \
+    assert {"field": "spots", "what": "new spot: pain, right middle back", "why": spot["reason"]} \
         in preview["changes"]
     assert preview["screening"]["decision"] == "adapt" and preview["skin_check_needed"] is False
     second = start_for(http, cy["id"])

@@ -74,7 +74,8 @@ class Intake:
     style: str = "upward"
     breaths_per_minute: float = 12.0
     conditions: tuple[str, ...] = ()
-    cleared_by_clinician: bool = False
+    # True clears every condition of this intake; a tuple names the conditions a clinician cleared.
+    cleared_by_clinician: bool | tuple[str, ...] = False
     spots: tuple[Spot, ...] = ()
     focus: tuple[str, ...] = ()
     body: Body = field(default_factory=Body)
@@ -100,11 +101,21 @@ class Intake:
             "style": self.style,
             "breaths_per_minute": self.breaths_per_minute,
             "conditions": list(self.conditions),
-            "cleared_by_clinician": self.cleared_by_clinician,
+            "cleared_by_clinician": (
+                self.cleared_by_clinician
+                if isinstance(self.cleared_by_clinician, bool)
+                else list(self.cleared_by_clinician)
+            ),
             "spots": [s.to_dict() for s in self.spots],
             "focus": list(self.focus),
             "body": self.body.to_dict(),
         }
+
+    def cleared_for(self, condition: str) -> bool:
+        """Whether a clinician's clearance covers this condition (never one it does not name)."""
+        if isinstance(self.cleared_by_clinician, bool):
+            return self.cleared_by_clinician
+        return condition in self.cleared_by_clinician
 
     def with_changes(self, **changes: Any) -> Intake:
         """A copy with some fields changed (intakes never change in place)."""
@@ -160,7 +171,7 @@ def parse_intake(raw: Any) -> Intake:
         style=_choice(raw, "style", STYLES, "upward", problems),
         breaths_per_minute=breaths,
         conditions=_conditions(raw.get("conditions", []), problems),
-        cleared_by_clinician=_flag(raw, "cleared_by_clinician", problems),
+        cleared_by_clinician=_clearance(raw.get("cleared_by_clinician", False), problems),
         spots=_spots(raw.get("spots", []), body, problems),
         focus=_focus(raw.get("focus", []), problems),
         body=body,
@@ -213,12 +224,30 @@ def _number(
     return float(value)
 
 
-def _flag(raw: dict[str, Any], key: str, problems: Problems) -> bool:
-    value = raw.get(key, False)
-    if not isinstance(value, bool):
-        problems.add(key, f"expected true or false (got {describe(value)})")
+def _clearance(value: Any, problems: Problems) -> bool | tuple[str, ...]:
+    """True/false, or the condition names a clinician cleared (DESIGN.md Additions)."""
+    if isinstance(value, bool):
+        return value
+    if not isinstance(value, list):
+        problems.add(
+            "cleared_by_clinician",
+            f"expected true or false, or a list of condition names (got {describe(value)})",
+        )
         return False
-    return value
+    if len(value) > len(CONDITIONS):
+        problems.add("cleared_by_clinician", f"expected at most {len(CONDITIONS)} condition names")
+        return False
+    found: list[str] = []
+    for i, item in enumerate(value):
+        where = f"cleared_by_clinician[{i}]"
+        if isinstance(item, str) and item in CONDITIONS:
+            if item not in found:
+                found.append(item)
+        elif isinstance(item, str):
+            problems.add(where, f"unknown condition {item!r}; {suggest(item, CONDITIONS)}")
+        else:
+            problems.add(where, f"expected a condition name (got {describe(item)})")
+    return tuple(found)
 
 
 def _list(value: Any, key: str, problems: Problems, most: int = MAX_NAMES) -> list[Any]:

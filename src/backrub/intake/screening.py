@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from backrub.intake.model import Intake
 from backrub.knowledge.screening_table import CONDITIONS, DECISIONS, NO_CONTACT_SPOTS
 from backrub.knowledge.techniques import PRESSURES, pressure_rank
+from backrub.knowledge.words import place_words, point_words
 
 TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ def screen(intake: Intake) -> Screening:
             )
             raise_to("check_first")
             continue
-        if rule.decision == "check_first" and intake.cleared_by_clinician:
+        if rule.decision == "check_first" and intake.cleared_for(code):
             reasons.append(
                 Reason(
                     code=code,
@@ -150,14 +151,15 @@ def screen(intake: Intake) -> Screening:
             )
 
     for i, spot in enumerate(intake.spots):
-        place = spot.zone if spot.at is None else f"({spot.at[0]:g}, {spot.at[1]:g}) cm"
+        # In words, never coordinates or zone ids (the giver reads this).
+        place = place_words(spot.zone) if spot.at is None else point_words(intake.body, *spot.at)
         if spot.kind in NO_CONTACT_SPOTS:
             changes.append(
                 Change(
                     code="exclude_spot",
                     value=f"spots[{i}]",
                     because=(spot.kind,),
-                    message=f"No contact on the {spot.kind} at {place}, with a 2 cm margin.",
+                    message=f"No contact on the {spot.kind} ({place}), with a 2 cm margin.",
                 )
             )
         elif spot.kind == "pain":
@@ -166,7 +168,7 @@ def screen(intake: Intake) -> Screening:
                     code="avoid_pain",
                     value=f"spots[{i}]",
                     because=("pain",),
-                    message=f"The painful place at {place} is left out.",
+                    message=f"The painful place ({place}) is left out.",
                 )
             )
     if changes:

@@ -197,3 +197,10 @@ def check_ins(intake: Intake, drafts: Sequence[Draft]) -> list[str]:
         if questions:
             out[i] = SELF_CHECK if intake.giver == "self" else " ".join(questions)
     return out
+
+
+def cue_at_pressure(cue: str, old: str, new: str, technique: str = "") -> str:
+    """The same instruction with its pressure words changed (the stroke goes on, only firmer or softer)."""
+    if technique:
+        return cue.replace(_how_hard(technique, old), _how_hard(technique, new), 1)
+    return cue.replace(_PRESSURES[old], _PRESSURES[new], 1)

@@ -15,7 +15,9 @@ from typing import Any
 
 from backrub.intake.model import Intake, Spot, parse_intake
 from backrub.intake.screening import screen
+from backrub.knowledge.body import Body
 from backrub.knowledge.techniques import PRESSURES, pressure_rank
+from backrub.knowledge.words import place_words, point_words
 from backrub.knowledge.zones import zone_at
 from backrub.records.recipients import Recipient, StandingSpot
 
@@ -94,7 +96,7 @@ def spot_proposals(
         if any(_near(fb.at, _point(p.value), SAME_PLACE_CM) for p in proposals):
             continue
         zone = zone_at(body, *fb.at)
-        where = f"({fb.at[0]:g}, {fb.at[1]:g}) cm" + (f", {zone.replace('_', ' ')}" if zone else "")
+        where = place_words(zone) if zone else "the edge of the back"  # in words, never coordinates
         minute = int(fb.elapsed_s // 60)
         proposals.append(
             Proposal(
@@ -105,7 +107,7 @@ def spot_proposals(
                     "at": {"x_cm": fb.at[0], "y_cm": fb.at[1]},
                     "radius_cm": PAIN_RADIUS_CM,
                 },
-                reason=f"'Pain here' at {where}, {minute} min into the session of "
+                reason=f"'Pain here' on the {where}, {minute} min into the session of "
                 f"{_day(session.started_at)}.",
             )
         )
@@ -240,6 +242,7 @@ def changes_since(
                     why="removed from the recipient's record",
                 )
             )
+    body = new.body
     sources = {_key(s.spot): s for s in recipient.spots}
     marks = {_key(s) for s in skin_marks}
     old_keys = {_key(s) for s in base.spots}
@@ -256,14 +259,14 @@ def changes_since(
                 if standing
                 else "on the record"
             )
-        changes.append(Change(field="spots", what=f"new spot: {_spot_words(spot)}", why=why))
+        changes.append(Change(field="spots", what=f"new spot: {_spot_words(spot, body)}", why=why))
     new_keys = {_key(s) for s in new.spots}
     for spot in base.spots:
         if _key(spot) not in new_keys:
             changes.append(
                 Change(
                     field="spots",
-                    what=f"no longer marked: {_spot_words(spot)}",
+                    what=f"no longer marked: {_spot_words(spot, body)}",
                     why="not on the record now (removed, or the last skin check did not find it)",
                 )
             )
@@ -275,10 +278,10 @@ def _key(spot: Spot) -> tuple[Any, ...]:
     return (spot.kind, spot.zone, at, round(spot.radius_cm, 1) if at else None)
 
 
-def _spot_words(spot: Spot) -> str:
+def _spot_words(spot: Spot, body: Body) -> str:
     if spot.at is not None:
-        return f"{spot.kind} at ({spot.at[0]:g}, {spot.at[1]:g}) cm"
-    return f"{spot.kind} on {(spot.zone or '').replace('_', ' ')}"
+        return f"{spot.kind}, {point_words(body, *spot.at)}"
+    return f"{spot.kind}, {place_words(spot.zone)}"
 
 
 def _shown(value: Any) -> str:

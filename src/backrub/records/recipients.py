@@ -149,6 +149,10 @@ def parse_recipient(raw: Any, *, partial: bool = False) -> dict[str, Any]:
         else:
             notes_of.append(("", ""))
             plain_spots.append(item)
+    if not isinstance(raw.get("cleared_by_clinician", False), bool):
+        # A standing record keeps a yes/no; a list naming conditions belongs to one intake.
+        got = describe(raw["cleared_by_clinician"])
+        problems.add("cleared_by_clinician", f"expected true or false (got {got})")
     as_intake = {
         **prefs,
         "spots": plain_spots,

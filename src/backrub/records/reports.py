@@ -20,6 +20,7 @@ from matplotlib.patches import Polygon, Rectangle
 from backrub.geometry import Box, Circle
 from backrub.intake.model import Intake, parse_intake
 from backrub.intake.places import no_touch_areas
+from backrub.knowledge.words import place_words, point_words
 from backrub.knowledge.zones import ZONE_IDS, layout_for
 from backrub.records.recipients import Recipient
 from backrub.records.sessions import Summary, performed_steps
@@ -139,6 +140,7 @@ def _block(
 def session_flags(view: dict[str, Any]) -> list[str]:
     """What a clinician should notice about one session."""
     flags = []
+    body = parse_intake({"body": view["intake"]["body"]} if view["intake"].get("body") else {}).body
     screening = view["planned_routine"].get("screening") or {}
     if screening.get("decision") not in (None, "proceed"):
         for reason in screening.get("reasons", []):
@@ -149,13 +151,15 @@ def session_flags(view: dict[str, Any]) -> list[str]:
         p = e["payload"]
         minute = int(e["elapsed_s"] // 60)
         if p.get("kind") == "pain" and isinstance(p.get("at"), dict):
-            flags.append(f"Pain reported at ({p['at']['x_cm']:g}, {p['at']['y_cm']:g}) cm, minute {minute}.")
+            where = point_words(body, p["at"]["x_cm"], p["at"]["y_cm"])
+            flags.append(f"Pain reported ({where}), minute {minute}.")
         if p.get("refused"):
             flags.append(f"A request at minute {minute} could not be applied ({p['refused']}).")
     for spot in view["intake"].get("spots", []):
         if spot.get("kind") in ("wound", "rash", "bruise", "redness"):
-            where = spot.get("zone") or f"({spot['at']['x_cm']:g}, {spot['at']['y_cm']:g}) cm"
-            flags.append(f"Skin: {spot['kind']} at {where}, kept clear.")
+            where = place_words(spot["zone"]) if spot.get("zone") else \
+                point_words(body, spot["at"]["x_cm"], spot["at"]["y_cm"])
+            flags.append(f"Skin: {spot['kind']} ({where}), kept clear.")
     if view["ended_at"] is None:
         flags.append("The session was not ended in the app.")
     return flags
@@ -226,7 +230,7 @@ def session_pdf(view: dict[str, Any], recipient: Recipient | None = None) -> byt
             + f"; firmest used: {_firmest(steps)}.",
             *[
                 f"{n}. {s['technique'].replace('_', ' ')}, {s['pressure']}, "
-                f"{', '.join(z.replace('_', ' ') for z in s.get('zones', [])[:2])}"
+                f"{', '.join(place_words(z) for z in s.get('zones', [])[:2])}"
                 for n, s in enumerate(steps[:14], 1)
             ],
             *([f"… and {len(steps) - 14} more steps"] if len(steps) > 14 else []),
@@ -415,9 +419,9 @@ def recipient_pdf(
         [
             f"{s.spot.kind} "
             + (
-                f"on {s.spot.zone}"
+                f"({place_words(s.spot.zone)})"
                 if s.spot.zone
-                else f"at ({s.spot.at[0]:g}, {s.spot.at[1]:g}) cm"
+                else f"({point_words(intake.body, *s.spot.at)})"
                 if s.spot.at
                 else ""
             )

@@ -10,11 +10,11 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic.json_schema import models_json_schema
 
 from backrub.web import errors, live, schemas
+from backrub.web.assets import assets_router, load_assets
 from backrub.web.auth import LocalGate, SignInGate, Throttle, load_auth
 from backrub.web.headers import SecurityHeaders, content_security_policy
 from backrub.web.limits import BodyLimit
@@ -85,19 +85,9 @@ def create_app(database_url: str | None = None, *, accounts: bool = False) -> Fa
                    recipients.router, care.router, learning.router, live.router, breath.router):
         app.include_router(router)
     app.include_router(reflex.router)
+    # Pages and version-stamped files, compressed and cached (assets.py); /static/ still serves as is.
+    app.include_router(assets_router(load_assets()))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-
-    @app.get("/", include_in_schema=False)
-    async def index() -> FileResponse:
-        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
-
-    @app.get("/signin", include_in_schema=False)
-    async def signin_page() -> FileResponse:
-        return FileResponse(STATIC / "signin.html", headers={"Cache-Control": "no-cache"})
-
-    @app.get("/recipients", include_in_schema=False)
-    async def recipients_page() -> FileResponse:
-        return FileResponse(STATIC / "recipients.html", headers={"Cache-Control": "no-cache"})
 
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

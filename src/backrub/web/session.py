@@ -12,7 +12,9 @@ from typing import Any
 
 from backrub.gate import Unverified, replanned
 from backrub.intake.model import Intake
-from backrub.planner.feedback import Feedback
+from backrub.knowledge.techniques import PRESSURES, pressure_rank
+from backrub.planner.cues import cue_at_pressure
+from backrub.planner.feedback import Feedback, Replanned
 from backrub.planner.plan import NotPlanned
 from backrub.routine.model import Routine
 from backrub.web.encode import routine_json
@@ -100,6 +102,8 @@ def adapt(live: Live, feedback: Feedback, now: float) -> Change:
     steps = live.routine.steps
     if index >= len(steps):
         raise Refused("finished", "The massage is over; nothing is left to change.")
+    if feedback.kind in ("softer", "firmer"):
+        return _keep_stroke(live, feedback, index)
     routine, from_step = live.routine, index
     if offset >= PARTIAL_S or feedback.kind == "skip":
         step = steps[index]
@@ -121,6 +125,45 @@ def adapt(live: Live, feedback: Feedback, now: float) -> Change:
     text = routine_json(new.routine)
     return Change(live=replace(live, routine=new.routine, routine_json=text, clock=clock),
                   from_step=from_step, message=new.message)
+
+
+def _keep_stroke(live: Live, feedback: Feedback, index: int) -> Change:
+    """Softer/firmer: the stroke under the hands goes on at the new pressure for the time it has
+    left (the clock does not move); only the steps after it are replanned, behind it."""
+    steps = live.routine.steps
+    step = steps[index]
+    rank = pressure_rank(step.pressure) + (1 if feedback.kind == "firmer" else -1)
+    wanted = PRESSURES[rank] if 0 <= rank < len(PRESSURES) else None
+    refused: Unverified | None = None
+    for pressure in (wanted, None) if wanted else (None,):
+        now_step = step if pressure is None else step.with_changes(
+            pressure=pressure, cue=cue_at_pressure(step.cue, step.pressure, pressure, step.technique))
+        routine = replace(live.routine, steps=(*steps[:index], now_step, *steps[index + 1:]))
+        try:
+            # A changed stroke under the hands is checked too; an unchanged one passed before.
+            new = replanned(routine, index + 1, feedback, verify_from=index if pressure else index + 1)
+        except Unverified as bad:
+            refused = bad
+            continue
+        except NotPlanned as no:
+            raise Refused("not_planned", " ".join(no.reasons)) from None
+        if pressure and pressure_rank(pressure) > pressure_rank(new.intake.pressure):
+            continue  # never firmer than the receiver asked for or the screening allows
+        text = routine_json(new.routine)
+        return Change(live=replace(live, routine=new.routine, routine_json=text), from_step=index,
+                      message=_stroke_message(step.pressure, pressure, feedback.kind, new))
+    raise Refused("unsafe", "The replanned steps did not pass the safety check, so the plan stays as it was.",
+                  [f.to_dict() for f in refused.report.errors] if refused else [])
+
+
+def _stroke_message(before: str, now: str | None, kind: str, new: Replanned) -> str:
+    if now:
+        return f"{new.message} This stroke goes on at {now} pressure."
+    if kind == "softer" and before == "light":
+        if new.message.startswith("Already"):
+            return new.message
+        return f"{new.message} This stroke is already light: keep it slow and gentle."
+    return f"{new.message} This stroke stays at {before} pressure."
 
 
 def paused(live: Live, now: float, at_s: float | None = None) -> Live:

@@ -74,6 +74,9 @@ export const api = {
 
 // A message per problem, with the field in plain words.
 export function problemLines(err) {
+  if (err instanceof TypeError) {  // fetch could not reach the server at all
+    return ["The coach's server cannot be reached just now. Check the connection and try again; your answers are kept."];
+  }
   if (err?.status === 409) return err.body?.reasons || ["No plan could be made."];
   if (err?.status === 401) return ["Please sign in first."];
   if (typeof err?.body?.detail === "string") return [err.body.detail];

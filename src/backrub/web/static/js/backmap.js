@@ -1,6 +1,6 @@
 // The back chart in SVG, in centimetres (seen from behind; y up is drawn up).
 
-import { PRESSURE_COLOURS } from "./words.js";
+import { PRESSURE_COLOURS, zoneWords } from "./words.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const HEAD_R = 6.5;
@@ -51,7 +51,9 @@ export class BackMap {
     this.noTouch = svgEl("g", { class: "no-touch" }, this.svg);
     this.paths = svgEl("g", { class: "paths" }, this.svg);
     this.marks = svgEl("g", { class: "marks" }, this.svg);
-    this.hands = svgEl("g", { class: "hands" }, this.svg);
+    this.container = container;
+    this.hands = null;  // the moving hands live in a layer of their own (makeHands)
+    this.overlay = null;
     this.map = null;
   }
 
@@ -60,16 +62,19 @@ export class BackMap {
     const e = map.extent;
     const top = e.y_max + 2 * HEAD_R;
     this.svg.setAttribute("viewBox", `${e.x_min} ${-top} ${e.x_max - e.x_min} ${top - e.y_min + 4}`);
+    this.overlay?.setAttribute("viewBox", this.svg.getAttribute("viewBox"));
     this.base.replaceChildren();
     const L = map.body.back_length_cm;
     svgEl("ellipse", { cx: 0, cy: -(L + 9 + HEAD_R * 0.9), rx: HEAD_R * 0.85, ry: HEAD_R, class: "head" }, this.base);
+    drawSilhouette(this.base, map);
     // Midline zones last, so the spine band and the neck sit on top, as on the planner's map.
     const order = [...map.zones].reverse();
     for (const z of order) {
       const cls = z.id === "spine" ? "zone spine" : z.id.startsWith("axilla") ? "zone axilla" : "zone";
       const poly = svgEl("polygon", { points: pts(z.outline), class: cls, "data-zone": z.id }, this.base);
-      svgEl("title", {}, poly).textContent = z.id.replaceAll("_", " ");
+      svgEl("title", {}, poly).textContent = zoneWords(z.id);
     }
+    drawSurface(this.base, map);
     svgEl("line", { x1: 0, y1: 2, x2: 0, y2: -(L + 8), class: "midline" }, this.base);
     const y = -e.y_min + 2.6;
     svgEl("text", { x: e.x_min + 1, y, class: "side-label" }, this.base).textContent = "Left";
@@ -101,14 +106,48 @@ export class BackMap {
     return { x_cm: Math.round(q.x * 10) / 10, y_cm: Math.round(-q.y * 10) / 10 };
   }
 
-  // Every step's path in order, numbered, coloured by pressure.
-  drawPlan(steps) {
+  // Seed 001's reflex points, as an optional layer (null or [] clears it): numbered, each titled
+  // with its organ. The page says beside it that this is a traditional claim.
+  drawReflex(points) {
+    this.reflex?.remove();
+    this.reflex = null;
+    if (!points?.length) return;
+    this.reflex = svgEl("g", { class: "reflex" }, this.svg);
+    for (const p of points) {
+      const g = svgEl("g", { class: "reflex-point", "data-n": p.n }, this.reflex);
+      svgEl("circle", { cx: p.at.x_cm, cy: -p.at.y_cm, r: 1.1 }, g);
+      svgEl("text", { x: p.at.x_cm + 1.6, y: -p.at.y_cm + 0.5 }, g).textContent = String(p.n);
+      svgEl("title", {}, g).textContent = `${p.n}: ${p.organ}`;
+    }
+  }
+
+  // The steps' paths (all, or those whose indices `shown` lists), numbered in the routine's order and
+  // coloured by pressure. Numbers never overlap: each slides along its path, then outward, to a free place.
+  drawPlan(steps, shown = null) {
     this.paths.replaceChildren();
-    steps.forEach((s, i) => this._path(s, { cls: "plan", arrow: true }));
-    steps.forEach((s, i) => {
-      const [x, y] = s.path[0];
-      const g = svgEl("g", { class: "num" }, this.paths);
-      svgEl("circle", { cx: x, cy: -y, r: 1.5, fill: PRESSURE_COLOURS[s.pressure] }, g);
+    const which = shown || steps.map((_, i) => i);
+    which.forEach((i) => this._path(steps[i], { cls: "plan", arrow: true }));
+    const R = 1.5, placed = [];
+    const free = (x, y) => placed.every(([a, b]) => Math.hypot(a - x, b - y) >= 2 * R + 0.2);
+    which.forEach((i) => {
+      const s = steps[i];
+      const lengths = cumulative(s.path), total = lengths.at(-1);
+      let spot = null;
+      for (const f of [0, 0.12, 0.24, 0.36, 0.5, 0.62, 0.76, 0.88, 1]) {
+        const [x, y] = pointAlong(s.path, lengths, total, f);
+        if (free(x, y)) { spot = [x, y]; break; }
+      }
+      for (let ring = 1; !spot && ring < 12; ring++) {
+        const [x0, y0] = s.path[0];
+        for (let k = 0; k < 8 && !spot; k++) {
+          const x = x0 + Math.cos((k * Math.PI) / 4) * ring * R * 1.4, y = y0 + Math.sin((k * Math.PI) / 4) * ring * R * 1.4;
+          if (free(x, y)) spot = [x, y];
+        }
+      }
+      const [x, y] = spot || s.path[0];
+      placed.push([x, y]);
+      const g = svgEl("g", { class: "num", "data-step": i }, this.paths);
+      svgEl("circle", { cx: x, cy: -y, r: R, fill: PRESSURE_COLOURS[s.pressure] }, g);
       svgEl("text", { x, y: -y + 0.55, "text-anchor": "middle" }, g).textContent = i + 1;
     });
   }
@@ -163,9 +202,18 @@ export class BackMap {
   }
 
   // Hand markers for the live view: returns the circles to move.
-  makeHands(n) {
+  // They are drawn on a transparent layer over the chart, composited apart, so moving them every
+  // frame repaints two circles, not the whole back with every path on it.
+  makeHands(n, technique = "stroking") {
+    if (!this.overlay) {
+      this.overlay = svgEl("svg", { class: "backmap hands-layer", "aria-hidden": "true" });
+      this.overlay.setAttribute("viewBox", this.svg.getAttribute("viewBox") || "0 0 1 1");
+      this.hands = svgEl("g", { class: "hands" }, this.overlay);
+      this.container.classList.add("layered");
+      this.container.appendChild(this.overlay);
+    }
     this.hands.replaceChildren();
-    return Array.from({ length: n }, () => svgEl("circle", { r: 2.4, class: "hand", cx: 0, cy: 0 }, this.hands));
+    return Array.from({ length: n }, (_, k) => handShape(this.hands, technique, k === 1));
   }
 }
 
@@ -176,4 +224,118 @@ function inside(poly, x, y) {
     if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) hit = !hit;
   }
   return hit;
+}
+
+// -- a back that looks like a back ------------------------------------------------------------
+
+// The body's outline from the same zones the planner uses: at each height the outermost zone edge,
+// joined by a smooth curve (waist, ribs, shoulders, upper arms), the neck up to the head; then the
+// shoulder blades and a few ribs as soft lines on the skin.
+function drawSilhouette(parent, map) {
+  const zones = map.zones.filter((z) => z.outline.length > 2);
+  const ys = zones.flatMap((z) => z.outline.map(([, y]) => y));
+  const y0 = Math.min(...ys), y1 = Math.max(...ys);
+  const right = [];
+  const N = 28;
+  for (let i = 0; i <= N; i++) {
+    const y = y0 + ((y1 - y0) * i) / N;
+    let x = 0;
+    for (const z of zones) x = Math.max(x, edgeAt(z.outline, y));
+    if (x > 0) right.push([x + 0.3, y]);
+  }
+  if (right.length < 3) return;
+  const left = right.map(([x, y]) => [-x, y]).reverse();
+  const outline = [...right, ...left];
+  svgEl("path", { d: smoothClosed(outline), class: "silhouette" }, parent);
+}
+
+// Shoulder blades and the lower ribs, as soft lines over the zones.
+function drawSurface(parent, map) {
+  const zones = map.zones;
+  for (const side of [1, -1]) {
+    const blade = zones.find((z) => z.id === `scapula_${side > 0 ? "right" : "left"}`);
+    if (blade) svgEl("path", { d: smoothClosed(shrink(blade.outline, 0.82)), class: "blade" }, parent);
+  }
+  const L = map.body.back_length_cm;
+  for (const f of [0.38, 0.5, 0.62]) {  // the lower ribs, curving down and out from the spine
+    const y = L * f;
+    for (const side of [1, -1]) {
+      svgEl("path", { class: "rib", d: `M${side * 2.2},${-y} Q${side * 8},${-(y + 1.2)} ${side * 13},${-(y - 2.4)}` }, parent);
+    }
+  }
+}
+
+// How far right a polygon reaches at height y (0 when it does not reach it).
+function edgeAt(outline, y) {
+  let x = 0;
+  for (let i = 0; i < outline.length; i++) {
+    const [ax, ay] = outline[i], [bx, by] = outline[(i + 1) % outline.length];
+    if ((ay <= y && by >= y) || (by <= y && ay >= y)) {
+      const t = by === ay ? 0 : (y - ay) / (by - ay);
+      x = Math.max(x, ax + (bx - ax) * t);
+    }
+  }
+  return x;
+}
+
+function shrink(outline, k) {
+  const cx = outline.reduce((a, [x]) => a + x, 0) / outline.length;
+  const cy = outline.reduce((a, [, y]) => a + y, 0) / outline.length;
+  return outline.map(([x, y]) => [cx + (x - cx) * k, cy + (y - cy) * k]);
+}
+
+// A closed Catmull-Rom curve through the points, as cubic Béziers (y drawn up).
+function smoothClosed(points) {
+  const p = points.map(([x, y]) => [x, -y]);
+  const n = p.length;
+  let d = `M${p[0][0].toFixed(2)},${p[0][1].toFixed(2)}`;
+  for (let i = 0; i < n; i++) {
+    const a = p[(i - 1 + n) % n], b = p[i], c = p[(i + 1) % n], e = p[(i + 2) % n];
+    const c1 = [b[0] + (c[0] - a[0]) / 6, b[1] + (c[1] - a[1]) / 6];
+    const c2 = [c[0] - (e[0] - b[0]) / 6, c[1] - (e[1] - b[1]) / 6];
+    d += ` C${c1[0].toFixed(2)},${c1[1].toFixed(2)} ${c2[0].toFixed(2)},${c2[1].toFixed(2)} ${c[0].toFixed(2)},${c[1].toFixed(2)}`;
+  }
+  return `${d} Z`;
+}
+
+// What touches the skin, drawn as the technique's hand (cm, centred on the contact point):
+// flat palms, thumb pads, palm edges, fingertips, cupped hands. `mirror` for the left hand.
+const HANDS = {
+  stroking: "palm", kneading: "palm", arm_rotation: "palm", thumb_glide: "thumbs",
+  circular_friction: "fingertips", spiral_kneading: "fingertips", skin_rolling: "fingertips",
+  skin_check: "fingertips", sawing: "edge", patting: "cupped",
+};
+
+export function handKind(technique) {
+  return HANDS[technique] || "palm";
+}
+
+function handShape(parent, technique, mirror) {
+  const kind = handKind(technique);
+  const g = svgEl("g", { class: `hand hand-${kind}`, "data-kind": kind }, parent);
+  const s = mirror ? -1 : 1;
+  if (kind === "palm") {
+    svgEl("ellipse", { cx: 0, cy: 0.6, rx: 2.3, ry: 2.7 }, g);
+    for (const [x, len] of [[-1.5, 2.2], [-0.5, 2.6], [0.5, 2.5], [1.4, 2.0]]) {
+      svgEl("rect", { x: x - 0.42, y: -2.1 - len, width: 0.84, height: len + 0.6, rx: 0.42 }, g);
+    }
+    svgEl("ellipse", { cx: s * 2.5, cy: 0.2, rx: 0.6, ry: 1.5, transform: `rotate(${s * 35} ${s * 2.5} 0.2)` }, g);
+  } else if (kind === "thumbs") {
+    svgEl("ellipse", { cx: 0, cy: 0, rx: 0.9, ry: 1.3 }, g);
+    svgEl("path", { d: `M${s * 0.6},1 Q${s * 3},2.5 ${s * 4},5`, class: "hand-line" }, g);
+  } else if (kind === "fingertips") {
+    for (const [x, y] of [[-1.2, 0.3], [-0.4, -0.3], [0.4, -0.3], [1.2, 0.3]]) svgEl("circle", { cx: x, cy: y, r: 0.55 }, g);
+  } else if (kind === "edge") {
+    svgEl("rect", { x: -0.5, y: -3, width: 1, height: 6, rx: 0.5 }, g);
+  } else {
+    svgEl("path", { d: "M-2.2,0.8 A2.4,2.4 0 1 1 2.2,0.8 L1.4,0.5 A1.6,1.6 0 1 0 -1.4,0.5 Z" }, g);
+  }
+  return g;
+}
+
+// Place a hand (made by makeHands) at a point of the back.
+export function placeHand(hand, x, y) {
+  hand.setAttribute("transform", `translate(${x.toFixed(2)} ${(-y).toFixed(2)})`);
+  hand.dataset.x = x.toFixed(2);
+  hand.dataset.y = y.toFixed(2);
 }

@@ -6,19 +6,14 @@ import { Channel } from "./channel.js";
 import { card, h } from "./dom.js";
 import { records } from "./records/api.js";
 import { proposalList } from "./records/proposals.js";
+import { AFTER, BEFORE, emptyRatings, ratingInput } from "./ratings.js";
 import { activeSession, draft, keep } from "./state.js";
-
-const RATINGS = [
-  ["relaxation_before", "Relaxed, before", "0 tense … 10 deeply relaxed"],
-  ["relaxation_after", "Relaxed, now", "0 tense … 10 deeply relaxed"],
-  ["pain_before", "Pain, before", "0 none … 10 worst"],
-  ["pain_after", "Pain, now", "0 none … 10 worst"],
-];
 
 export function mountEnd(root, { params }) {
   const id = params[0];
   const key = `backrub.outcome.${id}`;
-  const values = draft(key, { relaxation_before: 5, relaxation_after: 5, pain_before: 0, pain_after: 0, notes: "" });
+  // Only what the receiver said: "before" was asked on the plan page, "after" is asked here.
+  const values = draft(key, { ...emptyRatings(BEFORE), ...emptyRatings(AFTER), notes: "" });
   const status = h("p", { class: "saved", id: "saved", "aria-live": "polite" });
   const summary = h("p", { class: "lead", id: "end-summary" }, "Cover the back with a towel and let them rest a moment.");
   let endSeq = null;
@@ -72,12 +67,12 @@ export function mountEnd(root, { params }) {
     },
   });
 
-  const sliders = RATINGS.map(([name, label, hint]) => {
-    const out = h("output", { id: `${name}-out` }, String(values[name]));
-    const input = h("input", { type: "range", min: 0, max: 10, step: 1, id: name, value: values[name] });
-    input.addEventListener("input", () => { values[name] = Number(input.value); out.textContent = input.value; keep(key, values); });
-    return h("label", { class: "rating" }, h("span", { class: "rating-label" }, label, h("small", {}, hint)), input, out);
-  });
+  const sliders = AFTER.map(([name, label, hint]) => ratingInput(name, label, hint, values[name],
+    (v) => { values[name] = v; keep(key, values); }));
+  const given = BEFORE.filter(([name]) => values[name] !== null && values[name] !== undefined)
+    .map(([name]) => `${name.startsWith("pain") ? "pain" : "relaxed"} ${values[name]} of 10`);
+  const before = h("p", { class: "muted", id: "before-given" }, given.length
+    ? `Before the massage they said: ${given.join("; ")}.` : "No rating was given before the massage.");
   const notes = h("textarea", { id: "notes", rows: 4, placeholder: "What felt good, what to change next time" });
   notes.value = values.notes || "";
   notes.addEventListener("input", () => { values.notes = notes.value; keep(key, values); });
@@ -89,9 +84,10 @@ export function mountEnd(root, { params }) {
   });
 
   root.replaceChildren(h("div", { class: "end" },
-    h("h1", {}, "Well done"),
+    h("h1", { tabindex: "-1" }, "Well done"),
     summary,
-    card("How do they feel?", h("div", { class: "ratings" }, sliders)),
+    card("Ask them how they feel", h("p", { class: "muted" }, "Only what they say; leave a question unanswered if they would rather not."),
+      h("div", { class: "ratings" }, sliders), before),
     card("Notes", notes),
     h("div", { class: "actions" }, h("a", { href: `#/live/${id}`, class: "button" }, "Back to the massage"), save),
     status,

@@ -3,14 +3,15 @@
 // The server replans the rest on feedback; the page redraws what it sends.
 
 import { api } from "./api.js";
-import { BackMap, cumulative, pointAlong } from "./backmap.js";
+import { BackMap, cumulative, placeHand, pointAlong } from "./backmap.js";
 import { mountBreath } from "./breath/coach.js";
 import { Channel } from "./channel.js";
 import { DevicePanel } from "./device-step.js";
-import { h, toast } from "./dom.js";
+import { h } from "./dom.js";
 import { activeSession } from "./state.js";
+import { themeButton } from "./theme.js";
 import { voice } from "./voice.js";
-import { PHASES, PRESSURE_COLOURS, clock } from "./words.js";
+import { PHASES, PRESSURE_COLOURS, clock, zoneWords } from "./words.js";
 
 const RETURN = 0.75;  // open strokes: out along the path, then a light glide back
 
@@ -19,17 +20,27 @@ export function mountLive(root, { go, params }) {
   const reduced = matchMedia("(prefers-reduced-motion: reduce)");
   let routine = null, starts = [], total = 0;
   let e0 = 0, t0 = performance.now(), running = false;
-  let shown = -1, frame = 0, stopped = false, picking = false, version = 0;
+  let shown = -1, frame = 0, stopped = false, picking = false, version = 0, spoken = -1;
   let hands = [], geometry = [], lastSecond = -1, wake = null, spotsKey = "";
-  const probe = (window.backrubLive = { version: 0, step: -1, redrawnAt: 0, frames: 0 });
+  // What tests and benchmarks read; exposed only to a browser driven by automation, never to a user.
+  const probe = { version: 0, step: -1, redrawnAt: 0, frames: 0 };
+  if (navigator.webdriver) window.backrubLive = probe;
 
   // -- the page ------------------------------------------------------------------------------
   const chartBox = h("div", { class: "chart live-chart" });
   const map = new BackMap(chartBox, { label: "The back, with the current stroke" });
-  const prompt = h("div", { class: "pick-prompt", hidden: true }, h("span", {}, "Tap where it hurts"),
-    h("button", { type: "button", class: "link", onclick: () => setPicking(false) }, "Cancel"));
+  // Above the chart, never on it: the shoulders and the base of the neck stay tappable.
+  // Or by name, for a keyboard or a screen reader: the places of the back in words.
+  const placeSelect = h("select", { id: "pain-zone", "aria-label": "Where it hurts" });
+  const placeGo = h("button", { type: "button", class: "link", id: "pain-zone-go" }, "That place");
+  const prompt = h("div", { class: "pick-prompt", id: "pick-prompt", hidden: true, role: "status" },
+    h("span", {}, "Tap where it hurts"),
+    h("button", { type: "button", class: "link", onclick: () => setPicking(false) }, "Cancel"),
+    h("span", { class: "pick-by-name" }, "or ", placeSelect, placeGo));
+  // What the coach changed, said in the page's flow (a floating notice would cover the stroke).
+  const notice = h("p", { class: "live-notice", id: "live-notice", "aria-live": "polite" });
   const phase = h("p", { class: "phase-name", id: "phase" });
-  const title = h("p", { class: "cue-title", id: "cue-title" });
+  const title = h("h1", { class: "cue-title", id: "cue-title", tabindex: "-1" });
   const cue = h("p", { class: "cue", id: "cue", "aria-live": "polite" });
   const device = new DevicePanel();  // the massager's setting and area timer on device steps
   const stepLeft = h("span", { id: "step-left" });
@@ -49,15 +60,20 @@ export function mountLive(root, { go, params }) {
   const finish = h("a", { href: `#/end/${id}`, class: "link", id: "finish" }, "Finish now");
 
   const page = h("div", { class: "live", id: "live" },
-    h("div", { class: "live-top" }, conn, h("span", { class: "spacer" }), mute, finish),
+    h("div", { class: "live-top" }, conn, h("span", { class: "spacer" }), themeButton(), mute, finish),
     h("div", { class: "live-grid" },
-      h("div", { class: "stage" }, chartBox, prompt),
-      h("div", { class: "side" }, phase, title, cue, device.el,
+      h("div", { class: "stage" }, prompt, chartBox),
+      h("div", { class: "side" }, phase, title, cue, notice, device.el,
         h("div", { class: "meta" }, pacer, h("div", { class: "timers" },
           h("div", { class: "bar" }, stepBar), stepLeft, h("div", { class: "bar" }, allBar), allLeft)),
         buttons)));
   root.replaceChildren(page);
   const sensor = mountBreath(page.querySelector(".live-top"), id, (m) => channel.send(m));  // a phone on their back
+
+  function say(text, warn = false) {
+    notice.textContent = text;
+    notice.classList.toggle("warn", warn);
+  }
 
   function bigButton(name, label, key) {
     return h("button", { type: "button", class: `fb fb-${name}`, id: `fb-${name}`, "data-action": name },
@@ -106,24 +122,26 @@ export function mountLive(root, { go, params }) {
     geometry = paths.map((p) => { const l = cumulative(p); return { path: p, lengths: l, total: l.at(-1) }; });
     const closed = Math.hypot(step.path[0][0] - step.path.at(-1)[0], step.path[0][1] - step.path.at(-1)[1]) < 1;
     geometry.closed = closed;
-    hands = map.makeHands(paths.length);
+    hands = map.makeHands(paths.length, step.technique);  // the technique's hand: palm, thumbs, ...
     hands.forEach((c) => c.setAttribute("fill", PRESSURE_COLOURS[step.pressure]));
-    phase.textContent = `${PHASES[step.phase] || step.phase} · step ${k + 1} of ${steps.length} · ${step.pressure} pressure`;
+    // Progress as the phase and round of the massage (stable when the rest is replanned), not a step count.
+    phase.textContent = [PHASES[step.phase] || step.phase, step.round ? `round ${step.round}` : null,
+      `${step.pressure} pressure`].filter(Boolean).join(" · ");
     const [head, rest] = splitCue(step.cue);
     title.textContent = head;
     cue.textContent = rest;
     probe.redrawnAt = performance.now();
   }
 
-  function onStepChange(k, announce) {
+  // Each step is announced once, the first one too: a chime, then its cue spoken.
+  function onStepChange(k) {
     showStep(k);
     if (k >= routine.steps.length) return finished();
-    if (announce) { voice.chime(); voice.say(routine.steps[k].cue); }
+    if (k !== spoken) { spoken = k; voice.chime(); voice.say(routine.steps[k].cue); }
   }
 
   function finished() {
     if (stopped) return;
-    toast("That is the whole massage. Cover the back with a towel.");
     go(`#/end/${id}`);
   }
 
@@ -131,7 +149,7 @@ export function mountLive(root, { go, params }) {
     if (!routine) return;
     const e = elapsed();
     const k = stepAt(e);
-    if (k !== shown) onStepChange(k, shown !== -1);
+    if (k !== shown) onStepChange(k);
     if (k >= routine.steps.length || !map.map) return;
     const step = routine.steps[k];
     const t = e - starts[k];
@@ -147,9 +165,9 @@ export function mountLive(root, { go, params }) {
     if (reduced.matches) { along = 0; faint = false; }
     geometry.forEach((g, i) => {
       const [x, y] = pointAlong(g.path, g.lengths, g.total, along);
-      hands[i]?.setAttribute("cx", x.toFixed(2));
-      hands[i]?.setAttribute("cy", (-y).toFixed(2));
-      hands[i]?.classList.toggle("faint", faint);
+      if (!hands[i]) return;
+      placeHand(hands[i], x, y);
+      hands[i].classList.toggle("faint", faint);
     });
     // The breath follows the repetitions: one or more whole breaths per repetition.
     const breath = 60 / (routine.intake?.breaths_per_minute || 12);
@@ -165,10 +183,11 @@ export function mountLive(root, { go, params }) {
     if (second !== lastSecond) {
       lastSecond = second;
       stepLeft.textContent = `${clock(step.seconds - t)} left in this step`;
-      allLeft.textContent = `${clock(total - e)} left in all`;
+      allLeft.textContent = `${clock(e)} of ${clock(total)} · ${clock(total - e)} left`;
     }
-    stepBar.style.width = `${Math.min(100, (100 * t) / step.seconds).toFixed(1)}%`;
-    allBar.style.width = `${Math.min(100, (100 * e) / total).toFixed(1)}%`;
+    // Transforms, not widths: the bars move without a layout every frame.
+    stepBar.style.transform = `scaleX(${Math.min(1, t / step.seconds).toFixed(4)})`;
+    allBar.style.transform = `scaleX(${Math.min(1, e / total).toFixed(4)})`;
   }
 
   function loop() {
@@ -200,6 +219,7 @@ export function mountLive(root, { go, params }) {
     onMessage: (msg) => {
       if (msg.type === "breath") return sensor.onMessage(msg);
       if (msg.type === "routine") {
+        probe.messageAt = performance.now();
         setRoutine(msg.routine);
         setClock(msg.status);
         version++;
@@ -207,7 +227,8 @@ export function mountLive(root, { go, params }) {
         page.dataset.version = String(version);
         buttons.querySelectorAll(".busy").forEach((b) => b.classList.remove("busy"));
         showStep(stepAt(elapsed()));
-        toast(msg.message);
+        spoken = shown;  // said below, with what changed
+        say(msg.message);
         voice.chime();
         voice.say(`${msg.message} ${routine.steps[shown]?.cue || ""}`);
       } else if (msg.type === "state") {
@@ -221,7 +242,7 @@ export function mountLive(root, { go, params }) {
         } else if (msg.code === "finished") {
           finished();
         } else {
-          toast(msg.message || "That did not work.", "warn");
+          say(msg.message || "That did not work.", true);
         }
       }
     },
@@ -241,20 +262,54 @@ export function mountLive(root, { go, params }) {
     b?.classList.add("busy");
     if (action === "skip") channel.send({ type: "skip" });
     else channel.send({ type: "feedback", kind: action });
-    if (!channel.online) toast("Kept; it is sent when the connection is back.");
+    if (action === "softer") softerAtOnce();
+    if (!channel.online) say("Kept; it is sent when the connection is back.");
+  }
+
+  // Softer is certain for the stroke under the hands (one level lighter, never below light), so
+  // it is drawn at once; the server's answer then redraws the steps it replanned behind it.
+  // Firmer waits for the server, which checks it against the rules first.
+  function softerAtOnce() {
+    const k = shown, step = routine?.steps[k];
+    const order = ["light", "medium", "firm"];
+    const lower = step ? order[order.indexOf(step.pressure) - 1] : undefined;
+    if (!lower || !map.map) return;
+    const steps = routine.steps.map((s, i) => (i === k ? { ...s, pressure: lower } : s));
+    map.drawLive(steps, k);
+    hands.forEach((c) => c.setAttribute("fill", PRESSURE_COLOURS[lower]));
+    phase.textContent = phase.textContent.replace(`${step.pressure} pressure`, `${lower} pressure`);
+    probe.predictedAt = performance.now();
   }
 
   function setPicking(on) {
     picking = on;
+    if (on && map.map && !placeSelect.options.length) {
+      placeSelect.replaceChildren(...map.map.zones.filter((z) => z.id !== "spine" && !z.id.startsWith("axilla"))
+        .map((z) => h("option", { value: z.id }, zoneWords(z.id))));
+    }
     prompt.hidden = !on;
     page.classList.toggle("picking", on);
     buttons.querySelector('[data-action="pain"]').setAttribute("aria-pressed", String(on));
   }
 
+  placeGo.addEventListener("click", () => {
+    const zone = map.map?.zones.find((z) => z.id === placeSelect.value);
+    if (!picking || !zone) return;
+    // The middle of the named place, as a tap there would give.
+    const n = zone.outline.length;
+    const at = { x_cm: Math.round((zone.outline.reduce((a, [x]) => a + x, 0) / n) * 10) / 10,
+      y_cm: Math.round((zone.outline.reduce((a, [, y]) => a + y, 0) / n) * 10) / 10 };
+    setPicking(false);
+    const pain = buttons.querySelector('[data-action="pain"]');
+    pain.classList.add("busy");
+    pain.focus();  // the prompt is gone: keep the keyboard where it was
+    channel.send({ type: "feedback", kind: "pain", at });
+  });
+
   map.svg.addEventListener("click", (ev) => {
     if (!picking) return;
     const at = map.toCm(ev);
-    if (!map.zoneAt(at.x_cm, at.y_cm)) { toast("Tap on the back itself.", "warn"); return; }
+    if (!map.zoneAt(at.x_cm, at.y_cm)) { say("Tap on the back itself.", true); return; }
     setPicking(false);
     buttons.querySelector('[data-action="pain"]').classList.add("busy");
     channel.send({ type: "feedback", kind: "pain", at });
@@ -264,6 +319,7 @@ export function mountLive(root, { go, params }) {
     if (b) act(b.dataset.action);
   });
   mute.addEventListener("click", () => {
+    voice.unlock();
     voice.muted = !voice.muted;
     mute.setAttribute("aria-pressed", String(voice.muted));
     mute.textContent = voice.muted ? "Sound off" : "Sound on";

@@ -1,22 +1,18 @@
 // The coach's pages, one at a time, chosen by the address: #/, #/screening, #/plan,
 // #/live/<id>, #/end/<id>.
 
-import { mountEnd } from "./end.js";
-import { mountIntake } from "./intake.js";
-import { mountLive } from "./live.js";
-import { mountPreview } from "./preview.js";
-import { mountScreening } from "./screening.js";
-
+// Each page's code is fetched when first shown, so the intake loads only what it needs.
 const VIEWS = [
-  [/^#\/screening$/, mountScreening, "Screening"],
-  [/^#\/plan$/, mountPreview, "Plan"],
-  [/^#\/live\/([0-9a-f]{32})$/, mountLive, "Massage"],
-  [/^#\/end\/([0-9a-f]{32})$/, mountEnd, "Finish"],
-  [/^/, mountIntake, "Intake"],
+  [/^#\/screening$/, () => import("./screening.js").then((m) => m.mountScreening), "Screening"],
+  [/^#\/plan$/, () => import("./preview.js").then((m) => m.mountPreview), "Plan"],
+  [/^#\/live\/([0-9a-f]{32})$/, () => import("./live.js").then((m) => m.mountLive), "Massage"],
+  [/^#\/end\/([0-9a-f]{32})$/, () => import("./end.js").then((m) => m.mountEnd), "Finish"],
+  [/^/, () => import("./intake.js").then((m) => m.mountIntake), "Intake"],
 ];
 
 const root = document.getElementById("app");
 let cleanup = null;
+let routed = 0;
 
 function go(hash) {
   if (location.hash === hash) route();
@@ -26,17 +22,29 @@ function go(hash) {
 async function route() {
   if (typeof cleanup === "function") cleanup();
   cleanup = null;
+  document.getElementById("toasts")?.replaceChildren();  // notices leave with their page
   const hash = location.hash || "#/";
-  for (const [pattern, mount, title] of VIEWS) {
+  const mine = ++routed;
+  for (const [pattern, load, title] of VIEWS) {
     const m = hash.match(pattern);
     if (!m) continue;
+    const mount = await load();
+    if (mine !== routed) return;  // the address changed while the page's code was loading
     document.title = `${title} · backrub`;
     document.body.dataset.view = title.toLowerCase();
     window.scrollTo(0, 0);
     cleanup = await mount(root, { go, params: m.slice(1) });
+    // Focus moves to the new page's heading, so a screen reader starts there.
+    root.querySelector("h1")?.setAttribute("tabindex", "-1");
+    root.querySelector("h1")?.focus({ preventScroll: true });
     return;
   }
 }
 
 window.addEventListener("hashchange", route);
 route();
+
+// The offline worker keeps the pages and scripts (not the live channel, which needs the server).
+if ("serviceWorker" in navigator && window.isSecureContext) {
+  navigator.serviceWorker.register("/sw.js").catch(() => {});
+}

@@ -1,24 +1,16 @@
 // Plain words for the coach's screens: questions, names of places, techniques and phases.
+// Places, questions and condition names come from backrub/knowledge (vocabulary.js, generated).
 
-export const CONDITION_QUESTIONS = [
-  ["fever", "Do they have a fever today?"],
-  ["infectious_illness", "Do they have an infectious illness, such as flu?"],
-  ["dvt", "Could there be a blood clot in a leg? (one calf swollen, warm or painful)"],
-  ["recent_surgery", "Have they had surgery in the last few months?"],
-  ["pregnancy", "Are they pregnant?"],
-  ["fracture", "A broken rib or vertebra that a doctor has not yet cleared?"],
-  ["bone_disease", "A disease of the bones or the spine?"],
-  ["joint_inflammation", "Swollen, inflamed joints right now?"],
-  ["uncontrolled_hypertension", "High blood pressure that is not under control?"],
-  ["injury", "An injury or another medical problem with the back?"],
-  ["cancer", "Cancer, now or under treatment?"],
-  ["heart_disease", "A heart condition?"],
-  ["blood_thinners", "Do they take blood thinners?"],
-  ["bleeding_disorder", "A bleeding disorder, or do they bruise very easily?"],
-  ["osteoporosis", "Fragile bones (osteoporosis)?"],
-  ["fragile_skin", "Thin skin that tears or bruises easily?"],
-  ["skin_infection", "A skin infection on the back? (mark where on the chart)"],
-];
+import { VOCABULARY } from "./vocabulary.js";
+
+export const CONDITION_QUESTIONS = VOCABULARY.conditionQuestions;
+
+// Conditions named in words (for clearance and screening notes).
+export function conditionWords(code) {
+  return VOCABULARY.conditionNames[code] || code.replaceAll("_", " ");
+}
+// What a clinician can clear (the "check first" conditions of the screening table).
+export const CLEARABLE = new Set(VOCABULARY.clearable);
 
 export const SPOT_KINDS = [
   ["pain", "Pain", "hurts there"],
@@ -65,18 +57,10 @@ export const PHASE_COLOURS = {
 };
 export const PRESSURE_COLOURS = { light: "#3b82c4", medium: "#d98c00", firm: "#c2372d" };
 
-const ZONE_WORDS = {
-  spine: "the spine", neck_base: "the base of the neck", upper_trapezius: "the top of the shoulder",
-  deltoid: "the shoulder cap", upper_arm: "the upper arm", axilla: "the armpit",
-  scapula: "the shoulder blade", interscapular: "between the shoulder blades", paraspinal: "beside the spine",
-  mid_back: "the middle back", kidney: "the kidney area", lumbar: "the lower back", flank: "the side of the waist",
-};
-
+// A place in words (from the vocabulary), never a zone id or coordinates.
 export function zoneWords(zone) {
   if (!zone) return "off the back";
-  const m = zone.match(/^(.*)_(left|right)$/);
-  if (!m) return ZONE_WORDS[zone] || zone.replaceAll("_", " ");
-  return `${ZONE_WORDS[m[1]] || m[1].replaceAll("_", " ")}, ${m[2]}`;
+  return VOCABULARY.places[zone] || "the back";
 }
 
 export const DECISIONS = {

@@ -3,6 +3,7 @@
 
 import { h } from "../dom.js";
 import { records, detailText } from "./api.js";
+import { trendsChart } from "./trends.js";
 import { field, problemBox, showProblems, clearProblems } from "./form.js";
 import { recipientForm } from "./recipient-form.js";
 import { when } from "./words.js";
@@ -13,6 +14,15 @@ const breathText = (b) => (b ? `${b.start_bpm} → ${b.end_bpm}` : "–");
 
 export function historySection(recipient, sessions) {
   const rid = recipient.id;
+  // Said only when the table is wider than the screen: then it scrolls sideways.
+  const hint = h("p", { class: "muted scroll-hint", id: "sessions-hint", hidden: true },
+    "The table scrolls sideways: swipe it to see every column.");
+  const scroller = (table) => {
+    const box = h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Sessions",
+      "aria-describedby": "sessions-hint" }, table);
+    new ResizeObserver(() => { hint.hidden = box.scrollWidth <= box.clientWidth + 1; }).observe(box);
+    return box;
+  };
   const rows = sessions.map((s) => h("tr", { "data-session": s.id },
     h("td", { class: "when-cell" }, when(s.started_at), h("br"),
       h("a", { class: "session-pdf", href: `/api/sessions/${s.id}/record.pdf`, download: "",
@@ -29,8 +39,7 @@ export function historySection(recipient, sessions) {
     h("p", {}, h("a", { id: "pdf", class: "button", href: `/api/recipients/${rid}/record.pdf`, download: "" },
       "Download the record (PDF)"), h("span", { class: "muted block" }, "One page for a doctor or nurse.")),
     sessions.length
-      ? [h("img", { id: "trends", src: `/api/recipients/${rid}/trends.png`, alt: `Trends of ${recipient.name}'s sessions: pain and relaxation before and after, length, pressure` }),
-        h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Sessions" },
+      ? [trendsChart(sessions, recipient.name), hint, scroller(
           h("table", { id: "sessions" },
             h("thead", {}, h("tr", {}, ["When", "Kind", "Time", "Firmest", "Softer/firmer/pain", "Pain", "Relaxation",
               "Breath /min", "Notes"].map((t) => h("th", { scope: "col" }, t)))),

@@ -1,8 +1,10 @@
 // The form for a recipient's record, to add one or to edit one: name, standing conditions,
 // clearance, preferred pressure, minutes and goal, notes. Problems show beside their fields.
 
+import { BackMap } from "../backmap.js";
 import { h } from "../dom.js";
-import { GOALS, PRESSURES } from "../words.js";
+import { GOALS, NO_CONTACT, PRESSURES, SPOT_KINDS, zoneWords } from "../words.js";
+import { drawable, loadMap } from "./chart.js";
 import { checkbox, clearProblems, field, group, problemBox, radios, showProblems } from "./form.js";
 import { COMMON_CONDITIONS, CONDITION_WORDS } from "./words.js";
 
@@ -26,6 +28,7 @@ export function recipientForm({ recipient = null, draftKey = null, submitLabel, 
   const cleared = checkbox("cleared_by_clinician", "A doctor or nurse has said a gentle back massage is fine",
     start.cleared_by_clinician);
   const save = h("button", { type: "submit", class: "primary", id: `${prefix}-save` }, submitLabel);
+  const places = placesToAvoid(prefix, start.spots, recipient?.preferences?.body, () => form.dispatchEvent(new Event("change")));
 
   const form = h("form", { class: "record-form", id: `${prefix}-form`, novalidate: true },
     problemBox(),
@@ -34,6 +37,7 @@ export function recipientForm({ recipient = null, draftKey = null, submitLabel, 
       h("p", { class: "muted" }, "Tick what stays true about them. The coach checks it before every session."),
       conditions),
     group("cleared_by_clinician", "Clearance", cleared),
+    group("spots", "Places on the back", places.node),
     group("preferences", "What suits them",
       group("preferences.pressure", "Pressure",
         radios(`${prefix}-pressure`, [["", "Not set"], ...PRESSURES], start.pressure)),
@@ -58,6 +62,7 @@ export function recipientForm({ recipient = null, draftKey = null, submitLabel, 
       name: name.value,
       conditions: [...form.querySelectorAll('input[name="conditions"]:checked')].map((c) => c.value),
       cleared_by_clinician: form.querySelector('input[name="cleared_by_clinician"]').checked,
+      spots: places.spots(),
       preferences: prefs,
       notes: notes.value,
     };
@@ -92,12 +97,14 @@ export function recipientForm({ recipient = null, draftKey = null, submitLabel, 
 function fromRecipient(r) {
   return {
     name: r.name, conditions: r.conditions, cleared_by_clinician: r.cleared_by_clinician, notes: r.notes || "",
+    spots: r.spots || [],
     pressure: r.preferences.pressure || "", minutes: r.preferences.minutes ?? "", goal: r.preferences.goal || "",
   };
 }
 
 function loadDraft(key) {
-  const empty = { name: "", conditions: [], cleared_by_clinician: false, notes: "", pressure: "", minutes: "", goal: "" };
+  const empty = { name: "", conditions: [], cleared_by_clinician: false, notes: "", pressure: "", minutes: "", goal: "",
+    spots: [] };
   try {
     const d = JSON.parse(localStorage.getItem(key) || "null");
     if (!d) return empty;
@@ -106,4 +113,57 @@ function loadDraft(key) {
   } catch {
     return empty;
   }
+}
+
+// The back chart in the form: what to mark (pain, a wound, ...), then a tap on the place or the
+// place by name; each mark listed in words with a way to remove it. Standing spots keep their notes.
+function placesToAvoid(prefix, initial, body, changed) {
+  let spots = [...(initial || [])];
+  let kind = "pain";
+  const box = h("div", { class: "chart form-chart" });
+  const chart = new BackMap(box, { label: "Back chart: tap to mark a place to avoid" });
+  const list = h("ul", { class: "spot-list", id: `${prefix}-spots` });
+  const kinds = h("div", { class: "chips kinds", role: "group", "aria-label": "What to mark" },
+    SPOT_KINDS.map(([id, title]) => {
+      const b = h("button", { type: "button", class: `chip kind ${id}`, "data-kind": id, "aria-pressed": String(id === kind) }, title);
+      b.addEventListener("click", () => {
+        kind = id;
+        kinds.querySelectorAll("button").forEach((x) => x.setAttribute("aria-pressed", String(x.dataset.kind === id)));
+      });
+      return b;
+    }));
+  const select = h("select", { id: `${prefix}-place`, "aria-label": "Place on the back" });
+  const add = h("button", { type: "button", class: "button", id: `${prefix}-place-add` }, "Mark this place");
+  const draw = () => {
+    if (chart.map) chart.drawMarks(drawable(spots, chart.map), remove);
+    list.replaceChildren(...spots.map((sp, i) => h("li", {}, h("span", { class: `dot ${sp.kind}` }),
+      `${sp.kind[0].toUpperCase()}${sp.kind.slice(1)} — ${sp.zone ? zoneWords(sp.zone) : zoneWords(chart.zoneAt(sp.at.x_cm, sp.at.y_cm))}`,
+      NO_CONTACT.has(sp.kind) ? h("span", { class: "muted" }, " (no touching there)") : null,
+      h("button", { type: "button", class: "link", onclick: () => remove(i) }, "remove"))));
+  };
+  const remove = (i) => { spots = spots.filter((_, k) => k !== i); draw(); changed(); };
+  chart.svg.addEventListener("click", (ev) => {
+    const at = chart.toCm(ev);
+    if (!chart.zoneAt(at.x_cm, at.y_cm)) return;
+    spots = [...spots, { kind, at, radius_cm: 3 }];
+    draw();
+    changed();
+  });
+  add.addEventListener("click", () => {
+    if (!select.value) return;
+    spots = [...spots, { kind, zone: select.value }];
+    draw();
+    changed();
+  });
+  loadMap(body || {}).then((m) => {
+    chart.setMap(m);
+    select.replaceChildren(...m.zones.filter((z) => z.id !== "spine" && !z.id.startsWith("axilla"))
+      .map((z) => h("option", { value: z.id }, zoneWords(z.id))));
+    draw();
+  }).catch(() => {});
+  return {
+    node: h("div", {}, h("p", { class: "muted" }, "Places to keep off or go gently: pick what, then tap the place or choose it by name."),
+      kinds, box, h("div", { class: "place-pick" }, h("label", { for: `${prefix}-place` }, "Or by name:"), select, add), list),
+    spots: () => spots,
+  };
 }

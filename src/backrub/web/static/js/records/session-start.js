@@ -1,6 +1,7 @@
 // "Start a session" for a recipient: today's minutes, goal and pressure (from their preferences),
 // a live preview of what the session starts from and what changed since last time, and why.
 
+import { BEFORE, emptyRatings, ratingInput } from "../ratings.js";
 import { activeSession } from "../state.js";
 import { choices, h } from "../dom.js";
 import { DECISIONS, GOALS, PRESSURES } from "../words.js";
@@ -27,6 +28,7 @@ function fromRecord(prefs) {
 
 export function sessionStarter(rid) {
   let base = null, today = null, ticket = 0, timer = 0;
+  const before = emptyRatings(BEFORE);  // asked before any touch; untouched stays not given
   const form = h("form", { class: "start-form", id: "start-form", novalidate: true });
   const preview = h("div", { class: "preview-box", id: "preview", "aria-live": "polite" });
   const start = h("button", { type: "submit", class: "primary big", id: "start-session" }, "Start");
@@ -47,8 +49,11 @@ export function sessionStarter(rid) {
       h("div", { class: "field", "data-path": "pressure" },
         h("span", { class: "field-label", id: "today-pressure-label" }, "How firm at most"),
         labelled(choices("today-pressure", PRESSURES, today.pressure, (v) => { today.pressure = v; soon(); }, { describe: false }),
-          "today-pressure-label"), error()),
-      preview, refused,
+          "today-pressure-label"), h("p", { class: "muted cap-note", id: "pressure-cap-note", hidden: true }), error()),
+      preview,
+      h("div", { class: "ratings before-ratings" }, h("h3", {}, "Before you start: ask them"),
+        BEFORE.map(([name, label, hint]) => ratingInput(name, label, hint, before[name], (v) => { before[name] = v; }))),
+      refused,
       h("div", { class: "actions" }, start));
   }
 
@@ -82,6 +87,13 @@ export function sessionStarter(rid) {
     const stops = screening.decision === "refer" || screening.decision === "check_first";
     start.disabled = stops;
     refused.hidden = true;
+    // The choice and the limit that applies are never shown as if they agreed.
+    const cap = firmest(today.pressure, screening);
+    const capNote = form.querySelector("#pressure-cap-note");
+    if (capNote) {
+      capNote.hidden = cap === today.pressure;
+      capNote.textContent = cap === today.pressure ? "" : `The screening allows ${cap} pressure at most, so the massage stays ${cap}.`;
+    }
     preview.replaceChildren(
       h("p", { class: "summary", id: "preview-summary" },
         `${Math.round(i.minutes)} minutes, ${goalWords(i.goal)}, ` +
@@ -105,7 +117,7 @@ export function sessionStarter(rid) {
     refused.hidden = true;
     try {
       const made = await records.startSession(rid, choicesToSend());
-      openLive(made);
+      openLive(made, before);
     } catch (err) {
       start.disabled = false;
       if (err.status === 409) showRefusal(refused, err);
@@ -136,8 +148,9 @@ export function showRefusal(box, err) {
     h("p", {}, "Thank you for checking first. A warm drink, a blanket and some quiet company are still good things to offer."));
 }
 
-export function openLive(made) {
+export function openLive(made, before = null) {
   activeSession.set(made.id);
+  if (before) localStorage.setItem(`backrub.outcome.${made.id}`, JSON.stringify({ ...before, notes: "" }));
   sessionStorage.setItem(`backrub.routine.${made.id}`, JSON.stringify(made.routine));
   location.assign(`/#/live/${made.id}`);
 }
