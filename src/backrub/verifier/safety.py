@@ -44,23 +44,27 @@ def spine_pressure(c: Checked) -> Iterator[Finding]:
 def no_touch(c: Checked) -> Iterator[Finding]:
     """Wounds and other marked skin, painful places (beyond light), underarms; slides too."""
     every = c.areas
-    by_width: dict[float, tuple[list[tuple[NoTouch, Shape]], list[tuple[NoTouch, Shape]]]] = {}
+    # What each hand meets, worked out once per (contact width, light or not): every area grown by
+    # the hand's half-width, painful places left out under light touch, and the mirror images.
+    hands_for: dict[tuple[float, bool], tuple[_Hand, _Hand]] = {}
     for i, step in enumerate(c.steps):
         box = bbox(step.path)
         light = step.pressure == "light"
         # The path is the contact's centre: an area grown by the hand's half-width is what it meets.
         width = contact_half_width(step.technique)
-        if width not in by_width:
+        key = (width, light)
+        if key not in hands_for:
             near = [(a, grown(a.shape, width) if width else a.shape) for a in every]
-            by_width[width] = (near, [(a, mirrored(s)) for a, s in near])
-        near, flipped = by_width[width]
-        hands = [("", near)]
-        if step.side == "both":
-            # The mirrored hand meets an area exactly where the written path meets its mirror image.
-            hands.append((" (left hand, mirrored)", flipped))
-        for label, pairs in hands:
-            pairs = [(a, s) for a, s in pairs if not (a.light_ok and light)]
-            hit = first_hit(step.path, [s for _, s in pairs], box)
+            pairs = [(a, s) for a, s in near if not (a.light_ok and light)]
+            flipped = [(a, mirrored(s)) for a, s in near if not (a.light_ok and light)]
+            hands_for[key] = (
+                ("", pairs, [s for _, s in pairs]),
+                (" (left hand, mirrored)", flipped, [s for _, s in flipped]),
+            )
+        written, mirror = hands_for[key]
+        # The mirrored hand meets an area exactly where the written path meets its mirror image.
+        for label, pairs, shapes in (written, mirror) if step.side == "both" else (written,):
+            hit = first_hit(step.path, shapes, box)
             if hit is not None:
                 j, shape = hit
                 # Name the point that lies in the area, not the one before it on the same segment.
@@ -90,6 +94,9 @@ def no_touch(c: Checked) -> Iterator[Finding]:
                 f"the hands slide over the {area.label} on the way from steps[{i - 1}]",
                 "add a lead_in that goes round it, or end the previous step elsewhere",
             )
+
+
+_Hand = tuple[str, list[tuple[NoTouch, Shape]], list[Shape]]  # label, (area, shape) pairs, shapes
 
 
 def _avoid_hint(rule: str) -> str:
