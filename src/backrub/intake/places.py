@@ -99,10 +99,20 @@ def slide_shapes(areas: tuple[NoTouch, ...], a: Point, b: Point) -> list[tuple[N
     """What a slide from a to b keeps off: every area that light touch may not cross, grown by the
     sliding fingertips' half-width, but not where a step itself ends or begins that close (its own
     contact was already kept clear with its own width)."""
+    # A routine asks once per step with the same areas: remember the last answer by identity (the
+    # tuple is held, so its id cannot be reused) rather than hash every area on every call.
+    # One tuple read once, so threads planning different intakes cannot mix their answers.
+    global _last_slide
+    last = _last_slide
+    if last[0] is not areas:
+        last = _last_slide = (areas, _slide_areas(areas))
     return [
         (area, area.shape if wide.contains(*a) or wide.contains(*b) else wide)
-        for area, wide in _slide_areas(areas)
+        for area, wide in last[1]
     ]
+
+
+_last_slide: tuple[tuple[NoTouch, ...] | None, tuple[tuple[NoTouch, Shape], ...]] = (None, ())
 
 
 @lru_cache(maxsize=256)

@@ -515,6 +515,21 @@ def _note(draft: Draft, zones: tuple[str, ...]) -> str:
 
 
 def _rules_for(intake: Intake, draft: Draft, zones: tuple[str, ...]) -> tuple[str, ...]:
+    skin = any(s.kind in NO_CONTACT_SPOTS for s in intake.spots)
+    pain = any(s.kind == "pain" for s in intake.spots)
+    return _rules(draft.phase, draft.technique, draft.pressure, draft.extra_rules, zones, skin, pain)
+
+
+@lru_cache(maxsize=1024)  # a few dozen different answers per routine; every step asks
+def _rules(
+    phase: str,
+    technique: str,
+    pressure: str,
+    extra_rules: tuple[str, ...],
+    zones: tuple[str, ...],
+    skin: bool,
+    pain: bool,
+) -> tuple[str, ...]:
     ids = {
         "reps-range",
         "tempo",
@@ -524,22 +539,22 @@ def _rules_for(intake: Intake, draft: Draft, zones: tuple[str, ...]) -> tuple[st
         "axilla",
         "pressure-preference",
         "duration",
-        *draft.extra_rules,
+        *extra_rules,
     }
-    if draft.phase == "open" and draft.technique == "stroking":
+    if phase == "open" and technique == "stroking":
         ids.add("opening-light")
-    if draft.phase == "close":
+    if phase == "close":
         ids.add("closing-light")
-    if pressure_rank(draft.pressure) > 0:
+    if pressure_rank(pressure) > 0:
         ids.add("warmup-first")
-    if TECHNIQUES[draft.technique].strong:
+    if TECHNIQUES[technique].strong:
         ids.add("alternate")
     if any(base_name(z) == "kidney" for z in zones):
         ids.add("kidney-gentle")
-    if draft.technique == "arm_rotation" or any(base_name(z) in _SHOULDER_ARM for z in zones):
+    if technique == "arm_rotation" or any(base_name(z) in _SHOULDER_ARM for z in zones):
         ids.add("shoulders-arms")
-    if any(s.kind in NO_CONTACT_SPOTS for s in intake.spots):
+    if skin:
         ids.add("broken-skin")
-    if any(s.kind == "pain" for s in intake.spots):
+    if pain:
         ids.add("pain-spot")
     return tuple(r for r in RULES if r in ids)
