@@ -224,9 +224,7 @@ class Layout:
         # The rows a height can fall in, by band between consecutive row edges (the map order
         # kept), so a lookup tries two or three rows, not all of them.
         self._heights = sorted({h for y0, y1, *_ in self._rows for h in (y0, y1)})
-        self._bands = [
-            tuple(row for row in self._rows if row[0] <= h < row[1]) for h in self._heights
-        ]
+        self._bands = [tuple(row for row in self._rows if row[0] <= h < row[1]) for h in self._heights]
 
     def _edge(self, bound: Bound) -> tuple[str, float, float]:
         """An x edge as (base that varies with y, factor, offset), fixed bases folded into the offset."""

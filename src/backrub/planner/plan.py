@@ -442,12 +442,23 @@ def _lead_ins(intake: Intake, drafts: list[Draft], before: Draft | None) -> list
             out.append(draft)
             previous = draft
             continue
-        shapes = [s for _, s in slide_shapes(areas, previous.path[-1], draft.path[0])]
+        a, b = previous.path[-1], draft.path[0]
         both = previous.side == "both" and draft.side == "both"
-        near = shapes + [mirrored(s) for s in shapes] if both else shapes
-        way = _slide(previous.path[-1], draft.path[0], tuple(near))
-        if way is None and both:  # no way round for both hands together: the leading hand at least
-            way = _slide(previous.path[-1], draft.path[0], tuple(shapes))
+        # Most slides are clear: say so from the areas near the straight slide (and near its mirror
+        # image for the other hand), before building and hashing every shape for the memo.
+        box = (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
+        close = [s for _, s in slide_shapes(areas, a, b, box)]
+        if both:
+            mirror_box = (-box[2], box[1], -box[0], box[3])
+            close += [mirrored(s) for _, s in slide_shapes(areas, a, b, mirror_box)]
+        if not first_hit([a, b], close, box):
+            way: tuple[Point, ...] | None = ()
+        else:
+            shapes = [s for _, s in slide_shapes(areas, a, b)]
+            near = shapes + [mirrored(s) for s in shapes] if both else shapes
+            way = _slide(a, b, tuple(near))
+            if way is None and both:  # no way round for both hands together: the leading hand at least
+                way = _slide(a, b, tuple(shapes))
         if way is None:
             return None
         if way:
