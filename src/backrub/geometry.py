@@ -122,12 +122,17 @@ def first_hit(
 ) -> tuple[int, Shape] | None:
     """The first segment (or lone point) of a path that touches a shape, or None.
 
-    `box` is the path's bounding box when the caller already knows it.
+    `box` is the path's bounding box when the caller already knows it. When two shapes meet the
+    same segment, the one listed first is named.
     """
     if not shapes or not path:
         return None
-    box = box or bbox(path)
-    near = [s for s in shapes if boxes_touch(s.bbox(), box)]
+    px0, py0, px1, py1 = box or bbox(path)
+    near = []
+    for s in shapes:
+        sx0, sy0, sx1, sy1 = s.bbox()
+        if sx0 <= px1 and px0 <= sx1 and sy0 <= py1 and py0 <= sy1:
+            near.append(s)
     if not near:
         return None
     if len(path) == 1:
@@ -135,10 +140,38 @@ def first_hit(
             if s.contains(*path[0]):
                 return (0, s)
         return None
-    for i in range(len(path) - 1):
-        for s in near:
-            if s.hits_segment(path[i], path[i + 1]):
-                return (i, s)
+    best: tuple[int, Shape] | None = None
+    end = len(path) - 1  # segments before this one are still worth looking at
+    for s in near:
+        i = _first_segment(path, s, end)
+        if i is not None:  # strictly earlier than any found so far: a tie keeps the earlier shape
+            best, end = (i, s), i
+    return best
+
+
+def _first_segment(path: Sequence[Point], shape: Shape, end: int) -> int | None:
+    """The first of the path's segments before `end` that touches the shape.
+
+    Each point gets an outcode (which sides of the shape's box it lies beyond, the same strict or
+    loose edges as the shape's own hits_segment); a segment whose two ends share a side is clear,
+    and only the others get the exact test. The answer is the same as asking every segment.
+    """
+    if isinstance(shape, Box):
+        x0, y0, x1, y1 = shape.x0, shape.y0, shape.x1, shape.y1
+        codes = [
+            (x <= x0) | (x >= x1) << 1 | (y <= y0) << 2 | (y >= y1) << 3 for x, y in path
+        ]
+        for i in range(end):
+            if not codes[i] & codes[i + 1] and _clip(shape, path[i], path[i + 1]):
+                return i
+        return None
+    cx, cy, r = shape.cx, shape.cy, shape.r
+    lx, hx, ly, hy = cx - r, cx + r, cy - r, cy + r
+    codes = [(x < lx) | (x > hx) << 1 | (y < ly) << 2 | (y > hy) << 3 for x, y in path]
+    centre = (cx, cy)
+    for i in range(end):
+        if not codes[i] & codes[i + 1] and segment_distance(centre, path[i], path[i + 1]) < r:
+            return i
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from backrub.geometry import Box, Circle, Point, Shape, bbox, grown
+from backrub.geometry import Box, Circle, Point, Shape, bbox, boxes_touch, grown
 from backrub.intake.model import Intake, Spot
 from backrub.knowledge.body import Body
 from backrub.knowledge.screening_table import NO_CONTACT_SPOTS, SPOT_MARGIN_CM
@@ -95,14 +95,30 @@ def spot_centre(body: Body, spot: Spot) -> tuple[float, float]:
     return layout_for(body).centre(spot.zone)
 
 
-def slide_shapes(areas: tuple[NoTouch, ...], a: Point, b: Point) -> list[tuple[NoTouch, Shape]]:
+def slide_shapes(
+    areas: tuple[NoTouch, ...], a: Point, b: Point, near: tuple[float, float, float, float] | None = None
+) -> list[tuple[NoTouch, Shape]]:
     """What a slide from a to b keeps off: every area that light touch may not cross, grown by the
     sliding fingertips' half-width, but not where a step itself ends or begins that close (its own
-    contact was already kept clear with its own width)."""
+    contact was already kept clear with its own width).
+
+    With `near` (the slide's bounding box) the areas whose grown box lies clear of it are left
+    out: neither shape of such an area can touch the slide."""
+    # A routine asks once per step with the same areas: remember the last answer by identity (the
+    # tuple is held, so its id cannot be reused) rather than hash every area on every call.
+    # One tuple read once, so threads planning different intakes cannot mix their answers.
+    global _last_slide
+    last = _last_slide
+    if last[0] is not areas:
+        last = _last_slide = (areas, _slide_areas(areas))
     return [
         (area, area.shape if wide.contains(*a) or wide.contains(*b) else wide)
-        for area, wide in _slide_areas(areas)
+        for area, wide in last[1]
+        if near is None or boxes_touch(wide.bbox(), near)
     ]
+
+
+_last_slide: tuple[tuple[NoTouch, ...] | None, tuple[tuple[NoTouch, Shape], ...]] = (None, ())
 
 
 @lru_cache(maxsize=256)

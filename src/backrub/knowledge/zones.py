@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -220,6 +221,10 @@ class Layout:
             )
             for sh in SHAPES
         ]
+        # The rows a height can fall in, by band between consecutive row edges (the map order
+        # kept), so a lookup tries two or three rows, not all of them.
+        self._heights = sorted({h for y0, y1, *_ in self._rows for h in (y0, y1)})
+        self._bands = [tuple(row for row in self._rows if row[0] <= h < row[1]) for h in self._heights]
 
     def _edge(self, bound: Bound) -> tuple[str, float, float]:
         """An x edge as (base that varies with y, factor, offset), fixed bases folded into the offset."""
@@ -268,10 +273,14 @@ class Layout:
 
     # -- lookup ------------------------------------------------------------------
     def _exact(self, x: float, y: float) -> str | None:
+        band = bisect_right(self._heights, y) - 1
+        if band < 0:
+            return None  # below every row
         ax = -x if x < 0 else x
         edge_at = self._edge_at
-        for y0, y1, names, low, high in self._rows:
-            if y0 <= y < y1 and edge_at(low, y) <= ax < edge_at(high, y):
+        for _, _, names, low, high in self._bands[band]:
+            # A fixed edge is its offset: no call needed (most edges are fixed).
+            if (edge_at(low, y) if low[0] else low[2]) <= ax < (edge_at(high, y) if high[0] else high[2]):
                 return names[1] if x >= 0 else names[0]
         return None
 

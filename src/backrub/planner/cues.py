@@ -9,6 +9,7 @@ doing it ("your").
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from backrub.intake.model import Intake
 from backrub.knowledge.techniques import TECHNIQUES, pressure_rank
@@ -70,6 +71,7 @@ _SELF_SIDES = {
 }
 
 
+@lru_cache(maxsize=2048)  # a pure function of short strings and numbers; rounds repeat their steps
 def cue_for(
     *,
     technique: str,

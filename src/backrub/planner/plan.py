@@ -442,12 +442,23 @@ def _lead_ins(intake: Intake, drafts: list[Draft], before: Draft | None) -> list
             out.append(draft)
             previous = draft
             continue
-        shapes = [s for _, s in slide_shapes(areas, previous.path[-1], draft.path[0])]
+        a, b = previous.path[-1], draft.path[0]
         both = previous.side == "both" and draft.side == "both"
-        near = shapes + [mirrored(s) for s in shapes] if both else shapes
-        way = _slide(previous.path[-1], draft.path[0], tuple(near))
-        if way is None and both:  # no way round for both hands together: the leading hand at least
-            way = _slide(previous.path[-1], draft.path[0], tuple(shapes))
+        # Most slides are clear: say so from the areas near the straight slide (and near its mirror
+        # image for the other hand), before building and hashing every shape for the memo.
+        box = (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
+        close = [s for _, s in slide_shapes(areas, a, b, box)]
+        if both:
+            mirror_box = (-box[2], box[1], -box[0], box[3])
+            close += [mirrored(s) for _, s in slide_shapes(areas, a, b, mirror_box)]
+        if not first_hit([a, b], close, box):
+            way: tuple[Point, ...] | None = ()
+        else:
+            shapes = [s for _, s in slide_shapes(areas, a, b)]
+            near = shapes + [mirrored(s) for s in shapes] if both else shapes
+            way = _slide(a, b, tuple(near))
+            if way is None and both:  # no way round for both hands together: the leading hand at least
+                way = _slide(a, b, tuple(shapes))
         if way is None:
             return None
         if way:
@@ -515,6 +526,21 @@ def _note(draft: Draft, zones: tuple[str, ...]) -> str:
 
 
 def _rules_for(intake: Intake, draft: Draft, zones: tuple[str, ...]) -> tuple[str, ...]:
+    skin = any(s.kind in NO_CONTACT_SPOTS for s in intake.spots)
+    pain = any(s.kind == "pain" for s in intake.spots)
+    return _rules(draft.phase, draft.technique, draft.pressure, draft.extra_rules, zones, skin, pain)
+
+
+@lru_cache(maxsize=1024)  # a few dozen different answers per routine; every step asks
+def _rules(
+    phase: str,
+    technique: str,
+    pressure: str,
+    extra_rules: tuple[str, ...],
+    zones: tuple[str, ...],
+    skin: bool,
+    pain: bool,
+) -> tuple[str, ...]:
     ids = {
         "reps-range",
         "tempo",
@@ -524,22 +550,22 @@ def _rules_for(intake: Intake, draft: Draft, zones: tuple[str, ...]) -> tuple[st
         "axilla",
         "pressure-preference",
         "duration",
-        *draft.extra_rules,
+        *extra_rules,
     }
-    if draft.phase == "open" and draft.technique == "stroking":
+    if phase == "open" and technique == "stroking":
         ids.add("opening-light")
-    if draft.phase == "close":
+    if phase == "close":
         ids.add("closing-light")
-    if pressure_rank(draft.pressure) > 0:
+    if pressure_rank(pressure) > 0:
         ids.add("warmup-first")
-    if TECHNIQUES[draft.technique].strong:
+    if TECHNIQUES[technique].strong:
         ids.add("alternate")
     if any(base_name(z) == "kidney" for z in zones):
         ids.add("kidney-gentle")
-    if draft.technique == "arm_rotation" or any(base_name(z) in _SHOULDER_ARM for z in zones):
+    if technique == "arm_rotation" or any(base_name(z) in _SHOULDER_ARM for z in zones):
         ids.add("shoulders-arms")
-    if any(s.kind in NO_CONTACT_SPOTS for s in intake.spots):
+    if skin:
         ids.add("broken-skin")
-    if any(s.kind == "pain" for s in intake.spots):
+    if pain:
         ids.add("pain-spot")
     return tuple(r for r in RULES if r in ids)

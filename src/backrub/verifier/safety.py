@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from backrub.geometry import Shape, bbox, first_hit, grown, mirrored
+from backrub.geometry import Point, Shape, bbox, first_hit, grown, mirrored
 from backrub.intake.places import NoTouch, slide_shapes, slides_between
 from backrub.knowledge.screening_table import CONDITIONS, NO_CONTACT_SPOTS
 from backrub.knowledge.techniques import TECHNIQUES, contact_half_width, pressure_rank
@@ -44,23 +44,33 @@ def spine_pressure(c: Checked) -> Iterator[Finding]:
 def no_touch(c: Checked) -> Iterator[Finding]:
     """Wounds and other marked skin, painful places (beyond light), underarms; slides too."""
     every = c.areas
-    by_width: dict[float, tuple[list[tuple[NoTouch, Shape]], list[tuple[NoTouch, Shape]]]] = {}
+    # What each hand meets, worked out once per (contact width, light or not): every area grown by
+    # the hand's half-width, painful places left out under light touch, and the mirror images.
+    hands_for: dict[tuple[float, bool], tuple[_Hand, _Hand]] = {}
+    hits: dict[tuple[tuple[Point, ...], tuple[float, bool], int], tuple[int, Shape] | None] = {}
     for i, step in enumerate(c.steps):
-        box = bbox(step.path)
         light = step.pressure == "light"
         # The path is the contact's centre: an area grown by the hand's half-width is what it meets.
         width = contact_half_width(step.technique)
-        if width not in by_width:
+        key = (width, light)
+        if key not in hands_for:
             near = [(a, grown(a.shape, width) if width else a.shape) for a in every]
-            by_width[width] = (near, [(a, mirrored(s)) for a, s in near])
-        near, flipped = by_width[width]
-        hands = [("", near)]
-        if step.side == "both":
-            # The mirrored hand meets an area exactly where the written path meets its mirror image.
-            hands.append((" (left hand, mirrored)", flipped))
-        for label, pairs in hands:
-            pairs = [(a, s) for a, s in pairs if not (a.light_ok and light)]
-            hit = first_hit(step.path, [s for _, s in pairs], box)
+            pairs = [(a, s) for a, s in near if not (a.light_ok and light)]
+            flipped = [(a, mirrored(s)) for a, s in near if not (a.light_ok and light)]
+            hands_for[key] = (
+                ("", pairs, [s for _, s in pairs]),
+                (" (left hand, mirrored)", flipped, [s for _, s in flipped]),
+            )
+        written, mirror = hands_for[key]
+        # The mirrored hand meets an area exactly where the written path meets its mirror image.
+        both = step.side == "both"
+        for hand, (label, pairs, shapes) in enumerate((written, mirror) if both else (written,)):
+            # Later rounds repeat earlier paths: the same path, width and hand meet the same areas.
+            seen = (step.path, key, hand)
+            if seen in hits:
+                hit = hits[seen]
+            else:
+                hit = hits[seen] = first_hit(step.path, shapes, bbox(step.path))
             if hit is not None:
                 j, shape = hit
                 # Name the point that lies in the area, not the one before it on the same segment.
@@ -80,16 +90,20 @@ def no_touch(c: Checked) -> Iterator[Finding]:
         if i == 0 or not slides_between(c.intake.giver, c.steps[i - 1].side, step.side):
             continue
         slide = (c.steps[i - 1].path[-1], *step.lead_in, step.path[0])
-        firm_areas = slide_shapes(every, slide[0], slide[-1])
-        hit = first_hit(slide, [s for _, s in firm_areas])
-        if hit is not None:
-            area = next(a for a, s in firm_areas if s is hit[1])
+        slide_box = bbox(slide)
+        firm_areas = slide_shapes(every, slide[0], slide[-1], slide_box)
+        slid = first_hit(slide, [s for _, s in firm_areas], slide_box)
+        if slid is not None:
+            area = next(a for a, s in firm_areas if s is slid[1])
             yield error(
                 area.rule,
                 at(i, None) + ".lead_in",
                 f"the hands slide over the {area.label} on the way from steps[{i - 1}]",
                 "add a lead_in that goes round it, or end the previous step elsewhere",
             )
+
+
+_Hand = tuple[str, list[tuple[NoTouch, Shape]], list[Shape]]  # label, (area, shape) pairs, shapes
 
 
 def _avoid_hint(rule: str) -> str:
