@@ -50,7 +50,7 @@ def test_the_stroke_in_progress_goes_on_at_the_new_pressure(ask: str, pressure: 
     assert change.live.clock.elapsed(now) == pytest.approx(at)
     assert change.live.where(now)[0] == index
     if ask == "softer":
-        assert kept.pressure == to and ("lightly" in kept.cue or "gently" in kept.cue)  # gentle form (seed 003)
+        assert kept.pressure == to and ("lightly" in kept.cue or "gently" in kept.cue)
         assert all(pressure_rank(s.pressure) <= pressure_rank("light") for s in after[index:])
     else:
         assert pressure_rank(kept.pressure) >= pressure_rank(was.pressure)
