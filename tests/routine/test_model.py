@@ -108,3 +108,20 @@ def test_any_value_in_any_step_field_is_read_or_refused_cleanly(field, index, va
         assert all(p.path.startswith(f"steps[{index}].{field}") for p in err.problems), err.problems
         return
     check_routine(routine)  # whatever was accepted can be checked without an exception
+
+
+def test_a_path_far_off_the_back_or_endlessly_long_is_refused_by_field():
+    # Found by the import fuzzer: a point at 1e308 overflowed the verifier's sampling, and a path
+    # thousands of centimetres long would make every check crawl along it.
+    from backrub.errors import InputError
+    from backrub.intake import parse_intake
+    from backrub.planner import plan_routine
+    from backrub.routine import parse_routine
+
+    raw = plan_routine(parse_intake({})).to_dict()
+    raw["steps"][2]["path"][1] = [1e308, 10]
+    raw["steps"][3]["path"] = [[-60, 0], [60, 0]] * 20
+    with pytest.raises(InputError) as err:
+        parse_routine(raw)
+    where = [p.path for p in err.value.problems]
+    assert "steps[2].path[1]" in where and "steps[3].path" in where

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from backrub.errors import InputError, Problems, describe, suggest
 from backrub.intake.model import Intake, parse_intake
@@ -42,6 +43,7 @@ Point = tuple[float, float]
 # Size limits (the planner writes about 50 steps at most, paths of up to about 200 points): longer
 # lists are refused before they are read, so no routine costs the verifier or a page more than a moment.
 MAX_STEPS, MAX_POINTS, MAX_TEXT = 200, 300, 2000  # a planned hour side-lying on a small back: ~115 steps
+MAX_COORD_CM, MAX_PATH_CM = 200, 1500  # the largest back chart spans under 100 cm
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -364,10 +366,16 @@ def _path(value: Any, where: str, problems: Problems, *, required: bool) -> tupl
         ok = (
             isinstance(pt, list | tuple)
             and len(pt) == 2
-            and all(isinstance(c, int | float) and not isinstance(c, bool) and math.isfinite(c) for c in pt)
+            and all(isinstance(c, int | float) and not isinstance(c, bool) and math.isfinite(c)
+                    and abs(c) <= MAX_COORD_CM for c in pt)
         )
         if not ok:
-            problems.add(f"{where}[{i}]", f"expected [x_cm, y_cm], two numbers (got {describe(pt)})")
+            problems.add(f"{where}[{i}]", f"expected [x_cm, y_cm], two numbers within ±{MAX_COORD_CM} cm "
+                                          f"of the waistline's middle (got {describe(pt)})")
             continue
         points.append((float(pt[0]), float(pt[1])))
+    # The checks sample every few millimetres along a path: its length bounds their cost.
+    if sum(math.dist(a, b) for a, b in pairwise(points)) > MAX_PATH_CM:
+        problems.add(where, f"expected a path at most {MAX_PATH_CM} cm long (a planned stroke is under 300 cm)")
+        return ()
     return tuple(points)
