@@ -376,6 +376,6 @@ def _path(value: Any, where: str, problems: Problems, *, required: bool) -> tupl
         points.append((float(pt[0]), float(pt[1])))
     # The checks sample every few millimetres along a path: its length bounds their cost.
     if sum(math.dist(a, b) for a, b in pairwise(points)) > MAX_PATH_CM:
-        problems.add(where, f"expected a path at most {MAX_PATH_CM} cm long (planned strokes are under 300 cm)")
+        problems.add(where, f"expected a path at most {MAX_PATH_CM} cm long (planned ones are under 300 cm)")
         return ()
     return tuple(points)
