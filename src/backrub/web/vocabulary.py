@@ -11,7 +11,9 @@ from pathlib import Path
 
 from backrub.intake.model import COMFORT_MINUTES, FULL_MINUTES, Intake
 from backrub.knowledge.screening_table import CONDITIONS
+from backrub.knowledge.techniques import HAND_OF
 from backrub.knowledge.words import CONDITION_NAMES, CONDITION_QUESTIONS, PLACES
+from backrub.render.hands import all_hand_parts
 from backrub.web.routes.backmap import map_of
 
 TARGET = Path(__file__).parent / "static" / "js" / "vocabulary.js"
@@ -26,6 +28,9 @@ def vocabulary() -> dict[str, object]:
         "clearable": sorted(c for c, rule in CONDITIONS.items() if rule.decision == "check_first"),
         "minutes": {"full": list(FULL_MINUTES), "comfort": list(COMFORT_MINUTES),
                     "default": 30, "comfortDefault": 8},
+        # Which part of the hand each technique uses, and how each is drawn (render/hands.py).
+        "hands": HAND_OF,
+        "handParts": all_hand_parts(),
         # The chart of an average adult's back, so the intake draws it before any request.
         "defaultMap": map_of(Intake()),
     }
