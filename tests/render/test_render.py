@@ -8,9 +8,9 @@ from backrub.intake import parse_intake, screen
 from backrub.intake.model import Body
 from backrub.knowledge.techniques import HAND_OF, HAND_SHAPES, TECHNIQUES
 from backrub.knowledge.zones import ZONE_IDS, layout_for
+from backrub.planner import plan_routine
 from backrub.render.body import silhouette
 from backrub.render.hands import hand_parts
-from backrub.planner import plan_routine
 from backrub.render.svg import routine_svg
 from backrub.render.text import report_text, routine_table, screening_text
 from backrub.routine import Routine

@@ -27,12 +27,13 @@ def hand_parts(kind: str, mirror: bool = False) -> list[Part]:
 def _parts(kind: str, mirror: bool) -> list[Part]:
     s = -1.0 if mirror else 1.0
     if kind == "palm":
+        fingers: list[Part] = [
+            ("rect", {"x": x - 0.42, "y": -2.1 - n, "width": 0.84, "height": n + 0.6, "rx": 0.42})
+            for x, n in _FINGERS
+        ]
         return [
             ("ellipse", {"cx": 0, "cy": 0.6, "rx": 2.3, "ry": 2.7}),
-            *[
-                ("rect", {"x": x - 0.42, "y": -2.1 - length, "width": 0.84, "height": length + 0.6, "rx": 0.42})
-                for x, length in _FINGERS
-            ],
+            *fingers,
             ("ellipse", {"cx": s * 2.5, "cy": 0.2, "rx": 0.6, "ry": 1.5,
                          "transform": f"rotate({s * 35:g} {s * 2.5:g} 0.2)"}),
         ]

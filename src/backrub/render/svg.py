@@ -62,7 +62,8 @@ def routine_svg(routine: Routine, intake: Intake | None = None, title: str = "",
             cx, cy = px(mark.cx, mark.cy).split(",")
             out.append(
                 f'<circle cx="{cx}" cy="{cy}" r="{mark.r * SCALE:.1f}" fill="url(#hatch)" '
-                f'stroke="{colour}" stroke-width="2"><title>no touch: {escape(area.words or area.label)}</title></circle>'
+                f'stroke="{colour}" stroke-width="2">'
+                f"<title>no touch: {escape(area.words or area.label)}</title></circle>"
             )
         elif isinstance(mark, Box):
             x0, y1 = px(mark.x0, mark.y1).split(",")
@@ -204,7 +205,8 @@ def _back(lay: Layout, px: Callable[[float, float], str]) -> list[str]:
             )
             opacity = ' fill-opacity="0.35"' if zone.startswith("axilla") else ""
             out.append(
-                f'<polygon points="{points}" fill="{fill}"{opacity} stroke="{ZONE_LINE}" stroke-width="0.8" stroke-opacity="0.6" '
+                f'<polygon points="{points}" fill="{fill}"{opacity} stroke="{ZONE_LINE}" '
+                'stroke-width="0.8" stroke-opacity="0.6" '
                 f'data-zone="{zone}"><title>{escape(place_words(zone))}</title></polygon>'
             )
     for blade in blades(lay):
