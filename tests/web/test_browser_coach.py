@@ -248,11 +248,24 @@ def test_softer_keeps_the_stroke_under_the_hands(coach: Coach, http: httpx.Clien
     look(page, "live-after-feedback")
     # The notice sits in the page's flow: it covers neither the stroke on the chart nor any button.
     assert page.evaluate(OVERLAPS) == []
+    # The top bar is one line inside the screen: "Finish now" whole, nothing pushed down.
+    bar = page.evaluate(TOP_BAR)
+    assert bar["outside"] == [] and bar["height"] < 52, bar
+    assert page.get_attribute("#mute", "aria-pressed") == "false"
+    assert page.evaluate("document.querySelector('#mute').textContent") == "Sound on"  # read out whole
     page.click("#finish")
     page.wait_for_selector("#save")
     assert page.evaluate("document.querySelectorAll('#toasts > *').length") == 0  # gone with its page
     assert page.errors == []
 
+
+TOP_BAR = """() => {
+    const bar = document.querySelector('.live-top'), width = document.documentElement.clientWidth;
+    const outside = [...bar.children].filter((c) => c.offsetParent).map((c) => [c.id || c.className,
+        c.getBoundingClientRect()]).filter(([, b]) => b.left < 0 || b.right > width + 0.5 || b.width < 1)
+        .map(([name, b]) => [name, Math.round(b.left), Math.round(b.right)]);
+    return { outside, height: bar.getBoundingClientRect().height };
+}"""
 
 NUMBERS = """() => [...document.querySelectorAll('.plan-chart .num circle')].map((c) => {
     const b = c.getBoundingClientRect(); return [b.x + b.width / 2, b.y + b.height / 2, b.width / 2]; })"""
