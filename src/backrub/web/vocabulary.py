@@ -12,7 +12,13 @@ from pathlib import Path
 from backrub.intake.model import COMFORT_MINUTES, FULL_MINUTES, Intake
 from backrub.knowledge.screening_table import CONDITIONS
 from backrub.knowledge.techniques import HAND_OF
-from backrub.knowledge.words import CONDITION_NAMES, CONDITION_QUESTIONS, PLACES
+from backrub.knowledge.words import (
+    COMMON_STANDING,
+    CONDITION_NAMES,
+    CONDITION_QUESTIONS,
+    PLACES,
+    STANDING_CONDITIONS,
+)
 from backrub.render.hands import all_hand_parts
 from backrub.web.routes.backmap import map_of
 
@@ -25,6 +31,8 @@ def vocabulary() -> dict[str, object]:
         "places": PLACES,
         "conditionQuestions": [list(q) for q in CONDITION_QUESTIONS],
         "conditionNames": CONDITION_NAMES,
+        "standingConditions": [list(c) for c in STANDING_CONDITIONS],
+        "commonStanding": COMMON_STANDING,
         "clearable": sorted(c for c, rule in CONDITIONS.items() if rule.decision == "check_first"),
         "minutes": {"full": list(FULL_MINUTES), "comfort": list(COMFORT_MINUTES),
                     "default": 30, "comfortDefault": 8},
