@@ -509,3 +509,33 @@ def test_the_reflex_layer_follows_the_server_and_hides_without_it(coach: Coach, 
     page.click("#reflex-toggle")
     assert page.locator(".reflex-point").count() == 0
     assert page.errors == []
+
+
+@pytest.mark.parametrize("size", ["phone"])
+def test_the_start_form_names_the_limit_that_applies(coach: Coach, pages: Pages, size: str) -> None:
+    """Point 11: the pressure chosen and the limit that applies are never shown as if they agreed."""
+    from backrub.records.db import Database
+    from tests.records.helpers import recipient
+
+    db = Database(coach.database_url)
+    try:
+        with db.session() as s:  # blood thinners: light gliding and rubbing only (seed 002)
+            rid = recipient(s, name="Rosa", conditions=["blood_thinners"], preferences={"pressure": "firm"}).id
+    finally:
+        db.close()
+    page = pages.new(size)
+    page.goto(f"{coach.url}/recipients#{rid}")
+    page.wait_for_selector("#preview-summary")
+    note = page.locator("#pressure-cap-note")
+    assert page.is_checked("#today-pressure-firm")  # the record's choice
+    assert note.is_visible()
+    assert note.inner_text() == "The screening allows light pressure at most, so the massage stays light."
+    assert "light pressure at most" in page.inner_text("#preview-summary")
+    look(page, "start-form-capped")
+    page.click('label[for="today-pressure-light"]')  # choosing the limit itself: nothing to explain
+    page.wait_for_selector("#pressure-cap-note", state="hidden")
+    assert "light pressure at most" in page.inner_text("#preview-summary")
+    page.click('label[for="today-pressure-medium"]')
+    page.wait_for_selector("#pressure-cap-note:not([hidden])")
+    assert "stays light" in note.inner_text()
+    assert page.errors == []
