@@ -531,6 +531,7 @@ def test_the_start_form_names_the_limit_that_applies(coach: Coach, pages: Pages,
     assert note.is_visible()
     assert note.inner_text() == "The screening allows light pressure at most, so the massage stays light."
     assert "light pressure at most" in page.inner_text("#preview-summary")
+    page.locator("#start-form").scroll_into_view_if_needed()
     look(page, "start-form-capped")
     page.click('label[for="today-pressure-light"]')  # choosing the limit itself: nothing to explain
     page.wait_for_selector("#pressure-cap-note", state="hidden")

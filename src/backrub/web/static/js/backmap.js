@@ -67,12 +67,14 @@ export class BackMap {
     const L = map.body.back_length_cm;
     const hd = map.head;
     if (hd) svgEl("ellipse", { cx: hd.cx, cy: -hd.cy, rx: hd.rx, ry: hd.ry, class: "head" }, this.base);
-    drawSilhouette(this.base, map);
+    const clip = drawSilhouette(this.base, map);
     // Midline zones last, so the spine band and the neck sit on top, as on the planner's map.
+    // Their edges stay inside the body's outline (a tap outside it still finds no zone).
     const order = [...map.zones].reverse();
     for (const z of order) {
       const cls = z.id === "spine" ? "zone spine" : z.id.startsWith("axilla") ? "zone axilla" : "zone";
-      const poly = svgEl("polygon", { points: pts(z.outline), class: cls, "data-zone": z.id }, this.base);
+      const poly = svgEl("polygon", { points: pts(z.outline), class: cls, "data-zone": z.id,
+        ...(clip ? { "clip-path": `url(#${clip})` } : {}) }, this.base);
       svgEl("title", {}, poly).textContent = zoneWords(z.id);
     }
     drawSurface(this.base, map);
@@ -231,9 +233,14 @@ function inside(poly, x, y) {
 
 // The body's outline (waist, ribs, shoulders, upper arms, neck), computed by the server from the
 // zones the planner uses (render/body.py) and sent with the map; here it is only smoothed.
+let clips = 0;
 function drawSilhouette(parent, map) {
-  if ((map.silhouette || []).length < 3) return;
-  svgEl("path", { d: smoothClosed(map.silhouette), class: "silhouette" }, parent);
+  if ((map.silhouette || []).length < 3) return null;
+  const d = smoothClosed(map.silhouette);
+  svgEl("path", { d, class: "silhouette" }, parent);
+  const id = `body-clip-${++clips}`;  // one per chart: a page may hold several
+  svgEl("path", { d }, svgEl("clipPath", { id }, parent));
+  return id;
 }
 
 // Shoulder blades and the lower ribs, as soft lines over the zones.
