@@ -297,6 +297,15 @@ def test_the_plan_map_shows_one_part_at_a_time_with_numbers_apart(coach: Coach, 
     assert sorted(seen) == list(range(total))  # stepping through the parts shows every step once
     page.click("#part-prev")
     look(page, "plan-part")
+    # The colours are painted (the CSP refuses style attributes: they are set through the CSSOM).
+    painted = page.eval_on_selector_all(".timeline .phase, .legend i",
+                                        "els => els.map((e) => getComputedStyle(e)).filter((c) => c.backgroundImage === 'none')"
+                                        ".map((c) => c.backgroundColor)")
+    assert painted and "rgba(0, 0, 0, 0)" not in painted, painted
+    # The header stays inside the screen ("Dim screen" shows as "Dim" on a phone, read out whole).
+    width = page.evaluate("document.documentElement.clientWidth")
+    rights = page.eval_on_selector_all("header.top > *", "els => els.map((e) => e.getBoundingClientRect().right)")
+    assert max(rights) <= width + 0.5, (rights, width)
     page.click("#part-all")
     assert page.locator(".plan-chart .num").count() == total
     assert collisions(page) == []
