@@ -298,13 +298,15 @@ def test_the_plan_map_shows_one_part_at_a_time_with_numbers_apart(coach: Coach, 
     page.click("#part-prev")
     look(page, "plan-part")
     # The colours are painted (the CSP refuses style attributes: they are set through the CSSOM).
-    painted = page.eval_on_selector_all(".timeline .phase, .legend i",
-                                        "els => els.map((e) => getComputedStyle(e)).filter((c) => c.backgroundImage === 'none')"
-                                        ".map((c) => c.backgroundColor)")
+    painted = page.eval_on_selector_all(
+        ".timeline .phase, .legend i",
+        "els => els.map((e) => getComputedStyle(e)).filter((c) => c.backgroundImage === 'none')"
+        ".map((c) => c.backgroundColor)")
     assert painted and "rgba(0, 0, 0, 0)" not in painted, painted
     # The header stays inside the screen ("Dim screen" shows as "Dim" on a phone, read out whole).
     width = page.evaluate("document.documentElement.clientWidth")
-    rights = page.eval_on_selector_all("header.top > *", "els => els.map((e) => e.getBoundingClientRect().right)")
+    rights = page.eval_on_selector_all("header.top > *",
+                                       "els => els.map((e) => e.getBoundingClientRect().right)")
     assert max(rights) <= width + 0.5, (rights, width)
     page.click("#part-all")
     assert page.locator(".plan-chart .num").count() == total
@@ -529,7 +531,8 @@ def test_the_start_form_names_the_limit_that_applies(coach: Coach, pages: Pages,
     db = Database(coach.database_url)
     try:
         with db.session() as s:  # blood thinners: light gliding and rubbing only (seed 002)
-            rid = recipient(s, name="Rosa", conditions=["blood_thinners"], preferences={"pressure": "firm"}).id
+            rid = recipient(s, name="Rosa", conditions=["blood_thinners"],
+                            preferences={"pressure": "firm"}).id
     finally:
         db.close()
     page = pages.new(size)
