@@ -3,7 +3,7 @@
 // itself, not from wave.js: seed 001 wants it rising on every inhale and sinking on every exhale.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { breathsPerRep, countedBreath, handsOn, topOf, waveAlong } from "../../../src/backrub/web/static/js/breath/wave.js";
+import { breathsPerRep, countedBreath, handsOn, pacedByBreath, topOf, waveAlong } from "../../../src/backrub/web/static/js/breath/wave.js";
 
 // Shapes like the planner's (cm): a loop up the middle and down the side, a thumb glide up
 // beside the spine, and the closing stroke down the back.
@@ -119,4 +119,15 @@ test("strokes not paced by the breath keep the clock: out, then a light glide ba
   assert.ok(Math.abs(handsOn({ ...step, t: 0.75 * 7.3 }).along - 1) < 1e-9);
   assert.equal(handsOn({ ...step, t: 0.9 * 7.3 }).faint, true);
   assert.ok(Math.abs(handsOn({ ...step, closed: true, t: 0.9 * 7.3 }).along - 0.9) < 1e-9);
+});
+
+test("only a step whose cue says it follows the breath is paced by it", () => {
+  assert.ok(pacedByBreath("Long stroking. With flat palms ... 6 times, one stroke per breath (30 s)."));
+  assert.ok(pacedByBreath("... 5 times, one stroke every 2 breaths (33 s)."));
+  assert.ok(pacedByBreath("... 8 times, two strokes per breath (20 s)."));
+  assert.ok(!pacedByBreath("Kneading. ... 6 times, about 10 s each (60 s)."));
+  // kneading whose repetition happens to last two breaths keeps the clock
+  const step = { path: UP, closed: false, rep: 10, rates: [12], sensed: { phase: 0.75, breaths: 0 } };
+  assert.equal(handsOn({ ...step, t: 1, paced: false }).n, null);
+  assert.equal(handsOn({ ...step, t: 1 }).n, 2);
 });

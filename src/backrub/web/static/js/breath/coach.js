@@ -4,7 +4,7 @@
 
 import { h } from "../dom.js";
 import { breathLock, locked, onReading, pacerPhase, retimeWanted, sensedAt } from "./pacer.js";
-import { handsOn } from "./wave.js";
+import { handsOn, pacedByBreath } from "./wave.js";
 
 const SAID = {
   starting: "finding the breath…", weak: "too weak — pacing by the counted rate",
@@ -88,7 +88,8 @@ export function mountBreath(bar, sessionId, send) {
   function hands(routine, step, t, closed, sensed) {
     const bpm = routine.intake?.breaths_per_minute || 12;
     if (rates[0] !== bpm) rates = [bpm, ...rates.filter((r) => r !== bpm)].slice(0, RATES_KEPT);
-    const at = handsOn({ path: step.path, closed, rep: step.seconds / step.reps, t, rates, sensed });
+    const at = handsOn({ path: step.path, closed, rep: step.seconds / step.reps, t, rates, sensed,
+      paced: !step.device && pacedByBreath(step.cue) });
     probe.breathsPerStroke = at.n;
     return at;
   }

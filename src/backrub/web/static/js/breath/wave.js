@@ -8,6 +8,13 @@ export const RETURN = 0.75;  // clock-paced open strokes: out along the path, th
 const EDGE = 0.02;           // a path highest within 2 % of an end goes only up (or only down)
 const WHOLE = 0.05;          // how near a whole number of breaths a repetition must be
 const tops = new WeakMap();  // path -> topOf(path): paths are the routine's own arrays
+// The planner tells the giver in each breath-paced step's cue (planner/cues.py, planner/retime.py).
+const PACED_CUE = /\b(?:one stroke per breath|two strokes per breath|one stroke every [\d.]+ breaths)\b/;
+
+/** Whether a step is paced by the breath: its cue says so (other strokes that happen to last whole breaths keep the clock). */
+export function pacedByBreath(cue) {
+  return PACED_CUE.test(cue || "");
+}
 
 /** The fraction of the path's length where it is highest: 0 for a stroke down the back, 1 for one up it. */
 export function topOf(path) {
@@ -71,12 +78,12 @@ export function waveAlong(top, n, k, phase) {
 
 /**
  * Where the hands are `t` s into a step's repetition cycle: {along, faint, n: breaths a
- * repetition, null when the clock paces it}. `rates` are the
+ * repetition, null when the clock paces it}. `paced`: the step is breath-paced (pacedByBreath). `rates` are the
  * breaths a minute the step may have been timed at (the routine's now first); `sensed` is the
  * sensed breath ({phase, breaths}) or null, when the counted rate paces the stroke instead.
  */
-export function handsOn({ path, closed, rep, t, rates, sensed }) {
-  const n = breathsPerRep(rep, rates);
+export function handsOn({ path, closed, rep, t, rates, sensed, paced = true }) {
+  const n = paced ? breathsPerRep(rep, rates) : null;
   if (n !== null) {
     const breath = sensed ?? countedBreath(t, rep / n);
     return { ...waveAlong(topOf(path), n, breath.breaths, breath.phase), n };
