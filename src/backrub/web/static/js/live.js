@@ -13,8 +13,6 @@ import { themeButton } from "./theme.js";
 import { voice } from "./voice.js";
 import { PHASES, PRESSURE_COLOURS, clock, zoneWords } from "./words.js";
 
-const RETURN = 0.75;  // open strokes: out along the path, then a light glide back
-
 export function mountLive(root, { go, params }) {
   const id = params[0];
   const reduced = matchMedia("(prefers-reduced-motion: reduce)");
@@ -155,13 +153,8 @@ export function mountLive(root, { go, params }) {
     const t = e - starts[k];
     device.tick(t);
     const rep = step.seconds / step.reps;
-    const sensed = running ? sensor.beat(routine, rep) : null;  // the receiver's own breath, when sensed
-    const f = sensed?.f ?? (t % rep) / rep;
-    let along = f, faint = false;
-    if (!geometry.closed) {
-      if (f < RETURN) along = ease(f / RETURN);
-      else { along = 1 - ease((f - RETURN) / (1 - RETURN)); faint = true; }
-    }
+    const sensed = running ? sensor.beat(routine) : null;  // the receiver's own breath, when sensed
+    let { along, faint } = sensor.hands(routine, step, t, geometry.closed, sensed);  // up on the inhale
     if (reduced.matches) { along = 0; faint = false; }
     geometry.forEach((g, i) => {
       const [x, y] = pointAlong(g.path, g.lengths, g.total, along);
