@@ -1,5 +1,8 @@
 """Figures for issue 13 (the receiver's own breath), measured on the synthetic corpus made here.
 
+The corpus is generated, all of it: no trace was recorded on a real phone, so these figures say
+how the estimator does on the generator's model of a breathing back, not on real receivers.
+
 (a) Breath estimator (the sensor page's own ES modules, run in Node) over the corpus: 36 traces
     of 2 minutes, 6-24 breaths/min, with noise, drift, heartbeat ripple, movement bursts and
     talking (tests/web/breath/corpus.py):
@@ -127,7 +130,7 @@ def main() -> int:
     args = parser.parse_args()
     rows_a, ok_a = accuracy(args.traces)
     rows_b, ok_b = retiming(args.runs)
-    print("backrub issue-13 figures")
+    print("backrub issue-13 figures (synthetic corpus only: no real phone recordings)")
     for name, value, note in [*rows_a, *rows_b]:
         print(f"  {name:<36} {value:>12}  {note}")
     return 0 if ok_a and ok_b else 1

@@ -6,7 +6,8 @@ lower back). The opening and closing strokes, the warm-up, the glides, the arm r
 small clockwise circles on knots stay by hand. A device step keeps the time of the step it
 replaces, follows a slow glide along a track on its muscle (one side at a time: it is one device),
 names its settings, and is kept only when the verifier's device checks find nothing; the time on
-each area is capped for the whole session.
+each area is capped for the whole session. A step the device could have taken but did not, and a
+device the intake names but that is not used at all, leave a note in the routine saying why.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from backrub.knowledge.techniques import REPS_RANGE, TECHNIQUES, pressure_rank
 from backrub.knowledge.zones import Layout, base_name, layout_for, zones_on_path
 from backrub.planner.timing import Tempo
 from backrub.routine.device import DeviceSettings
-from backrub.routine.model import Routine, Step
+from backrub.routine.model import Note, Routine, Step
 from backrub.verifier import device as checks
 from backrub.verifier.context import Checked
 
@@ -69,14 +70,17 @@ def device_refusal(intake: Intake) -> str:
 
 
 def with_device(routine: Routine, start: int = 0) -> Routine:
-    """The routine with suitable steps from `start` on done by the intake's device (unchanged if none)."""
+    """The routine with suitable steps from `start` on done by the intake's device (unchanged if
+    none), and a note for each place the device was kept off, and why."""
     intake = routine.intake
-    if intake is None or intake.device is None or device_refusal(intake):
+    if intake is None or intake.device is None:
         return routine
-    profile = intake.device
-    head = _head(profile, thin=False)
-    if head is None:
-        return routine  # only pointed heads: nothing for gliding over a muscle
+    refusal = device_refusal(intake)
+    if not refusal and _head(intake.device, thin=False) is None:
+        refusal = "it has only pointed heads, and gliding over a muscle needs a broad one"
+    if refusal:
+        note = Note(code="device_not_used", message=f"The massager is not used: {refusal}.")
+        return _noted(routine, [note])
     lay = layout_for(intake.body)
     used: dict[str, float] = {}
     for s in routine.steps[:start]:
@@ -85,12 +89,17 @@ def with_device(routine: Routine, start: int = 0) -> Routine:
                 used[zone] = used.get(zone, 0.0) + sec
     warmed = _warmed(intake, routine.steps[:start])
     out: list[Step] = list(routine.steps[:start])
+    notes: list[Note] = []
     steps = list(routine.steps)
     for k in range(start, len(steps)):
         step = steps[k]
-        made = _device_steps(intake, lay, step, warmed, used)
+        made, why = _device_steps(intake, lay, step, warmed, used)
         after = steps[k + 1] if k + 1 < len(steps) else None
         routed = _routed(intake, out[-1] if out else None, made, after) if made else None
+        if made and routed is None:
+            why = "the hands could not reach it and come back without crossing marked skin"
+        if why:
+            notes.append(_left_out(lay, step, why))
         if routed is None:
             made = [step]
         else:
@@ -105,7 +114,20 @@ def with_device(routine: Routine, start: int = 0) -> Routine:
                 warmed.update(zones_on_path(intake.body, s.path, s.side == "both"))
         out += made
     # Steps already done keep their words.
-    return replace(routine, steps=(*out[:start], *_switch_off_cues(out[start:])))
+    return _noted(replace(routine, steps=(*out[:start], *_switch_off_cues(out[start:]))), notes)
+
+
+def _left_out(lay: Layout, step: Step, why: str) -> Note:
+    area = _area_of(lay, step)
+    where = DEVICE_AREAS[area].title if area else "this place"
+    return Note(code="device_left_out", message=f"By hand, not with the massager, on {where}: {why}.")
+
+
+def _noted(routine: Routine, notes: list[Note]) -> Routine:
+    """The routine with these notes added after its own, each once (a replan adds them again)."""
+    have = set(routine.notes)
+    new = [n for n in dict.fromkeys(notes) if n not in have]
+    return replace(routine, notes=(*routine.notes, *new)) if new else routine
 
 
 def _warmed(intake: Intake, done: tuple[Step, ...]) -> set[str]:
@@ -122,50 +144,52 @@ def _device_steps(
     step: Step,
     warmed: set[str],
     used: dict[str, float],
-) -> list[Step]:
-    """The device steps that replace `step` (one per side), or [] when it stays by hand: not a
-    rubbing or kneading step, no track on its muscle, refused by the device checks, or over the cap."""
+) -> tuple[list[Step], str]:
+    """The device steps that replace `step` (one per side), or [] and why a step the device could
+    have taken stays by hand (no track on its muscle, refused by the device checks, over the cap);
+    ([], '') for a step that is the hands' work anyway."""
     if step.device is not None or step.phase not in DEVICE_PHASES or step.technique not in DEVICE_TECHNIQUES:
-        return []
+        return [], ""
     if step.direction == "clockwise":
-        return []  # small clockwise circles on a knot are the fingers' work (seed 000)
-    made = _candidate(intake, step, lighten=False)
+        return [], ""  # small clockwise circles on a knot are the fingers' work (seed 000)
+    made, why = _candidate(intake, step, lighten=False)
     if made and pressure_rank(step.pressure) > 0 and any(z not in warmed for s in made for z in s.zones):
-        made = _candidate(intake, step, lighten=True)  # the hands warm an area before anything firmer
+        made, why = _candidate(intake, step, lighten=True)  # the hands warm an area before anything firmer
     if made and TECHNIQUES[step.technique].warms_up:
         # Later work counts on what this step warms: the device must warm all of it too.
         needed = set(zones_on_path(intake.body, step.path, step.side == "both")) - warmed - {"spine"}
         if needed - {z for s in made for z in s.zones}:
-            return []
+            return [], "it warms more of the back than the massager's glide would, and later work needs that"
     trial = dict(used)
     for s in made:
         for zone, sec in checks.area_seconds(lay, s):
             trial[zone] = trial.get(zone, 0.0) + sec
-            if trial[zone] > SECONDS_PER_AREA_CAP:
-                return []  # this area has had its time with the device; the hands go on
-    return list(made)
+            if trial[zone] > SECONDS_PER_AREA_CAP:  # this area has had its time with the device
+                return [], f"that muscle has had its {SECONDS_PER_AREA_CAP:g} s with the massager"
+    return list(made), why
 
 
 @lru_cache(maxsize=4096)
-def _candidate(intake: Intake, step: Step, lighten: bool) -> tuple[Step, ...]:
-    """The device steps for one hand step (pure, so remembered), () when the device cannot take it."""
+def _candidate(intake: Intake, step: Step, lighten: bool) -> tuple[tuple[Step, ...], str]:
+    """The device steps for one hand step (pure, so remembered) and '', or () and why the device
+    cannot take it ('' when the step is on no muscle the device works)."""
     profile = intake.device
     assert profile is not None
     lay = layout_for(intake.body)
     area = _area_of(lay, step)
     if area is None:
-        return ()
+        return (), ""
     thin = DEVICE_AREAS[area].thin
     head = _head(profile, thin)
     if head is None:
-        return ()
+        return (), "the massager has no head for it"
     track = _track(lay, area, ATTACHMENTS[head].width_cm / 2.0)
     if track is None:
-        return ()
+        return (), "the muscle is too small on this body for the head to glide on"
     sides = ("right", "left") if step.side == "both" else (step.side,)
     seconds = round(step.seconds / len(sides), 1)
     if seconds > SECONDS_PER_AREA_CAP:
-        return ()
+        return (), f"the step is longer than the {SECONDS_PER_AREA_CAP:g} s a muscle may have with it"
     tempo = Tempo(breaths_per_minute=intake.breaths_per_minute, goal=intake.goal, giver=intake.giver)
     reps, path = _glide(track, step.technique, seconds, tempo)
     pressure = "light" if lighten else step.pressure
@@ -198,7 +222,8 @@ def _candidate(intake: Intake, step: Step, lighten: bool) -> tuple[Step, ...]:
                 device=settings,
             )
         )
-    return () if _refused(intake, tuple(out)) else tuple(out)
+    refused = _refusal(intake, tuple(out))
+    return ((), f"a rule keeps the massager off it ({refused})") if refused else (tuple(out), "")
 
 
 def _area_of(lay: Layout, step: Step) -> str | None:
@@ -351,8 +376,8 @@ def _switch_off_cues(steps: list[Step]) -> list[Step]:
     return out
 
 
-def _refused(intake: Intake, made: tuple[Step, ...]) -> bool:
-    """True when the verifier's device checks (place, spots, settings) find anything in these steps."""
+def _refusal(intake: Intake, made: tuple[Step, ...]) -> str:
+    """What the verifier's device checks (place, spots, settings) find first in these steps, or ''."""
     probe = Checked(Routine(steps=made, intake=intake), intake)
     for check in (
         checks.device_spine,
@@ -362,9 +387,10 @@ def _refused(intake: Intake, made: tuple[Step, ...]) -> bool:
         checks.device_spot,
         checks.device_speed,
     ):
-        if next(iter(check(probe)), None) is not None:
-            return True
-    return False
+        found = next(iter(check(probe)), None)
+        if found is not None:
+            return found.message
+    return ""
 
 
 def _routed(

@@ -33,7 +33,9 @@ DISPATCH = """(samples) => {
   tick();
 }"""
 COACH_READ = """() => ({ phase: window.backrubBreath.phase, locked: window.backrubBreath.locked,
-  epoch: performance.timeOrigin + performance.now(),
+  epoch: performance.timeOrigin + performance.now(), step: window.backrubLive?.step ?? -1,
+  hand: document.querySelector('.hand')?.dataset.y ?? null,
+  paced: window.backrubBreath.breathsPerStroke,
   word: document.querySelector('.pacer-word')?.textContent || '' })"""
 SENSOR_READ = "() => ({ last: window.backrubSensor.last, state: window.backrubSensor.state })"
 
@@ -48,6 +50,9 @@ class Sample:
     word: str
     sensor_phase: float | None  # the sensor's last reading carried to the coach's moment
     truth_phase: float | None
+    step: int = -1  # the coach's step then
+    hand_y: float | None = None  # the first hand's height on the back (cm), as drawn
+    paced: int | None = None  # breaths a stroke when the breath paces the hands, else None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -89,7 +94,9 @@ def play(coach_page: Any, sensor_page: Any, trace: dict[str, Any], seconds: floa
             carried = (last["phase"] + last["rate_bpm"] / 60.0 * (coach["epoch"] - last["t"]) / 1000.0) % 1.0
         run.samples.append(Sample(trace_s=at, coach_phase=coach["phase"], coach_locked=coach["locked"],
                                   word=coach["word"], sensor_phase=carried,
-                                  truth_phase=truth_phase(trace["truth"], at)))
+                                  truth_phase=truth_phase(trace["truth"], at), step=coach["step"],
+                                  hand_y=None if coach["hand"] is None else float(coach["hand"]),
+                                  paced=coach["paced"]))
         if until is not None and until():
             break
     run.latencies_ms = coach_page.evaluate("window.backrubBreath.latencies")

@@ -1,5 +1,8 @@
 """Synthetic accelerometer traces of a phone lying on a breathing back, with their ground truth.
 
+Every trace here is generated; none was recorded on a real phone (none was at hand). The accuracy
+figures (benchmarks/bench_breath.py) are therefore figures on this model of a breath.
+
 The model, in the phone's frame (what `DeviceMotionEvent.accelerationIncludingGravity` reports):
 
 - Breathing tilts the lower back: the phone rocks about an axis in its own plane by a fraction of

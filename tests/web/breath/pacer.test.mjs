@@ -1,7 +1,7 @@
 // The coach's lock on the sensed breath, without a browser: node --test tests/web/breath/*.test.mjs
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { breathLock, handsAlong, onReading, pacerPhase, retimeWanted, sensedAt } from "../../../src/backrub/web/static/js/breath/pacer.js";
+import { breathLock, onReading, pacerPhase, retimeWanted, sensedAt } from "../../../src/backrub/web/static/js/breath/pacer.js";
 
 const reading = (phase, rate = 12, state = "locked") => ({ type: "breath", state, phase, rate_bpm: rate });
 
@@ -25,18 +25,31 @@ test("a new reading is closed on smoothly, not jumped to", () => {
   assert.ok(Math.abs(s.phase - expected) < 0.01, `${s.phase} vs ${expected}`);
 });
 
+test("the phase shown never runs backwards: ahead of the sensor, it waits for it", () => {
+  let lock = onReading(breathLock(), reading(0.4), 0), s;
+  [lock, s] = sensedAt(lock, 0);
+  let last = s.phase;
+  for (let t = 16; t <= 3000; t += 16) {  // the sensor now says the breath is less far on
+    if (t % 96 === 16) lock = onReading(lock, reading(0.25 + (12 / 60000) * (t - 16)), t);
+    [lock, s] = sensedAt(lock, t);
+    assert.ok(s.phase >= last - 1e-12, `back from ${last} to ${s.phase} at ${t} ms`);
+    last = s.phase;
+  }
+  const expected = 0.25 + (12 / 60000) * (3000 - 16);
+  assert.ok(Math.abs(s.phase - expected) < 0.01, `${s.phase} vs ${expected}`);  // and it caught up
+  assert.equal(s.breaths, 0);
+});
+
 test("stale, weak or missing readings pace nothing", () => {
   assert.equal(sensedAt(breathLock(), 0)[1], null);
   assert.equal(sensedAt(onReading(breathLock(), reading(0.3), 0), 2500)[1], null);
   assert.equal(sensedAt(onReading(breathLock(), reading(0.3, 12, "weak"), 0), 10)[1], null);
 });
 
-test("the pacer breathes in until the sensed top, and the hands take whole breaths", () => {
+test("the pacer breathes in until the sensed top", () => {
   assert.equal(pacerPhase(0), 0);
   assert.ok(Math.abs(pacerPhase(0.5) - 0.45) < 1e-12);
   assert.ok(Math.abs(pacerPhase(0.999) - 0.9989) < 1e-3);
-  assert.equal(handsAlong({ phase: 0.25, breaths: 3 }, 10, 12), (1 + 0.25) / 2); // two breaths a stroke
-  assert.equal(handsAlong({ phase: 0.25, breaths: 3 }, 7.3, 12), null); // not breath-paced
 });
 
 test("a re-time is asked for only for a steady drift past the margin, and not again within a minute", () => {

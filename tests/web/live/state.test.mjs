@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  breathAt, elapsedAt, handAlong, initialState, pacerAt, positionAt, replanned, shownStep, softer, softerAtOnce,
+  breathAt, elapsedAt, initialState, pacerAt, positionAt, replanned, shownStep, softer, softerAtOnce,
   stepAt, withClock, withPicking, withRoutine,
 } from "../../../src/backrub/web/static/js/live-state.js";
 
@@ -68,20 +68,6 @@ test("each step is announced once, and a replan says its step with the change", 
   assert.equal(say, false);  // already said with what changed
   [s, say] = shownStep(s, 2);
   assert.equal(say, false);  // the end has no cue
-});
-
-test("open strokes go out and glide back lightly; closed ones go round; reduced motion holds still", () => {
-  assert.deepEqual(handAlong(0), { along: 0, faint: false });
-  assert.equal(handAlong(0.74).faint, false);
-  assert.ok(handAlong(0.74).along > 0.99);
-  assert.equal(handAlong(0.8).faint, true);
-  assert.ok(Math.abs(handAlong(0.999).along) < 0.01);  // back at the start
-  for (let f = 0; f < 1; f += 0.01) {
-    const { along } = handAlong(f);
-    assert.ok(along >= 0 && along <= 1, String(f));
-  }
-  assert.deepEqual(handAlong(0.3, { closed: true }), { along: 0.3, faint: false });
-  assert.deepEqual(handAlong(0.6, { reduced: true }), { along: 0, faint: false });
 });
 
 test("the pacer breathes whole breaths per repetition, in for 45 % of each", () => {

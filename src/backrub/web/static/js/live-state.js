@@ -2,7 +2,8 @@
 // to the next state or to what to draw. No DOM, no clock of its own: the time is passed in, so
 // every rule of the live page runs under Node (tests/web/live/*.test.mjs).
 
-export const RETURN = 0.75;  // open strokes: out along the path, then a light glide back
+import { ease } from "./breath/wave.js";
+
 const ORDER = ["light", "medium", "firm"];
 
 /** A page that has nothing yet: no routine, the clock stopped at 0, no step shown or spoken. */
@@ -72,15 +73,8 @@ export function withPicking(state, on) {
   return { ...state, picking: on };
 }
 
-/** Where the hand is along its path (0 start, 1 end) for a fraction f of a repetition, and whether
- * it is on the light glide back. Closed paths go round; open ones out and back; reduced motion
- * holds the hand still at the start. */
-export function handAlong(f, { closed = false, reduced = false } = {}) {
-  if (reduced) return { along: 0, faint: false };
-  if (closed) return { along: f, faint: false };
-  if (f < RETURN) return { along: ease(f / RETURN), faint: false };
-  return { along: 1 - ease((f - RETURN) / (1 - RETURN)), faint: true };
-}
+// Where the hands are within a repetition (out and back, round, or rising with the breath) is
+// breath/wave.js's handsOn, by way of the breath module's `hands`.
 
 /** The breath pacer: p the fraction of the breath, one or more whole breaths per repetition. */
 export function breathAt(t, rep, breathsPerMinute = 12) {
@@ -108,8 +102,4 @@ export function softerAtOnce(state) {
   if (!lower) return null;
   return { pressure: lower, was: step.pressure,
     steps: state.routine.steps.map((s, i) => (i === k ? { ...s, pressure: lower } : s)) };
-}
-
-export function ease(x) {
-  return x < 0.5 ? 2 * x * x : 1 - 2 * (1 - x) * (1 - x);
 }

@@ -12,8 +12,8 @@ import { activeSession } from "./state.js";
 import { themeButton } from "./theme.js";
 import { voice } from "./voice.js";
 import { PHASES, PRESSURE_COLOURS, clock, zoneWords } from "./words.js";
-import { breathAt, elapsedAt, handAlong, initialState, pacerAt, positionAt, replanned, shownStep, softerAtOnce,
-  stepAt, withClock, withPicking, withRoutine } from "./live-state.js";
+import { breathAt, elapsedAt, initialState, pacerAt, positionAt, replanned, shownStep, softerAtOnce, stepAt,
+  withClock, withPicking, withRoutine } from "./live-state.js";
 
 export function mountLive(root, { go, params }) {
   const id = params[0];
@@ -146,9 +146,10 @@ export function mountLive(root, { go, params }) {
     if (!step || !map.map) return;
     const { routine, running, total } = state;
     device.tick(t);
-    const sensed = running ? sensor.beat(routine, rep) : null;  // the receiver's own breath, when sensed
-    const f = sensed?.f ?? at.f;  // how far through this repetition the hands are
-    const { along, faint } = handAlong(f, { closed: geometry.closed, reduced: reduced.matches });
+    const sensed = running ? sensor.beat(routine) : null;  // the receiver's own breath, when sensed
+    // Where the hands are within the repetition (breath-paced strokes rise on the inhale): wave.js.
+    let { along, faint } = sensor.hands(routine, step, t, geometry.closed, sensed);
+    if (reduced.matches) { along = 0; faint = false; }
     geometry.forEach((g, i) => {
       const [x, y] = pointAlong(g.path, g.lengths, g.total, along);
       if (!hands[i]) return;

@@ -1,9 +1,10 @@
 // The breath sensor on the coach's live page: how to join (QR code, short code), what the sensor
-// reads, and the sensed breath for the pacer and the hands (pacer.js). live.js hooks it in with
-// three lines: mount, pass on "breath" messages, ask beat() each frame.
+// reads, and the sensed breath for the pacer (pacer.js) and the hands (wave.js). live.js hooks it
+// in with a few lines: mount, pass on "breath" messages, ask beat() and handsOn() each frame.
 
 import { h } from "../dom.js";
-import { breathLock, handsAlong, locked, onReading, pacerPhase, retimeWanted, sensedAt } from "./pacer.js";
+import { breathLock, locked, onReading, pacerPhase, retimeWanted, sensedAt } from "./pacer.js";
+import { handsOn, pacedByBreath } from "./wave.js";
 
 const SAID = {
   starting: "finding the breath…", weak: "too weak — pacing by the counted rate",
@@ -11,14 +12,16 @@ const SAID = {
   unsupported: "no motion sensor — pacing by the counted rate",
 };
 const LATENCIES_KEPT = 2000;
+const RATES_KEPT = 8;
 
 /** Mount the sensor's button and panel in `bar`; `send` puts a message on the live channel. */
 export function mountBreath(bar, sessionId, send) {
   if (!document.querySelector('link[href="/static/css/breath.css"]')) {
     document.head.append(h("link", { rel: "stylesheet", href: "/static/css/breath.css" }));
   }
-  let lock = breathLock(), lastSaid = "";
-  const probe = (window.backrubBreath = { received: 0, latencies: [], locked: false, phase: null, retimes: [] });
+  let lock = breathLock(), lastSaid = "", rates = [];
+  const probe = (window.backrubBreath = { received: 0, latencies: [], locked: false, phase: null, retimes: [],
+    breathsPerStroke: null });
   const chip = h("span", { class: "breath-chip", id: "breath-chip", hidden: true }, "");
   const code = sessionId.slice(0, 6);
   const qr = h("img", { alt: "QR code of the breath sensor's page", width: "220", height: "220" });
@@ -65,8 +68,8 @@ export function mountBreath(bar, sessionId, send) {
     }
   }
 
-  /** The sensed breath for this frame: {p: pacer phase, f: hands along the stroke or null}, or null. */
-  function beat(routine, rep) {
+  /** The sensed breath for this frame: {p: pacer phase, phase, breaths}, or null. */
+  function beat(routine) {
     const now = performance.now(), bpm = routine.intake?.breaths_per_minute || 12;
     let sensed, rate;
     [lock, sensed] = sensedAt(lock, now);
@@ -78,8 +81,18 @@ export function mountBreath(bar, sessionId, send) {
       if (lock.reading && !locked(lock, now) && lock.reading.state === "locked") chip.textContent = "Breath: lost";
       return null;
     }
-    return { p: pacerPhase(sensed.phase), f: handsAlong(sensed, rep, bpm) };
+    return { p: pacerPhase(sensed.phase), phase: sensed.phase, breaths: sensed.breaths };
   }
 
-  return { onMessage, beat };
+  /** The hands on `step`, `t` s into it: wave.js's handsOn with the rates the routine was timed at. */
+  function hands(routine, step, t, closed, sensed) {
+    const bpm = routine.intake?.breaths_per_minute || 12;
+    if (rates[0] !== bpm) rates = [bpm, ...rates.filter((r) => r !== bpm)].slice(0, RATES_KEPT);
+    const at = handsOn({ path: step.path, closed, rep: step.seconds / step.reps, t, rates, sensed,
+      paced: !step.device && pacedByBreath(step.cue) });
+    probe.breathsPerStroke = at.n;
+    return at;
+  }
+
+  return { onMessage, beat, hands };
 }

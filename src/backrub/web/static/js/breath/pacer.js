@@ -1,5 +1,5 @@
 // The coach's side of the breath sensor: the latest reading carried forward to any moment, the
-// pacer and the hands locked to it, and when to ask the server to re-time the rest of the routine.
+// pacer locked to it (the hands: wave.js), and when to ask the server to re-time the rest of the routine.
 // No DOM here (coach.js draws); `now` is performance.now() of the coach page.
 
 export const LOCK = {
@@ -29,7 +29,8 @@ export function locked(lock, now) {
 /**
  * The sensed breath at `now`: [lock, {phase (0 inhale onset, 1/2 top), rate_bpm, breaths}] or
  * [lock, null] when the sensor does not pace the coach. The phase shown moves on at the sensed
- * rate and closes on each new reading smoothly; a breath is counted as the phase comes round.
+ * rate and closes on each new reading smoothly, never backwards; a breath is counted as the
+ * phase comes round.
  */
 export function sensedAt(lock, now) {
   if (!locked(lock, now)) return [{ ...lock, shown: null }, null];
@@ -37,9 +38,12 @@ export function sensedAt(lock, now) {
   const target = wrap(r.phase + perMs * (now - lock.at));
   let shown = target, breaths = lock.breaths;
   if (lock.shown !== null) {
-    const ran = wrap(lock.shown + perMs * (now - lock.shownAt));
-    shown = wrap(ran + LOCK.slew * signed(target - ran));
-    if (shown < lock.shown && lock.shown - shown > 0.5) breaths += 1; // came round
+    // Never backwards: the hands follow this phase, and a breath does not run back. Ahead of the
+    // sensor, the phase waits for it rather than slide back.
+    const ran = perMs * (now - lock.shownAt);
+    const step = Math.max(0, ran + LOCK.slew * signed(target - wrap(lock.shown + ran)));
+    shown = wrap(lock.shown + step);
+    if (lock.shown + step >= 1) breaths += 1; // came round
   }
   return [{ ...lock, shown, shownAt: now, breaths }, { phase: shown, rate_bpm: r.rate_bpm, breaths }];
 }
@@ -47,17 +51,6 @@ export function sensedAt(lock, now) {
 /** The coach pacer's own phase (inhale until 0.45) for a sensed phase (inhale until 0.5). */
 export function pacerPhase(phase) {
   return phase < 0.5 ? phase * 0.9 : 0.45 + (phase - 0.5) * 1.1;
-}
-
-/**
- * Where the hands are along a repetition of `rep` seconds, locked to the breath: a stroke that
- * takes a whole number of breaths at the routine's rate starts on an inhale and takes that many
- * sensed breaths. Null for strokes not paced by the breath (they keep the clock).
- */
-export function handsAlong(sensed, rep, routineBpm) {
-  const breath = 60 / routineBpm, n = Math.round(rep / breath);
-  if (n < 1 || Math.abs(rep / breath - n) > 0.05) return null;
-  return ((sensed.breaths % n) + sensed.phase) / n;
 }
 
 /**
