@@ -248,11 +248,24 @@ def test_softer_keeps_the_stroke_under_the_hands(coach: Coach, http: httpx.Clien
     look(page, "live-after-feedback")
     # The notice sits in the page's flow: it covers neither the stroke on the chart nor any button.
     assert page.evaluate(OVERLAPS) == []
+    # The top bar is one line inside the screen: "Finish now" whole, nothing pushed down.
+    bar = page.evaluate(TOP_BAR)
+    assert bar["outside"] == [] and bar["height"] < 52, bar
+    assert page.get_attribute("#mute", "aria-pressed") == "false"
+    assert page.evaluate("document.querySelector('#mute').textContent") == "Sound on"  # read out whole
     page.click("#finish")
     page.wait_for_selector("#save")
     assert page.evaluate("document.querySelectorAll('#toasts > *').length") == 0  # gone with its page
     assert page.errors == []
 
+
+TOP_BAR = """() => {
+    const bar = document.querySelector('.live-top'), width = document.documentElement.clientWidth;
+    const outside = [...bar.children].filter((c) => c.offsetParent).map((c) => [c.id || c.className,
+        c.getBoundingClientRect()]).filter(([, b]) => b.left < 0 || b.right > width + 0.5 || b.width < 1)
+        .map(([name, b]) => [name, Math.round(b.left), Math.round(b.right)]);
+    return { outside, height: bar.getBoundingClientRect().height };
+}"""
 
 NUMBERS = """() => [...document.querySelectorAll('.plan-chart .num circle')].map((c) => {
     const b = c.getBoundingClientRect(); return [b.x + b.width / 2, b.y + b.height / 2, b.width / 2]; })"""
@@ -284,6 +297,17 @@ def test_the_plan_map_shows_one_part_at_a_time_with_numbers_apart(coach: Coach, 
     assert sorted(seen) == list(range(total))  # stepping through the parts shows every step once
     page.click("#part-prev")
     look(page, "plan-part")
+    # The colours are painted (the CSP refuses style attributes: they are set through the CSSOM).
+    painted = page.eval_on_selector_all(
+        ".timeline .phase, .legend i",
+        "els => els.map((e) => getComputedStyle(e)).filter((c) => c.backgroundImage === 'none')"
+        ".map((c) => c.backgroundColor)")
+    assert painted and "rgba(0, 0, 0, 0)" not in painted, painted
+    # The header stays inside the screen ("Dim screen" shows as "Dim" on a phone, read out whole).
+    width = page.evaluate("document.documentElement.clientWidth")
+    rights = page.eval_on_selector_all("header.top > *",
+                                       "els => els.map((e) => e.getBoundingClientRect().right)")
+    assert max(rights) <= width + 0.5, (rights, width)
     page.click("#part-all")
     assert page.locator(".plan-chart .num").count() == total
     assert collisions(page) == []
@@ -495,4 +519,36 @@ def test_the_reflex_layer_follows_the_server_and_hides_without_it(coach: Coach, 
     look(page, "plan-reflex")
     page.click("#reflex-toggle")
     assert page.locator(".reflex-point").count() == 0
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("size", ["phone"])
+def test_the_start_form_names_the_limit_that_applies(coach: Coach, pages: Pages, size: str) -> None:
+    """Point 11: the pressure chosen and the limit that applies are never shown as if they agreed."""
+    from backrub.records.db import Database
+    from tests.records.helpers import recipient
+
+    db = Database(coach.database_url)
+    try:
+        with db.session() as s:  # blood thinners: light gliding and rubbing only (seed 002)
+            rid = recipient(s, name="Rosa", conditions=["blood_thinners"],
+                            preferences={"pressure": "firm"}).id
+    finally:
+        db.close()
+    page = pages.new(size)
+    page.goto(f"{coach.url}/recipients#{rid}")
+    page.wait_for_selector("#preview-summary")
+    note = page.locator("#pressure-cap-note")
+    assert page.is_checked("#today-pressure-firm")  # the record's choice
+    assert note.is_visible()
+    assert note.inner_text() == "The screening allows light pressure at most, so the massage stays light."
+    assert "light pressure at most" in page.inner_text("#preview-summary")
+    page.locator("#start-form").scroll_into_view_if_needed()
+    look(page, "start-form-capped")
+    page.click('label[for="today-pressure-light"]')  # choosing the limit itself: nothing to explain
+    page.wait_for_selector("#pressure-cap-note", state="hidden")
+    assert "light pressure at most" in page.inner_text("#preview-summary")
+    page.click('label[for="today-pressure-medium"]')
+    page.wait_for_selector("#pressure-cap-note:not([hidden])")
+    assert "stays light" in note.inner_text()
     assert page.errors == []

@@ -295,3 +295,15 @@ def test_a_session_downloads_as_a_pdf(coach: Coach, http: httpx.Client) -> None:
     got = http.get(f"/api/sessions/{sid}/record.pdf")
     assert got.status_code == 200 and got.headers["content-type"] == "application/pdf"
     assert got.content.startswith(b"%PDF") and len(got.content) > 5000
+
+
+def test_a_pdf_prints_its_times_in_the_readers_zone_and_refuses_an_unknown_one(
+    coach: Coach, http: httpx.Client
+) -> None:
+    gus = add(http, name="Gus")
+    sid = start_for(http, gus["id"])["id"]
+    for url in (f"/api/sessions/{sid}/record.pdf", f"/api/recipients/{gus['id']}/record.pdf"):
+        assert http.get(url, params={"tz": "Asia/Tokyo"}).status_code == 200
+        for bad in ("Mars/Olympus", "../../etc/passwd", "x" * 65):
+            got = http.get(url, params={"tz": bad})
+            assert got.status_code == 422 and locs(got) == [["query", "tz"]], (bad, got.text)

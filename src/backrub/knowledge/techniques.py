@@ -228,3 +228,26 @@ def contact_half_width(technique: str) -> float:
 
 # Between steps the hands slide on the fingertips, lightly (seed 000: slide from area to area).
 SLIDE_HALF_WIDTH_CM = 1.0
+
+
+# The part of the hand a picture shows for each technique, from its `contact` above: flat palms,
+# the thumb pads, the fingertips, the edges of the palms, cupped hands. The SVG of a plan and the
+# coach's live chart both draw it; a technique not listed is drawn as a flat palm.
+HAND_SHAPES = ("palm", "thumbs", "fingertips", "edge", "cupped")
+HAND_OF: dict[str, str] = {
+    "stroking": "palm",
+    "kneading": "palm",
+    "arm_rotation": "palm",
+    "thumb_glide": "thumbs",
+    "circular_friction": "fingertips",
+    "spiral_kneading": "fingertips",
+    "skin_rolling": "fingertips",
+    "skin_check": "fingertips",
+    "sawing": "edge",
+    "patting": "cupped",
+}
+
+
+def hand_of(technique: str) -> str:
+    """How the hand is drawn for a technique (one of HAND_SHAPES)."""
+    return HAND_OF.get(technique, "palm")

@@ -88,3 +88,27 @@ CONDITION_NAMES: dict[str, str] = {
     "fragile_skin": "fragile skin",
     "skin_infection": "a skin infection",
 }
+
+
+# Standing conditions as a caregiver says them about the person on a record, those that stay true
+# for months first (the record's form shows the first COMMON_STANDING as ticks, the rest folded).
+STANDING_CONDITIONS: tuple[tuple[str, str], ...] = (
+    ("blood_thinners", "Takes blood thinners"),
+    ("bleeding_disorder", "A bleeding disorder, or bruises very easily"),
+    ("osteoporosis", "Fragile bones (osteoporosis)"),
+    ("fragile_skin", "Thin skin that tears or bruises easily"),
+    ("skin_infection", "A skin infection on the back"),
+    ("heart_disease", "A heart condition"),
+    ("cancer", "Cancer, now or under treatment"),
+    ("injury", "An injury or another medical problem with the back"),
+    ("bone_disease", "A disease of the bones or the spine"),
+    ("joint_inflammation", "Swollen, inflamed joints"),
+    ("uncontrolled_hypertension", "High blood pressure that is not under control"),
+    ("fracture", "A broken rib or vertebra not yet cleared by a doctor"),
+    ("recent_surgery", "Surgery in the last few months"),
+    ("pregnancy", "Pregnant"),
+    ("dvt", "A possible blood clot in a leg"),
+    ("fever", "A fever"),
+    ("infectious_illness", "An infectious illness, such as flu"),
+)
+COMMON_STANDING = 8

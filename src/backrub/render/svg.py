@@ -10,11 +10,18 @@ from backrub.geometry import Box, Circle
 from backrub.intake.model import Intake
 from backrub.intake.places import no_touch_areas
 from backrub.knowledge.devices import ATTACHMENTS
-from backrub.knowledge.zones import SHAPES, ZONE_IDS, layout_for
+from backrub.knowledge.techniques import TECHNIQUES, hand_of
+from backrub.knowledge.words import place_words
+from backrub.knowledge.zones import SHAPES, ZONE_IDS, Layout, layout_for
+from backrub.render.body import Point, blades, head, ribs, silhouette, smooth_closed
+from backrub.render.hands import hand_svg
 from backrub.routine.model import Routine
 
 PRESSURE_COLOURS = {"light": "#3b82c4", "medium": "#e69b00", "firm": "#c2372d"}
 ZONE_FILL = "#f6e7da"
+ZONE_LINE = "#d6b79d"
+SKIN_LINE = "#b08d74"
+SURFACE_LINE = "#a8927f"
 DEVICE_COLOUR = "#1f8a70"
 SCALE = 10.0  # pixels per centimetre
 
@@ -25,9 +32,10 @@ def routine_svg(routine: Routine, intake: Intake | None = None, title: str = "",
     intake = intake or routine.intake or Intake()
     lay = layout_for(intake.body)
     x_reach = lay.hs + 10.0
-    top, bottom = lay.L + 10.0, -4.0
+    top, bottom = lay.L + 23.0, -4.0  # room for the head above the neck
     width = 2 * x_reach * SCALE
-    legend_h = 170.0 if any(s.device for s in routine.steps) else 150.0
+    kinds = _hands_used(routine)
+    legend_h = (170.0 if any(s.device for s in routine.steps) else 150.0) + 24.0 * len(kinds)
     height = (top - bottom) * SCALE + legend_h
 
     def px(x: float, y: float) -> str:
@@ -44,20 +52,7 @@ def routine_svg(routine: Routine, intake: Intake | None = None, title: str = "",
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#c2372d" stroke-width="2"/></pattern></defs>',
         f'<rect width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
     ]
-    # Zones, drawn lowest priority first so the map's own precedence shows on top.
-    for shape in reversed(SHAPES):
-        ids = [z for z in ZONE_IDS if z == shape.name or z.rsplit("_", 1)[0] == shape.name]
-        for zone in ids:
-            points = " ".join(px(x, y) for x, y in lay.outline(zone))
-            fill = (
-                "#d9d9d9" if zone == "spine" else ("url(#hatch)" if zone.startswith("axilla") else ZONE_FILL)
-            )
-            out.append(
-                f'<polygon points="{points}" fill="{fill}" stroke="#b08d74" stroke-width="1">'
-                f"<title>{zone}</title></polygon>"
-            )
-    (mx, my0), (_, my1) = px(0, lay.L + 8).split(","), px(0, 0).split(",")
-    out.append(f'<line x1="{mx}" y1="{my0}" x2="{mx}" y2="{my1}" stroke="#888" stroke-dasharray="4 4"/>')
+    out += _back(lay, px)
     for area in no_touch_areas(intake):
         if area.rule == "axilla":
             continue
@@ -67,15 +62,17 @@ def routine_svg(routine: Routine, intake: Intake | None = None, title: str = "",
             cx, cy = px(mark.cx, mark.cy).split(",")
             out.append(
                 f'<circle cx="{cx}" cy="{cy}" r="{mark.r * SCALE:.1f}" fill="url(#hatch)" '
-                f'stroke="{colour}" stroke-width="2"><title>{escape(area.label)}</title></circle>'
+                f'stroke="{colour}" stroke-width="2">'
+                f"<title>no touch: {escape(area.words or area.label)}</title></circle>"
             )
         elif isinstance(mark, Box):
             x0, y1 = px(mark.x0, mark.y1).split(",")
             out.append(
                 f'<rect x="{x0}" y="{y1}" width="{(mark.x1 - mark.x0) * SCALE:.1f}" '
                 f'height="{(mark.y1 - mark.y0) * SCALE:.1f}" fill="url(#hatch)" stroke="{colour}" '
-                f'stroke-width="2"><title>{escape(area.label)}</title></rect>'
+                f'stroke-width="2"><title>no touch: {escape(area.words or area.label)}</title></rect>'
             )
+    shown: set[str] = set()
     # Paths in order, each with its number at the start and an arrow at the end.
     for n, step in enumerate(routine.steps, start=1):
         colour = PRESSURE_COLOURS[step.pressure]
@@ -95,6 +92,9 @@ def routine_svg(routine: Routine, intake: Intake | None = None, title: str = "",
                 f'stroke-opacity="{0.85 if k == 0 else 0.45}" stroke-linejoin="round"{dash} '
                 f'marker-end="url(#arrow)"><title>{n}. {escape(step.cue)}</title></polyline>'
             )
+        if step.device is None and step.technique not in shown:  # each technique's hand once
+            shown.add(step.technique)
+            out += _hands_on(step.technique, hands, colour, px)
         sx, sy = px(*step.path[0]).split(",")
         marker = (
             f'<rect x="{float(sx) - 8:.1f}" y="{float(sy) - 8:.1f}" width="16" height="16" '
@@ -110,6 +110,7 @@ def routine_svg(routine: Routine, intake: Intake | None = None, title: str = "",
     if reflex:
         out += _reflex(intake, px, height - legend_h - 6)
     out += _legend(routine, height - legend_h + 10)
+    out += _hand_legend(kinds, height - 24.0 * len(kinds) - 4)
     out.append("</svg>")
     return "\n".join(out)
 
@@ -175,3 +176,78 @@ def _legend(routine: Routine, y0: float) -> list[str]:
             "(the band is as wide as its head)</text>"
         )
     return rows
+
+
+def _back(lay: Layout, px: Callable[[float, float], str]) -> list[str]:
+    """The body from behind: the smooth outline and the head, the zones drawn faintly on the skin
+    (each titled in words), the spine band, the shoulder blades and the lower ribs."""
+
+    def curve(points: list[Point]) -> str:
+        d = [f"M{px(*points[0])}"]
+        d += [f"C{px(*c1)} {px(*c2)} {px(*end)}" for c1, c2, end in smooth_closed(points)]
+        return " ".join(d) + " Z"
+
+    (hx, hy), rx, ry = head(lay)
+    cx, cy = px(hx, hy).split(",")
+    out = [
+        f'<ellipse cx="{cx}" cy="{cy}" rx="{rx * SCALE:.1f}" ry="{ry * SCALE:.1f}" fill="#efdccb" '
+        f'stroke="{SKIN_LINE}" stroke-width="1.5" class="head"/>',
+        f'<path d="{curve(silhouette(lay))}" fill="{ZONE_FILL}" stroke="{SKIN_LINE}" stroke-width="2" '
+        'class="silhouette"><title>the back, seen from behind</title></path>',
+    ]
+    # Zones, drawn lowest priority first so the map's own precedence shows on top.
+    for shape in reversed(SHAPES):
+        ids = [z for z in ZONE_IDS if z == shape.name or z.rsplit("_", 1)[0] == shape.name]
+        for zone in ids:
+            points = " ".join(px(x, y) for x, y in lay.outline(zone))
+            fill = (
+                "#dcd6d0" if zone == "spine" else ("url(#hatch)" if zone.startswith("axilla") else ZONE_FILL)
+            )
+            opacity = ' fill-opacity="0.35"' if zone.startswith("axilla") else ""
+            out.append(
+                f'<polygon points="{points}" fill="{fill}"{opacity} stroke="{ZONE_LINE}" '
+                'stroke-width="0.8" stroke-opacity="0.6" '
+                f'data-zone="{zone}"><title>{escape(place_words(zone))}</title></polygon>'
+            )
+    for blade in blades(lay):
+        out.append(f'<path d="{curve(blade)}" fill="none" stroke="{SURFACE_LINE}" stroke-width="2" '
+                   'stroke-opacity="0.8" class="blade"/>')
+    for (a, c, b) in ribs(lay):
+        out.append(f'<path d="M{px(*a)} Q{px(*c)} {px(*b)}" fill="none" stroke="{SURFACE_LINE}" '
+                   'stroke-width="1.5" stroke-opacity="0.55" class="rib"/>')
+    return out
+
+
+def _hands_used(routine: Routine) -> list[tuple[str, str]]:
+    """(hand shape, technique) for each technique in the routine, in order of first use."""
+    seen: dict[str, str] = {}
+    for step in routine.steps:
+        if step.device is None:
+            seen.setdefault(step.technique, hand_of(step.technique))
+    return [(kind, technique) for technique, kind in seen.items()]
+
+
+def _hands_on(
+    technique: str, paths: list[tuple[Point, ...]], colour: str, px: Callable[[float, float], str]
+) -> list[str]:
+    """The technique's hand at the middle of each hand's path: the right hand, and the left on the
+    mirrored path."""
+    out = []
+    for k, path in enumerate(paths):
+        mid = path[len(path) // 2]
+        x, y = px(*mid).split(",")
+        out.append(hand_svg(hand_of(technique), k == 1, f"translate({x} {y}) scale({SCALE:g})", colour)
+                   .replace('<g class="hand', f'<g fill-opacity="{0.75 if k == 0 else 0.4}" class="hand', 1))
+    return out
+
+
+def _hand_legend(kinds: list[tuple[str, str]], y0: float) -> list[str]:
+    """Each technique of the routine beside the part of the hand it uses, one to a row."""
+    out = []
+    for i, (kind, technique) in enumerate(kinds):
+        x, y = 30, y0 + 24 * i
+        t = TECHNIQUES[technique]
+        out.append(hand_svg(kind, False, f"translate({x} {y + 2}) scale(2.6)", "#6b5a4e"))
+        out.append(f'<text x="{x + 18}" y="{y + 6}" font-size="12">{escape(t.title)}: '
+                   f"{escape(t.contact)}</text>")
+    return out

@@ -259,6 +259,9 @@ class BackMap(BaseModel):
     body: dict[str, float]
     extent: dict[str, float]
     zones: list[ZoneOut]
+    silhouette: list[tuple[float, float]] = Field(
+        description="the body's outline from behind (cm), clockwise from the right hip; draw it smoothed")
+    head: dict[str, float] = Field(description="the head above the neck: cx, cy, rx, ry (cm)")
     no_touch: list[NoTouchOut]
 
 

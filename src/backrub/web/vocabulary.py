@@ -11,7 +11,15 @@ from pathlib import Path
 
 from backrub.intake.model import COMFORT_MINUTES, FULL_MINUTES, Intake
 from backrub.knowledge.screening_table import CONDITIONS
-from backrub.knowledge.words import CONDITION_NAMES, CONDITION_QUESTIONS, PLACES
+from backrub.knowledge.techniques import HAND_OF
+from backrub.knowledge.words import (
+    COMMON_STANDING,
+    CONDITION_NAMES,
+    CONDITION_QUESTIONS,
+    PLACES,
+    STANDING_CONDITIONS,
+)
+from backrub.render.hands import all_hand_parts
 from backrub.web.routes.backmap import map_of
 
 TARGET = Path(__file__).parent / "static" / "js" / "vocabulary.js"
@@ -23,9 +31,14 @@ def vocabulary() -> dict[str, object]:
         "places": PLACES,
         "conditionQuestions": [list(q) for q in CONDITION_QUESTIONS],
         "conditionNames": CONDITION_NAMES,
+        "standingConditions": [list(c) for c in STANDING_CONDITIONS],
+        "commonStanding": COMMON_STANDING,
         "clearable": sorted(c for c, rule in CONDITIONS.items() if rule.decision == "check_first"),
         "minutes": {"full": list(FULL_MINUTES), "comfort": list(COMFORT_MINUTES),
                     "default": 30, "comfortDefault": 8},
+        # Which part of the hand each technique uses, and how each is drawn (render/hands.py).
+        "hands": HAND_OF,
+        "handParts": all_hand_parts(),
         # The chart of an average adult's back, so the intake draws it before any request.
         "defaultMap": map_of(Intake()),
     }

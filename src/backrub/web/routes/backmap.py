@@ -11,6 +11,7 @@ from backrub.geometry import Box, Circle
 from backrub.intake.model import Intake
 from backrub.intake.places import no_touch_areas
 from backrub.knowledge.zones import ZONE_IDS, layout_for
+from backrub.render.body import head, silhouette
 from backrub.web import schemas
 from backrub.web.deps import IntakeBody, body_doc
 
@@ -27,11 +28,15 @@ def back_map(intake: IntakeBody) -> JSONResponse:
 def map_of(intake: Intake) -> dict[str, Any]:
     """The chart as plain data: every zone's outline and every place the hands keep off."""
     lay = layout_for(intake.body)
+    (cx, cy), rx, ry = head(lay)
     zones = [{"id": z, "outline": [[round(x, 2), round(y, 2)] for x, y in lay.outline(z)]} for z in ZONE_IDS]
     return {
         "body": intake.body.to_dict(),
         "extent": {"x_min": -(lay.hs + 9.0), "x_max": lay.hs + 9.0, "y_min": -3.0, "y_max": lay.L + 9.0},
         "zones": zones,
+        # The body's outline from the same zones (render/body.py), so every picture shares one back.
+        "silhouette": [[x, y] for x, y in silhouette(lay)],
+        "head": {"cx": cx, "cy": round(cy, 2), "rx": round(rx, 2), "ry": ry},
         "no_touch": [_area(a.rule, a.label, a.shape) for a in no_touch_areas(intake) if a.rule != "axilla"],
     }
 

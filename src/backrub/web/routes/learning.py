@@ -10,12 +10,12 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from backrub.errors import Problem, describe
-from backrub.records import recipients, sessions
+from backrub.records import comfort, recipients, sessions
 from backrub.records.recipients import Viewer
 from backrub.web import schemas
 from backrub.web.deps import JsonBody, StoreDep, ViewerDep, body_doc
 from backrub.web.errors import Invalid
-from backrub.web.routes.recipients import INVALID
+from backrub.web.routes.recipients import INVALID, TimeZoneName, pdf_time_zone
 
 router = APIRouter(prefix="/api", tags=["learning"])
 SessionId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="a session's id")]
@@ -61,20 +61,30 @@ def confirmation(raw: Any) -> bool:
     return bool(raw["confirm"])
 
 
-def _for_pdf(db: Session, viewer: Viewer, sid: str) -> tuple[dict[str, Any], recipients.Recipient | None]:
+def _for_pdf(db: Session, viewer: Viewer, sid: str) -> tuple[dict[str, Any], recipients.Recipient | None,
+                                                              list[dict[str, Any]]]:
+    """The session, its recipient, and the skin checks it was planned from (their marks and notes)."""
     view = sessions.session_view(db, viewer, sid)
     rid = view["recipient_id"]
-    return view, recipients.get_recipient(db, viewer, rid) if rid else None
+    if not rid:
+        return view, None, []
+    checks = [c for c in comfort.skin_checks(db, viewer, rid) if c["session_id"] == sid]
+    return view, recipients.get_recipient(db, viewer, rid), checks
 
 
 @router.get("/sessions/{sid}/record.pdf", summary="A session as one PDF page, for a clinician",
-            description="Who, when, what was done drawn on the back map, ratings, notes and flags.",
+            description="Who, when, what was done drawn on the back map, the marks on the skin and where "
+                        "they were, ratings, the session's events, flags and notes; times in `tz`.",
             responses={200: {"content": {"application/pdf": {}}, "description": "the page"}, 404: NO_SESSION},
             response_class=Response)
-async def session_pdf(sid: SessionId, viewer: ViewerDep, store: StoreDep) -> Response:
-    view, recipient = await store.read(_for_pdf, viewer, sid)
+async def session_pdf(
+    sid: SessionId, viewer: ViewerDep, store: StoreDep, tz: TimeZoneName = None
+) -> Response:
+    zone = pdf_time_zone(tz)
+    view, recipient, checks = await store.read(_for_pdf, viewer, sid)
     from backrub.records import reports  # matplotlib: loaded when first drawn, not at start-up
 
-    pdf = await anyio.to_thread.run_sync(reports.session_pdf, view, recipient)
+    pdf = await anyio.to_thread.run_sync(
+        lambda: reports.session_pdf(view, recipient, checks=checks, tz=zone))
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="backrub-session-{sid[:8]}.pdf"'})

@@ -11,7 +11,7 @@ import time
 from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
@@ -224,6 +224,21 @@ async def start(rid: RecipientId, raw: JsonBody, viewer: ViewerDep, store: Store
 # -- plots and the PDF record ----------------------------------------------------------------------
 
 
+# The reader's time zone for a PDF's times (the page sends the browser's own); this computer's without it.
+TimeZoneName = Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_+\-/]+$",
+                                           description="an IANA time zone for the times, e.g. Europe/Berlin")]
+
+
+def pdf_time_zone(name: str | None) -> Any:
+    """The zone a PDF prints its times in; 422 naming `tz` for one this computer does not know."""
+    from backrub.records import reports  # matplotlib: loaded when first drawn, not at start-up
+
+    try:
+        return reports.time_zone(name)
+    except InputError as err:
+        raise Invalid(err.problems, root="query") from None
+
+
 def _for_pdf(db: Session, viewer: Viewer, rid: str) -> dict[str, Any]:
     return {"recipient": recipients.get_recipient(db, viewer, rid),
             "summaries": sessions.history(db, viewer, rid),
@@ -245,11 +260,15 @@ async def trends(rid: RecipientId, viewer: ViewerDep, store: StoreDep) -> Respon
 @router.get("/{rid}/record.pdf", summary="A recipient's record as one PDF page",
             responses={200: {"content": {"application/pdf": {}}, "description": "the record"}, 404: MISSING},
             response_class=Response)
-async def record_pdf(rid: RecipientId, viewer: ViewerDep, store: StoreDep) -> Response:
+async def record_pdf(
+    rid: RecipientId, viewer: ViewerDep, store: StoreDep, tz: TimeZoneName = None
+) -> Response:
+    zone = pdf_time_zone(tz)
     found = await store.read(_for_pdf, viewer, rid)
     from backrub.records import reports
 
     pdf = await anyio.to_thread.run_sync(lambda: reports.recipient_pdf(
-        found["recipient"], found["summaries"], checks=found["checks"], proposals=found["proposals"]))
+        found["recipient"], found["summaries"], checks=found["checks"], proposals=found["proposals"],
+        tz=zone))
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="backrub-{rid[:8]}.pdf"'})

@@ -1,9 +1,9 @@
 // The back chart in SVG, in centimetres (seen from behind; y up is drawn up).
 
 import { PRESSURE_COLOURS, zoneWords } from "./words.js";
+import { VOCABULARY } from "./vocabulary.js";
 
 const NS = "http://www.w3.org/2000/svg";
-const HEAD_R = 6.5;
 
 export function svgEl(tag, attrs = {}, parent = null) {
   const node = document.createElementNS(NS, tag);
@@ -60,18 +60,21 @@ export class BackMap {
   setMap(map) {
     this.map = map;
     const e = map.extent;
-    const top = e.y_max + 2 * HEAD_R;
+    const top = Math.max(e.y_max, map.head ? map.head.cy + map.head.ry + 1 : 0);
     this.svg.setAttribute("viewBox", `${e.x_min} ${-top} ${e.x_max - e.x_min} ${top - e.y_min + 4}`);
     this.overlay?.setAttribute("viewBox", this.svg.getAttribute("viewBox"));
     this.base.replaceChildren();
     const L = map.body.back_length_cm;
-    svgEl("ellipse", { cx: 0, cy: -(L + 9 + HEAD_R * 0.9), rx: HEAD_R * 0.85, ry: HEAD_R, class: "head" }, this.base);
-    drawSilhouette(this.base, map);
+    const hd = map.head;
+    if (hd) svgEl("ellipse", { cx: hd.cx, cy: -hd.cy, rx: hd.rx, ry: hd.ry, class: "head" }, this.base);
+    const clip = drawSilhouette(this.base, map);
     // Midline zones last, so the spine band and the neck sit on top, as on the planner's map.
+    // Their edges stay inside the body's outline (a tap outside it still finds no zone).
     const order = [...map.zones].reverse();
     for (const z of order) {
       const cls = z.id === "spine" ? "zone spine" : z.id.startsWith("axilla") ? "zone axilla" : "zone";
-      const poly = svgEl("polygon", { points: pts(z.outline), class: cls, "data-zone": z.id }, this.base);
+      const poly = svgEl("polygon", { points: pts(z.outline), class: cls, "data-zone": z.id,
+        ...(clip ? { "clip-path": `url(#${clip})` } : {}) }, this.base);
       svgEl("title", {}, poly).textContent = zoneWords(z.id);
     }
     drawSurface(this.base, map);
@@ -228,25 +231,16 @@ function inside(poly, x, y) {
 
 // -- a back that looks like a back ------------------------------------------------------------
 
-// The body's outline from the same zones the planner uses: at each height the outermost zone edge,
-// joined by a smooth curve (waist, ribs, shoulders, upper arms), the neck up to the head; then the
-// shoulder blades and a few ribs as soft lines on the skin.
+// The body's outline (waist, ribs, shoulders, upper arms, neck), computed by the server from the
+// zones the planner uses (render/body.py) and sent with the map; here it is only smoothed.
+let clips = 0;
 function drawSilhouette(parent, map) {
-  const zones = map.zones.filter((z) => z.outline.length > 2);
-  const ys = zones.flatMap((z) => z.outline.map(([, y]) => y));
-  const y0 = Math.min(...ys), y1 = Math.max(...ys);
-  const right = [];
-  const N = 28;
-  for (let i = 0; i <= N; i++) {
-    const y = y0 + ((y1 - y0) * i) / N;
-    let x = 0;
-    for (const z of zones) x = Math.max(x, edgeAt(z.outline, y));
-    if (x > 0) right.push([x + 0.3, y]);
-  }
-  if (right.length < 3) return;
-  const left = right.map(([x, y]) => [-x, y]).reverse();
-  const outline = [...right, ...left];
-  svgEl("path", { d: smoothClosed(outline), class: "silhouette" }, parent);
+  if ((map.silhouette || []).length < 3) return null;
+  const d = smoothClosed(map.silhouette);
+  svgEl("path", { d, class: "silhouette" }, parent);
+  const id = `body-clip-${++clips}`;  // one per chart: a page may hold several
+  svgEl("path", { d }, svgEl("clipPath", { id }, parent));
+  return id;
 }
 
 // Shoulder blades and the lower ribs, as soft lines over the zones.
@@ -263,19 +257,6 @@ function drawSurface(parent, map) {
       svgEl("path", { class: "rib", d: `M${side * 2.2},${-y} Q${side * 8},${-(y + 1.2)} ${side * 13},${-(y - 2.4)}` }, parent);
     }
   }
-}
-
-// How far right a polygon reaches at height y (0 when it does not reach it).
-function edgeAt(outline, y) {
-  let x = 0;
-  for (let i = 0; i < outline.length; i++) {
-    const [ax, ay] = outline[i], [bx, by] = outline[(i + 1) % outline.length];
-    if ((ay <= y && by >= y) || (by <= y && ay >= y)) {
-      const t = by === ay ? 0 : (y - ay) / (by - ay);
-      x = Math.max(x, ax + (bx - ax) * t);
-    }
-  }
-  return x;
 }
 
 function shrink(outline, k) {
@@ -298,38 +279,17 @@ function smoothClosed(points) {
   return `${d} Z`;
 }
 
-// What touches the skin, drawn as the technique's hand (cm, centred on the contact point):
-// flat palms, thumb pads, palm edges, fingertips, cupped hands. `mirror` for the left hand.
-const HANDS = {
-  stroking: "palm", kneading: "palm", arm_rotation: "palm", thumb_glide: "thumbs",
-  circular_friction: "fingertips", spiral_kneading: "fingertips", skin_rolling: "fingertips",
-  skin_check: "fingertips", sawing: "edge", patting: "cupped",
-};
-
+// What touches the skin, drawn as the technique's hand (cm, centred on the contact point): flat
+// palms, thumb pads, palm edges, fingertips, cupped hands. Which hand and its parts come from the
+// server's knowledge (vocabulary.js), the same the plan's SVG draws. `mirror` for the left hand.
 export function handKind(technique) {
-  return HANDS[technique] || "palm";
+  return VOCABULARY.hands[technique] || "palm";
 }
 
 function handShape(parent, technique, mirror) {
   const kind = handKind(technique);
   const g = svgEl("g", { class: `hand hand-${kind}`, "data-kind": kind }, parent);
-  const s = mirror ? -1 : 1;
-  if (kind === "palm") {
-    svgEl("ellipse", { cx: 0, cy: 0.6, rx: 2.3, ry: 2.7 }, g);
-    for (const [x, len] of [[-1.5, 2.2], [-0.5, 2.6], [0.5, 2.5], [1.4, 2.0]]) {
-      svgEl("rect", { x: x - 0.42, y: -2.1 - len, width: 0.84, height: len + 0.6, rx: 0.42 }, g);
-    }
-    svgEl("ellipse", { cx: s * 2.5, cy: 0.2, rx: 0.6, ry: 1.5, transform: `rotate(${s * 35} ${s * 2.5} 0.2)` }, g);
-  } else if (kind === "thumbs") {
-    svgEl("ellipse", { cx: 0, cy: 0, rx: 0.9, ry: 1.3 }, g);
-    svgEl("path", { d: `M${s * 0.6},1 Q${s * 3},2.5 ${s * 4},5`, class: "hand-line" }, g);
-  } else if (kind === "fingertips") {
-    for (const [x, y] of [[-1.2, 0.3], [-0.4, -0.3], [0.4, -0.3], [1.2, 0.3]]) svgEl("circle", { cx: x, cy: y, r: 0.55 }, g);
-  } else if (kind === "edge") {
-    svgEl("rect", { x: -0.5, y: -3, width: 1, height: 6, rx: 0.5 }, g);
-  } else {
-    svgEl("path", { d: "M-2.2,0.8 A2.4,2.4 0 1 1 2.2,0.8 L1.4,0.5 A1.6,1.6 0 1 0 -1.4,0.5 Z" }, g);
-  }
+  for (const [tag, attrs] of VOCABULARY.handParts[kind][mirror ? 1 : 0]) svgEl(tag, attrs, g);
   return g;
 }
 

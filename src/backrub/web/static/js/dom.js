@@ -6,6 +6,8 @@ export function h(tag, attrs = {}, ...children) {
     if (v === undefined || v === null || v === false) continue;
     if (k.startsWith("on") && typeof v === "function") node.addEventListener(k.slice(2), v);
     else if (k === "dataset") Object.assign(node.dataset, v);
+    // Through the CSSOM: the pages' CSP refuses style attributes, which would leave them unstyled.
+    else if (k === "style") node.style.cssText = v;
     else if (v === true) node.setAttribute(k, "");
     else node.setAttribute(k, v);
   }

@@ -12,14 +12,16 @@ import { activeSession } from "./state.js";
 import { themeButton } from "./theme.js";
 import { voice } from "./voice.js";
 import { PHASES, PRESSURE_COLOURS, clock, zoneWords } from "./words.js";
+import { breathAt, elapsedAt, initialState, pacerAt, positionAt, replanned, shownStep, softerAtOnce, stepAt,
+  withClock, withPicking, withRoutine } from "./live-state.js";
 
 export function mountLive(root, { go, params }) {
   const id = params[0];
   const reduced = matchMedia("(prefers-reduced-motion: reduce)");
-  let routine = null, starts = [], total = 0;
-  let e0 = 0, t0 = performance.now(), running = false;
-  let shown = -1, frame = 0, stopped = false, picking = false, version = 0, spoken = -1;
-  let hands = [], geometry = [], lastSecond = -1, wake = null, spotsKey = "";
+  // The page's state, replaced (never edited) by the pure functions of live-state.js.
+  let state = initialState();
+  // What is drawn and held, not state: the hands' elements and their paths, the frame, the screen lock.
+  let hands = [], geometry = [], lastSecond = -1, frame = 0, stopped = false, wake = null;
   // What tests and benchmarks read; exposed only to a browser driven by automation, never to a user.
   const probe = { version: 0, step: -1, redrawnAt: 0, frames: 0 };
   if (navigator.webdriver) window.backrubLive = probe;
@@ -47,9 +49,13 @@ export function mountLive(root, { go, params }) {
   const pacerDot = h("div", { class: "pacer-dot" });
   const pacerWord = h("span", { class: "pacer-word" }, "");
   const pacer = h("div", { class: "pacer", "aria-hidden": "true" }, h("div", { class: "pacer-ring" }, pacerDot), pacerWord);
-  const conn = h("span", { class: "conn", id: "conn" }, "Connecting…");
+  // On a phone the connection shows as a dot while all is well (its words are read out), and in
+  // words when it is lost; the buttons keep the first word of their labels (see .wide in app.css).
+  const connText = h("span", { class: "conn-text" }, "Connecting…");
+  const conn = h("span", { class: "conn", id: "conn" }, connText);
+  const muteState = h("span", { class: "wide" }, voice.muted ? " off" : " on");
   const mute = h("button", { type: "button", class: "icon-button", id: "mute", "aria-pressed": String(voice.muted) },
-    voice.muted ? "Sound off" : "Sound on");
+    "Sound", muteState);
   const pauseB = bigButton("pause", "Pause", "Space");
   const buttons = h("div", { class: "feedback" },
     bigButton("softer", "Softer", "S"), bigButton("firmer", "Firmer", "F"), bigButton("pain", "Pain here", "P"),
@@ -79,39 +85,26 @@ export function mountLive(root, { go, params }) {
   }
 
   // -- the clock ------------------------------------------------------------------------------
-  const elapsed = () => (running ? e0 + (performance.now() - t0) / 1000 : e0);
+  const elapsed = () => elapsedAt(state, performance.now());
   function setClock(status) {
-    e0 = status.elapsed_s; t0 = performance.now();
-    running = !status.paused && !status.ended;
-    pauseB.querySelector(".fb-label").textContent = running ? "Pause" : "Resume";
-    page.classList.toggle("paused", !running);
-  }
-  function stepAt(e) {
-    let k = 0;
-    while (k < starts.length && e >= starts[k] + routine.steps[k].seconds) k++;
-    return k;
+    state = withClock(state, status, performance.now());
+    pauseB.querySelector(".fb-label").textContent = state.running ? "Pause" : "Resume";
+    page.classList.toggle("paused", !state.running);
   }
 
   function setRoutine(next) {
-    routine = next;
-    starts = [];
-    let t = 0;
-    for (const s of routine.steps) { starts.push(t); t += s.seconds; }
-    total = t;
-    const key = JSON.stringify(routine.intake?.spots || []);
-    if (key !== spotsKey) {
-      spotsKey = key;
-      api.map(routine.intake).then((m) => { map.setMap(m); shown = -1; render(); }).catch(() => {});
+    state = withRoutine(state, next);
+    if (state.mapStale) {
+      api.map(next.intake).then((m) => { map.setMap(m); state = { ...state, shown: -1 }; render(); }).catch(() => {});
     }
   }
 
   // -- drawing -------------------------------------------------------------------------------
   function showStep(k) {
-    shown = k;
     probe.step = k;
     page.dataset.step = String(k);
     if (!map.map) return;
-    const steps = routine.steps;
+    const steps = state.routine.steps;
     map.drawLive(steps, k);
     const step = steps[k];
     device.show(steps, k);
@@ -133,9 +126,11 @@ export function mountLive(root, { go, params }) {
 
   // Each step is announced once, the first one too: a chime, then its cue spoken.
   function onStepChange(k) {
+    let announce;
+    [state, announce] = shownStep(state, k);
     showStep(k);
-    if (k >= routine.steps.length) return finished();
-    if (k !== spoken) { spoken = k; voice.chime(); voice.say(routine.steps[k].cue); }
+    if (k >= state.routine.steps.length) return finished();
+    if (announce) { voice.chime(); voice.say(state.routine.steps[k].cue); }
   }
 
   function finished() {
@@ -144,17 +139,16 @@ export function mountLive(root, { go, params }) {
   }
 
   function render() {
-    if (!routine) return;
-    const e = elapsed();
-    const k = stepAt(e);
-    if (k !== shown) onStepChange(k);
-    if (k >= routine.steps.length || !map.map) return;
-    const step = routine.steps[k];
-    const t = e - starts[k];
+    const at = positionAt(state, performance.now());
+    if (!at) return;
+    const { e, k, step, t, rep } = at;
+    if (k !== state.shown) onStepChange(k);
+    if (!step || !map.map) return;
+    const { routine, running, total } = state;
     device.tick(t);
-    const rep = step.seconds / step.reps;
     const sensed = running ? sensor.beat(routine) : null;  // the receiver's own breath, when sensed
-    let { along, faint } = sensor.hands(routine, step, t, geometry.closed, sensed);  // up on the inhale
+    // Where the hands are within the repetition (breath-paced strokes rise on the inhale): wave.js.
+    let { along, faint } = sensor.hands(routine, step, t, geometry.closed, sensed);
     if (reduced.matches) { along = 0; faint = false; }
     geometry.forEach((g, i) => {
       const [x, y] = pointAlong(g.path, g.lengths, g.total, along);
@@ -163,11 +157,8 @@ export function mountLive(root, { go, params }) {
       hands[i].classList.toggle("faint", faint);
     });
     // The breath follows the repetitions: one or more whole breaths per repetition.
-    const breath = 60 / (routine.intake?.breaths_per_minute || 12);
-    const perRep = Math.max(1, Math.round(rep / breath));
-    const p = sensed ? sensed.p : (t % (rep / perRep)) / (rep / perRep);
-    const inhale = p < 0.45;
-    const size = inhale ? 0.55 + 0.45 * ease(p / 0.45) : 1 - 0.45 * ease((p - 0.45) / 0.55);
+    const p = sensed ? sensed.p : breathAt(t, rep, routine.intake?.breaths_per_minute || 12);
+    const { inhale, size } = pacerAt(p);
     pacerDot.style.transform = reduced.matches ? "" : `scale(${size.toFixed(3)})`;
     pacer.classList.toggle("in", inhale);
     const word = running ? (inhale ? "Breathe in" : "Breathe out") : "Paused";
@@ -198,7 +189,7 @@ export function mountLive(root, { go, params }) {
     setRoutine(s.routine);
     setClock(s.status);
     if (s.status.ended) { go(`#/end/${id}`); return; }
-    shown = -1;
+    state = { ...state, shown: -1 };
     render();
   }
 
@@ -206,7 +197,7 @@ export function mountLive(root, { go, params }) {
     resync,
     onOnline: (online) => {
       page.dataset.online = String(online);
-      conn.textContent = online ? "Connected" : "Reconnecting… what you tap is kept";
+      connText.textContent = online ? "Connected" : "Reconnecting… what you tap is kept";
       conn.classList.toggle("offline", !online);
     },
     onMessage: (msg) => {
@@ -215,15 +206,14 @@ export function mountLive(root, { go, params }) {
         probe.messageAt = performance.now();
         setRoutine(msg.routine);
         setClock(msg.status);
-        version++;
-        probe.version = version;
-        page.dataset.version = String(version);
+        state = replanned(state, stepAt(state, elapsed()));  // the step's cue is said below, with the change
+        probe.version = state.version;
+        page.dataset.version = String(state.version);
         buttons.querySelectorAll(".busy").forEach((b) => b.classList.remove("busy"));
-        showStep(stepAt(elapsed()));
-        spoken = shown;  // said below, with what changed
+        showStep(state.shown);
         say(msg.message);
         voice.chime();
-        voice.say(`${msg.message} ${routine.steps[shown]?.cue || ""}`);
+        voice.say(`${msg.message} ${state.routine.steps[state.shown]?.cue || ""}`);
       } else if (msg.type === "state") {
         setClock(msg.status);
         if (msg.status.ended) go(`#/end/${id}`);
@@ -244,10 +234,10 @@ export function mountLive(root, { go, params }) {
   // -- feedback ---------------------------------------------------------------------------------
   function act(action) {
     voice.unlock();
-    if (!routine) return;
-    if (action === "pain") return setPicking(!picking);
+    if (!state.routine) return;
+    if (action === "pain") return setPicking(!state.picking);
     if (action === "pause") {
-      if (running) { channel.send({ type: "pause", at_s: Math.round(elapsed() * 100) / 100 }); setClock({ elapsed_s: elapsed(), paused: true }); }
+      if (state.running) { channel.send({ type: "pause", at_s: Math.round(elapsed() * 100) / 100 }); setClock({ elapsed_s: elapsed(), paused: true }); }
       else { channel.send({ type: "resume" }); setClock({ elapsed_s: elapsed(), paused: false }); }
       return;
     }
@@ -255,27 +245,24 @@ export function mountLive(root, { go, params }) {
     b?.classList.add("busy");
     if (action === "skip") channel.send({ type: "skip" });
     else channel.send({ type: "feedback", kind: action });
-    if (action === "softer") softerAtOnce();
+    if (action === "softer") drawSofterAtOnce();
     if (!channel.online) say("Kept; it is sent when the connection is back.");
   }
 
   // Softer is certain for the stroke under the hands (one level lighter, never below light), so
   // it is drawn at once; the server's answer then redraws the steps it replanned behind it.
   // Firmer waits for the server, which checks it against the rules first.
-  function softerAtOnce() {
-    const k = shown, step = routine?.steps[k];
-    const order = ["light", "medium", "firm"];
-    const lower = step ? order[order.indexOf(step.pressure) - 1] : undefined;
-    if (!lower || !map.map) return;
-    const steps = routine.steps.map((s, i) => (i === k ? { ...s, pressure: lower } : s));
-    map.drawLive(steps, k);
-    hands.forEach((c) => c.setAttribute("fill", PRESSURE_COLOURS[lower]));
-    phase.textContent = phase.textContent.replace(`${step.pressure} pressure`, `${lower} pressure`);
+  function drawSofterAtOnce() {
+    const lighter = softerAtOnce(state);
+    if (!lighter || !map.map) return;
+    map.drawLive(lighter.steps, state.shown);
+    hands.forEach((c) => c.setAttribute("fill", PRESSURE_COLOURS[lighter.pressure]));
+    phase.textContent = phase.textContent.replace(`${lighter.was} pressure`, `${lighter.pressure} pressure`);
     probe.predictedAt = performance.now();
   }
 
   function setPicking(on) {
-    picking = on;
+    state = withPicking(state, on);
     if (on && map.map && !placeSelect.options.length) {
       placeSelect.replaceChildren(...map.map.zones.filter((z) => z.id !== "spine" && !z.id.startsWith("axilla"))
         .map((z) => h("option", { value: z.id }, zoneWords(z.id))));
@@ -287,7 +274,7 @@ export function mountLive(root, { go, params }) {
 
   placeGo.addEventListener("click", () => {
     const zone = map.map?.zones.find((z) => z.id === placeSelect.value);
-    if (!picking || !zone) return;
+    if (!state.picking || !zone) return;
     // The middle of the named place, as a tap there would give.
     const n = zone.outline.length;
     const at = { x_cm: Math.round((zone.outline.reduce((a, [x]) => a + x, 0) / n) * 10) / 10,
@@ -300,7 +287,7 @@ export function mountLive(root, { go, params }) {
   });
 
   map.svg.addEventListener("click", (ev) => {
-    if (!picking) return;
+    if (!state.picking) return;
     const at = map.toCm(ev);
     if (!map.zoneAt(at.x_cm, at.y_cm)) { say("Tap on the back itself.", true); return; }
     setPicking(false);
@@ -315,7 +302,7 @@ export function mountLive(root, { go, params }) {
     voice.unlock();
     voice.muted = !voice.muted;
     mute.setAttribute("aria-pressed", String(voice.muted));
-    mute.textContent = voice.muted ? "Sound off" : "Sound on";
+    muteState.textContent = voice.muted ? " off" : " on";
   });
   const keys = { s: "softer", f: "firmer", p: "pain", " ": "pause", n: "skip", arrowright: "skip" };
   function onKey(ev) {
@@ -357,8 +344,4 @@ export function mountLive(root, { go, params }) {
 function splitCue(text) {
   const m = text.match(/^([^.!?]{2,60}[.!?])\s+(.*)$/s);
   return m ? [m[1].replace(/[.]$/, ""), m[2]] : ["", text];
-}
-
-function ease(x) {
-  return x < 0.5 ? 2 * x * x : 1 - 2 * (1 - x) * (1 - x);
 }

@@ -45,6 +45,10 @@ window.addEventListener("hashchange", route);
 route();
 
 // The offline worker keeps the pages and scripts (not the live channel, which needs the server).
+// It is registered once the first page is up and the browser is idle: its install fetches every
+// file, which would otherwise compete with the first load.
 if ("serviceWorker" in navigator && window.isSecureContext) {
-  navigator.serviceWorker.register("/sw.js").catch(() => {});
+  const register = () => navigator.serviceWorker.register("/sw.js").catch(() => {});
+  const idle = window.requestIdleCallback || ((f) => setTimeout(f, 1500));
+  addEventListener("load", () => idle(register, { timeout: 4000 }), { once: true });
 }

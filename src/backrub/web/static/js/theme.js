@@ -26,7 +26,11 @@ export function themeButton() {
   const b = document.createElement("button");
   b.type = "button";
   b.className = "theme";
-  b.textContent = "Dim screen";
+  // On a phone's live page the tail of a label is read out, not shown ("Dim"): see .wide in app.css.
+  const tail = document.createElement("span");
+  tail.className = "wide";
+  tail.textContent = " screen";
+  b.append("Dim", tail);
   b.addEventListener("click", () => {
     localStorage.setItem(KEY, isDim() ? "light" : "dark");
     apply();

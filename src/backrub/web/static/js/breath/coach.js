@@ -37,7 +37,7 @@ export function mountBreath(bar, sessionId, send) {
     h("p", { class: "muted", id: "breath-said" }, "No sensor yet: the pacer follows the counted rate."),
     h("button", { type: "button", class: "link", id: "breath-close" }, "Close"));
   const button = h("button", { type: "button", class: "icon-button", id: "breath-open", "aria-expanded": "false" },
-    "Breath sensor");
+    h("span", { class: "wide" }, "Breath "), "sensor");
   const said = panel.querySelector("#breath-said");
   const toggle = (open) => {
     panel.hidden = !open;

@@ -8,6 +8,8 @@ import { field, problemBox, showProblems, clearProblems } from "./form.js";
 import { recipientForm } from "./recipient-form.js";
 import { when } from "./words.js";
 
+// The PDFs print their times in the reader's own zone.
+const zone = `?tz=${encodeURIComponent(Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC")}`;
 const rating = (v) => (v === null || v === undefined ? "–" : String(v));
 // The breath a sensor read over the session, first minutes to last (issue 13).
 const breathText = (b) => (b ? `${b.start_bpm} → ${b.end_bpm}` : "–");
@@ -25,7 +27,7 @@ export function historySection(recipient, sessions) {
   };
   const rows = sessions.map((s) => h("tr", { "data-session": s.id },
     h("td", { class: "when-cell" }, when(s.started_at), h("br"),
-      h("a", { class: "session-pdf", href: `/api/sessions/${s.id}/record.pdf`, download: "",
+      h("a", { class: "session-pdf", href: `/api/sessions/${s.id}/record.pdf${zone}`, download: "",
         "aria-label": `PDF of the session of ${when(s.started_at)}` }, "PDF")),
     h("td", {}, s.kind === "comfort" ? "comfort rub" : s.kind),
     h("td", {}, `${s.performed_min} of ${s.planned_min} min`), h("td", {}, s.pressure_used),
@@ -36,7 +38,7 @@ export function historySection(recipient, sessions) {
     h("td", { class: "notes-cell" }, s.notes)));
   return h("section", { class: "card wide", id: "history", "aria-labelledby": "history-title" },
     h("h2", { id: "history-title" }, "History"),
-    h("p", {}, h("a", { id: "pdf", class: "button", href: `/api/recipients/${rid}/record.pdf`, download: "" },
+    h("p", {}, h("a", { id: "pdf", class: "button", href: `/api/recipients/${rid}/record.pdf${zone}`, download: "" },
       "Download the record (PDF)"), h("span", { class: "muted block" }, "One page for a doctor or nurse.")),
     sessions.length
       ? [trendsChart(sessions, recipient.name), hint, scroller(

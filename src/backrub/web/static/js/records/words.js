@@ -1,27 +1,11 @@
 // Plain words for the records pages: standing conditions, skin-check marks, times.
 
-// Every condition code of the screening table (knowledge/screening_table.py CONDITIONS), as a
-// caregiver would say it about someone; those that stay true for months come first (COMMON).
-export const CONDITION_WORDS = [
-  ["blood_thinners", "Takes blood thinners"],
-  ["bleeding_disorder", "A bleeding disorder, or bruises very easily"],
-  ["osteoporosis", "Fragile bones (osteoporosis)"],
-  ["fragile_skin", "Thin skin that tears or bruises easily"],
-  ["skin_infection", "A skin infection on the back"],
-  ["heart_disease", "A heart condition"],
-  ["cancer", "Cancer, now or under treatment"],
-  ["injury", "An injury or another medical problem with the back"],
-  ["bone_disease", "A disease of the bones or the spine"],
-  ["joint_inflammation", "Swollen, inflamed joints"],
-  ["uncontrolled_hypertension", "High blood pressure that is not under control"],
-  ["fracture", "A broken rib or vertebra not yet cleared by a doctor"],
-  ["recent_surgery", "Surgery in the last few months"],
-  ["pregnancy", "Pregnant"],
-  ["dvt", "A possible blood clot in a leg"],
-  ["fever", "A fever"],
-  ["infectious_illness", "An infectious illness, such as flu"],
-];
-export const COMMON_CONDITIONS = 8;
+import { VOCABULARY } from "../vocabulary.js";
+
+// Every condition of the screening table as a caregiver says it about someone, those that stay true
+// for months first (COMMON): from backrub/knowledge/words.py, by way of vocabulary.js.
+export const CONDITION_WORDS = VOCABULARY.standingConditions;
+export const COMMON_CONDITIONS = VOCABULARY.commonStanding;
 const CONDITION_TEXT = Object.fromEntries(CONDITION_WORDS);
 export const conditionWords = (code) => CONDITION_TEXT[code] || code.replaceAll("_", " ");
 
