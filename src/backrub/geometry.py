@@ -4,10 +4,53 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import wraps
+
+TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    F = TypeVar("F", bound=Callable[..., Any])
 
 Point = tuple[float, float]
+
+
+def path_cached(at: int, size: int = 8192) -> Callable[[F], F]:
+    """Remember a pure function of a path by the path object itself, not by its value.
+
+    The same path tuples come back again and again (templates are made once per body; drafts,
+    steps, mirrors and every check share them), and hashing a long tuple of points on each call
+    costs more than many of the answers. Argument `at` is the path; the others are small and are
+    compared by value. Each entry holds its path, so while it is remembered no other object can
+    take its id: a hit is the very same path, and the answer is exact. Only tuples are remembered
+    (a list may change). Paths that are equal but not the same object are simply worked out again
+    (or found in an lru_cache below).
+    """
+
+    def decorate(fn: F) -> F:
+        memo: dict[tuple[object, ...], tuple[object, object]] = {}
+
+        @wraps(fn)
+        def wrapper(*args: Any, **kw: Any) -> Any:
+            path = args[at]
+            if kw or type(path) is not tuple:  # only immutable paths can be known by identity
+                return fn(*args, **kw)
+            key = (id(path), *args[:at], *args[at + 1 :])
+            hit = memo.get(key)
+            if hit is not None and hit[0] is path:
+                return hit[1]
+            value = fn(*args)
+            if len(memo) >= size:
+                memo.clear()
+            memo[key] = (path, value)
+            return value
+
+        wrapper.cache_clear = memo.clear  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,6 +117,10 @@ def length(path: Sequence[Point]) -> float:
 def bbox(path: Sequence[Point]) -> tuple[float, float, float, float]:
     xs, ys = zip(*path, strict=True)
     return (min(xs), min(ys), max(xs), max(ys))
+
+
+path_box = path_cached(0)(bbox)  # the same, remembered by path (see path_cached)
+path_length = path_cached(0)(length)
 
 
 def boxes_touch(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
@@ -175,6 +222,7 @@ def _first_segment(path: Sequence[Point], shape: Shape, end: int) -> int | None:
     return None
 
 
+@path_cached(0)
 def direction_problem(path: Sequence[Point], direction: str) -> str:
     """How a path disagrees with its declared direction ('' when it agrees)."""
     if len(path) < 3:

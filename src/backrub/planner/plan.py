@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from backrub.geometry import Point, Shape, detour, first_hit, mirrored, rounded, route
 from backrub.intake.model import Intake
-from backrub.intake.places import no_touch_areas, slide_shapes, slides_between, spot_centre
+from backrub.intake.places import NoTouch, no_touch_areas, slide_shapes, slides_between, spot_centre
 from backrub.intake.screening import Screening, screen
 from backrub.knowledge.method import METHOD
 from backrub.knowledge.rules import RULES
@@ -63,9 +63,10 @@ class _Memo:
     to what the stages would work out again, without hashing long paths on every trim.
     """
 
-    __slots__ = ("bounds", "changed", "facts", "pieces", "realized", "slid", "units")
+    __slots__ = ("areas", "bounds", "changed", "facts", "pieces", "realized", "slid", "units")
 
-    def __init__(self) -> None:
+    def __init__(self, intake: Intake) -> None:
+        self.areas = no_touch_areas(intake)
         self.pieces: dict[tuple[str, str, bool], list[Draft]] = {}
         self.units: dict[tuple[str, int], list[Unit]] = {}
         self.realized: dict[tuple[int, str], tuple[Draft, list[Draft]]] = {}
@@ -135,7 +136,7 @@ def _plan_steps(
 ) -> tuple[Step, ...] | None:
     tempo = tempo_of(intake)
     closest: tuple[float, list[Draft], list[tuple[int, float]]] | None = None
-    memo = _Memo()
+    memo = _Memo(intake)
     rounds = min_rounds(intake, target, start)
     while rounds <= MAX_ROUNDS:
         grow = False
@@ -276,7 +277,7 @@ def _sequence(
     none left. `compact` (side-lying only): the first half keeps no closing and the second no opening.
     `memo` carries what earlier calls for the same intake and start worked out.
     """
-    memo = memo if memo is not None else _Memo()
+    memo = memo if memo is not None else _Memo(intake)
     halves = ("right", "left") if intake.position == "side_lying" else ("both",)
     tempo = tempo_of(intake)
     out: list[Draft] = []
@@ -420,13 +421,12 @@ def _realize(ctx: Context, drafts: list[Draft], memo: _Memo) -> list[Draft]:
     for draft in drafts:
         hit = memo.realized.get((id(draft), ctx.half))
         if hit is None:
-            hit = memo.realized[(id(draft), ctx.half)] = (draft, _realized(ctx, draft))
+            hit = memo.realized[(id(draft), ctx.half)] = (draft, _realized(ctx, draft, memo.areas))
         out += hit[1]
     return out
 
 
-def _realized(ctx: Context, draft: Draft) -> list[Draft]:
-    areas = no_touch_areas(ctx.intake)
+def _realized(ctx: Context, draft: Draft, areas: tuple[NoTouch, ...]) -> list[Draft]:
     placed = placement.side_of_half(draft, ctx.half)
     if placed is None:
         return []
@@ -525,7 +525,7 @@ def _lead_ins(
             key = (previous.path[-1], previous.side, id(draft))
             hit = memo.slid.get(key)
             if hit is None:
-                hit = memo.slid[key] = (draft, _led_in(intake, previous, draft))
+                hit = memo.slid[key] = (draft, _led_in(memo.areas, previous, draft))
             if hit[1] is None:
                 return None
             draft = hit[1]
@@ -534,10 +534,9 @@ def _lead_ins(
     return out
 
 
-def _led_in(intake: Intake, previous: Draft, draft: Draft) -> Draft | None:
+def _led_in(areas: tuple[NoTouch, ...], previous: Draft, draft: Draft) -> Draft | None:
     """The draft with a lead_in round any no-touch area on the slide from `previous`; the draft
     itself when the straight slide is clear; None when there is no way round."""
-    areas = no_touch_areas(intake)
     a, b = previous.path[-1], draft.path[0]
     both = previous.side == "both" and draft.side == "both"
     # Most slides are clear: say so from the areas near the straight slide (and near its mirror
