@@ -404,11 +404,19 @@ def simplify(path: Sequence[Point], tolerance: float) -> list[Point]:
     keep = [False] * len(path)
     keep[0] = keep[-1] = True
     stack = [(0, len(path) - 1)]
+    hypot = math.hypot
     while stack:
         i, j = stack.pop()
         best, index = 0.0, -1
+        # segment_distance(path[k], path[i], path[j]) for each k between, written out (the same
+        # arithmetic, so the same answers): a detour's dense path makes this the hot loop.
+        ax, ay = path[i]
+        dx, dy = path[j][0] - ax, path[j][1] - ay
+        span = dx * dx + dy * dy
         for k in range(i + 1, j):
-            d = segment_distance(path[k], path[i], path[j])
+            px, py = path[k]
+            t = 0.0 if span == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / span))
+            d = hypot(px - ax - t * dx, py - ay - t * dy)
             if d > best:
                 best, index = d, k
         if best > tolerance and index > 0:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from backrub.geometry import Point, Shape, detour, first_hit, mirrored, rounded, route
+from backrub.geometry import Point, Shape, detour, first_hit, mirrored, path_cached, rounded, route
 from backrub.intake.model import Intake
 from backrub.intake.places import NoTouch, no_touch_areas, slide_shapes, slides_between, spot_centre
 from backrub.intake.screening import Screening, screen
@@ -70,7 +70,7 @@ class _Memo:
         self.pieces: dict[tuple[str, str, bool], list[Draft]] = {}
         self.units: dict[tuple[str, int], list[Unit]] = {}
         self.realized: dict[tuple[int, str], tuple[Draft, list[Draft]]] = {}
-        self.facts: dict[int, tuple[Draft, tuple[str, ...], bool, Draft | None]] = {}
+        self.facts: dict[int, tuple[Draft, tuple[str, ...], bool, bool]] = {}
         self.changed: dict[tuple[int, str], tuple[Draft, Draft]] = {}
         self.slid: dict[tuple[Point, str, int], tuple[Draft, Draft | None]] = {}
         self.bounds: dict[int, tuple[Draft, tuple[float, float]]] = {}
@@ -460,30 +460,29 @@ def _warm_and_gentle(
         hit = memo.facts.get(id(draft))
         if hit is None:
             hit = memo.facts[id(draft)] = (draft, *_pressure_facts(intake, draft))
-        _, zones, unsafe, light = hit
+        _, zones, unsafe, has_light = hit
         if pressure_rank(draft.pressure) > 0 and (unsafe or any(z not in warmed for z in zones)):
-            if light is None:
+            if not has_light:
                 continue
-            draft = light
+            draft = memo.changed_once(draft, "light", pressure="light")
         if TECHNIQUES[draft.technique].warms_up:
             warmed.update(zones)
         out.append(draft)
     return out
 
 
-def _pressure_facts(intake: Intake, draft: Draft) -> tuple[tuple[str, ...], bool, Draft | None]:
+def _pressure_facts(intake: Intake, draft: Draft) -> tuple[tuple[str, ...], bool, bool]:
     """A draft's zones; whether, pressed, it would touch the kidneys or put the contact on the spine
-    band wherever it comes; and its light form (None when the technique has none)."""
+    band wherever it comes; and whether its technique has a light form."""
     zones = placement.zones_touched(intake.body, draft)
     if pressure_rank(draft.pressure) == 0:
-        return zones, False, None
+        return zones, False, False
     # Both kidney areas are checked, so the written path answers for its mirrored hand too.
     on_kidney = any(base_name(z) == "kidney" for z in zones) or (
         kidney_segment(intake.body, draft.path) is not None
     )
     on_spine = spine_gap(intake.body, draft.path, contact_half_width(draft.technique)) < 0
-    light = draft.with_changes(pressure="light") if TECHNIQUES[draft.technique].allows("light") else None
-    return zones, on_kidney or on_spine, light
+    return zones, on_kidney or on_spine, TECHNIQUES[draft.technique].allows("light")
 
 
 def _alternate(ctx: Context, drafts: list[Draft], before: Draft | None, memo: _Memo) -> list[Draft]:
@@ -537,8 +536,17 @@ def _lead_ins(
 def _led_in(areas: tuple[NoTouch, ...], previous: Draft, draft: Draft) -> Draft | None:
     """The draft with a lead_in round any no-touch area on the slide from `previous`; the draft
     itself when the straight slide is clear; None when there is no way round."""
-    a, b = previous.path[-1], draft.path[0]
     both = previous.side == "both" and draft.side == "both"
+    way = _way(areas, previous.path[-1], draft.path[0], both)
+    if way is None:
+        return None
+    return draft.with_changes(lead_in=way) if way else draft
+
+
+@path_cached(0)  # by the areas tuple itself, the ends and hands by value: replans ask again
+def _way(areas: tuple[NoTouch, ...], a: Point, b: Point, both: bool) -> tuple[Point, ...] | None:
+    """The lead-in from a to b round the areas (for both hands when `both`): () when the straight
+    slide is clear, None when there is no way round."""
     # Most slides are clear: say so from the areas near the straight slide (and near its mirror
     # image for the other hand), before building and hashing every shape for the memo.
     box = (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
@@ -547,15 +555,13 @@ def _led_in(areas: tuple[NoTouch, ...], previous: Draft, draft: Draft) -> Draft 
         mirror_box = (-box[2], box[1], -box[0], box[3])
         close += [mirrored(s) for _, s in slide_shapes(areas, a, b, mirror_box)]
     if not first_hit([a, b], close, box):
-        return draft
+        return ()
     shapes = [s for _, s in slide_shapes(areas, a, b)]
     near = shapes + [mirrored(s) for s in shapes] if both else shapes
     way = _slide(a, b, tuple(near))
     if way is None and both:  # no way round for both hands together: the leading hand at least
         way = _slide(a, b, tuple(shapes))
-    if way is None:
-        return None
-    return draft.with_changes(lead_in=way) if way else draft
+    return way
 
 
 @lru_cache(maxsize=4096)
