@@ -247,6 +247,15 @@ class Templates:
         return _t(circles_along([(x, 0.64 * self.L), (x, 0.86 * self.L)], radius=r, spacing=2.5))
 
     @_memo
+    def reach_between(self) -> tuple[Point, ...]:
+        """One's own fingertips over the opposite shoulder: small circles beside the spine between
+        the shoulder blades, from as low as a hand reaches that way (about two thirds of the way
+        up the back) to the top of the shoulder blades (seed 002)."""
+        r = 1.0
+        x = max((1.5 + 0.36 * self.hs) / 2, 1.5 + contact_half_width("circular_friction") + r + 0.1)
+        return _t(circles_along([(x, 0.68 * self.L), (x, 0.86 * self.L)], radius=r, spacing=2.5))
+
+    @_memo
     def knead_trapezius(self) -> tuple[Point, ...]:
         L, hs = self.L, self.hs
         r = 1.3  # clear of the band at the neck by the hands' own width
