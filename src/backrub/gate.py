@@ -11,7 +11,6 @@ from dataclasses import replace
 
 from backrub.intake.model import Intake
 from backrub.planner import NotPlanned, plan_routine
-from backrub.planner.device import with_device
 from backrub.routine.model import Routine
 from backrub.verifier import Report, check_routine
 
@@ -36,6 +35,16 @@ class Unverified(NotPlanned):
 def planned(intake: Intake) -> Routine:
     """Plan for the intake (with its device, if any) and verify; raise NotPlanned or Unverified."""
     return verified(with_device(plan_routine(intake)), intake)
+
+
+def with_device(routine: Routine, start: int = 0) -> Routine:
+    """planner.device.with_device, loaded only when the intake names a massager (it changes
+    nothing otherwise, and most massages are by hand)."""
+    if routine.intake is None or routine.intake.device is None:
+        return routine
+    from backrub.planner.device import with_device as device_pass
+
+    return device_pass(routine, start)
 
 
 def verified(routine: Routine, intake: Intake | None = None, performed: int = 0) -> Routine:

@@ -4,10 +4,53 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import wraps
+
+TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    F = TypeVar("F", bound=Callable[..., Any])
 
 Point = tuple[float, float]
+
+
+def path_cached(at: int, size: int = 8192) -> Callable[[F], F]:
+    """Remember a pure function of a path by the path object itself, not by its value.
+
+    The same path tuples come back again and again (templates are made once per body; drafts,
+    steps, mirrors and every check share them), and hashing a long tuple of points on each call
+    costs more than many of the answers. Argument `at` is the path; the others are small and are
+    compared by value. Each entry holds its path, so while it is remembered no other object can
+    take its id: a hit is the very same path, and the answer is exact. Only tuples are remembered
+    (a list may change). Paths that are equal but not the same object are simply worked out again
+    (or found in an lru_cache below).
+    """
+
+    def decorate(fn: F) -> F:
+        memo: dict[tuple[object, ...], tuple[object, object]] = {}
+
+        @wraps(fn)
+        def wrapper(*args: Any, **kw: Any) -> Any:
+            path = args[at]
+            if kw or type(path) is not tuple:  # only immutable paths can be known by identity
+                return fn(*args, **kw)
+            key = (id(path), *args[:at], *args[at + 1 :])
+            hit = memo.get(key)
+            if hit is not None and hit[0] is path:
+                return hit[1]
+            value = fn(*args)
+            if len(memo) >= size:
+                memo.clear()
+            memo[key] = (path, value)
+            return value
+
+        wrapper.cache_clear = memo.clear  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,6 +117,10 @@ def length(path: Sequence[Point]) -> float:
 def bbox(path: Sequence[Point]) -> tuple[float, float, float, float]:
     xs, ys = zip(*path, strict=True)
     return (min(xs), min(ys), max(xs), max(ys))
+
+
+path_box = path_cached(0)(bbox)  # the same, remembered by path (see path_cached)
+path_length = path_cached(0)(length)
 
 
 def boxes_touch(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
@@ -175,6 +222,7 @@ def _first_segment(path: Sequence[Point], shape: Shape, end: int) -> int | None:
     return None
 
 
+@path_cached(0)
 def direction_problem(path: Sequence[Point], direction: str) -> str:
     """How a path disagrees with its declared direction ('' when it agrees)."""
     if len(path) < 3:
@@ -206,8 +254,12 @@ def direction_problem(path: Sequence[Point], direction: str) -> str:
 def line(points: Sequence[Point], step: float = 2.0) -> list[Point]:
     """A polyline through the given corners, with points no further apart than `step`."""
     out: list[Point] = [points[0]]
+    dist, ceil = math.dist, math.ceil
     for a, b in itertools.pairwise(points):
-        n = max(1, math.ceil(math.dist(a, b) / step))
+        n = max(1, ceil(dist(a, b) / step))
+        if n == 1:  # the common case in a dense path: the same arithmetic as below for i = n = 1
+            out.append((a[0] + (b[0] - a[0]), a[1] + (b[1] - a[1])))
+            continue
         out.extend((a[0] + (b[0] - a[0]) * i / n, a[1] + (b[1] - a[1]) * i / n) for i in range(1, n + 1))
     return out
 
@@ -255,6 +307,12 @@ def reversed_path(path: Sequence[Point]) -> list[Point]:
 # -- detours ------------------------------------------------------------------------------
 
 
+# Worst-case cost bounds (issue 9: every accepted request plans well under a second). Each bend
+# re-walks the whole dense path; each place adds 4-16 corners to route's graph of every pair.
+MAX_BENDS = 8
+ROUTE_SHAPES = 16
+
+
 def detour(
     path: Sequence[Point],
     shapes: Sequence[Shape],
@@ -268,11 +326,17 @@ def detour(
     With `keep_ends` the first and last points stay put (a slide must join its two steps).
     """
     current = list(path)
+    box = bbox(current)
+    bent = 0
     for shape in shapes:
-        if first_hit(current, [shape]) is None:
+        if first_hit(current, [shape], box) is None:
             continue
+        bent += 1
+        if bent > MAX_BENDS:
+            return None  # a way threading between this many places is no clean way round
         dense = line(current, step=0.5)
         current = _around(dense, shape, clearance, floor_y, keep_ends)
+        box = bbox(current)
     if first_hit(current, shapes) is not None:
         return None
     short = simplify(current, 0.15)
@@ -284,13 +348,28 @@ def _around(
 ) -> list[Point]:
     out: list[Point] = []
     last = len(dense) - 1
+    # Most of a long path lies well away from the shape. A point strictly beyond one side of the
+    # shape's box grown by the clearance is not inside it (so it stays where it is), and a segment
+    # from an unmoved point beyond the same side cannot touch the shape: such points are passed
+    # through without the exact tests, which would say the same.
+    x0, y0, x1, y1 = shape.bbox()
+    x0, y0, x1, y1 = x0 - clearance, y0 - clearance, x1 + clearance, y1 + clearance
+    before = 0  # the outcode of out[-1] when it is the unmoved point before; else 0 (no shortcut)
     for k, p in enumerate(dense):
+        px, py = p
+        code = (px < x0) | (px > x1) << 1 | (py < y0) << 2 | (py > y1) << 3
+        if code & before:
+            out.append(p)
+            before = code
+            continue
         fixed = keep_ends and k in (0, last)
         moved = not fixed and _inside(shape, p, clearance)
         q = _push_out(p, shape, clearance, floor_y) if moved else p
-        if out and shape.hits_segment(out[-1], q):
+        bridged = bool(out) and shape.hits_segment(out[-1], q)
+        if bridged:
             out.extend(_bridge(out[-1], q, shape, clearance))
         out.append(q)
+        before = 0 if moved or bridged else code
     return out
 
 
@@ -356,11 +435,19 @@ def simplify(path: Sequence[Point], tolerance: float) -> list[Point]:
     keep = [False] * len(path)
     keep[0] = keep[-1] = True
     stack = [(0, len(path) - 1)]
+    hypot = math.hypot
     while stack:
         i, j = stack.pop()
         best, index = 0.0, -1
+        # segment_distance(path[k], path[i], path[j]) for each k between, written out (the same
+        # arithmetic, so the same answers): a detour's dense path makes this the hot loop.
+        ax, ay = path[i]
+        dx, dy = path[j][0] - ax, path[j][1] - ay
+        span = dx * dx + dy * dy
         for k in range(i + 1, j):
-            d = segment_distance(path[k], path[i], path[j])
+            px, py = path[k]
+            t = 0.0 if span == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / span))
+            d = hypot(px - ax - t * dx, py - ay - t * dy)
             if d > best:
                 best, index = d, k
         if best > tolerance and index > 0:
@@ -373,8 +460,12 @@ def route(a: Point, b: Point, shapes: Sequence[Shape], clearance: float = 0.4) -
     """The shortest way from a to b that touches no shape (a visibility graph), or None.
 
     Circles become polygons drawn just outside them, boxes get their corners
-    pushed out by the clearance; the way runs between those corners.
+    pushed out by the clearance; the way runs between those corners. Among more than
+    ROUTE_SHAPES shapes, only the ROUTE_SHAPES nearest the straight way are routed round (the
+    graph grows with the square of the corners): the caller must check the way against all.
     """
+    if len(shapes) > ROUTE_SHAPES:
+        shapes = sorted(shapes, key=lambda s: _box_distance(s.bbox(), a, b))[:ROUTE_SHAPES]
     corners: list[Point] = []
     for shape in shapes:
         corners.extend(_corners_around(shape, clearance))
@@ -383,12 +474,9 @@ def route(a: Point, b: Point, shapes: Sequence[Shape], clearance: float = 0.4) -
     # for JSON would then nudge it in); not from a shape that a or b itself is that close to.
     kept = [g if not (g.contains(*a) or g.contains(*b)) else s
             for s, g in zip(shapes, [grown(s, clearance / 2) for s in shapes], strict=True)]
-    clear = [[False] * len(nodes) for _ in nodes]
-    for i in range(len(nodes)):
-        for j in range(i + 1, len(nodes)):
-            if not any(s.hits_segment(nodes[i], nodes[j]) for s in kept):
-                clear[i][j] = clear[j][i] = True
-    # Dijkstra over the (small) visibility graph.
+    boxed = [(s, s.bbox()) for s in kept]
+    # Dijkstra over the (small) visibility graph; a leg is tested only when its first end is
+    # settled (the same legs relaxed in the same order as testing every pair first).
     best = [math.inf] * len(nodes)
     back = [-1] * len(nodes)
     best[0] = 0.0
@@ -399,16 +487,34 @@ def route(a: Point, b: Point, shapes: Sequence[Shape], clearance: float = 0.4) -
             break
         todo.discard(i)
         for j in todo:
-            if clear[i][j]:
-                d = best[i] + math.dist(nodes[i], nodes[j])
-                if d < best[j]:
-                    best[j], back[j] = d, i
+            d = best[i] + math.dist(nodes[i], nodes[j])
+            if d >= best[j]:
+                continue  # no shorter way to j through i, clear or not: no need to test the leg
+            lo, hi = (nodes[i], nodes[j]) if i < j else (nodes[j], nodes[i])  # as the pair was tested
+            # Only shapes whose box meets the leg's box can touch it (hits_segment would say no).
+            lx, hx = (lo[0], hi[0]) if lo[0] <= hi[0] else (hi[0], lo[0])
+            ly, hy = (lo[1], hi[1]) if lo[1] <= hi[1] else (hi[1], lo[1])
+            if not any(
+                bx0 <= hx and lx <= bx1 and by0 <= hy and ly <= by1 and s.hits_segment(lo, hi)
+                for s, (bx0, by0, bx1, by1) in boxed
+            ):
+                best[j], back[j] = d, i
     if best[1] == math.inf:
         return None
     way = [b]
     while way[-1] != a:
         way.append(nodes[back[nodes.index(way[-1]) if way[-1] != b else 1]])
     return way[::-1]
+
+
+def _box_distance(box: tuple[float, float, float, float], a: Point, b: Point) -> float:
+    """How far a box lies from segment ab (0 when they meet): the nearest of its corners and
+    centre to the segment, and 0 if the segment's box overlaps it (enough to rank shapes)."""
+    x0, y0, x1, y1 = box
+    if max(a[0], b[0]) >= x0 and min(a[0], b[0]) <= x1 and max(a[1], b[1]) >= y0 and min(a[1], b[1]) <= y1:
+        return 0.0
+    points = ((x0, y0), (x1, y0), (x0, y1), (x1, y1), ((x0 + x1) / 2, (y0 + y1) / 2))
+    return min(segment_distance(p, a, b) for p in points)
 
 
 def _corners_around(shape: Shape, clearance: float) -> list[Point]:

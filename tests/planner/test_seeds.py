@@ -177,3 +177,32 @@ def test_preparation_advice_and_notes_come_with_the_plan():
     assert "one hand on the lower back and the other between the shoulder blades" in first.cue
     assert any("once a week" in a for a in routine.advice)
     assert [n.code for n in routine.notes] == ["knot_left_out"] and "wound" in routine.notes[0].message
+
+
+@pytest.mark.parametrize("position", ["seated", "side_lying"])
+def test_self_massage_reaches_between_the_shoulder_blades(position):
+    """Seed 002 on one's own back: "pay particular attention to ... between the shoulder blades",
+    with fingertips or knuckles, as far as one's own hand reaches over the shoulder."""
+    routine = plan(minutes=30, giver="self", position=position)
+    between = [s for s in routine.steps if any(base_name(z) == "interscapular" for z in s.zones)]
+    assert between, "nothing between the shoulder blades on one's own back"
+    sides = {s.side for s in between}
+    assert sides <= {"left", "right"}  # one hand at a time, reaching over the other shoulder
+    for s in between:
+        assert "between your shoulder blades" in s.cue and "as far down as you reach" in s.cue
+        assert "fingertips" in s.cue and "their" not in s.cue
+    # In its place in the round: after the lower back, before the shoulders (lower to upper).
+    names = [s.technique for s in routine.steps]
+    first = routine.steps.index(between[0])
+    assert names.index("sawing") < first
+    shoulders = [i for i, s in enumerate(routine.steps)
+                 if s.round == between[0].round and any(base_name(z) == "upper_trapezius" for z in s.zones)]
+    assert all(first < i for i in shoulders)
+
+
+def test_others_keep_their_own_slot_between_the_shoulder_blades():
+    """The reaching slot is the self-massage variant's only: a partner kneads there instead."""
+    steps = plan(minutes=30).steps
+    assert not [s for s in steps if "as far down as you reach" in s.cue]
+    assert [s for s in steps if s.technique == "kneading"
+            and any(base_name(z) == "interscapular" for z in s.zones)]

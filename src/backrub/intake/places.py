@@ -113,17 +113,19 @@ def slide_shapes(
         last = _last_slide = (areas, _slide_areas(areas))
     return [
         (area, area.shape if wide.contains(*a) or wide.contains(*b) else wide)
-        for area, wide in last[1]
-        if near is None or boxes_touch(wide.bbox(), near)
+        for area, wide, box in last[1]
+        if near is None or boxes_touch(box, near)
     ]
 
 
-_last_slide: tuple[tuple[NoTouch, ...] | None, tuple[tuple[NoTouch, Shape], ...]] = (None, ())
+_Wide = tuple[NoTouch, Shape, tuple[float, float, float, float]]  # area, grown shape, its box
+_last_slide: tuple[tuple[NoTouch, ...] | None, tuple[_Wide, ...]] = (None, ())
 
 
 @lru_cache(maxsize=256)
-def _slide_areas(areas: tuple[NoTouch, ...]) -> tuple[tuple[NoTouch, Shape], ...]:
-    return tuple((a, grown(a.shape, SLIDE_HALF_WIDTH_CM)) for a in areas if not a.light_ok)
+def _slide_areas(areas: tuple[NoTouch, ...]) -> tuple[_Wide, ...]:
+    wide = [(a, grown(a.shape, SLIDE_HALF_WIDTH_CM)) for a in areas if not a.light_ok]
+    return tuple((a, s, s.bbox()) for a, s in wide)
 
 
 def slides_between(giver: str, before: str, after: str) -> bool:

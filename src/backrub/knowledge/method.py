@@ -359,6 +359,22 @@ METHOD = Script(
     between_rounds=_LONG_STROKE,
 )
 
+# Seed 002 on one's own back: "pay particular attention to ... between the shoulder blades", with
+# fingertips or knuckles. One's own hand reaches there only over the other shoulder, from the top,
+# and only so far down: its own slot in the self-massage variant, in the round's place for that
+# part of the back (after the middle back, before the shoulders).
+SELF_BETWEEN = Slot(
+    key="reach_between",
+    technique="circular_friction",
+    path="reach_between",
+    area="between the shoulder blades",
+    self_area="the muscles between your shoulder blades, beside the spine, as far down as you reach",
+    focus=("upper_back",),
+    note="Reach over the opposite shoulder; fingertips beside the spine, never on the bones. "
+    "Go only as far down as you reach comfortably.",
+    sources=("002",),
+)
+
 # Seed 003's comfort rub for someone in bed: the base of the neck, the shoulders, the deltoids
 # and upper arms, gentle kneading between the shoulder blades and the spine; seed 003 also says it
 # brings blood to the skin of someone who stays in bed, so the lower back, where a bed presses, is

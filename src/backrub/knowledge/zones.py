@@ -14,6 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+from backrub.geometry import path_cached
 from backrub.knowledge.body import Body
 
 # A bound is factor * base + offset_cm; bases are named measurements of the layout.
@@ -369,6 +370,7 @@ def along(path: tuple[tuple[float, float], ...], step: float = SAMPLE_CM) -> lis
     return out
 
 
+@path_cached(1)
 @lru_cache(maxsize=8192)
 def zones_on_path(body: Body, path: tuple[tuple[float, float], ...], mirrored: bool) -> tuple[str, ...]:
     """Every zone a path passes through, between its points too (and its mirror's, for two-handed
@@ -382,6 +384,7 @@ def zones_on_path(body: Body, path: tuple[tuple[float, float], ...], mirrored: b
     return tuple(z for z in ZONE_IDS if z in found)
 
 
+@path_cached(1)
 @lru_cache(maxsize=8192)
 def kidney_segment(body: Body, path: tuple[tuple[float, float], ...]) -> int | None:
     """The first segment (or lone point) of a path that enters a kidney area, exactly, or None.
@@ -450,6 +453,7 @@ def _clips(poly: tuple[tuple[float, float], ...], a: tuple[float, float], b: tup
     return True
 
 
+@path_cached(1)
 @lru_cache(maxsize=8192)
 def spine_gap(body: Body, path: tuple[tuple[float, float], ...], width: float) -> float:
     """How far the edge of a contact `width` either side of the path stays outside the spine band

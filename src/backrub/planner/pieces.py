@@ -11,7 +11,7 @@ from backrub.intake.model import Intake, Spot
 from backrub.intake.places import spot_centre, spot_words
 from backrub.intake.screening import Screening
 from backrub.knowledge.body import Body
-from backrub.knowledge.method import COMFORT_KEYS, METHOD, Script, Slot
+from backrub.knowledge.method import COMFORT_KEYS, METHOD, SELF_BETWEEN, Script, Slot
 from backrub.knowledge.techniques import TECHNIQUES, contact_half_width, pressure_rank
 from backrub.knowledge.zones import GROUPS, base_name, layout_for
 from backrub.planner.templates import PASS_SHIFT_CM, Draft, Templates
@@ -175,7 +175,8 @@ PLACE_HANDS = (
 def script_for(intake: Intake) -> Script:
     """The method's script varied for this intake (knowledge/method.py): a comfort rub keeps seed
     003's shoulders-and-arms rub; a robot cannot roll skin or hold an arm; one's own hands reach
-    less; everything else is the same script."""
+    less, but reaches between the shoulder blades over the shoulder (seed 002); everything else is
+    the same script."""
     script = METHOD
     if intake.goal == "comfort_care":
         script = script.only(*COMFORT_KEYS)
@@ -183,6 +184,7 @@ def script_for(intake: Intake) -> Script:
         script = script.without("roll_lumbar", "rotate_arm")
     if intake.giver == "self":
         script = script.without("warm_thumbs", "warm_upper", "rotate_arm", "glide_thumbs")
+        script = script.with_slot(SELF_BETWEEN, after="knead_between")
     return script
 
 

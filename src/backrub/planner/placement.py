@@ -121,7 +121,7 @@ def self_reach(draft: Draft, L: float) -> list[Draft]:
     return [draft]
 
 
-_SELF_HIGH = frozenset({"warm_shoulders", "rub_shoulders", "knead_shoulders", "knead_arms"})
+_SELF_HIGH = frozenset({"warm_shoulders", "reach_between", "rub_shoulders", "knead_shoulders", "knead_arms"})
 
 
 def zones_touched(body: Body, draft: Draft) -> tuple[str, ...]:

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from backrub.geometry import Point, Shape, detour, first_hit, mirrored, rounded, route
+from backrub.geometry import Point, Shape, detour, first_hit, mirrored, path_cached, rounded, route
 from backrub.intake.model import Intake
-from backrub.intake.places import no_touch_areas, slide_shapes, slides_between, spot_centre
+from backrub.intake.places import NoTouch, no_touch_areas, slide_shapes, slides_between, spot_centre
 from backrub.intake.screening import Screening, screen
 from backrub.knowledge.method import METHOD
 from backrub.knowledge.rules import RULES
@@ -52,6 +52,42 @@ class Start:
     last: Draft | None = None  # the last step done, for alternation and the slide onward
     halves_done: int = 0  # side-lying: halves already finished
     rounds_done: int = 0  # work rounds already begun; new ones are numbered after them
+
+
+class _Memo:
+    """What one planning call works out once while it tries trim after trim.
+
+    Every trim rebuilds the sequence from the same pieces, so each piece is made, placed, judged
+    and slid to only once. Answers are keyed by the draft objects themselves (their ids; each
+    draft is held in its entry, so its id cannot be reused while the memo lives): equal answers
+    to what the stages would work out again, without hashing long paths on every trim.
+    """
+
+    __slots__ = ("areas", "bounds", "changed", "facts", "pieces", "realized", "slid", "units")
+
+    def __init__(self, intake: Intake) -> None:
+        self.areas = no_touch_areas(intake)
+        self.pieces: dict[tuple[str, str, bool], list[Draft]] = {}
+        self.units: dict[tuple[str, int], list[Unit]] = {}
+        self.realized: dict[tuple[int, str], tuple[Draft, list[Draft]]] = {}
+        self.facts: dict[int, tuple[Draft, tuple[str, ...], bool, bool]] = {}
+        self.changed: dict[tuple[int, str], tuple[Draft, Draft]] = {}
+        self.slid: dict[tuple[Point, str, int], tuple[Draft, Draft | None]] = {}
+        self.bounds: dict[int, tuple[Draft, tuple[float, float]]] = {}
+
+    def rep_bounds(self, draft: Draft, tempo: Tempo) -> tuple[float, float]:
+        """rep_bounds for a draft (one tempo per planning call)."""
+        hit = self.bounds.get(id(draft))
+        if hit is None:
+            hit = self.bounds[id(draft)] = (draft, rep_bounds(draft.technique, draft.path, tempo))
+        return hit[1]
+
+    def changed_once(self, draft: Draft, what: str, **changes: object) -> Draft:
+        """draft.with_changes(**changes), the same object each time for the same draft and `what`."""
+        hit = self.changed.get((id(draft), what))
+        if hit is None:
+            hit = self.changed[(id(draft), what)] = (draft, draft.with_changes(**changes))
+        return hit[1]
 
 
 def plan_routine(intake: Intake) -> Routine:
@@ -100,6 +136,7 @@ def _plan_steps(
 ) -> tuple[Step, ...] | None:
     tempo = tempo_of(intake)
     closest: tuple[float, list[Draft], list[tuple[int, float]]] | None = None
+    memo = _Memo(intake)
     rounds = min_rounds(intake, target, start)
     while rounds <= MAX_ROUNDS:
         grow = False
@@ -108,19 +145,17 @@ def _plan_steps(
         for longest in (False, True):
             drop = 0 if not longest else 1
             while drop < 60:
-                drafts = _sequence(intake, screening, rounds, drop, start, compact, longest)
+                drafts = _sequence(intake, screening, rounds, drop, start, compact, longest, memo)
                 if drafts is None:
                     break
-                skip = _too_long(drafts, target, tempo)
+                skip = _too_long(drafts, target, tempo, memo)
                 if skip:  # too long even at its quickest: leave out more, several at a time if far off
-                    quickest = [
-                        (_reps_limits(d)[0], rep_bounds(d.technique, d.path, tempo)[0]) for d in drafts
-                    ]
+                    quickest = [(_reps_limits(d)[0], memo.rep_bounds(d, tempo)[0]) for d in drafts]
                     closest = _closer(closest, target, drafts, quickest)
                     drop += skip
                     continue
                 drop += 1
-                times, bounds, limits = _fit(drafts, target, tempo, drop > 1)
+                times, bounds, limits = _fit(drafts, target, tempo, drop > 1, memo)
                 if times is None:  # too short even at its slowest: another round
                     slowest = [(r[1], b[1]) for r, b in zip(limits, bounds, strict=True)]
                     closest = _closer(closest, target, drafts, slowest)
@@ -139,14 +174,14 @@ def _plan_steps(
     return None
 
 
-def _too_long(drafts: list[Draft], target: float, tempo: Tempo) -> int:
+def _too_long(drafts: list[Draft], target: float, tempo: Tempo, memo: _Memo) -> int:
     """0 when the drafts may fit `target`; else how many pieces surely must still go (at least 1).
 
     One piece left out takes at most three drafts (sawing right, left and its interlude), each of
     which keeping clear may split in two; skipping fewer than the excess over six times the
     longest draft skips no fitting trim.
     """
-    quickest = [_reps_limits(d)[0] * rep_bounds(d.technique, d.path, tempo)[0] for d in drafts]
+    quickest = [_reps_limits(d)[0] * memo.rep_bounds(d, tempo)[0] for d in drafts]
     excess = sum(quickest) - (1 + TOLERANCE) * target
     if excess <= 0:
         return 0
@@ -154,17 +189,15 @@ def _too_long(drafts: list[Draft], target: float, tempo: Tempo) -> int:
 
 
 def _fit(
-    drafts: list[Draft], target: float, tempo: Tempo, exact: bool
+    drafts: list[Draft], target: float, tempo: Tempo, exact: bool, memo: _Memo
 ) -> tuple[list[tuple[int, float]] | None, list[tuple[float, float]], list[tuple[int, int]]]:
     """Reps and seconds for each draft to fill `target`, with the bounds they were chosen in."""
     limits = [_reps_limits(d) for d in drafts]
-    bounds = [
-        _capped(rep_bounds(d.technique, d.path, tempo), lim) for d, lim in zip(drafts, limits, strict=True)
-    ]
+    bounds = [_capped(memo.rep_bounds(d, tempo), lim) for d, lim in zip(drafts, limits, strict=True)]
     times = fit_times(bounds, limits, target)
     if exact and (times is None or _miss(times, target) > TOLERANCE * target):
         # Short routines: whole breaths chosen exactly may land where growing reps overshot.
-        stretched = _stretched(drafts, limits, target, tempo)
+        stretched = _stretched(drafts, bounds, limits, target, tempo)
         if (
             stretched is not None
             and (times is None or _miss(stretched, target) < _miss(times, target))
@@ -219,13 +252,14 @@ def _steps(
 
 
 def _stretched(
-    drafts: list[Draft], limits: list[tuple[int, int]], target: float, tempo: Tempo
+    drafts: list[Draft],
+    bounds: list[tuple[float, float]],
+    limits: list[tuple[int, int]],
+    target: float,
+    tempo: Tempo,
 ) -> list[tuple[int, float]] | None:
     """Short routines: let strokes take two breaths each when nothing shorter fits the time."""
     paced = [TECHNIQUES[d.technique].breath_paced for d in drafts]
-    bounds = [
-        _capped(rep_bounds(d.technique, d.path, tempo), lim) for d, lim in zip(drafts, limits, strict=True)
-    ]
     return fit_whole_breaths(paced, bounds, limits, tempo.breath_unit, target)
 
 
@@ -237,40 +271,60 @@ def _sequence(
     start: Start,
     compact: bool = False,
     longest: bool = False,
+    memo: _Memo | None = None,
 ) -> list[Draft] | None:
     """The drafts in the script's order, leaving out `drop` pieces (least asked-for first); None if
     none left. `compact` (side-lying only): the first half keeps no closing and the second no opening.
+    `memo` carries what earlier calls for the same intake and start worked out.
     """
+    memo = memo if memo is not None else _Memo(intake)
     halves = ("right", "left") if intake.position == "side_lying" else ("both",)
+    tempo = tempo_of(intake)
     out: list[Draft] = []
     for h, half in enumerate(halves):
         if h < start.halves_done:
             continue
         resuming = h == start.halves_done and (start.opened or start.last is not None)
         ctx = Context(intake=intake, screening=screening, half=half)
-        head = [] if resuming and start.opened else pieces.opening(ctx)
-        warm = pieces.warm_up(ctx)
+        head = [] if resuming and start.opened else _pieces(memo, ctx, "open", False)
+        warm = _pieces(memo, ctx, "warm", False)
         if resuming:
             warm = [w for w in warm if set(placement.zones_touched(intake.body, w)) - start.warmed]
-        units = _round_units(ctx, rounds, start.rounds_done)
-        units, warm, with_loop, ok = _trim(units, warm, drop, tempo_of(intake), longest)
+        key = (half, rounds)
+        if key not in memo.units:
+            memo.units[key] = _round_units(ctx, rounds, start.rounds_done)
+        units, warm, with_loop, ok = _trim(memo.units[key], warm, drop, tempo, longest, memo)
         if not ok:
             return None
         if compact and h == 1:
             head = []
-        tail = [] if compact and h == 0 else pieces.closing(ctx, with_loop)
+        tail = [] if compact and h == 0 else _pieces(memo, ctx, "close", with_loop)
         drafts = head + warm + [d for u in units for d in u.drafts] + tail
-        drafts = _realize(ctx, drafts)
-        drafts = _warm_and_gentle(intake, drafts, start.warmed if resuming else frozenset())
-        drafts = _alternate(ctx, drafts, start.last if resuming else None)
-        drafts = _interludes_kept(drafts, start.last if resuming else None)
+        drafts = _realize(ctx, drafts, memo)
+        drafts = _warm_and_gentle(intake, drafts, start.warmed if resuming else frozenset(), memo)
+        drafts = _alternate(ctx, drafts, start.last if resuming else None, memo)
+        drafts = _interludes_kept(drafts, start.last if resuming else None, memo)
         if h == 1 and drafts and not resuming:
             turn = "Turn onto your other side first. " if intake.giver == "self" else TURN
-            drafts[0] = drafts[0].with_changes(note=turn + drafts[0].note)
+            drafts[0] = memo.changed_once(drafts[0], "turn", note=turn + drafts[0].note)
         out += drafts
     if not _opens_and_closes(out, start):
         return None  # marked places leave no clear way for the opening or closing strokes
-    return _lead_ins(intake, out, start.last)
+    return _lead_ins(intake, out, start.last, memo)
+
+
+def _pieces(memo: _Memo, ctx: Context, which: str, flag: bool) -> list[Draft]:
+    """The opening, warm-up or closing (with or without its loop) of this half, made once."""
+    key = (ctx.half, which, flag)
+    if key not in memo.pieces:
+        if which == "open":
+            made = pieces.opening(ctx)
+        elif which == "warm":
+            made = pieces.warm_up(ctx)
+        else:
+            made = pieces.closing(ctx, flag)
+        memo.pieces[key] = made
+    return list(memo.pieces[key])
 
 
 TURN = "Help them turn onto their other side first. "
@@ -299,13 +353,13 @@ def _round_units(ctx: Context, rounds: int, done: int) -> list[Unit]:
     return units
 
 
-def _interludes_kept(drafts: list[Draft], before: Draft | None) -> list[Draft]:
+def _interludes_kept(drafts: list[Draft], before: Draft | None, memo: _Memo) -> list[Draft]:
     """The 3-4 strokes of an interlude only right after strong work (seed 004); elsewhere 5-8."""
     out: list[Draft] = []
     for draft in drafts:
         prev = out[-1] if out else before
         if draft.reps is not None and not (prev is not None and is_strong(prev.technique, prev.pressure)):
-            draft = draft.with_changes(reps=None)
+            draft = memo.changed_once(draft, "reps", reps=None)
         out.append(draft)
     return out
 
@@ -324,7 +378,7 @@ def tempo_of(intake: Intake) -> Tempo:
 
 
 def _trim(
-    units: list[Unit], warm: list[Draft], drop: int, tempo: Tempo, longest: bool = False
+    units: list[Unit], warm: list[Draft], drop: int, tempo: Tempo, longest: bool, memo: _Memo
 ) -> tuple[list[Unit], list[Draft], bool, bool]:
     """Leave out regular pieces first (from the last round, the shortest first, so the time falls
     in small steps), then warm-ups, then the closing loop, then what was asked for. A round left
@@ -333,7 +387,7 @@ def _trim(
     with_loop = True
 
     def quickest(unit: Unit) -> float:
-        return sum(rep_bounds(d.technique, d.path, tempo)[0] for d in unit.drafts)
+        return sum(memo.rep_bounds(d, tempo)[0] for d in unit.drafts)
 
     for _ in range(drop):
         regular = [i for i, u in enumerate(units) if u.priority == 1]
@@ -360,25 +414,32 @@ def _trim(
     return units, warm, with_loop, True
 
 
-def _realize(ctx: Context, drafts: list[Draft]) -> list[Draft]:
-    areas = no_touch_areas(ctx.intake)
+def _realize(ctx: Context, drafts: list[Draft], memo: _Memo) -> list[Draft]:
+    """Each draft placed for this half, within reach, and clear of the no-touch areas (each
+    draft worked out once per planning call)."""
     out: list[Draft] = []
     for draft in drafts:
-        placed = placement.side_of_half(draft, ctx.half)
-        if placed is None:
-            continue
-        reached = (
-            placement.self_reach(placed, ctx.intake.body.back_length_cm)
-            if ctx.intake.giver == "self"
-            else [placed]
-        )
-        for d in reached:
-            kept = placement.keep_clear(d, areas)
-            for fallback in d.fallbacks:
-                if kept:
-                    break
-                kept = [k for f in _placed(ctx, fallback) for k in placement.keep_clear(f, areas)]
-            out += kept
+        hit = memo.realized.get((id(draft), ctx.half))
+        if hit is None:
+            hit = memo.realized[(id(draft), ctx.half)] = (draft, _realized(ctx, draft, memo.areas))
+        out += hit[1]
+    return out
+
+
+def _realized(ctx: Context, draft: Draft, areas: tuple[NoTouch, ...]) -> list[Draft]:
+    placed = placement.side_of_half(draft, ctx.half)
+    if placed is None:
+        return []
+    alone = ctx.intake.giver == "self"
+    reached = placement.self_reach(placed, ctx.intake.body.back_length_cm) if alone else [placed]
+    out: list[Draft] = []
+    for d in reached:
+        kept = placement.keep_clear(d, areas)
+        for fallback in d.fallbacks:
+            if kept:
+                break
+            kept = [k for f in _placed(ctx, fallback) for k in placement.keep_clear(f, areas)]
+        out += kept
     return out
 
 
@@ -388,31 +449,43 @@ def _placed(ctx: Context, draft: Draft) -> list[Draft]:
     return [] if placed is None else [placed]
 
 
-def _warm_and_gentle(intake: Intake, drafts: list[Draft], already: frozenset[str]) -> list[Draft]:
+def _warm_and_gentle(
+    intake: Intake, drafts: list[Draft], already: frozenset[str], memo: _Memo
+) -> list[Draft]:
     """Medium or firm only on warmed zones, never on the kidneys, and with the whole contact clear of
     the spine band; else light, else left out."""
     warmed: set[str] = set(already)
     out: list[Draft] = []
     for draft in drafts:
-        zones = placement.zones_touched(intake.body, draft)
-        if pressure_rank(draft.pressure) > 0:
-            # Both kidney areas are checked, so the written path answers for its mirrored hand too.
-            on_kidney = any(base_name(z) == "kidney" for z in zones) or (
-                kidney_segment(intake.body, draft.path) is not None
-            )
-            cold = any(z not in warmed for z in zones) or on_kidney
-            on_spine = spine_gap(intake.body, draft.path, contact_half_width(draft.technique)) < 0
-            if cold or on_spine:
-                if not TECHNIQUES[draft.technique].allows("light"):
-                    continue
-                draft = draft.with_changes(pressure="light")
+        hit = memo.facts.get(id(draft))
+        if hit is None:
+            hit = memo.facts[id(draft)] = (draft, *_pressure_facts(intake, draft))
+        _, zones, unsafe, has_light = hit
+        if pressure_rank(draft.pressure) > 0 and (unsafe or any(z not in warmed for z in zones)):
+            if not has_light:
+                continue
+            draft = memo.changed_once(draft, "light", pressure="light")
         if TECHNIQUES[draft.technique].warms_up:
             warmed.update(zones)
         out.append(draft)
     return out
 
 
-def _alternate(ctx: Context, drafts: list[Draft], before: Draft | None) -> list[Draft]:
+def _pressure_facts(intake: Intake, draft: Draft) -> tuple[tuple[str, ...], bool, bool]:
+    """A draft's zones; whether, pressed, it would touch the kidneys or put the contact on the spine
+    band wherever it comes; and whether its technique has a light form."""
+    zones = placement.zones_touched(intake.body, draft)
+    if pressure_rank(draft.pressure) == 0:
+        return zones, False, False
+    # Both kidney areas are checked, so the written path answers for its mirrored hand too.
+    on_kidney = any(base_name(z) == "kidney" for z in zones) or (
+        kidney_segment(intake.body, draft.path) is not None
+    )
+    on_spine = spine_gap(intake.body, draft.path, contact_half_width(draft.technique)) < 0
+    return zones, on_kidney or on_spine, TECHNIQUES[draft.technique].allows("light")
+
+
+def _alternate(ctx: Context, drafts: list[Draft], before: Draft | None, memo: _Memo) -> list[Draft]:
     """Never two strong techniques back to back: put light strokes between (seed 004)."""
     out: list[Draft] = []
     # The technique of the strong block just done, if the last step was strong.
@@ -420,7 +493,7 @@ def _alternate(ctx: Context, drafts: list[Draft], before: Draft | None) -> list[
     for draft in drafts:
         strong = is_strong(draft.technique, draft.pressure)
         if strong and last_strong is not None and last_strong != draft.technique:
-            link = _realize(ctx, [pieces.link_stroke(ctx).with_changes(round=draft.round)])
+            link = _realize(ctx, [_link(memo, ctx, draft.round)], memo)
             if not link:
                 continue
             out += link
@@ -429,43 +502,66 @@ def _alternate(ctx: Context, drafts: list[Draft], before: Draft | None) -> list[
     return out
 
 
-def _lead_ins(intake: Intake, drafts: list[Draft], before: Draft | None) -> list[Draft] | None:
+def _link(memo: _Memo, ctx: Context, rnd: int | None) -> Draft:
+    """The light link strokes for a round, made once per planning call."""
+    key = (ctx.half, "link", False)
+    if key not in memo.pieces:
+        memo.pieces[key] = [pieces.link_stroke(ctx)]
+    return memo.changed_once(memo.pieces[key][0], f"round {rnd}", round=rnd)
+
+
+def _lead_ins(
+    intake: Intake, drafts: list[Draft], before: Draft | None, memo: _Memo
+) -> list[Draft] | None:
     """Where the slide to the next step would cross a no-touch area, route it round; None when
     some slide finds no way round (better no routine than one that slides over a wound)."""
-    areas = no_touch_areas(intake)
     if not drafts:
         return drafts
     previous = before if before is not None else drafts[0]
     out = [] if before is not None else [drafts[0]]
     for draft in drafts[len(out) :]:
-        if not slides_between(intake.giver, previous.side, draft.side):
-            out.append(draft)
-            previous = draft
-            continue
-        a, b = previous.path[-1], draft.path[0]
-        both = previous.side == "both" and draft.side == "both"
-        # Most slides are clear: say so from the areas near the straight slide (and near its mirror
-        # image for the other hand), before building and hashing every shape for the memo.
-        box = (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
-        close = [s for _, s in slide_shapes(areas, a, b, box)]
-        if both:
-            mirror_box = (-box[2], box[1], -box[0], box[3])
-            close += [mirrored(s) for _, s in slide_shapes(areas, a, b, mirror_box)]
-        if not first_hit([a, b], close, box):
-            way: tuple[Point, ...] | None = ()
-        else:
-            shapes = [s for _, s in slide_shapes(areas, a, b)]
-            near = shapes + [mirrored(s) for s in shapes] if both else shapes
-            way = _slide(a, b, tuple(near))
-            if way is None and both:  # no way round for both hands together: the leading hand at least
-                way = _slide(a, b, tuple(shapes))
-        if way is None:
-            return None
-        if way:
-            draft = draft.with_changes(lead_in=way)
+        if slides_between(intake.giver, previous.side, draft.side):
+            key = (previous.path[-1], previous.side, id(draft))
+            hit = memo.slid.get(key)
+            if hit is None:
+                hit = memo.slid[key] = (draft, _led_in(memo.areas, previous, draft))
+            if hit[1] is None:
+                return None
+            draft = hit[1]
         out.append(draft)
         previous = draft
     return out
+
+
+def _led_in(areas: tuple[NoTouch, ...], previous: Draft, draft: Draft) -> Draft | None:
+    """The draft with a lead_in round any no-touch area on the slide from `previous`; the draft
+    itself when the straight slide is clear; None when there is no way round."""
+    both = previous.side == "both" and draft.side == "both"
+    way = _way(areas, previous.path[-1], draft.path[0], both)
+    if way is None:
+        return None
+    return draft.with_changes(lead_in=way) if way else draft
+
+
+@path_cached(0)  # by the areas tuple itself, the ends and hands by value: replans ask again
+def _way(areas: tuple[NoTouch, ...], a: Point, b: Point, both: bool) -> tuple[Point, ...] | None:
+    """The lead-in from a to b round the areas (for both hands when `both`): () when the straight
+    slide is clear, None when there is no way round."""
+    # Most slides are clear: say so from the areas near the straight slide (and near its mirror
+    # image for the other hand), before building and hashing every shape for the memo.
+    box = (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
+    close = [s for _, s in slide_shapes(areas, a, b, box)]
+    if both:
+        mirror_box = (-box[2], box[1], -box[0], box[3])
+        close += [mirrored(s) for _, s in slide_shapes(areas, a, b, mirror_box)]
+    if not first_hit([a, b], close, box):
+        return ()
+    shapes = [s for _, s in slide_shapes(areas, a, b)]
+    near = shapes + [mirrored(s) for s in shapes] if both else shapes
+    way = _slide(a, b, tuple(near))
+    if way is None and both:  # no way round for both hands together: the leading hand at least
+        way = _slide(a, b, tuple(shapes))
+    return way
 
 
 @lru_cache(maxsize=4096)

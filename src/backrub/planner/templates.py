@@ -9,7 +9,7 @@ spine band or the underarms.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import wraps
 
 from backrub.geometry import Point, circles_along, line, zigzag
@@ -47,9 +47,22 @@ class Draft:
     reps: tuple[int, int] | None = None  # narrower than 5-8 for an interlude (seed 004)
     # Tried in order when no-touch areas leave nothing of this draft (openings and closings).
     fallbacks: tuple[Draft, ...] = ()
+    # The hash, worked out on first use: drafts key the planner's caches, and hashing every point
+    # of a path (and every fallback) on each look-up cost more than the look-ups saved.
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __hash__(self) -> int:
+        h = self._hash
+        if not h:
+            h = hash(tuple(getattr(self, name) for name in _COMPARED)) or 1
+            object.__setattr__(self, "_hash", h)
+        return h
 
     def with_changes(self, **changes: object) -> Draft:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+_COMPARED = tuple(f.name for f in fields(Draft) if f.compare)  # what == compares, so what hash covers
 
 
 def _memo(method: F) -> F:
@@ -245,6 +258,15 @@ class Templates:
         r = 1.2
         x = max((1.5 + 0.36 * self.hs) / 2, 1.5 + contact_half_width("kneading") + r + 0.1)
         return _t(circles_along([(x, 0.64 * self.L), (x, 0.86 * self.L)], radius=r, spacing=2.5))
+
+    @_memo
+    def reach_between(self) -> tuple[Point, ...]:
+        """One's own fingertips over the opposite shoulder: small circles beside the spine between
+        the shoulder blades, from as low as a hand reaches that way (about two thirds of the way
+        up the back) to the top of the shoulder blades (seed 002)."""
+        r = 1.0
+        x = max((1.5 + 0.36 * self.hs) / 2, 1.5 + contact_half_width("circular_friction") + r + 0.1)
+        return _t(circles_along([(x, 0.68 * self.L), (x, 0.86 * self.L)], radius=r, spacing=2.5))
 
     @_memo
     def knead_trapezius(self) -> tuple[Point, ...]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from backrub.geometry import length
+from backrub.geometry import length, path_cached
 from backrub.knowledge.techniques import (
     BREATHS_PER_REP,
     GOAL_TEMPO,
@@ -47,6 +47,7 @@ class Tempo:
         return low, high
 
 
+@path_cached(1)
 @lru_cache(maxsize=8192)
 def rep_bounds(
     technique: str, path: tuple[Point, ...], tempo: Tempo, stretch: int = 1

@@ -12,11 +12,12 @@ from backrub.intake.screening import Screening
 from backrub.knowledge.rules import RULES
 from backrub.knowledge.techniques import PRESSURES, TECHNIQUES
 from backrub.knowledge.zones import ZONE_IDS
-from backrub.routine.device import DeviceSettings, settings_from_dict
 
 TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
 if TYPE_CHECKING:
     from typing import Any
+
+    from backrub.routine.device import DeviceSettings
 
 FORMAT = "backrub.routine/1"
 PHASES = ("prepare", "open", "warm_up", "work", "focus", "close")
@@ -299,7 +300,11 @@ def _step(item: Any, where: str, problems: Problems) -> Step | None:
         problems.add(f"{where}.seconds", f"expected a number of seconds above 0 (got {describe(seconds)})")
     path = _path(item.get("path"), f"{where}.path", problems, required=True)
     lead_in = _path(item.get("lead_in", []), f"{where}.lead_in", problems, required=False)
-    device = settings_from_dict(item["device"], f"{where}.device", problems) if "device" in item else None
+    device = None
+    if "device" in item:  # loaded only when a step names a massager: most routines have none
+        from backrub.routine.device import settings_from_dict
+
+        device = settings_from_dict(item["device"], f"{where}.device", problems)
     rnd = item.get("round")
     if rnd is not None and (isinstance(rnd, bool) or not isinstance(rnd, int) or not 1 <= rnd <= 99):
         problems.add(f"{where}.round", f"expected a round number from 1 to 99 (got {describe(rnd)})")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 
 from backrub.intake.model import Intake
 from backrub.routine.model import Routine
-from backrub.verifier import device, method, safety
+from backrub.verifier import method, safety
 from backrub.verifier.context import Checked
 from backrub.verifier.report import Finding, Report
 
@@ -20,7 +21,13 @@ def check_routine(routine: Routine, intake: Intake | None = None, performed: int
     change, so findings placed in them are left out.
     """
     checked = Checked(routine, intake)
-    every = (f for check in (*safety.CHECKS, *method.CHECKS, *device.CHECKS) for f in check(checked))
+    checks: tuple[Callable[[Checked], Iterator[Finding]], ...] = (*safety.CHECKS, *method.CHECKS)
+    if any(step.device is not None for step in routine.steps):
+        # Every massager check looks only at steps done with the massager: loaded when there are any.
+        from backrub.verifier import device
+
+        checks += device.CHECKS
+    every = (f for check in checks for f in check(checked))
     findings = [f for f in every if _step_index(f.where) >= performed]
     return Report(findings=tuple(findings))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from backrub.geometry import direction_problem, length, signed_area
+from backrub.geometry import direction_problem, length, path_length, signed_area
 from backrub.intake.places import spot_centre
 from backrub.knowledge.method import REPS_INTERLUDE
 from backrub.knowledge.screening_table import NO_CONTACT_SPOTS
@@ -211,7 +211,8 @@ def tempo(c: Checked) -> Iterator[Finding]:
     t = Tempo(breaths_per_minute=c.intake.breaths_per_minute, goal=c.intake.goal, giver=c.intake.giver)
     for i, step in enumerate(c.steps):
         each = step.rep_seconds
-        speed = length(step.path) / each if each > 0 else math.inf
+        span = path_length(step.path)
+        speed = span / each if each > 0 else math.inf
         low, high = t.speed_range(step.technique)
         if speed > high * (1 + TOLERANCE):
             rule_note = " (a robot's limit)" if c.intake.giver == "robot" else ""
@@ -219,7 +220,7 @@ def tempo(c: Checked) -> Iterator[Finding]:
                 "tempo",
                 at(i) + ".seconds",
                 f"the hands move {speed:.1f} cm/s, faster than {high:g} cm/s{rule_note}",
-                f"give each repetition at least {length(step.path) / high:.1f} s",
+                f"give each repetition at least {span / high:.1f} s",
             )
         # A massager glides slowly whatever the goal: its speed setting brings the energy.
         elif speed < low * (1 - TOLERANCE) and c.intake.goal == "energize" and step.device is None:
@@ -227,7 +228,7 @@ def tempo(c: Checked) -> Iterator[Finding]:
                 "tempo",
                 at(i) + ".seconds",
                 f"{speed:.1f} cm/s is slow for an energizing massage",
-                f"give each repetition at most {length(step.path) / low:.1f} s",
+                f"give each repetition at most {span / low:.1f} s",
             )
         if TECHNIQUES[step.technique].breath_paced and c.known:
             unit = t.breath_seconds * BREATHS_PER_REP[c.intake.goal]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from backrub.geometry import Point, Shape, bbox, first_hit, grown, mirrored
+from backrub.geometry import Point, Shape, bbox, first_hit, grown, mirrored, path_box, path_cached
 from backrub.intake.places import NoTouch, slide_shapes, slides_between
 from backrub.knowledge.screening_table import CONDITIONS, NO_CONTACT_SPOTS
 from backrub.knowledge.techniques import TECHNIQUES, contact_half_width, pressure_rank
@@ -44,33 +44,20 @@ def spine_pressure(c: Checked) -> Iterator[Finding]:
 def no_touch(c: Checked) -> Iterator[Finding]:
     """Wounds and other marked skin, painful places (beyond light), underarms; slides too."""
     every = c.areas
-    # What each hand meets, worked out once per (contact width, light or not): every area grown by
-    # the hand's half-width, painful places left out under light touch, and the mirror images.
-    hands_for: dict[tuple[float, bool], tuple[_Hand, _Hand]] = {}
-    hits: dict[tuple[tuple[Point, ...], tuple[float, bool], int], tuple[int, Shape] | None] = {}
+    memo = _areas_memo(every)
     for i, step in enumerate(c.steps):
         light = step.pressure == "light"
         # The path is the contact's centre: an area grown by the hand's half-width is what it meets.
         width = contact_half_width(step.technique)
         key = (width, light)
-        if key not in hands_for:
-            near = [(a, grown(a.shape, width) if width else a.shape) for a in every]
-            pairs = [(a, s) for a, s in near if not (a.light_ok and light)]
-            flipped = [(a, mirrored(s)) for a, s in near if not (a.light_ok and light)]
-            hands_for[key] = (
-                ("", pairs, [s for _, s in pairs]),
-                (" (left hand, mirrored)", flipped, [s for _, s in flipped]),
-            )
-        written, mirror = hands_for[key]
+        if key not in memo.hands:
+            memo.hands[key] = _hands(every, width, light)
+        written, mirror = memo.hands[key]
         # The mirrored hand meets an area exactly where the written path meets its mirror image.
         both = step.side == "both"
-        for hand, (label, pairs, shapes) in enumerate((written, mirror) if both else (written,)):
-            # Later rounds repeat earlier paths: the same path, width and hand meet the same areas.
-            seen = (step.path, key, hand)
-            if seen in hits:
-                hit = hits[seen]
-            else:
-                hit = hits[seen] = first_hit(step.path, shapes, bbox(step.path))
+        for label, pairs, shapes, hits in (written, mirror) if both else (written,):
+            # Later rounds and later checks repeat paths: the same path and hand meet the same areas.
+            hit = _remembered(hits, step.path, shapes)
             if hit is not None:
                 j, shape = hit
                 # Name the point that lies in the area, not the one before it on the same segment.
@@ -90,20 +77,78 @@ def no_touch(c: Checked) -> Iterator[Finding]:
         if i == 0 or not slides_between(c.intake.giver, c.steps[i - 1].side, step.side):
             continue
         slide = (c.steps[i - 1].path[-1], *step.lead_in, step.path[0])
-        slide_box = bbox(slide)
-        firm_areas = slide_shapes(every, slide[0], slide[-1], slide_box)
-        slid = first_hit(slide, [s for _, s in firm_areas], slide_box)
+        if slide in memo.slides:
+            slid = memo.slides[slide]
+        else:
+            slide_box = bbox(slide)
+            firm_areas = slide_shapes(every, slide[0], slide[-1], slide_box)
+            met = first_hit(slide, [s for _, s in firm_areas], slide_box)
+            slid = None if met is None else next(a for a, s in firm_areas if s is met[1])
+            if len(memo.slides) >= _MEMO_SIZE:
+                memo.slides.clear()
+            memo.slides[slide] = slid
         if slid is not None:
-            area = next(a for a, s in firm_areas if s is slid[1])
             yield error(
-                area.rule,
+                slid.rule,
                 at(i, None) + ".lead_in",
-                f"the hands slide over the {area.label} on the way from steps[{i - 1}]",
+                f"the hands slide over the {slid.label} on the way from steps[{i - 1}]",
                 "add a lead_in that goes round it, or end the previous step elsewhere",
             )
 
 
-_Hand = tuple[str, list[tuple[NoTouch, Shape]], list[Shape]]  # label, (area, shape) pairs, shapes
+# label, (area, shape) pairs, shapes, and what each path met (by the path's id, the path held)
+_Hand = tuple[
+    str,
+    list[tuple[NoTouch, Shape]],
+    list[Shape],
+    dict[int, tuple[tuple[Point, ...], tuple[int, Shape] | None]],
+]
+_MEMO_SIZE = 8192
+
+
+class _AreasMemo:
+    """What the no-touch check has worked out for one tuple of areas, kept across checks: a live
+    session re-verifies the same steps after every change, and a routine repeats its paths."""
+
+    __slots__ = ("hands", "slides")
+
+    def __init__(self) -> None:
+        self.hands: dict[tuple[float, bool], tuple[_Hand, _Hand]] = {}
+        self.slides: dict[tuple[Point, ...], NoTouch | None] = {}
+
+
+@path_cached(0, size=64)  # by the areas tuple itself (no_touch_areas gives the same one each time)
+def _areas_memo(areas: tuple[NoTouch, ...]) -> _AreasMemo:
+    return _AreasMemo()
+
+
+def _hands(every: tuple[NoTouch, ...], width: float, light: bool) -> tuple[_Hand, _Hand]:
+    """What each hand meets for a contact width, light or not: every area grown by the hand's
+    half-width, painful places left out under light touch, and their mirror images."""
+    near = [(a, grown(a.shape, width) if width else a.shape) for a in every]
+    pairs = [(a, s) for a, s in near if not (a.light_ok and light)]
+    flipped = [(a, mirrored(s)) for a, s in near if not (a.light_ok and light)]
+    return (
+        ("", pairs, [s for _, s in pairs], {}),
+        (" (left hand, mirrored)", flipped, [s for _, s in flipped], {}),
+    )
+
+
+def _remembered(
+    hits: dict[int, tuple[tuple[Point, ...], tuple[int, Shape] | None]],
+    path: tuple[Point, ...],
+    shapes: list[Shape],
+) -> tuple[int, Shape] | None:
+    """first_hit of the path on these shapes, remembered by the path object (held in the entry,
+    so its id stays its own while remembered: the answer is exact)."""
+    got = hits.get(id(path))
+    if got is not None and got[0] is path:
+        return got[1]
+    hit = first_hit(path, shapes, path_box(path))
+    if len(hits) >= _MEMO_SIZE:
+        hits.clear()
+    hits[id(path)] = (path, hit)
+    return hit
 
 
 def _avoid_hint(rule: str) -> str:
@@ -116,9 +161,9 @@ def _avoid_hint(rule: str) -> str:
 
 def kidney_gentle(c: Checked) -> Iterator[Finding]:
     for i, step in enumerate(c.steps):
-        declared = [z for z in step.zones if base_name(z) == "kidney"]
         if step.pressure == "light":
             continue
+        declared = [z for z in step.zones if base_name(z) == "kidney"]
         hit = False
         # Between the points too: a segment may cut the corner of the kidney area. Both kidney
         # areas are checked, so the written path answers for the mirrored hand as well.

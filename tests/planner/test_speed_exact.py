@@ -1,0 +1,200 @@
+"""The speed work (issue 10's figures, issue 9's worst case) changes no answer it should not.
+
+Each shortcut is held against a plain reference written here (the code as it was before the
+shortcut): the same points, the same ways, the same findings. Where the worst case is bounded on
+purpose (bends of a detour, shapes in route's graph) the bound itself is tested.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from dataclasses import fields, replace
+
+from backrub.geometry import (
+    MAX_BENDS,
+    ROUTE_SHAPES,
+    Box,
+    Circle,
+    _around,
+    _corners_around,
+    detour,
+    first_hit,
+    grown,
+    line,
+    path_cached,
+    route,
+)
+from backrub.intake import parse_intake
+from backrub.planner import plan_routine
+from backrub.planner.templates import Draft
+from backrub.verifier import check_routine
+
+# -- references: the code before the shortcuts ------------------------------------------------
+
+
+def _line_ref(points, step):
+    out = [points[0]]
+    for a, b in itertools.pairwise(points):
+        n = max(1, math.ceil(math.dist(a, b) / step))
+        out.extend((a[0] + (b[0] - a[0]) * i / n, a[1] + (b[1] - a[1]) * i / n) for i in range(1, n + 1))
+    return out
+
+
+def _around_ref(dense, shape, clearance, floor_y, keep_ends):
+    from backrub.geometry import _bridge, _inside, _push_out
+
+    out = []
+    last = len(dense) - 1
+    for k, p in enumerate(dense):
+        fixed = keep_ends and k in (0, last)
+        moved = not fixed and _inside(shape, p, clearance)
+        q = _push_out(p, shape, clearance, floor_y) if moved else p
+        if out and shape.hits_segment(out[-1], q):
+            out.extend(_bridge(out[-1], q, shape, clearance))
+        out.append(q)
+    return out
+
+
+def _route_ref(a, b, shapes, clearance=0.4):
+    corners = [c for s in shapes for c in _corners_around(s, clearance)]
+    nodes = [a, b] + [p for p in corners if not any(s.contains(*p) for s in shapes)]
+    kept = [g if not (g.contains(*a) or g.contains(*b)) else s
+            for s, g in zip(shapes, [grown(s, clearance / 2) for s in shapes], strict=True)]
+    clear = [[False] * len(nodes) for _ in nodes]
+    for i in range(len(nodes)):
+        for j in range(i + 1, len(nodes)):
+            if not any(s.hits_segment(nodes[i], nodes[j]) for s in kept):
+                clear[i][j] = clear[j][i] = True
+    best, back = [math.inf] * len(nodes), [-1] * len(nodes)
+    best[0] = 0.0
+    todo = set(range(len(nodes)))
+    while todo:
+        i = min(todo, key=best.__getitem__)
+        if best[i] == math.inf or i == 1:
+            break
+        todo.discard(i)
+        for j in todo:
+            if clear[i][j]:
+                d = best[i] + math.dist(nodes[i], nodes[j])
+                if d < best[j]:
+                    best[j], back[j] = d, i
+    if best[1] == math.inf:
+        return None
+    way = [b]
+    while way[-1] != a:
+        way.append(nodes[back[nodes.index(way[-1]) if way[-1] != b else 1]])
+    return way[::-1]
+
+
+def _shape(rng: random.Random):
+    if rng.random() < 0.5:
+        return Circle(cx=rng.uniform(-15, 15), cy=rng.uniform(5, 50), r=rng.uniform(0.5, 5))
+    x, y = rng.uniform(-15, 15), rng.uniform(5, 50)
+    return Box(x0=x, y0=y, x1=x + rng.uniform(0.5, 8), y1=y + rng.uniform(0.5, 8))
+
+
+# -- exact shortcuts ---------------------------------------------------------------------------
+
+
+def test_line_gives_the_same_points_as_before():
+    rng = random.Random(1)
+    for _ in range(300):
+        points = [(rng.uniform(-20, 20), rng.uniform(0, 60)) for _ in range(rng.randint(2, 30))]
+        step = rng.choice([0.25, 0.5, 2.0, 50.0])
+        assert line(points, step) == _line_ref(points, step)
+
+
+def test_a_detour_passes_far_points_through_exactly_as_before():
+    rng = random.Random(2)
+    for _ in range(400):
+        shape = _shape(rng)
+        corners = [(rng.uniform(-20, 20), rng.uniform(0, 60)) for _ in range(rng.randint(2, 8))]
+        dense = line(corners, 0.5)
+        args = (rng.choice([0.0, 0.3, 1.0]), rng.choice([0.0, 10.0]), rng.random() < 0.5)
+        assert _around(dense, shape, *args) == _around_ref(dense, shape, *args)
+
+
+def test_route_finds_the_same_way_as_testing_every_leg_first():
+    rng = random.Random(3)
+    for _ in range(60):
+        shapes = [_shape(rng) for _ in range(rng.randint(1, 6))]
+        a, b = (rng.uniform(-20, 20), rng.uniform(0, 60)), (rng.uniform(-20, 20), rng.uniform(0, 60))
+        for clearance in (0.4, 1.0):
+            assert route(a, b, shapes, clearance) == _route_ref(a, b, shapes, clearance)
+
+
+# -- bounds on the worst case --------------------------------------------------------------------
+
+
+def _beads(n: int) -> list[Circle]:
+    """n small circles strung along the line y = 20, each in the way of a stroke along it."""
+    return [Circle(cx=-20 + 40 * (k + 0.5) / n, cy=20.0, r=0.6) for k in range(n)]
+
+
+def test_a_detour_bends_round_up_to_its_limit_and_gives_up_past_it():
+    path = [(-25.0, 20.0), (25.0, 20.0)]
+    way = detour(path, _beads(MAX_BENDS))
+    assert way is not None and first_hit(way, _beads(MAX_BENDS)) is None
+    assert detour(path, _beads(MAX_BENDS + 1)) is None
+
+
+def test_route_among_many_shapes_uses_the_nearest_and_its_way_is_clear_of_them():
+    near = [Circle(cx=0.0, cy=20.0, r=2.0)]
+    far = [Circle(cx=-30.0 + 3 * k, cy=70.0 + (k % 3), r=0.5) for k in range(ROUTE_SHAPES + 4)]
+    way = route((-6.0, 20.0), (6.0, 20.0), far + near)
+    assert way is not None and first_hit(way, near) is None
+    # Its corners come from the nearest shapes only: none lies up by the far ones.
+    assert all(y < 60 for _, y in way)
+
+
+# -- caches that must not mix answers ---------------------------------------------------------
+
+
+def test_path_cached_knows_a_path_by_the_object_and_recomputes_equal_copies():
+    calls = []
+
+    @path_cached(0, size=4)
+    def span(path, scale):
+        calls.append(path)
+        return (path[-1][0] - path[0][0]) * scale
+
+    p = ((0.0, 0.0), (2.0, 0.0))
+    assert span(p, 1) == 2.0 and span(p, 1) == 2.0 and len(calls) == 1  # the same object: remembered
+    assert span(p, 3) == 6.0 and len(calls) == 2  # other arguments by value
+    copy = tuple(list(p))
+    assert copy == p and copy is not p
+    assert span(copy, 1) == 2.0 and len(calls) == 3  # equal but another object: worked out again
+    listed = [(0.0, 0.0), (5.0, 0.0)]
+    assert span(listed, 1) == 5.0
+    listed[1] = (7.0, 0.0)  # a list may change: never remembered
+    assert span(listed, 1) == 7.0
+    for k in range(10):  # bounded: the memo is emptied rather than grown
+        span(((0.0, 0.0), (float(k), 0.0)), 1)
+    assert span(p, 1) == 2.0
+
+
+def test_a_drafts_hash_covers_every_field_equality_compares():
+    draft = Draft(key="k", phase="work", technique="stroking", side="both", direction="up",
+                  pressure="light", path=((1.0, 2.0), (3.0, 4.0)), area="the back")
+    same = replace(draft)
+    assert same == draft and hash(same) == hash(draft)
+    compared = [f.name for f in fields(Draft) if f.compare]
+    assert "path" in compared and "fallbacks" in compared and "_hash" not in compared
+    assert hash(draft.with_changes(path=((1.0, 2.0), (3.0, 4.5)))) != hash(draft)
+    assert hash(draft.with_changes(lead_in=((0.0, 0.0),))) != hash(draft)
+
+
+def test_the_verifier_remembers_nothing_that_hides_a_finding():
+    """Checks remember what each path met across calls: a shifted copy of a routine must still be
+    found out after the routine itself passed, and the routine pass again after it."""
+    raw = {"minutes": 30, "spots": [{"kind": "wound", "at": {"x_cm": 9, "y_cm": 30}, "radius_cm": 3}]}
+    routine = plan_routine(parse_intake(raw))
+    shifted = replace(routine, steps=tuple(
+        replace(s, path=tuple((x + 3.0, y - 2.0) for x, y in s.path)) for s in routine.steps))
+    first = check_routine(shifted).findings  # checked first: nothing remembered of either yet
+    assert "broken-skin" in {f.rule for f in first}
+    for _ in range(2):
+        assert check_routine(routine).ok
+        assert check_routine(shifted).findings == first
