@@ -33,9 +33,11 @@ def surface_of(traj: Trajectory) -> BackSurface:
 
 
 def placement_for(traj: Trajectory, profile: RobotProfile) -> ArmPlacement:
-    """The profile's base placement, or the best pedestal station for this body."""
+    """The profile's base placement, or (with `arm_base_m` null) the best station for this body."""
     if profile.arm_base_m is not None:
-        return ArmPlacement(base_m=profile.arm_base_m, yaw_deg=profile.arm_base_yaw_deg)
+        return ArmPlacement(
+            base_m=profile.arm_base_m, yaw_deg=profile.arm_base_yaw_deg, tilt_deg=profile.arm_base_tilt_deg
+        )
     return auto_placement(traj, surface_of(traj), radius_m=profile.probe_radius_m)
 
 

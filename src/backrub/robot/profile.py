@@ -36,10 +36,15 @@ class RobotProfile:
     probe_radius_m: float = 0.03
     # Reachable box in the body frame (m): x, y, z lower and upper bounds.
     workspace_m: tuple[tuple[float, float], ...] = ((-0.45, 0.45), (-0.20, 1.00), (-0.25, 0.35))
-    # The arm's base in the body frame (m), on its pedestal beside the table; None: chosen per
-    # body among the pedestal's stations around the table (`reach.auto_placement`).
-    arm_base_m: tuple[float, float, float] | None = None
-    arm_base_yaw_deg: float = 0.0
+    # The arm's base in the body frame (m) and its orientation (arm_model.base_transform). The
+    # default hangs it from a frame over the table, 80 cm above the waistline and 35 cm toward the
+    # head, its axis leaning 55° from straight down toward the feet: from there one UR5e reaches
+    # every back the intake allows, and the shoulder's singular axis meets the table beyond the
+    # waist (measured in benchmarks/bench_arm.py; docs/robot.md). None: the best of a few pedestal
+    # stations around the table and this mount, chosen per body (`reach.auto_placement`).
+    arm_base_m: tuple[float, float, float] | None = (0.0, 0.35, 0.80)
+    arm_base_yaw_deg: float = -90.0
+    arm_base_tilt_deg: float = 125.0
 
     def force_for(self, pressure: str) -> float:
         """Newtons for a pressure level."""
@@ -78,7 +83,7 @@ class RobotProfile:
                     )
                 else:
                     values[key] = None if value is None else tuple(float(v) for v in value)
-            elif key == "arm_base_yaw_deg":
+            elif key in ("arm_base_yaw_deg", "arm_base_tilt_deg"):
                 if not _is_number(value) or not -360.0 <= value <= 360.0:
                     problems.add(path, f"expected degrees from -360 to 360 (got {describe(value)})")
                 else:
