@@ -36,15 +36,12 @@ class RobotProfile:
     probe_radius_m: float = 0.03
     # Reachable box in the body frame (m): x, y, z lower and upper bounds.
     workspace_m: tuple[tuple[float, float], ...] = ((-0.45, 0.45), (-0.20, 1.00), (-0.25, 0.35))
-    # The arm's base in the body frame (m) and its orientation (arm_model.base_transform). The
-    # default hangs it from a frame over the table, 80 cm above the waistline and 35 cm toward the
-    # head, its axis leaning 55° from straight down toward the feet: from there one UR5e reaches
-    # every back the intake allows, and the shoulder's singular axis meets the table beyond the
-    # waist (measured in benchmarks/bench_arm.py; docs/robot.md). None: the best of a few pedestal
-    # stations around the table and this mount, chosen per body (`reach.auto_placement`).
-    arm_base_m: tuple[float, float, float] | None = (0.0, 0.35, 0.80)
-    arm_base_yaw_deg: float = -90.0
-    arm_base_tilt_deg: float = 125.0
+    # The arm's base in the body frame (m) and its orientation (arm_model.base_transform: tilt 0
+    # stands it on a pedestal, 180 hangs it). None (the default): hung from the frame over the
+    # table as `reach.frame_mount` places it for this body (docs/robot.md, "Base placement").
+    arm_base_m: tuple[float, float, float] | None = None
+    arm_base_yaw_deg: float = 0.0
+    arm_base_tilt_deg: float = 0.0
 
     def force_for(self, pressure: str) -> float:
         """Newtons for a pressure level."""

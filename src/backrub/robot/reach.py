@@ -32,7 +32,6 @@ from backrub.robot.arm_model import (
     table_top_z,
     upper_arms,
 )
-from backrub.robot.profile import RobotProfile
 from backrub.robot.surface import EDGE_FRACTION, SIDE_ALLOWANCE_M, BackSurface
 from backrub.robot.trajectory import Trajectory
 
@@ -46,6 +45,9 @@ STICK_CLEARANCE_M = 0.005
 CHECK_HZ = 50.0  # the reach check looks at the trajectory this often (and at every pressing edge)
 AXIS_SMOOTH_S = 0.15  # in the air the tool axis follows the normal smoothed over this time ...
 AXIS_NEAR_S = 0.1  # ... and is the normal itself this close (in time) to touching
+FRAME_Y_M = 0.40  # the default mount (frame_mount): toward the head from the waistline, ...
+FRAME_LEAN_DEG = 60.0  # ... its axis this far from straight down, toward the feet, ...
+FRAME_HIGH_M, FRAME_LOW_M = 0.90, 0.80  # ... this high over the waistline: default / largest back
 ROLL_REFERENCE = np.array([0.0, 1.0, 0.0])  # tool x follows the head direction, projected
 RULES = (
     "unreachable",
@@ -382,15 +384,9 @@ def _rz(angle: np.ndarray) -> np.ndarray:
 
 
 def pedestal_stations(surface: BackSurface) -> list[ArmPlacement]:
-    """The profile's frame mount, then where a pedestal may stand: beside the table or at either end."""
+    """Where a pedestal may stand: beside the table on the receiver's right, or at either end."""
     L, hs = surface.back_length, surface.shoulder_width / 2
-    default = RobotProfile()
-    assert default.arm_base_m is not None
-    out = [
-        ArmPlacement(
-            base_m=default.arm_base_m, yaw_deg=default.arm_base_yaw_deg, tilt_deg=default.arm_base_tilt_deg
-        )
-    ]
+    out = []
     for z in (0.1, 0.3):
         for dx in (0.05, 0.15, 0.25):
             for y in (-0.35, -0.2, 0.25 * L, 0.5 * L, 0.75 * L, L + 0.2, L + 0.35):
@@ -399,6 +395,27 @@ def pedestal_stations(surface: BackSurface) -> list[ArmPlacement]:
             for y in (-0.3, L + 0.25, L + 0.35):
                 out.append(ArmPlacement(base_m=(x, y, z), yaw_deg=0.0))
     return out
+
+
+def frame_mount(surface: BackSurface) -> ArmPlacement:
+    """The default base placement: hung from the frame over the table, leaning toward the feet.
+
+    The base is FRAME_Y_M toward the head from the waistline, on the spine
+    line, its axis FRAME_LEAN_DEG from straight down toward the feet, so the
+    shoulder's singular axis (the base axis, which the wrist centre must keep
+    clear of) meets the table beyond the waist. Its height over the waistline
+    is FRAME_HIGH_M for a back up to 50 cm long and shoulders up to 42 cm (the
+    default body) and comes down linearly to FRAME_LOW_M for an 80 cm back or
+    65 cm shoulders (the table is lifted for a large receiver): high enough
+    that the waist end stays clear of that axis, low enough that a long or
+    broad back's ends, sides and upper arms are in reach. Measured in
+    benchmarks/bench_arm.py for the default body and the intake's extremes.
+    """
+    longer = (surface.back_length - 0.5) / 0.3
+    broader = (surface.shoulder_width - 0.42) / 0.23
+    lower = float(np.clip(max(longer, broader), 0.0, 1.0))
+    z = FRAME_HIGH_M + (FRAME_LOW_M - FRAME_HIGH_M) * lower
+    return ArmPlacement(base_m=(0.0, FRAME_Y_M, z), yaw_deg=-90.0, tilt_deg=180.0 - FRAME_LEAN_DEG)
 
 
 def auto_placement(traj: Trajectory, surface: BackSurface, *, radius_m: float = 0.03) -> ArmPlacement:
