@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/bench_arm.py [--quick]
 
-- Reachability (default base placement: the pedestal station `auto_placement`
-  picks) for a 15-minute robot routine on the default body and the extremes the
+- Reachability (default base placement: the profile's frame mount over the table,
+  `RobotProfile` default) for a 15-minute robot routine on the default body and the extremes the
   intake allows.
 - A 5-minute comfort rub at medium and a 15-minute robot routine on the UR5e,
   with 0.5 N sensor noise and a 4 ms delay: force RMSE (all pressing ticks, and
@@ -26,9 +26,11 @@ import numpy as np
 from backrub.intake.model import parse_intake
 from backrub.planner import plan_routine
 from backrub.robot import ur5e
+from backrub.robot.arm_cli import placement_for
 from backrub.robot.armsim import ArmOptions, simulate_arm
 from backrub.robot.compile import compile_routine
-from backrub.robot.reach import auto_placement, check_reach
+from backrub.robot.profile import RobotProfile
+from backrub.robot.reach import check_reach
 
 BODIES = {
     "default 50/42/32": (50, 42, 32),
@@ -53,7 +55,7 @@ def reachability(rate_hz: float) -> dict[str, dict[str, object]]:
     for name, body in BODIES.items():
         traj = compile_routine(_routine(15, body), rate_hz=rate_hz)  # type: ignore[arg-type]
         start = time.perf_counter()
-        placement = auto_placement(traj, traj.surface)  # type: ignore[arg-type]
+        placement = placement_for(traj, RobotProfile())
         result = check_reach(traj, placement, traj.surface)  # type: ignore[arg-type]
         failing = {
             k: int(v[result.pressing].sum()) for k, v in result.bad.items() if v[result.pressing].any()
@@ -71,7 +73,7 @@ def reachability(rate_hz: float) -> dict[str, dict[str, object]]:
 
 
 def arm_runs(name: str, traj: object, quick: bool) -> dict[str, dict[str, object]]:
-    placement = auto_placement(traj, traj.surface)  # type: ignore[arg-type, attr-defined]
+    placement = placement_for(traj, RobotProfile())  # type: ignore[arg-type]
     still = {"breathing_mm": 0.0}
     cases = {
         "default: noise 0.5 N, delay 4 ms, breathing 2 mm": ArmOptions(**FAULTY),

@@ -144,9 +144,6 @@ def short_file(tmp_path_factory):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="open (issue 12 after the seeds' planner of issue 10): planned robot "
-                   "routines now circle the base of the neck, which passes near a wrist singularity from the "
-                   "default pedestal, so compile --arm refuses them (safely); strict, so a fix shows up here")
 def test_arm_compile_writes_joints_and_arm_check_names_what_it_cannot_reach(short_file, tmp_path, capsys):
     out, joints = tmp_path / "a.npz", tmp_path / "j.csv"
     args = ["compile", str(short_file), "--out", str(out), "--rate", "20", "--arm", "ur5e"]

@@ -105,3 +105,47 @@ def test_failures_name_the_step_and_sample(traj):
     found = violations_of(result, traj)
     assert found and found[0].rule == "arm-unreachable"
     assert "sample" in str(found[0]) and (found[0].step >= 0 or "between steps" in str(found[0]))
+
+
+def test_a_hanging_mount_points_the_base_down_and_leans_it_toward_the_feet():
+    from backrub.robot.arm_model import base_transform, hanging
+    from backrub.robot.surface import surface_from_body
+
+    straight_down = base_transform((0.0, 0.0, 1.0), 0.0, 180.0)
+    assert np.allclose(straight_down[:3, 2], [0.0, 0.0, -1.0])
+    p = reach.frame_mount(surface_from_body())
+    mount = base_transform(p.base_m, p.yaw_deg, p.tilt_deg)
+    lean = np.radians(reach.FRAME_LEAN_DEG)  # from straight down, toward -y (the feet)
+    assert np.allclose(mount[:3, 2], [0.0, -np.sin(lean), -np.cos(lean)])
+    assert np.allclose(mount[:3, :3] @ mount[:3, :3].T, np.eye(3))
+    assert hanging(p.tilt_deg) and not hanging(0.0) and not hanging(30.0)
+    # A longer or broader back gets a lower mount (a lifted table), within the two measured heights.
+    assert p.base_m[2] == pytest.approx(reach.FRAME_HIGH_M)
+    for body in ((80.0, 28.0, 20.0), (30.0, 65.0, 60.0), (80.0, 65.0, 60.0)):
+        assert reach.frame_mount(surface_from_body(*body)).base_m[2] == pytest.approx(reach.FRAME_LOW_M)
+
+
+def test_the_frame_is_kept_clear_like_the_skin(traj, monkeypatch):
+    import backrub.robot.arm_model as arm_model
+
+    mount = reach.frame_mount(traj.surface)
+    assert not check_reach(traj, mount, traj.surface).bad["clearance"].any()
+    # The frame's cross-beam hung low, 30 cm over the shoulders: the arm's links now pass it.
+    monkeypatch.setattr(arm_model, "FRAME_ABOVE_M", -0.6)
+    assert check_reach(traj, mount, traj.surface).bad["clearance"].any()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("body", [(50.0, 42.0, 32.0), (80.0, 65.0, 60.0)])
+def test_the_frame_mount_reaches_planned_routines_on_the_default_and_the_largest_back(body):
+    from backrub.intake.model import parse_intake
+    from backrub.planner import plan_routine
+
+    names = ("back_length_cm", "shoulder_width_cm", "waist_width_cm")
+    intake = {"giver": "robot", "minutes": 15, "body": dict(zip(names, body, strict=True))}
+    traj = compile_routine(plan_routine(parse_intake(intake)), verify=False, rate_hz=20.0)
+    result = check_reach(traj, reach.frame_mount(traj.surface), traj.surface)
+    assert result.reachable_fraction >= 0.99  # issue 12's figure, with the default placement
+    assert result.min_clearance_m >= reach.CLEARANCE_M
+    if body == (50.0, 42.0, 32.0):  # the default body: every sample, one configuration
+        assert result.reachable_fraction == 1.0 and result.reconfigurations == 0

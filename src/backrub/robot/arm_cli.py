@@ -11,7 +11,7 @@ from backrub.errors import InputError, Problem
 from backrub.robot.check import MAX_RUNS_PER_RULE, Violation
 from backrub.robot.joint_export import JointTrajectory
 from backrub.robot.profile import RobotProfile
-from backrub.robot.reach import RULES, ArmPlacement, ReachResult, auto_placement, check_reach
+from backrub.robot.reach import RULES, ArmPlacement, ReachResult, check_reach, frame_mount
 from backrub.robot.surface import BackSurface, surface_from_body
 from backrub.robot.trajectory import Trajectory
 
@@ -33,10 +33,12 @@ def surface_of(traj: Trajectory) -> BackSurface:
 
 
 def placement_for(traj: Trajectory, profile: RobotProfile) -> ArmPlacement:
-    """The profile's base placement, or the best pedestal station for this body."""
+    """The profile's base placement, or (with `arm_base_m` null, the default) the frame's for this body."""
     if profile.arm_base_m is not None:
-        return ArmPlacement(base_m=profile.arm_base_m, yaw_deg=profile.arm_base_yaw_deg)
-    return auto_placement(traj, surface_of(traj), radius_m=profile.probe_radius_m)
+        return ArmPlacement(
+            base_m=profile.arm_base_m, yaw_deg=profile.arm_base_yaw_deg, tilt_deg=profile.arm_base_tilt_deg
+        )
+    return frame_mount(surface_of(traj))
 
 
 def reach_findings(traj: Trajectory, profile: RobotProfile) -> list[Violation]:

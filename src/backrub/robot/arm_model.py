@@ -29,6 +29,15 @@ ARMATURE = (0.12, 0.12, 0.06, 0.02, 0.02, 0.02)
 TABLE_GAP_M = 0.10  # table top this far below the lowest modelled skin at the sides (the trunk's depth)
 UPPER_ARM_RADIUS_M = 0.045
 UPPER_ARM_LENGTH_M = 0.30
+# The frame a hanging arm is bolted to: an adapter plate behind the base, a bracket up to a
+# cross-beam, and two posts standing on the floor clear of the table and the receiver's arms.
+PLATE_RADIUS_M = 0.09  # a little wider than the UR5e's 149 mm base flange
+PLATE_DEPTH_M = 0.12  # from the base's mounting face back to the bracket
+FRAME_RADIUS_M = 0.04  # 80 mm aluminium profile, as a capsule
+FRAME_ABOVE_M = 0.25  # the cross-beam this far above the base
+FRAME_HALF_SPAN_M = 0.75  # posts at x = ±0.75 m
+PEDESTAL_RADIUS_M = 0.09
+FLOOR_BELOW_TABLE_M = 0.70
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,13 +49,55 @@ class Capsule:
     radius: float
 
 
-def base_transform(base_m: tuple[float, float, float], yaw_deg: float) -> np.ndarray:
-    """The arm base's pose in the body frame (4×4)."""
+def base_transform(base_m: tuple[float, float, float], yaw_deg: float, tilt_deg: float = 0.0) -> np.ndarray:
+    """The arm base's pose in the body frame (4×4): tilted about the body's y axis, then turned by yaw.
+
+    Tilt 0 stands the arm upright on a pedestal; 180 hangs it upside down from
+    a frame; between, the base's axis leans toward +x (yaw 0) or toward the
+    head (yaw 90). Yaw turns the whole mount about the vertical.
+    """
     t = np.eye(4)
     c, s = np.cos(np.radians(yaw_deg)), np.sin(np.radians(yaw_deg))
-    t[:2, :2] = [[c, -s], [s, c]]
+    ct, st = np.cos(np.radians(tilt_deg)), np.sin(np.radians(tilt_deg))
+    yaw = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
+    tilt = np.array([[ct, 0.0, st], [0.0, 1.0, 0.0], [-st, 0.0, ct]])
+    t[:3, :3] = yaw @ tilt
     t[:3, 3] = base_m
     return t
+
+
+def hanging(tilt_deg: float) -> bool:
+    """Whether a base tilted this much hangs from a frame (rather than standing on a pedestal)."""
+    return abs(((tilt_deg + 180.0) % 360.0) - 180.0) > 90.0
+
+
+def mount_capsules(
+    surface: BackSurface, base_m: tuple[float, float, float], yaw_deg: float, tilt_deg: float
+) -> list[Capsule]:
+    """What holds the arm: a pedestal under an upright base; plate, bracket, beam and posts for a hanging one.
+
+    The reach check keeps the arm's links (beyond the base housing) 2 cm from
+    these, as from the skin and the table.
+    """
+    base = np.asarray(base_m, dtype=np.float64)
+    floor_z = table_top_z(surface) - FLOOR_BELOW_TABLE_M
+    # Capsules have round ends: each stops a radius short of the base's face, so its cap is flush with it.
+    if not hanging(tilt_deg):
+        x, y, z = base_m
+        return [Capsule(a=(x, y, floor_z), b=(x, y, z - PEDESTAL_RADIUS_M), radius=PEDESTAL_RADIUS_M)]
+    axis = base_transform(base_m, yaw_deg, tilt_deg)[:3, 2]
+    plate_a = base - PLATE_RADIUS_M * axis
+    back = base - (PLATE_RADIUS_M + PLATE_DEPTH_M) * axis
+    beam_z = base[2] + FRAME_ABOVE_M
+    top = np.array([back[0], back[1], beam_z])
+    span = FRAME_HALF_SPAN_M
+    return [
+        Capsule(a=tuple(plate_a), b=tuple(back), radius=PLATE_RADIUS_M),
+        Capsule(a=tuple(back), b=tuple(top), radius=FRAME_RADIUS_M),
+        Capsule(a=(-span, back[1], beam_z), b=(span, back[1], beam_z), radius=FRAME_RADIUS_M),
+        Capsule(a=(-span, back[1], floor_z), b=(-span, back[1], beam_z), radius=FRAME_RADIUS_M),
+        Capsule(a=(span, back[1], floor_z), b=(span, back[1], beam_z), radius=FRAME_RADIUS_M),
+    ]
 
 
 def table_top_z(surface: BackSurface) -> float:
@@ -88,10 +139,11 @@ def arm_model(
     base_m: tuple[float, float, float],
     base_yaw_deg: float,
     *,
+    base_tilt_deg: float = 0.0,
     probe_radius_m: float = 0.03,
 ) -> mujoco.MjModel:
     """The scene as an MjModel, with servo gains set from the arm's own inertia."""
-    t_base = base_transform(base_m, base_yaw_deg)
+    t_base = base_transform(base_m, base_yaw_deg, base_tilt_deg)
     q_base = np.zeros(4)
     mujoco.mju_mat2Quat(q_base, t_base[:3, :3].ravel())
     table_z = table_top_z(surface)
@@ -144,10 +196,9 @@ def arm_model(
         f'<geom type="capsule" fromto="{_v(c.a)} {_v(c.b)}" size="{c.radius}" rgba="0.93 0.8 0.7 1"/>'
         for c in upper_arms(surface)
     )
-    floor_z = table_z - 0.70
-    pedestal = (
-        f'<geom type="cylinder" fromto="{base_m[0]} {base_m[1]} {floor_z} {_v(base_m)}" size="0.09"'
-        ' rgba="0.3 0.3 0.35 1"/>'
+    pedestal = "".join(
+        f'<geom type="capsule" fromto="{_v(c.a)} {_v(c.b)}" size="{c.radius}" rgba="0.3 0.3 0.35 1"/>'
+        for c in mount_capsules(surface, base_m, base_yaw_deg, base_tilt_deg)
     )
     table = (
         f'<geom type="box" pos="0 {L / 2} {table_z - 0.03}" size="0.35 {0.5 * L + 0.6} 0.03"'

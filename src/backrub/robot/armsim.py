@@ -112,6 +112,8 @@ class ArmResult:
             "reconfigurations": self.reach.reconfigurations,
             "min_clearance_m": round(self.reach.min_clearance_m, 4),
             "base_m": [round(v, 3) for v in self.placement.base_m],
+            "base_yaw_deg": self.placement.yaw_deg,
+            "base_tilt_deg": self.placement.tilt_deg,
             "violations": stop,
             "stopped": stop[0] if stop else None,
             "physics_steps": self.physics_steps,
@@ -158,7 +160,13 @@ def simulate_arm(
     cap = min(cap_n if cap_n is not None else traj.cap_n, traj.cap_n)
     reach = check_reach(traj, placement, surface, radius_m=radius_m)
     plan = _plan(traj, surface, placement, reach, caps, cap, medium_n, radius_m)
-    model = arm_model(surface, placement.base_m, placement.yaw_deg, probe_radius_m=radius_m)
+    model = arm_model(
+        surface,
+        placement.base_m,
+        placement.yaw_deg,
+        base_tilt_deg=placement.tilt_deg,
+        probe_radius_m=radius_m,
+    )
     data = mujoco.MjData(model)
     data.qpos[:] = plan.q[0]
     data.ctrl[:] = plan.q[0]  # the servos hold the first pose (not zero) before the first command
@@ -219,7 +227,7 @@ def _plan(
     skin = surface.points(pos[:, 0], pos[:, 1])
     height = np.maximum(np.einsum("ij,ij->i", pos - skin, nrm), 0.0)
     q = joint_path(pos, nrm, placement, reach, index, radius_m, tool_axes(traj)[index])
-    base = base_transform(placement.base_m, placement.yaw_deg)
+    base = base_transform(placement.base_m, placement.yaw_deg, placement.tilt_deg)
     qd = np.gradient(q, 1.0 / CONTROL_HZ, axis=0)
     n_base = nrm @ base[:3, :3]  # normals in the arm's base frame
     twist = np.zeros((ticks, 6))

@@ -166,6 +166,7 @@ class URArm:
         base_m: tuple[float, float, float],
         base_yaw_deg: float,
         *,
+        base_tilt_deg: float = 0.0,
         period_s: float = 0.002,
         lookahead_s: float = 0.03,
         gain: float = 300.0,
@@ -178,7 +179,7 @@ class URArm:
         self.control: Any = rtde_control.RTDEControlInterface(host, 1.0 / period_s)
         self.receive: Any = rtde_receive.RTDEReceiveInterface(host, 1.0 / period_s)
         self.period_s, self.lookahead, self.gain = period_s, lookahead_s, gain
-        self.body_from_base = base_transform(base_m, base_yaw_deg)[:3, :3]
+        self.body_from_base = base_transform(base_m, base_yaw_deg, base_tilt_deg)[:3, :3]
         self._period_start = self.control.initPeriod()
 
     def zero_sensor(self) -> None:

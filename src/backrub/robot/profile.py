@@ -36,10 +36,12 @@ class RobotProfile:
     probe_radius_m: float = 0.03
     # Reachable box in the body frame (m): x, y, z lower and upper bounds.
     workspace_m: tuple[tuple[float, float], ...] = ((-0.45, 0.45), (-0.20, 1.00), (-0.25, 0.35))
-    # The arm's base in the body frame (m), on its pedestal beside the table; None: chosen per
-    # body among the pedestal's stations around the table (`reach.auto_placement`).
+    # The arm's base in the body frame (m) and its orientation (arm_model.base_transform: tilt 0
+    # stands it on a pedestal, 180 hangs it). None (the default): hung from the frame over the
+    # table as `reach.frame_mount` places it for this body (docs/robot.md, "Base placement").
     arm_base_m: tuple[float, float, float] | None = None
     arm_base_yaw_deg: float = 0.0
+    arm_base_tilt_deg: float = 0.0
 
     def force_for(self, pressure: str) -> float:
         """Newtons for a pressure level."""
@@ -78,7 +80,7 @@ class RobotProfile:
                     )
                 else:
                     values[key] = None if value is None else tuple(float(v) for v in value)
-            elif key == "arm_base_yaw_deg":
+            elif key in ("arm_base_yaw_deg", "arm_base_tilt_deg"):
                 if not _is_number(value) or not -360.0 <= value <= 360.0:
                     problems.add(path, f"expected degrees from -360 to 360 (got {describe(value)})")
                 else:

@@ -25,7 +25,13 @@ import numpy as np
 from scipy.ndimage import distance_transform_edt, gaussian_filter1d
 
 from backrub.robot import ur5e
-from backrub.robot.arm_model import arm_capsules_local, base_transform, table_top_z, upper_arms
+from backrub.robot.arm_model import (
+    arm_capsules_local,
+    base_transform,
+    mount_capsules,
+    table_top_z,
+    upper_arms,
+)
 from backrub.robot.surface import EDGE_FRACTION, SIDE_ALLOWANCE_M, BackSurface
 from backrub.robot.trajectory import Trajectory
 
@@ -39,6 +45,9 @@ STICK_CLEARANCE_M = 0.005
 CHECK_HZ = 50.0  # the reach check looks at the trajectory this often (and at every pressing edge)
 AXIS_SMOOTH_S = 0.15  # in the air the tool axis follows the normal smoothed over this time ...
 AXIS_NEAR_S = 0.1  # ... and is the normal itself this close (in time) to touching
+FRAME_Y_M = 0.40  # the default mount (frame_mount): toward the head from the waistline, ...
+FRAME_LEAN_DEG = 60.0  # ... its axis this far from straight down, toward the feet, ...
+FRAME_HIGH_M, FRAME_LOW_M = 0.90, 0.80  # ... this high over the waistline: default / largest back
 ROLL_REFERENCE = np.array([0.0, 1.0, 0.0])  # tool x follows the head direction, projected
 RULES = (
     "unreachable",
@@ -57,6 +66,7 @@ class ArmPlacement:
 
     base_m: tuple[float, float, float]
     yaw_deg: float
+    tilt_deg: float = 0.0  # 0: upright on a pedestal; 180: hanging from a frame (arm_model.base_transform)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -126,7 +136,7 @@ def solve_branches(
     axis: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """All eight IK solutions per sample, (n, 8, 6), and where each exists."""
-    base = base_transform(placement.base_m, placement.yaw_deg)
+    base = base_transform(placement.base_m, placement.yaw_deg, placement.tilt_deg)
     local = np.linalg.inv(base) @ tool_poses(position, normal, radius_m, axis)
     q, ok = ur5e.inverse(ur5e.flange_from_tool(local))
     return q, ok
@@ -267,7 +277,7 @@ def _judge(
     n = len(q)
     bad: dict[str, np.ndarray] = {"unreachable": ~ok}
     bad["joint-limit"] = np.any(np.abs(q) > ur5e.JOINT_LIMIT_RAD, axis=1)
-    base = base_transform(placement.base_m, placement.yaw_deg)
+    base = base_transform(placement.base_m, placement.yaw_deg, placement.tilt_deg)
     f = base @ ur5e.frames(q)  # (n, 7, 4, 4) in the body frame
     wrist_centre = f[:, 5, :3, 3]
     local_wc = (np.linalg.inv(base) @ np.column_stack([wrist_centre, np.ones(n)])[..., None])[:, :3, 0]
@@ -289,37 +299,44 @@ def _judge(
     bad["tool-axis"] = ok & pressing & (cos_err < np.cos(np.radians(TOOL_AXIS_DEG)))
     if quick:  # the costliest rule: every fifth sample while choosing a branch, then all of the kept one
         every = np.arange(0, n, 5)
-        _, near = _clearance(q[every], f[every], surface)
+        _, near = _clearance(q[every], f[every], surface, placement)
         bad["clearance"] = np.zeros(n, bool)
         bad["clearance"][every] = ok[every] & near
     else:
-        clearance, too_near = _clearance(q, f, surface)
+        clearance, too_near = _clearance(q, f, surface, placement)
         bad["clearance"] = ok & too_near
         bad["_clearance_m"] = np.where(ok, clearance, np.inf)
     return bad
 
 
-def _clearance(q: np.ndarray, f: np.ndarray, surface: BackSurface) -> tuple[np.ndarray, np.ndarray]:
-    """Per sample: the smallest gap (m) of a link to skin, upper arms or table; and if one is too near."""
+def _clearance(
+    q: np.ndarray, f: np.ndarray, surface: BackSurface, placement: ArmPlacement
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per sample: the smallest gap (m) of a link to skin, upper arms, table or mount; and if one is too near.
+
+    The base housing (link 1) is bolted to the mount, so only the links beyond
+    it are measured against the mount.
+    """
     n = len(q)
     worst = np.full(n, np.inf)
     too_near = np.zeros(n, bool)
     u = np.linspace(0.0, 1.0, 6)
-    segments: list[tuple[np.ndarray, np.ndarray, float, float]] = []
+    segments: list[tuple[np.ndarray, np.ndarray, float, float, bool]] = []
     for link, a, b, r in arm_capsules_local():
         frame = f[:, link - 1] @ _rz(q[:, link - 1])
         pa = (frame @ np.array([*a, 1.0]))[:, :3]
         pb = (frame @ np.array([*b, 1.0]))[:, :3]
-        segments.append((pa, pb, r, CLEARANCE_M))
+        segments.append((pa, pb, r, CLEARANCE_M, link > 1))
     flange = f[:, 6]
     z6, o6 = flange[:, :3, 2], flange[:, :3, 3]
-    segments.append((o6, o6 + ur5e.SENSOR_LENGTH_M * z6, 0.035, CLEARANCE_M))
+    segments.append((o6, o6 + ur5e.SENSOR_LENGTH_M * z6, 0.035, CLEARANCE_M, True))
     stick_end = ur5e.SENSOR_LENGTH_M + ur5e.TOOL_STICK_M - 0.03 - 0.012
-    segments.append((o6 + ur5e.SENSOR_LENGTH_M * z6, o6 + stick_end * z6, 0.012, STICK_CLEARANCE_M))
+    segments.append((o6 + ur5e.SENSOR_LENGTH_M * z6, o6 + stick_end * z6, 0.012, STICK_CLEARANCE_M, True))
     table_z = table_top_z(surface)
     arms = upper_arms(surface)
+    mount = mount_capsules(surface, placement.base_m, placement.yaw_deg, placement.tilt_deg)
     top = _highest_skin(surface)
-    for pa, pb, r, need in segments:
+    for pa, pb, r, need, by_mount in segments:
         pts = (pa[:, None, :] + u[None, :, None] * (pb - pa)[:, None, :]).reshape(-1, 3)  # (n·6, 3)
         d = np.full(len(pts), np.inf)
         # Points well above the highest skin are clear of everything: measure only the low ones.
@@ -333,6 +350,9 @@ def _clearance(q: np.ndarray, f: np.ndarray, surface: BackSurface) -> tuple[np.n
         for arm in arms:
             near = np.minimum(near, _segment_distance(p, np.array(arm.a), np.array(arm.b)) - arm.radius)
         d[low] = near
+        if by_mount:
+            for part in mount:
+                d = np.minimum(d, _segment_distance(pts, np.array(part.a), np.array(part.b)) - part.radius)
         gap = d.reshape(n, -1).min(axis=1) - r
         too_near |= gap < need
         if need == CLEARANCE_M:  # the figure reported is the links' (the stick is allowed nearer)
@@ -364,7 +384,7 @@ def _rz(angle: np.ndarray) -> np.ndarray:
 
 
 def pedestal_stations(surface: BackSurface) -> list[ArmPlacement]:
-    """Where the pedestal may stand: beside the table on the receiver's right, or at either end."""
+    """Where a pedestal may stand: beside the table on the receiver's right, or at either end."""
     L, hs = surface.back_length, surface.shoulder_width / 2
     out = []
     for z in (0.1, 0.3):
@@ -375,6 +395,27 @@ def pedestal_stations(surface: BackSurface) -> list[ArmPlacement]:
             for y in (-0.3, L + 0.25, L + 0.35):
                 out.append(ArmPlacement(base_m=(x, y, z), yaw_deg=0.0))
     return out
+
+
+def frame_mount(surface: BackSurface) -> ArmPlacement:
+    """The default base placement: hung from the frame over the table, leaning toward the feet.
+
+    The base is FRAME_Y_M toward the head from the waistline, on the spine
+    line, its axis FRAME_LEAN_DEG from straight down toward the feet, so the
+    shoulder's singular axis (the base axis, which the wrist centre must keep
+    clear of) meets the table beyond the waist. Its height over the waistline
+    is FRAME_HIGH_M for a back up to 50 cm long and shoulders up to 42 cm (the
+    default body) and comes down linearly to FRAME_LOW_M for an 80 cm back or
+    65 cm shoulders (the table is lifted for a large receiver): high enough
+    that the waist end stays clear of that axis, low enough that a long or
+    broad back's ends, sides and upper arms are in reach. Measured in
+    benchmarks/bench_arm.py for the default body and the intake's extremes.
+    """
+    longer = (surface.back_length - 0.5) / 0.3
+    broader = (surface.shoulder_width - 0.42) / 0.23
+    lower = float(np.clip(max(longer, broader), 0.0, 1.0))
+    z = FRAME_HIGH_M + (FRAME_LOW_M - FRAME_HIGH_M) * lower
+    return ArmPlacement(base_m=(0.0, FRAME_Y_M, z), yaw_deg=-90.0, tilt_deg=180.0 - FRAME_LEAN_DEG)
 
 
 def auto_placement(traj: Trajectory, surface: BackSurface, *, radius_m: float = 0.03) -> ArmPlacement:
@@ -422,7 +463,7 @@ def joint_path(
         result.branch[np.clip(at, 0, max(result.index.size - 1, 0))] if result.index.size else np.zeros(n)
     )
     branch = branch.astype(np.int64)
-    base = base_transform(placement.base_m, placement.yaw_deg)
+    base = base_transform(placement.base_m, placement.yaw_deg, placement.tilt_deg)
     local = np.linalg.inv(base) @ tool_poses(position, normal, radius_m, axis)
     q = np.empty((n, 6))
     for lo in range(0, n, 20000):
