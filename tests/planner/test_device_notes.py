@@ -102,3 +102,17 @@ def test_every_step_the_device_could_have_taken_but_did_not_is_noted(minutes, pr
 def test_the_example_with_a_massager(example_raw):
     routine = planned(parse_intake({**example_raw, "device": "percussion-full"}))
     every_hand_step_the_device_could_take_is_noted(routine)
+
+
+def test_the_massager_never_takes_the_only_work_on_the_base_of_the_neck():
+    # Found by the device property test: on one's own back with a shoulder focus, the shoulder-top
+    # kneading was the only work at the base of the neck, and the massager's glide (which keeps off
+    # the neck) took it on both sides: the verifier then warned that nothing works there (seed 003).
+    raw = {"minutes": 15, "goal": "relax", "giver": "self", "pressure": "light", "position": "seated",
+           "breaths_per_minute": 6, "focus": ["shoulders"], "device": "percussion-full",
+           "body": {"back_length_cm": 49.5, "shoulder_width_cm": 44.6, "waist_width_cm": 20.0}}
+    routine = planned(parse_intake(raw))
+    touched = {base_name(z) for s in routine.steps for z in s.zones}
+    assert "neck_base" in touched
+    assert any(s.device is not None for s in routine.steps), "the massager still takes what it may"
+    assert any("base of the neck" in m for m in left_out(routine)), routine.notes

@@ -149,6 +149,9 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "arms": ("upper_arm",),
 }
 
+# Every massage works the base of the neck, the shoulders and the upper arms (seed 003, seed 004).
+SHOULDER_ARM_ZONES: tuple[str, ...] = ("neck_base", "upper_trapezius", "deltoid", "upper_arm")
+
 
 # Zones in words a nervous first-time giver follows (never a zone id in a cue); {side} is filled in.
 _WORDS: dict[str, str] = {

@@ -31,7 +31,7 @@ from backrub.knowledge.devices import (
 )
 from backrub.knowledge.rules import RULES
 from backrub.knowledge.techniques import REPS_RANGE, TECHNIQUES, pressure_rank
-from backrub.knowledge.zones import Layout, base_name, layout_for, zones_on_path
+from backrub.knowledge.zones import SHOULDER_ARM_ZONES, Layout, base_name, layout_for, zones_on_path
 from backrub.planner.timing import Tempo
 from backrub.routine.device import DeviceSettings
 from backrub.routine.model import Note, Routine, Step
@@ -94,6 +94,9 @@ def with_device(routine: Routine, start: int = 0) -> Routine:
     for k in range(start, len(steps)):
         step = steps[k]
         made, why = _device_steps(intake, lay, step, warmed, used)
+        if made and _loses_shoulder_arm_work(step, made, [*out, *steps[k + 1 :]]):
+            why = "the hands also work the base of the neck or the upper arm there, and no other step does"
+            made = []
         after = steps[k + 1] if k + 1 < len(steps) else None
         routed = _routed(intake, out[-1] if out else None, made, after) if made else None
         if made and routed is None:
@@ -115,6 +118,17 @@ def with_device(routine: Routine, start: int = 0) -> Routine:
         out += made
     # Steps already done keep their words.
     return _noted(replace(routine, steps=(*out[:start], *_switch_off_cues(out[start:]))), notes)
+
+
+def _loses_shoulder_arm_work(step: Step, made: list[Step], others: list[Step]) -> bool:
+    """Whether handing `step` to the device leaves a shoulder-and-arm area (seed 003: every massage
+    works them) that the hand step touched and that no other step touches: the device keeps off the
+    neck, so its glide may cover less than the hands did."""
+    def bases(steps: list[Step]) -> set[str]:
+        return {base_name(z) for s in steps for z in s.zones}
+
+    lost = (bases([step]) - bases(made)) & set(SHOULDER_ARM_ZONES)
+    return bool(lost - bases(others))
 
 
 def _left_out(lay: Layout, step: Step, why: str) -> Note:

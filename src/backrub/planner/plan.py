@@ -19,7 +19,7 @@ from backrub.knowledge.techniques import (
     is_strong,
     pressure_rank,
 )
-from backrub.knowledge.zones import base_name, kidney_segment, spine_gap
+from backrub.knowledge.zones import SHOULDER_ARM_ZONES, base_name, kidney_segment, spine_gap
 from backrub.planner import advice, pieces, placement
 from backrub.planner.cues import check_ins, cue_for
 from backrub.planner.pieces import Context, Unit
@@ -31,7 +31,7 @@ MAX_ROUNDS = 16  # a small back reached by one's own hands needs many rounds to 
 STEP_MAX_S = 180.0  # issue 10: no massage step longer than about 3 minutes; more rounds instead
 ROUNDS_FROM_MINUTES = METHOD.rounds_from_minutes
 TOLERANCE = 0.045  # within 5% (the rule) less a margin for rounding seconds to tenths
-_SHOULDER_ARM = frozenset({"neck_base", "upper_trapezius", "deltoid", "upper_arm"})
+_SHOULDER_ARM = frozenset(SHOULDER_ARM_ZONES)
 
 
 class NotPlanned(Exception):

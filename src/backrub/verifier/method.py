@@ -15,7 +15,7 @@ from backrub.knowledge.techniques import (
     TECHNIQUES,
     is_strong,
 )
-from backrub.knowledge.zones import base_name
+from backrub.knowledge.zones import SHOULDER_ARM_ZONES, base_name
 from backrub.planner.timing import Tempo
 from backrub.routine.model import Step
 from backrub.verifier.context import Checked, at, fmt
@@ -242,9 +242,6 @@ def tempo(c: Checked) -> Iterator[Finding]:
                 )
 
 
-_NEEDED = ("neck_base", "upper_trapezius", "deltoid", "upper_arm")
-
-
 def shoulders_arms(c: Checked) -> Iterator[Finding]:
     giver = c.intake.giver
     for i, step in enumerate(c.steps):
@@ -258,7 +255,7 @@ def shoulders_arms(c: Checked) -> Iterator[Finding]:
     if not c.known or c.intake.goal == "comfort_care":
         return
     touched = {base_name(z) for zones in c.zones for z in zones}
-    missing = [z for z in _NEEDED if z not in touched]
+    missing = [z for z in SHOULDER_ARM_ZONES if z not in touched]
     excluded = {base_name(s.zone) for s in c.intake.spots if s.zone}
     missing = [z for z in missing if z not in excluded]
     if missing:
