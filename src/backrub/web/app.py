@@ -65,11 +65,12 @@ def create_app(database_url: str | None = None, *, accounts: bool = False) -> Fa
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        coach.close()
         store.close()
 
     app = FastAPI(title="backrub coach", version="1", description=DESCRIPTION, lifespan=lifespan)
     app.state.store = store
-    app.state.coach = live.Coach(store)
+    app.state.coach = coach = live.Coach(store)
     app.state.auth = auth
     app.state.sign_in_throttle = Throttle()
     if auth.accounts:
