@@ -72,7 +72,7 @@ def create_app(database_url: str | None = None, *, accounts: bool = False) -> Fa
     app.state.store = store
     app.state.coach = coach = live.Coach(store)
     app.state.auth = auth
-    app.state.sign_in_throttle = Throttle()
+    app.state.sign_in_throttle = Throttle(store)
     if auth.accounts:
         app.add_middleware(SignInGate, auth=auth, store=store)
     else:
