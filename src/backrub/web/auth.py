@@ -30,7 +30,7 @@ from backrub.web.store import Store
 VIEWER_KEY = "backrub.viewer"  # where the gate leaves the signed-in viewer in the ASGI scope
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_PAGES = frozenset({"/", "/recipients", "/signin", "/openapi.json", "/docs", "/docs/oauth2-redirect",
-                          "/redoc", "/sensor"})
+                          "/redoc", "/sensor", "/api/health"})
 PUBLIC_PREFIXES = ("/static/", "/api/auth/")
 SECRET_SETTING = "csrf_secret"
 SIGN_IN_FIRST = "sign in first"

@@ -42,11 +42,12 @@ from backrub.web.deps import socket_viewer
 from backrub.web.errors import DISK_FULL, detail, disk_full
 from backrub.web.limits import MAX_MESSAGE
 from backrub.web.messages import Message, parse_text, seq_of
+from backrub.web.outage import UNAVAILABLE, database_down
 from backrub.web.session import Change, Live, Refused
 from backrub.web.store import Store
 
 router = APIRouter()
-NOT_FOUND_CLOSE, SIGN_IN_CLOSE = 4404, 4401
+NOT_FOUND_CLOSE, SIGN_IN_CLOSE, TRY_AGAIN_CLOSE = 4404, 4401, 1013
 MAX_IDLE = 2000  # sessions held in memory without a connection
 MAX_TRIES = 8  # a message that keeps losing races to other workers is refused after this many
 WORDS = {"pause": "Paused.", "resume": "Going on.", "end": "The session is saved."}
@@ -227,8 +228,16 @@ class Coach:
     async def handle(self, entry: Entry, ws: WebSocket, text: str) -> None:
         """Answer one client message."""
         access = self._access.get(ws)
-        if access is not None and not access.viewer.local \
-                and not await self.store.call(self.still_allowed, access):
+        try:
+            allowed = access is None or access.viewer.local \
+                or await self.store.call(self.still_allowed, access)
+        except Exception as err:
+            if not database_down(err):
+                raise
+            await _send(ws, {"type": "error", "code": "unavailable", "message": UNAVAILABLE,
+                             "seq": _seq_from(text)})
+            return
+        if not allowed:
             await _close_revoked(ws)
             return
         try:
@@ -247,7 +256,15 @@ class Coach:
             if message.seq is not None and message.seq in entry.seqs:
                 await _send(ws, {"type": "ack", "seq": message.seq, "duplicate": True})
                 return
-            await self._apply(entry, ws, message, raw)
+            try:
+                await self._apply(entry, ws, message, raw)
+            except Exception as err:
+                if not database_down(err):
+                    raise
+                # Nothing was stored and nothing is acknowledged: the client sends it again (same
+                # seq) once the database is back; the socket stays open meanwhile.
+                await _send(ws, {"type": "error", "code": "unavailable", "message": UNAVAILABLE,
+                                 "seq": message.seq})
 
     async def _apply(self, entry: Entry, ws: WebSocket, message: Message, raw: Any) -> None:
         for _ in range(MAX_TRIES):
@@ -406,8 +423,15 @@ async def live_channel(ws: WebSocket, sid: str) -> None:
     if viewer is None:
         await ws.close(code=SIGN_IN_CLOSE, reason="sign in first")
         return
-    shown = len(sid) == 32 and (viewer.local or await coach.store.call(coach.store.visible, sid, viewer))
-    entry = await coach.entry(sid) if shown else None
+    try:
+        shown = len(sid) == 32 and (viewer.local or await coach.store.call(coach.store.visible, sid, viewer))
+        entry = await coach.entry(sid) if shown else None
+    except Exception as err:
+        if not database_down(err):
+            raise
+        await _send(ws, {"type": "error", "code": "unavailable", "message": UNAVAILABLE, "seq": None})
+        await ws.close(code=TRY_AGAIN_CLOSE, reason="database unavailable")
+        return
     if entry is None:
         await _send(ws, {"type": "error", "code": "not_found", "message": "No such session.", "seq": None})
         await ws.close(code=NOT_FOUND_CLOSE, reason="no such session")
