@@ -66,6 +66,7 @@ def create_app(database_url: str | None = None, *, accounts: bool = False) -> Fa
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        coach.start()  # on PostgreSQL: hear the other workers' changes from the start
         yield
         coach.close()
         store.close()

@@ -140,8 +140,16 @@ class Coach:
             self.breath.forget(sid)
 
     # -- other workers (PostgreSQL) ----------------------------------------------------------
+    def start(self) -> None:
+        """Start hearing the other workers' notices (PostgreSQL; on the loop that serves the sockets)."""
+        self._listen()
+
+    @property
+    def hearing(self) -> bool:
+        """Whether this worker hears the others' changes now (always, on SQLite: there are no others)."""
+        return not self.store.shared or (self._listener is not None and self._listener.connected.is_set())
+
     def _listen(self) -> None:
-        """Start hearing the other workers' notices (once, on the loop that serves the sockets)."""
         if self._listener is not None or not self.store.shared:
             return
         from backrub.records.notices import Listener
@@ -159,7 +167,12 @@ class Coach:
     def _spawn(self, work: Any) -> None:
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Future[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("backrub: a notice from another worker failed", exc_info=task.exception())
 
     def close(self) -> None:
         if self._listener is not None:
@@ -173,15 +186,19 @@ class Coach:
         if notice.get("k") == "revoke":
             await self._revoke_here(notice.get("account"), notice.get("token"))
             return
-        entry = self._entries.get(str(notice.get("sid")))
+        sid = str(notice.get("sid"))
+        if sid not in self._entries and self._loading.locked():
+            async with self._loading:  # a session being loaded now may have been read before this change
+                pass
+        entry = self._entries.get(sid)
         version = notice.get("v")
         if entry is None or not isinstance(version, int):
             return
-        async with entry.lock:
+        async with entry.lock:  # told in order with this worker's own changes to the session
             if entry.version >= version or not await self.reload(entry):
                 return
-        if entry.sockets:
-            await _broadcast(entry, _change_text(entry.live, notice))
+            if entry.sockets:
+                await _broadcast(entry, _change_text(entry.live, notice))
 
     async def refresh_all(self) -> None:
         """The notice channel came back after a break: what it missed is read from the database, and
@@ -192,10 +209,10 @@ class Coach:
                     before = entry.version
                     if not await self.reload(entry) or entry.version == before:
                         continue
-                step = entry.live.where(time.time())[0]
-                await _broadcast(entry, _change_text(entry.live, {
-                    "routine": True, "from_step": step,
-                    "message": "Brought up to date after a break in the connection."}))
+                    step = entry.live.where(time.time())[0]
+                    await _broadcast(entry, _change_text(entry.live, {
+                        "routine": True, "from_step": step,
+                        "message": "Brought up to date after a break in the connection."}))
             except Exception:  # the database may still be away: the next message reloads
                 log.warning("backrub: could not refresh session %s", entry.live.id)
 
