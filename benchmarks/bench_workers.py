@@ -307,7 +307,8 @@ def main() -> int:
             for name, r in live.items():
                 fb, echo = r["feedback"], r["echo"]
                 print(f"{name:<12}{len(fb):>9}{pct(fb, 0.5):>9.1f}{pct(fb, 0.99):>9.1f}"
-                      f"{pct(echo, 0.5):>10.1f}{pct(echo, 0.99):>10.1f}{len(r['errors']):>9}{r['failed_n']:>16}")
+                      f"{pct(echo, 0.5):>10.1f}{pct(echo, 0.99):>10.1f}{len(r['errors']):>9}"
+                      f"{r['failed_n']:>16}")
             two = live["2 workers"]["feedback"]
             met = bool(two) and pct(two, 0.99) <= P99_MS
             ok = ok and met
