@@ -186,9 +186,12 @@ def test_feedback_through_two_workers_at_once_ends_in_one_routine_and_one_event_
     acked: dict[str, set[int]] = {"a": set(), "b": set()}
     with _live(cluster.worker(0), sid) as a, _live(cluster.worker(1), sid) as b:
         _ready(a, b)
+        a.send(json.dumps({"type": "pause", "seq": 1}))  # stopped: only skips move it on a step
+        assert _until(a, "ack")["seq"] == 1
+        assert _until(b, "state")["status"]["paused"] is True
         for i in range(6):  # sent without waiting: both workers replan the same session at once
-            a.send(json.dumps({"type": "feedback", "kind": "softer" if i % 2 else "firmer", "seq": 10 + i}))
-            b.send(json.dumps({"type": "feedback", "kind": "firmer" if i % 2 else "softer", "seq": 20 + i}))
+            a.send(json.dumps(_mixed(i, 10 + i)))
+            b.send(json.dumps(_mixed(i + 1, 20 + i)))
         deadline = time.monotonic() + 60
         for name, ws in (("a", a), ("b", b)):
             while len(acked[name]) < 6 and time.monotonic() < deadline:
@@ -209,7 +212,11 @@ def test_feedback_through_two_workers_at_once_ends_in_one_routine_and_one_event_
     assert acked == {"a": set(range(10, 16)), "b": set(range(20, 26))}
     view = httpx.get(f"http://{cluster.lb}/api/sessions/{sid}", timeout=30).json()
     seqs = [e["seq"] for e in view["events"] if e.get("seq") is not None]
-    assert sorted(seqs) == [*range(10, 16), *range(20, 26)]  # every acknowledged message, once
+    assert sorted(seqs) == [1, *range(10, 16), *range(20, 26)]  # every acknowledged message, once
+    # Each skip the session took moved it on one step, whichever worker took it: a skip applied to a
+    # stale copy (a lost update) would leave the session a step behind.
+    skips = [e for e in view["events"] if e["type"] == "skip" and "refused" not in e.get("payload", {})]
+    assert len(skips) >= 3 and view["status"]["step"] == len(skips)
     # Both clients end on the routine stored: one routine, whichever worker they were on.
     assert last["a"] == view["routine"] and last["b"] == view["routine"]
     engine = create_engine(cluster.url)
@@ -219,6 +226,13 @@ def test_feedback_through_two_workers_at_once_ends_in_one_routine_and_one_event_
     changed = [e for e in view["events"]
                if e.get("seq") is not None and "refused" not in e.get("payload", {})]
     assert version == len(changed)  # each change applied once, to the state before it, none lost
+
+
+def _mixed(i: int, seq: int) -> dict[str, Any]:
+    """Skip every third message, else softer or firmer."""
+    if i % 3 == 0:
+        return {"type": "skip", "seq": seq}
+    return {"type": "feedback", "kind": "softer" if i % 2 else "firmer", "seq": seq}
 
 
 @dataclass(slots=True)
