@@ -17,5 +17,5 @@ async def health(store: StoreDep, request: Request) -> JSONResponse:
     # and so is one that does not hear the other workers' changes (its clients would miss them).
     await store.call(store.db.check)
     hearing = request.app.state.coach.hearing
-    return JSONResponse({"ok": hearing, "database": store.db.dialect, "hears_other_workers": hearing},
+    return JSONResponse({"ok": hearing, "hears_other_workers": hearing},
                         status_code=200 if hearing else 503, headers={"Cache-Control": "no-store"})
