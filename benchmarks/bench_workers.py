@@ -157,7 +157,7 @@ async def _feedback(ws_url: str, sid: str, until: float, rng: random.Random, gap
 async def _echo(ws_url: str, until: float, out: list[float]) -> None:
     from websockets.asyncio.client import connect
 
-    async with connect(f"{ws_url}/api/echo") as ws:
+    async with connect(f"{ws_url}/api/echo", open_timeout=60) as ws:
         while time.perf_counter() < until:
             start = time.perf_counter()
             await ws.send("ping")
@@ -309,6 +309,9 @@ def main() -> int:
                 print(f"{name:<12}{len(fb):>9}{pct(fb, 0.5):>9.1f}{pct(fb, 0.99):>9.1f}"
                       f"{pct(echo, 0.5):>10.1f}{pct(echo, 0.99):>10.1f}{len(r['errors']):>9}"
                       f"{r['failed_n']:>16}")
+            for name, r in live.items():
+                if r["failed"]:
+                    print(f"{name}: sockets failed with e.g. {r['failed'][:2]}")
             two = live["2 workers"]["feedback"]
             met = bool(two) and pct(two, 0.99) <= P99_MS
             ok = ok and met

@@ -81,7 +81,7 @@ class Coach:
         self.store = store
         self._entries: dict[str, Entry] = {}
         self._access: dict[WebSocket, Access] = {}
-        self._loading = asyncio.Lock()
+        self._loading: dict[str, asyncio.Lock] = {}
         self.breath = breath.Relay()
         self._replans: anyio.CapacityLimiter | None = None
         self._listener: Any = None  # records.notices.Listener, on PostgreSQL once a socket connects
@@ -99,15 +99,22 @@ class Coach:
         if found is not None:
             return found
         self._listen()
-        async with self._loading:
-            found = self._entries.get(sid)
-            if found is None:
-                record = await self.store.call(self.store.load, sid)
-                if record is None:
-                    return None
-                found = self._entries[sid] = Entry(live=await _live_of(record), seqs=set(record.seqs),
-                                                   version=record.version)
-            return found
+        # One load per session at a time (many sessions load side by side: a thousand clients
+        # connecting at once do not queue behind each other).
+        lock = self._loading.setdefault(sid, asyncio.Lock())
+        try:
+            async with lock:
+                found = self._entries.get(sid)
+                if found is None:
+                    record = await self.store.call(self.store.load, sid)
+                    if record is None:
+                        return None
+                    found = self._entries[sid] = Entry(live=await _live_of(record), seqs=set(record.seqs),
+                                                       version=record.version)
+                return found
+        finally:
+            if not lock.locked() and self._loading.get(sid) is lock:
+                del self._loading[sid]
 
     async def reload(self, entry: Entry) -> bool:
         """Read the session back from the database into `entry` (another worker changed it); False
@@ -187,8 +194,9 @@ class Coach:
             await self._revoke_here(notice.get("account"), notice.get("token"))
             return
         sid = str(notice.get("sid"))
-        if sid not in self._entries and self._loading.locked():
-            async with self._loading:  # a session being loaded now may have been read before this change
+        loading = self._loading.get(sid)
+        if sid not in self._entries and loading is not None:
+            async with loading:  # a session being loaded now may have been read before this change
                 pass
         entry = self._entries.get(sid)
         version = notice.get("v")
