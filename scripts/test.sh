@@ -17,12 +17,14 @@ command -v node >/dev/null || command -v nodejs >/dev/null || {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs >/dev/null
 }
 # The records tests run on SQLite and on a throwaway PostgreSQL server (initdb/pg_ctl from Debian's
-# postgresql), and read their PDFs back with poppler-utils.
+# postgresql), and read their PDFs back with poppler-utils; the workers tests need haproxy.
 missing=""
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null || missing="postgresql"
 command -v pdftotext >/dev/null || missing="$missing poppler-utils"
+# The many-workers tests put Debian's HAProxy in front of several coach workers.
+command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing="$missing haproxy"
 if [ -n "$missing" ]; then
-  echo "Installing Debian's$missing for the records tests ..." >&2
+  echo "Installing Debian's$missing for the records and workers tests ..." >&2
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null

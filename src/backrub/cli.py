@@ -89,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--key", metavar="FILE", help="the certificate's private key (PEM)")
     p.add_argument("--behind-proxy", action="store_true",
                    help="a reverse proxy on this computer serves https and forwards here (accounts on)")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="N worker processes on ports PORT..PORT+N-1, sharing one PostgreSQL "
+                        "(put a load balancer in front: scripts/haproxy.sh); default 1")
     p.set_defaults(run=_serve)
 
     sub.add_parser("robot", help="compile and simulate routines for a robot arm (backrub robot --help)")
@@ -236,6 +239,12 @@ def _serve(ns: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
+    if ns.workers != 1:
+        from backrub.web.workers import serve_workers
+
+        flags = [f for f, on in (("--accounts", ns.accounts), ("--behind-proxy", ns.behind_proxy)) if on]
+        flags += [*(["--cert", ns.cert] if ns.cert else []), *(["--key", ns.key] if ns.key else [])]
+        return serve_workers(ns.workers, ns.host, ns.port, flags)
     return int(serve(host=ns.host, port=ns.port, accounts=ns.accounts, cert=ns.cert, key=ns.key,
                      behind_proxy=ns.behind_proxy))
 

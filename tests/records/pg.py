@@ -94,6 +94,10 @@ class Throwaway:
             "--no-sync",
             "--locale=C",
         )
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the server (again, after `pause`) on the same data and port."""
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200 "
             "-c shared_buffers=64MB"
@@ -111,6 +115,10 @@ class Throwaway:
             "60",
             "start",
         )
+
+    def pause(self) -> None:
+        """Stop the server as an outage would (its clients' connections cut), keeping its data."""
+        self._run(self.pg_ctl, "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql+psycopg://{USER}@127.0.0.1:{self.port}/{dbname}"

@@ -33,7 +33,7 @@ OPERATIONS = ["POST /api/screen", "POST /api/plan", "POST /api/check", "POST /ap
               "PUT /api/recipients/{rid}/schedule", "POST /api/recipients/{rid}/skin-checks",
               "GET /api/recipients/{rid}/skin-checks", "GET /api/auth/me", "POST /api/auth/signin",
               "POST /api/auth/signout", "GET /api/sensor-session", "GET /api/sessions/{sid}/sensor.svg",
-              "GET /api/reflex-points"]
+              "GET /api/reflex-points", "GET /api/health"]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -48,7 +48,8 @@ def test_every_operation_is_covered(api_schema: Any) -> None:
 
 
 # Nothing to send wrong: no invalid request to generate.
-NO_INPUT = {"GET /api/recipients", "GET /api/care/due", "GET /api/auth/me", "POST /api/auth/signout"}
+NO_INPUT = {"GET /api/recipients", "GET /api/care/due", "GET /api/auth/me", "POST /api/auth/signout",
+            "GET /api/health"}
 CASES = [pytest.param(label, mode, id=f"{label}-{mode.value}") for label in OPERATIONS
          for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
          if not (label in NO_INPUT and mode is GenerationMode.NEGATIVE)]

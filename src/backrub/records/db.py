@@ -159,7 +159,7 @@ class Database:
             with (self._writers if writes else self._sessions)() as db, db.begin():
                 yield db
         except (OperationalError, DBAPIError) as err:
-            if _is_connection_fault(err):
+            if is_connection_fault(err):
                 raise unavailable(self.engine.url, err) from None
             raise
 
@@ -178,7 +178,7 @@ class Database:
         try:
             upgrade(self.engine, revision)
         except DBAPIError as err:
-            if _is_connection_fault(err):
+            if is_connection_fault(err):
                 raise unavailable(self.engine.url, err) from None
             raise
 
@@ -202,7 +202,8 @@ class Database:
         self.engine.dispose()
 
 
-def _is_connection_fault(err: DBAPIError) -> bool:
+def is_connection_fault(err: DBAPIError) -> bool:
+    """Whether a driver error means the database could not be reached or used (not a bad statement)."""
     if err.connection_invalidated:
         return True
     text = str(getattr(err, "orig", err)).lower()

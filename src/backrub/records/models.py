@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -134,6 +135,9 @@ class SessionRow(Base):
         ForeignKey("intakes.id", ondelete="SET NULL"), nullable=True
     )
     kind: Mapped[str] = mapped_column(String(16), default="massage", server_default="massage")  # or comfort
+    # Bumped by every change to the live state: a writer that read an older version lost a race
+    # (another worker changed the session first) and applies its change again to what is stored.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class EventRow(Base):
@@ -219,3 +223,15 @@ class SettingRow(Base):
 
 
 TABLES = tuple(Base.metadata.sorted_tables)
+
+
+class SignInFailureRow(Base):
+    """One failed sign-in (`username` "" counts a client's failures over all names): kept in the
+    database so the throttle survives restarts and counts whichever worker answered."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_key", "client", "username", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64))
+    at: Mapped[float] = mapped_column(Float)  # wall time (seconds): the same on every worker

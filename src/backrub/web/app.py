@@ -18,12 +18,14 @@ from backrub.web.assets import assets_router, load_assets
 from backrub.web.auth import LocalGate, SignInGate, Throttle, load_auth
 from backrub.web.headers import SecurityHeaders, content_security_policy
 from backrub.web.limits import BodyLimit
+from backrub.web.outage import DatabaseDown
 from backrub.web.routes import auth as auth_routes
 from backrub.web.routes import (
     backmap,
     breath,
     care,
     check,
+    health,
     learning,
     plan,
     recipients,
@@ -64,25 +66,29 @@ def create_app(database_url: str | None = None, *, accounts: bool = False) -> Fa
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        coach.start()  # on PostgreSQL: hear the other workers' changes from the start
         yield
+        coach.close()
         store.close()
 
     app = FastAPI(title="backrub coach", version="1", description=DESCRIPTION, lifespan=lifespan)
     app.state.store = store
-    app.state.coach = live.Coach(store)
+    app.state.coach = coach = live.Coach(store)
     app.state.auth = auth
-    app.state.sign_in_throttle = Throttle()
+    app.state.sign_in_throttle = Throttle(store)
     if auth.accounts:
         app.add_middleware(SignInGate, auth=auth, store=store)
     else:
         app.add_middleware(LocalGate)
     allow_eval = os.environ.get("BACKRUB_CSP_ALLOW_EVAL") == "1"  # browser tests only (headers.py)
     app.add_middleware(SecurityHeaders, policy=content_security_policy(STATIC, allow_eval=allow_eval))
+    app.add_middleware(DatabaseDown)  # the records database away: 503 with a clear message
     app.add_middleware(BodyLimit)  # outermost: nothing reads a body past the limit
     errors.install(app)
     app.include_router(auth_routes.router)
     for router in (screen.router, plan.router, check.router, backmap.router, sessions.router,
-                   recipients.router, care.router, learning.router, live.router, breath.router):
+                   recipients.router, care.router, learning.router, live.router, breath.router,
+                   health.router):
         app.include_router(router)
     app.include_router(reflex.router)
     # Pages and version-stamped files, compressed and cached (assets.py); /static/ still serves as is.

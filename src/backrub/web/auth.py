@@ -14,7 +14,6 @@ import json
 import math
 import secrets
 import time
-from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from backrub.records import throttle
 from backrub.records.accounts import COOKIE, CSRF_HEADER, Account, account_for, csrf_ok
 from backrub.records.models import SettingRow
 from backrub.records.recipients import Viewer
@@ -30,7 +30,7 @@ from backrub.web.store import Store
 VIEWER_KEY = "backrub.viewer"  # where the gate leaves the signed-in viewer in the ASGI scope
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_PAGES = frozenset({"/", "/recipients", "/signin", "/openapi.json", "/docs", "/docs/oauth2-redirect",
-                          "/redoc", "/sensor"})
+                          "/redoc", "/sensor", "/api/health"})
 PUBLIC_PREFIXES = ("/static/", "/api/auth/")
 SECRET_SETTING = "csrf_secret"
 SIGN_IN_FIRST = "sign in first"
@@ -92,51 +92,47 @@ def is_public(path: str) -> bool:
 
 class Throttle:
     """Failed sign-ins: after `per_name` for one username from one client within `window_s`, or
-    `per_client` for any usernames from one client (guessing names), that client waits."""
+    `per_client` for any usernames from one client (guessing names), that client waits.
 
-    def __init__(self, per_name: int = 5, per_client: int = 30, window_s: float = 300.0,
-                 max_keys: int = 10_000) -> None:
-        self.per_name, self.per_client = per_name, per_client
-        self.window_s, self.max_keys = window_s, max_keys
-        self._failures: dict[tuple[str, str], deque[float]] = {}
+    The failures are rows in the records (`records.throttle`), so a restart forgets nothing and every
+    worker behind a load balancer counts the same failures. The methods touch the database: call
+    them on a store thread (`store.call`).
+    """
+
+    def __init__(self, store: Store, per_name: int = 5, per_client: int = 30,
+                 window_s: float = 300.0) -> None:
+        self.store = store
+        self.per_name, self.per_client, self.window_s = per_name, per_client, window_s
 
     def wait_s(self, username: str, client: str, now: float | None = None) -> int:
         """Whole seconds until `username` may be tried again from `client`; 0 when it may now."""
-        now = time.monotonic() if now is None else now
-        return max(self._wait((username, client), self.per_name, now),
-                   self._wait(("", client), self.per_client, now))
+        now = time.time() if now is None else now
+        with self.store.db.session() as db:
+            return max(self._wait(db, username, client, self.per_name, now),
+                       self._wait(db, "", client, self.per_client, now))
 
     def failed(self, username: str, client: str, now: float | None = None) -> None:
         """Count a failure; counted before the password is checked, so guesses sent all at once are
         held as well (`succeeded` takes it back)."""
-        now = time.monotonic() if now is None else now
-        for key, limit in (((username, client), self.per_name), (("", client), self.per_client)):
-            if key not in self._failures and len(self._failures) >= self.max_keys:
-                self._prune(now)
-            self._recent(key, limit, now).append(now)
+        now = time.time() if now is None else now
+        with self.store.db.session(writes=True) as db:
+            throttle.prune(db, now - self.window_s)
+            throttle.add_failure(db, username, client, now)
+            throttle.add_failure(db, "", client, now)
 
     def succeeded(self, username: str, client: str) -> None:
         """A right password: that username's failures are forgotten, and this attempt not counted."""
-        self._failures.pop((username, client), None)
-        counted = self._failures.get(("", client))
-        if counted:
-            counted.pop()
+        with self.store.db.session(writes=True) as db:
+            throttle.forget(db, username, client)
+            throttle.take_back_latest(db, "", client)
 
-    def _wait(self, key: tuple[str, str], limit: int, now: float) -> int:
-        times = self._recent(key, limit, now)
-        return 0 if len(times) < limit else max(1, math.ceil(times[0] + self.window_s - now))
-
-    def _recent(self, key: tuple[str, str], limit: int, now: float) -> deque[float]:
-        times = self._failures.setdefault(key, deque(maxlen=limit))
-        while times and times[0] <= now - self.window_s:
-            times.popleft()
-        return times
-
-    def _prune(self, now: float) -> None:
-        for key in [k for k, t in self._failures.items() if not t or t[-1] <= now - self.window_s]:
-            del self._failures[key]
-        while len(self._failures) >= self.max_keys:  # still full of current failures: forget the oldest
-            del self._failures[next(iter(self._failures))]
+    def _wait(self, db: Any, username: str, client: str, limit: int, now: float) -> int:
+        since = now - self.window_s
+        count = throttle.failures_since(db, username, client, since)
+        if count < limit:
+            return 0
+        # Held until only limit - 1 of the failures are within the window: the newest `limit` count.
+        return max(1, math.ceil(throttle.nth_since(db, username, client, since, count - limit) - since))
 
 
 class SignInGate:

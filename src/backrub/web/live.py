@@ -1,19 +1,25 @@
 """The live channel, WebSocket /api/sessions/{id}/live: feedback in, replanned routines out.
 
-Each message is handled under its session's lock: read strictly, applied (replans run in a
-bounded pool of worker threads, off the event loop), stored with its seq, and only then
-acknowledged and answered. A malformed message gets an error and the session goes on. State is
-loaded from the database on the first connection, so sessions carry on after a server restart.
-Who may connect is checked at connect: the session must be one the viewer may see (closed with
-4404 otherwise, as for no session); with accounts, again before every message, and a socket whose
-login ends or whose share is withdrawn is closed (4401).
+Each message is handled under its session's lock: read strictly, applied to the session's state
+(replans run in a bounded pool of worker threads, off the event loop), stored with its seq and a
+version check (`records.live.change`), and only then acknowledged and answered. The state held in
+memory is only a cache of the database: when another worker changed the session first, the store
+refuses the write (`Stale`), and the message is applied again to the state as stored now.
+On PostgreSQL every change also reaches the other workers (a notice at commit, `records.notices`),
+which reload the session and tell their own clients, as they do when access is withdrawn.
+A malformed message gets an error and the session goes on. Who may connect is checked at connect:
+the session must be one the viewer may see (closed with 4404 otherwise, as for no session); with
+accounts, again before every message, and a socket whose login ends or whose share is withdrawn is
+closed (4401), on every worker.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
+import logging
 import os
 import time
 from dataclasses import dataclass, field
@@ -25,6 +31,8 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from backrub.errors import InputError, Problem
 from backrub.planner.feedback import Feedback
 from backrub.records.accounts import COOKIE
+from backrub.records.clock import Clock
+from backrub.records.live import LiveRecord, NewEvent, Stale
 from backrub.records.recipients import Viewer
 from backrub.routine import Routine, parse_routine
 from backrub.web import breath
@@ -34,12 +42,16 @@ from backrub.web.deps import socket_viewer
 from backrub.web.errors import DISK_FULL, detail, disk_full
 from backrub.web.limits import MAX_MESSAGE
 from backrub.web.messages import Message, parse_text, seq_of
+from backrub.web.outage import UNAVAILABLE, database_down
 from backrub.web.session import Change, Live, Refused
-from backrub.web.store import Clock, NewEvent, Store
+from backrub.web.store import Store
 
 router = APIRouter()
-NOT_FOUND_CLOSE, SIGN_IN_CLOSE = 4404, 4401
+NOT_FOUND_CLOSE, SIGN_IN_CLOSE, TRY_AGAIN_CLOSE = 4404, 4401, 1013
 MAX_IDLE = 2000  # sessions held in memory without a connection
+MAX_TRIES = 8  # a message that keeps losing races to other workers is refused after this many
+WORDS = {"pause": "Paused.", "resume": "Going on.", "end": "The session is saved."}
+log = logging.getLogger(__name__)
 
 
 @dataclass(eq=False, slots=True, kw_only=True)
@@ -48,6 +60,7 @@ class Entry:
 
     live: Live
     seqs: set[int]
+    version: int = 0  # of the state held here; the database's may be newer (then writes are refused)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     sockets: set[WebSocket] = field(default_factory=set)
 
@@ -68,9 +81,11 @@ class Coach:
         self.store = store
         self._entries: dict[str, Entry] = {}
         self._access: dict[WebSocket, Access] = {}
-        self._loading = asyncio.Lock()
+        self._loading: dict[str, asyncio.Lock] = {}
         self.breath = breath.Relay()
         self._replans: anyio.CapacityLimiter | None = None
+        self._listener: Any = None  # records.notices.Listener, on PostgreSQL once a socket connects
+        self._tasks: set[asyncio.Future[Any]] = set()
 
     @property
     def replans(self) -> anyio.CapacityLimiter:
@@ -83,17 +98,38 @@ class Coach:
         found = self._entries.get(sid)
         if found is not None:
             return found
-        async with self._loading:
-            found = self._entries.get(sid)
-            if found is None:
-                record = await self.store.call(self.store.load, sid)
-                if record is None:
-                    return None
-                routine = await anyio.to_thread.run_sync(parse_routine, json.loads(record.routine))
-                live = Live(id=sid, routine=routine, routine_json=record.routine, clock=record.clock,
-                            ended=record.ended_at is not None)
-                found = self._entries[sid] = Entry(live=live, seqs=set(record.seqs))
-            return found
+        self._listen()
+        # One load per session at a time (many sessions load side by side: a thousand clients
+        # connecting at once do not queue behind each other).
+        lock = self._loading.setdefault(sid, asyncio.Lock())
+        try:
+            async with lock:
+                found = self._entries.get(sid)
+                if found is None:
+                    record = await self.store.call(self.store.load, sid)
+                    if record is None:
+                        return None
+                    found = self._entries[sid] = Entry(live=await _live_of(record), seqs=set(record.seqs),
+                                                       version=record.version)
+                return found
+        finally:
+            if not lock.locked() and self._loading.get(sid) is lock:
+                del self._loading[sid]
+
+    async def reload(self, entry: Entry) -> bool:
+        """Read the session back from the database into `entry` (another worker changed it); False
+        when it is gone."""
+        record = await self.store.call(self.store.load, entry.live.id)
+        if record is None:
+            return False
+        if record.version != entry.version or record.routine != entry.live.routine_json:
+            entry.live = await _live_of(record)
+        else:
+            entry.live = Live(id=record.id, routine=entry.live.routine, routine_json=record.routine,
+                              clock=record.clock, ended=record.ended_at is not None)
+        entry.seqs = set(record.seqs)
+        entry.version = record.version
+        return True
 
     def remember(self, sid: str, routine: Routine, routine_json: str, clock: Clock) -> None:
         """Hold a session just started, so its first connection need not read it back."""
@@ -101,7 +137,7 @@ class Coach:
             for idle in [k for k, e in self._entries.items() if not e.sockets][: MAX_IDLE // 4]:
                 del self._entries[idle]
         live = Live(id=sid, routine=routine, routine_json=routine_json, clock=clock, ended=False)
-        self._entries[sid] = Entry(live=live, seqs=set())
+        self._entries[sid] = Entry(live=live, seqs=set(), version=0)
 
     def forget(self, sid: str) -> None:
         """Drop a session from memory once nobody is connected (the store keeps it)."""
@@ -109,6 +145,84 @@ class Coach:
         if entry is not None and not entry.sockets and not entry.lock.locked():
             del self._entries[sid]
             self.breath.forget(sid)
+
+    # -- other workers (PostgreSQL) ----------------------------------------------------------
+    def start(self) -> None:
+        """Start hearing the other workers' notices (PostgreSQL; on the loop that serves the sockets)."""
+        self._listen()
+
+    @property
+    def hearing(self) -> bool:
+        """Whether this worker hears the others' changes now (always, on SQLite: there are no others)."""
+        return not self.store.shared or (self._listener is not None and self._listener.connected.is_set())
+
+    def _listen(self) -> None:
+        if self._listener is not None or not self.store.shared:
+            return
+        from backrub.records.notices import Listener
+
+        loop = asyncio.get_running_loop()
+
+        def hand_over(notice: dict[str, Any]) -> None:
+            loop.call_soon_threadsafe(self._spawn, self.on_notice(notice))
+
+        def reconnected() -> None:
+            loop.call_soon_threadsafe(self._spawn, self.refresh_all())
+
+        self._listener = Listener(self.store.engine.url, hand_over, reconnected)
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Future[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("backrub: a notice from another worker failed", exc_info=task.exception())
+
+    def close(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+
+    async def on_notice(self, notice: dict[str, Any]) -> None:
+        """Another worker changed a session (tell this worker's clients of it) or withdrew access."""
+        if notice.get("w") == self.store.worker:
+            return  # this worker's own change: its clients were told already
+        if notice.get("k") == "revoke":
+            await self._revoke_here(notice.get("account"), notice.get("token"))
+            return
+        sid = str(notice.get("sid"))
+        loading = self._loading.get(sid)
+        if sid not in self._entries and loading is not None:
+            async with loading:  # a session being loaded now may have been read before this change
+                pass
+        entry = self._entries.get(sid)
+        version = notice.get("v")
+        if entry is None or not isinstance(version, int):
+            return
+        async with entry.lock:  # told in order with this worker's own changes to the session
+            if entry.version >= version or not await self.reload(entry):
+                return
+            if entry.sockets:
+                await _broadcast(entry, _change_text(entry.live, notice))
+
+    async def refresh_all(self) -> None:
+        """The notice channel came back after a break: what it missed is read from the database, and
+        every client is told where its session stands now."""
+        for entry in list(self._entries.values()):
+            try:
+                async with entry.lock:
+                    before = entry.version
+                    if not await self.reload(entry) or entry.version == before:
+                        continue
+                    step = entry.live.where(time.time())[0]
+                    await _broadcast(entry, _change_text(entry.live, {
+                        "routine": True, "from_step": step,
+                        "message": "Brought up to date after a break in the connection."}))
+            except Exception:  # the database may still be away: the next message reloads
+                log.warning("backrub: could not refresh session %s", entry.live.id)
 
     def still_allowed(self, access: Access) -> bool:
         """Whether the socket's login still holds and its session is still visible (a store-thread call:
@@ -123,9 +237,15 @@ class Coach:
 
     async def revoke(self, account_id: int | None = None, token: str | None = None) -> None:
         """Close the sockets of a login that ended (`token`), or of an account (`account_id`) that may
-        no longer see their session (a share withdrawn); the others stay."""
+        no longer see their session (a share withdrawn); the others stay. Other workers are told too."""
+        hashed = _hashed(token) if token is not None else None
+        if self.store.shared:
+            await self.store.call(self.store.notify, {"k": "revoke", "account": account_id, "token": hashed})
+        await self._revoke_here(account_id, hashed)
+
+    async def _revoke_here(self, account_id: Any, hashed: Any) -> None:
         for ws, access in list(self._access.items()):
-            ended = token is not None and access.token == token
+            ended = hashed is not None and access.token is not None and _hashed(access.token) == hashed
             mine = account_id is not None and access.viewer.account_id == account_id
             if ended or (mine and not await self.store.call(self.still_allowed, access)):
                 await _close_revoked(ws)
@@ -133,8 +253,16 @@ class Coach:
     async def handle(self, entry: Entry, ws: WebSocket, text: str) -> None:
         """Answer one client message."""
         access = self._access.get(ws)
-        if access is not None and not access.viewer.local \
-                and not await self.store.call(self.still_allowed, access):
+        try:
+            allowed = access is None or access.viewer.local \
+                or await self.store.call(self.still_allowed, access)
+        except Exception as err:
+            if not database_down(err):
+                raise
+            await _send(ws, {"type": "error", "code": "unavailable", "message": UNAVAILABLE,
+                             "seq": _seq_from(text)})
+            return
+        if not allowed:
             await _close_revoked(ws)
             return
         try:
@@ -153,75 +281,129 @@ class Coach:
             if message.seq is not None and message.seq in entry.seqs:
                 await _send(ws, {"type": "ack", "seq": message.seq, "duplicate": True})
                 return
-            await self._apply(entry, ws, message, raw)
+            try:
+                await self._apply(entry, ws, message, raw)
+            except Exception as err:
+                if not database_down(err):
+                    raise
+                # Nothing was stored and nothing is acknowledged: the client sends it again (same
+                # seq) once the database is back; the socket stays open meanwhile.
+                await _send(ws, {"type": "error", "code": "unavailable", "message": UNAVAILABLE,
+                                 "seq": message.seq})
 
     async def _apply(self, entry: Entry, ws: WebSocket, message: Message, raw: Any) -> None:
-        live, now = entry.live, time.time()
-        refused: Refused | None = None
-        change: Change | None = None
-        new_live = live
-        try:
-            if message.kind in ("softer", "firmer", "pain", "skip"):
-                # A replan takes milliseconds to a few tenths of a second (more places to avoid cost
-                # more): it runs in a small pool of worker threads, never on the loop, so other
-                # sessions and requests go on meanwhile; the session's lock keeps its own in order.
-                feedback = Feedback(kind=message.kind, at=message.at)
-                change = await anyio.to_thread.run_sync(live_session.adapt, live, feedback, now,
-                                                        limiter=self.replans)
-                new_live = change.live
-            elif message.type == "pause":
-                new_live = live_session.paused(live, now, message.at_s)
-            elif message.type == "resume":
-                new_live = live_session.resumed(live, now)
-            elif message.type == "end":
-                new_live = live_session.ended(live, now)
-            elif message.type == "retime":
-                change = breath.retimed(live, message.rate_bpm or 0.0, now)
-                new_live = change.live
-        except InputError as err:  # a valid message the session cannot take (a place off the map)
-            await _send(ws, _error("invalid", "That could not be used; nothing changed.", err.problems,
-                                   message.seq))
+        for _ in range(MAX_TRIES):
+            live, now = entry.live, time.time()
+            refused: Refused | None = None
+            change: Change | None = None
+            new_live = live
+            try:
+                if message.kind in ("softer", "firmer", "pain", "skip"):
+                    # A replan takes milliseconds to a few tenths of a second (more places to avoid
+                    # cost more): it runs in a small pool of worker threads, never on the loop, so
+                    # other sessions and requests go on meanwhile; the session's lock keeps its own
+                    # in order.
+                    feedback = Feedback(kind=message.kind, at=message.at)
+                    change = await anyio.to_thread.run_sync(live_session.adapt, live, feedback, now,
+                                                            limiter=self.replans)
+                    new_live = change.live
+                elif message.type == "pause":
+                    new_live = live_session.paused(live, now, message.at_s)
+                elif message.type == "resume":
+                    new_live = live_session.resumed(live, now)
+                elif message.type == "end":
+                    new_live = live_session.ended(live, now)
+                elif message.type == "retime":
+                    change = breath.retimed(live, message.rate_bpm or 0.0, now)
+                    new_live = change.live
+            except InputError as err:  # a valid message the session cannot take (a place off the map)
+                await _send(ws, _error("invalid", "That could not be used; nothing changed.", err.problems,
+                                       message.seq))
+                return
+            except Refused as no:
+                refused = no
+            payload = message.payload()
+            if change is not None:
+                payload.update(from_step=change.from_step, message=change.message)
+            if refused is not None:
+                payload["refused"] = refused.code
+            notice = None
+            if new_live is not live:  # the other workers' clients hear of it (PostgreSQL)
+                notice = {"w": self.store.worker, "t": message.type, "routine": change is not None,
+                          "from_step": change.from_step if change else None,
+                          "message": change.message if change else None}
+            # Committed (with other sessions' events, one batch per transaction) before the ack below,
+            # and only onto the version this change was computed from.
+            try:
+                stored = await self.store.record_async(
+                    live.id, NewEvent(type=message.type, seq=message.seq, payload=payload,
+                                      elapsed_s=live.clock.elapsed(now)),
+                    version=entry.version,
+                    clock=new_live.clock if new_live is not live else None,
+                    routine_json=change.live.routine_json if change else None,
+                    position=change.from_step if change else None,
+                    ended=message.type == "end" and not live.ended,
+                    outcome=message.outcome, notice=notice)
+            except Stale:
+                # Another worker changed the session first: apply this message again to the state
+                # as stored now (never to the copy it was computed from), unless it was this very
+                # message, stored there before this worker heard of it.
+                if not await self.reload(entry):
+                    await _send(ws, {"type": "error", "code": "not_found", "message": "No such session.",
+                                     "seq": message.seq})
+                    return
+                if message.seq is not None and message.seq in entry.seqs:
+                    await _send(ws, {"type": "ack", "seq": message.seq, "duplicate": True})
+                    return
+                continue
+            except Exception as err:
+                if not disk_full(err):
+                    raise
+                # Nothing was stored, so nothing changes and nothing is acknowledged; the giver may
+                # send it again once there is space (its seq makes that safe). The socket stays open.
+                await _send(ws, {"type": "error", "code": "disk_full", "message": DISK_FULL,
+                                 "seq": message.seq})
+                return
+            if stored is not None:
+                entry.live, entry.version = new_live, stored
+            if message.seq is not None:
+                entry.seqs.add(message.seq)
+                await _send(ws, {"type": "ack", "seq": message.seq,
+                                 **({} if stored is not None else {"duplicate": True})})
+            if refused is not None:
+                await _send(ws, {"type": "error", "code": refused.code, "message": refused.message,
+                                 "findings": refused.details, "seq": message.seq})
+                return
+            if stored is None:
+                return
+            await _broadcast(entry, _change_text(new_live, notice or {"t": message.type}))
             return
-        except Refused as no:
-            refused = no
-        payload = message.payload()
-        if change is not None:
-            payload.update(from_step=change.from_step, message=change.message)
-        if refused is not None:
-            payload["refused"] = refused.code
-        # Committed (with other sessions' events, one batch per transaction) before the ack below.
-        try:
-            stored = await self.store.record_async(
-                live.id, NewEvent(type=message.type, seq=message.seq, payload=payload,
-                                  elapsed_s=live.clock.elapsed(now)),
-                clock=new_live.clock if new_live is not live else None,
-                routine_json=change.live.routine_json if change else None,
-                position=change.from_step if change else None,
-                ended=message.type == "end" and not live.ended,
-                outcome=message.outcome)
-        except Exception as err:
-            if not disk_full(err):
-                raise
-            # Nothing was stored, so nothing changes and nothing is acknowledged; the giver may send
-            # it again once there is space (its seq makes that safe). The socket stays open.
-            await _send(ws, {"type": "error", "code": "disk_full", "message": DISK_FULL, "seq": message.seq})
-            return
-        entry.live = new_live
-        if message.seq is not None:
-            entry.seqs.add(message.seq)
-            await _send(ws, {"type": "ack", "seq": message.seq, **({} if stored else {"duplicate": True})})
-        if refused is not None:
-            await _send(ws, {"type": "error", "code": refused.code, "message": refused.message,
-                             "findings": refused.details, "seq": message.seq})
-            return
-        status = new_live.status(time.time())
-        if change is not None:
-            head = json.dumps({"type": "routine", "from_step": change.from_step, "message": change.message,
-                               "status": status}, separators=(",", ":"))
-            await _broadcast(entry, head[:-1] + ',"routine":' + change.live.routine_json + "}")
-        else:
-            words = {"pause": "Paused.", "resume": "Going on.", "end": "The session is saved."}[message.type]
-            await _broadcast(entry, json.dumps({"type": "state", "message": words, "status": status}))
+        await _send(ws, {"type": "error", "code": "busy", "seq": message.seq,
+                         "message": "The session changed on another device again and again; send it again."})
+
+
+async def _live_of(record: LiveRecord) -> Live:
+    routine = await anyio.to_thread.run_sync(parse_routine, json.loads(record.routine))
+    return Live(id=record.id, routine=routine, routine_json=record.routine, clock=record.clock,
+                ended=record.ended_at is not None)
+
+
+def _change_text(live: Live, notice: dict[str, Any]) -> str:
+    """What a session's clients are told of a change (the same on the worker that made it and on
+    the others, which build it from the notice and the stored state)."""
+    status = live.status(time.time())
+    if notice.get("routine"):
+        message = notice.get("message") or "The plan changed on another device."
+        head = json.dumps({"type": "routine", "from_step": notice.get("from_step"), "message": message,
+                           "status": status}, separators=(",", ":"))
+        return head[:-1] + ',"routine":' + live.routine_json + "}"
+    words = WORDS.get(str(notice.get("t")), "The session changed on another device.")
+    return json.dumps({"type": "state", "message": words, "status": status})
+
+
+def _hashed(token: str) -> str:
+    # Logins are named across workers by a hash: the token itself never goes through the database.
+    return hashlib.sha256(token.encode()).hexdigest()[:32]
 
 
 def _seq_from(text: str) -> int | None:
@@ -266,8 +448,15 @@ async def live_channel(ws: WebSocket, sid: str) -> None:
     if viewer is None:
         await ws.close(code=SIGN_IN_CLOSE, reason="sign in first")
         return
-    shown = len(sid) == 32 and (viewer.local or await coach.store.call(coach.store.visible, sid, viewer))
-    entry = await coach.entry(sid) if shown else None
+    try:
+        shown = len(sid) == 32 and (viewer.local or await coach.store.call(coach.store.visible, sid, viewer))
+        entry = await coach.entry(sid) if shown else None
+    except Exception as err:
+        if not database_down(err):
+            raise
+        await _send(ws, {"type": "error", "code": "unavailable", "message": UNAVAILABLE, "seq": None})
+        await ws.close(code=TRY_AGAIN_CLOSE, reason="database unavailable")
+        return
     if entry is None:
         await _send(ws, {"type": "error", "code": "not_found", "message": "No such session.", "seq": None})
         await ws.close(code=NOT_FOUND_CLOSE, reason="no such session")

@@ -16,9 +16,9 @@ from backrub.knowledge.techniques import PRESSURES, pressure_rank
 from backrub.planner.cues import cue_at_pressure
 from backrub.planner.feedback import Feedback, Replanned
 from backrub.planner.plan import NotPlanned
+from backrub.records.clock import Clock
 from backrub.routine.model import Routine
 from backrub.web.encode import routine_json
-from backrub.web.store import Clock
 
 PARTIAL_S = 1.0  # less than this into a step counts as not begun
 MIN_DONE_S = 0.1

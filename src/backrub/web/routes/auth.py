@@ -111,18 +111,18 @@ async def sign_in(raw: JsonBody, request: Request, store: StoreDep) -> Response:
     username = body.username.strip().lower()
     client = request.client.host if request.client else ""
     throttle = _throttle(request)
-    wait = throttle.wait_s(username, client)
+    wait = await store.call(throttle.wait_s, username, client)  # counted in the database: every worker
     if wait:
         minutes = max(1, round(wait / 60))
         return JSONResponse({"detail": f"too many failed sign-ins: try again in {minutes} "
                                        f"minute{'s' if minutes > 1 else ''}"},
                             status_code=429, headers={"Retry-After": str(wait)})
     old = request.cookies.get(COOKIE)
-    throttle.failed(username, client)
+    await store.call(throttle.failed, username, client)
     token = await store.call(_sign_in, store, username, body.password, old)
     if token is None:
         raise login_problem()
-    throttle.succeeded(username, client)
+    await store.call(throttle.succeeded, username, client)
     response = JSONResponse({"username": username, "csrf": csrf_token(token, auth.secret)}, headers=NO_STORE)
     response.set_cookie(COOKIE, token, max_age=LOGIN_DAYS * 24 * 3600, path="/", httponly=True,
                         samesite="strict", secure=request.url.scheme == "https")

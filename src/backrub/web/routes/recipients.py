@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from backrub.errors import InputError, Problem
+from backrub.gate import planned
 from backrub.intake import screen
 from backrub.records import comfort, recipients, sessions
 from backrub.records.recipients import Recipient, Viewer
@@ -23,7 +24,6 @@ from backrub.web import schemas
 from backrub.web.deps import JsonBody, StoreDep, ViewerDep, body_doc
 from backrub.web.encode import routine_json as routine_json_of
 from backrub.web.errors import Invalid
-from backrub.web.routes.sessions import _planned
 from backrub.web.store import Clock
 
 router = APIRouter(prefix="/api/recipients", tags=["recipients"])
@@ -209,7 +209,7 @@ def _store(db: Session, viewer: Viewer, rid: str, upcoming: sessions.NextSession
 async def start(rid: RecipientId, raw: JsonBody, viewer: ViewerDep, store: StoreDep,
                 request: Request) -> Response:
     upcoming = await store.read(_prepare, viewer, rid, raw)
-    routine = await anyio.to_thread.run_sync(_planned, upcoming.intake)
+    routine = await anyio.to_thread.run_sync(planned, upcoming.intake)
     routine_json = routine_json_of(routine)
     now = time.time()
     sid = await store.write(_store, viewer, rid, upcoming, routine_json, now)

@@ -15,14 +15,12 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
 from backrub.gate import planned
-from backrub.intake.model import Intake
-from backrub.routine.model import Routine
+from backrub.records.clock import Clock
 from backrub.web import schemas
 from backrub.web.deps import IntakeBody, JsonBody, StoreDep, ViewerDep, body_doc
 from backrub.web.encode import routine_json as routine_json_of
 from backrub.web.errors import NotFound
 from backrub.web.session import status_of
-from backrub.web.store import Clock
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
 SessionId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="the id POST /api/sessions gave")]
@@ -37,7 +35,8 @@ SessionId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="the id P
              openapi_extra=body_doc("Intake"))
 async def start_session(intake: IntakeBody, store: StoreDep, viewer: ViewerDep, request: Request) -> Response:
     coach = request.app.state.coach
-    routine = await anyio.to_thread.run_sync(_planned, intake, limiter=coach.replans)
+    # The one gate (plan, device pass, verify), in the planning pool, off the loop.
+    routine = await anyio.to_thread.run_sync(planned, intake, limiter=coach.replans)
     routine_json = routine_json_of(routine)
     sid, clock = await store.call(partial(store.create_session, owner_id=viewer.account_id),
                                   json.dumps(intake.to_dict()), routine_json)
@@ -45,11 +44,6 @@ async def start_session(intake: IntakeBody, store: StoreDep, viewer: ViewerDep, 
     body = f'{{"id":"{sid}","routine":{routine_json}}}'  # the routine's JSON as stored, not re-encoded
     return Response(body, status_code=201, media_type="application/json",
                     headers={"Location": f"/api/sessions/{sid}"})
-
-
-def _planned(intake: Intake) -> Routine:
-    """The verified routine for a new session (the one gate: plan, device pass, verify)."""
-    return planned(intake)
 
 
 @router.get("/{sid}", summary="A session: intake, routines, where it stands, every event, the outcome",

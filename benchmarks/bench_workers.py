@@ -1,0 +1,347 @@
+"""Figures for issue 14 (many workers on one PostgreSQL behind HAProxy), all in one run.
+
+A throwaway PostgreSQL (as the tests use), `backrub serve --workers N` and Debian's HAProxy with the
+config `scripts/haproxy.sh config` writes; the load runs in separate processes.
+
+1. Live load through HAProxy: `--sessions` live sessions (default 1,000), each holding its WebSocket
+   open through HAProxy and sending feedback (softer/firmer, now and then skip) every 5-15 s
+   (`--gap`); the round trip runs from sending to the replanned routine received. With 2 workers,
+   then 1 worker, and in the same window 20 clients pinging the bare echo through the same HAProxy
+   (the baseline). Target: p99 <= 100 ms with 2 workers.
+2. Acknowledged events per second (each ack after its commit), 32 sessions streaming pause/resume
+   with a window of 4 in flight through HAProxy: PostgreSQL with 1 and 2 workers, SQLite (one
+   process, direct) beside. Target: >= 1,000/s with 1 worker on PostgreSQL.
+3. Cross-worker fan-out: a client on worker 1 changes a session (pause/resume), a client of the same
+   session on worker 2 hears of it; p50/p95 from the first client's own answer to the second's.
+
+Sessions for part 1 are copied in the database from one planned session (planning a thousand
+takes minutes and is not what is measured here).
+
+Run: .venv/bin/python benchmarks/bench_workers.py [--sessions 1000] [--seconds 30] [--parts 1,2,3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.records.pg import Throwaway, free_port  # noqa: E402
+
+INTAKE = json.loads((ROOT / "examples" / "intake.json").read_text())
+P99_MS, EVENTS_PER_S = 100.0, 1000.0
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1) + 0.5))] if ordered else float("nan")
+
+
+class Cluster:
+    """`backrub serve --workers n` on `url` and HAProxy in front (or one plain worker for SQLite)."""
+
+    def __init__(self, url: str, workers: int, haproxy: bool = True) -> None:
+        self.first = free_port()
+        while any(not _free(self.first + i) for i in range(workers)):
+            self.first = free_port()
+        env = {**os.environ, "BACKRUB_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+        argv = [sys.executable, "-m", "backrub", "serve", "--port", str(self.first)]
+        if workers > 1:
+            argv += ["--workers", str(workers)]
+        self.procs = [subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+        self.workers = [f"127.0.0.1:{self.first + i}" for i in range(workers)]
+        self.front = self.workers[0]
+        if haproxy:
+            self.lb = free_port()
+            self.cfg = Path(tempfile.mkstemp(suffix=".cfg")[1])
+            config = subprocess.run(["bash", str(ROOT / "scripts" / "haproxy.sh"), "config", str(workers),
+                                     str(self.first), f"127.0.0.1:{self.lb}"], capture_output=True, text=True,
+                                    check=True).stdout
+            self.cfg.write_text(config)
+            haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
+            self.procs.append(subprocess.Popen([haproxy, "-db", "-f", str(self.cfg)],
+                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            self.front = f"127.0.0.1:{self.lb}"
+        for where in [*self.workers, self.front]:
+            _wait_healthy(where)
+
+    def close(self) -> None:
+        for proc in reversed(self.procs):
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _wait_healthy(where: str, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://{where}/api/health", timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"{where} never became healthy")
+
+
+def _copies(url: str, where: str, n: int) -> list[str]:
+    """n sessions: one planned over HTTP, copied in the database."""
+    sid = httpx.post(f"http://{where}/api/sessions", json=INTAKE, timeout=60).json()["id"]
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        rows = conn.execute(text(
+            "INSERT INTO sessions (id, created_at, intake, planned_routine, routine, position, clock_wall, "
+            "clock_s, running, kind, version) SELECT md5(random()::text || g::text), now(), intake, "
+            "planned_routine, routine, 0, extract(epoch from now()), 0, true, kind, 0 FROM sessions, "
+            "generate_series(1, :n) g WHERE id = :sid RETURNING id"), {"n": n - 1, "sid": sid})
+        sids = [sid, *(r[0] for r in rows)]
+    engine.dispose()
+    return sids
+
+
+# -- part 1: live load (run in a separate process) -------------------------------------------------
+async def _feedback(ws_url: str, sid: str, until: float, rng: random.Random, gap: tuple[float, float],
+                    out: list[float], errors: list[str]) -> None:
+    from websockets.asyncio.client import connect
+
+    async with connect(f"{ws_url}/api/sessions/{sid}/live", max_size=None, open_timeout=60) as ws:
+        seq = 0
+        await asyncio.sleep(rng.uniform(0, gap[1]))
+        while time.perf_counter() < until:
+            kind = "skip" if rng.random() < 0.1 else rng.choice(("softer", "firmer"))
+            message = {"type": "skip", "seq": seq} if kind == "skip" else {"type": "feedback", "kind": kind,
+                                                                         "seq": seq}
+            start = time.perf_counter()
+            await ws.send(json.dumps(message))
+            seq += 1
+            while True:
+                got = json.loads(await ws.recv())
+                if got["type"] in ("routine", "error"):
+                    break
+            if got["type"] == "error":
+                errors.append(got.get("code", "?"))
+            else:
+                out.append((time.perf_counter() - start) * 1000)
+            await asyncio.sleep(rng.uniform(*gap))
+
+
+async def _echo(ws_url: str, until: float, out: list[float]) -> None:
+    from websockets.asyncio.client import connect
+
+    async with connect(f"{ws_url}/api/echo", open_timeout=60) as ws:
+        while time.perf_counter() < until:
+            start = time.perf_counter()
+            await ws.send("ping")
+            await ws.recv()
+            out.append((time.perf_counter() - start) * 1000)
+            await asyncio.sleep(0.25)
+
+
+async def _live_load(ws_url: str, sids: list[str], seconds: float, gap: tuple[float, float]) -> None:
+    rng = random.Random(14)
+    feedback: list[float] = []
+    echo: list[float] = []
+    errors: list[str] = []
+    connect_s = 0.02 * len(sids)  # opening the sockets is not measured
+    until = time.perf_counter() + connect_s + seconds
+    tasks = [asyncio.create_task(_feedback(ws_url, sid, until, random.Random(rng.random()), gap, feedback,
+                                           errors)) for sid in sids]
+    tasks += [asyncio.create_task(_echo(ws_url, until, echo)) for _ in range(20)]
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    failed = [repr(r) for r in results if isinstance(r, BaseException)]
+    print(json.dumps({"feedback": feedback, "echo": echo, "errors": errors, "failed": failed[:5],
+                      "failed_n": len(failed)}), flush=True)
+
+
+def part_live(url: str, sessions: int, seconds: float, gap: tuple[float, float]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for workers in (2, 1):
+        cluster = Cluster(url, workers)
+        try:
+            sids = _copies(url, cluster.front, sessions)
+            argv = [sys.executable, __file__, "--live-load", f"ws://{cluster.front}", ",".join(sids),
+                    str(seconds), str(gap[0]), str(gap[1])]
+            load = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 600)
+            if load.returncode != 0:
+                raise SystemExit(f"the load process failed: {load.stderr[-2000:]}")
+            name = f"{workers} worker{'s' if workers > 1 else ''}"
+            out[name] = json.loads(load.stdout.strip().splitlines()[-1])
+        finally:
+            cluster.close()
+    return out
+
+
+# -- part 2: acknowledged events per second (bench_records' load process) --------------------------
+def part_events(url: str, sqlite_url: str, sessions: int, per: int,
+                window: int) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    setups = (("PostgreSQL, 1 worker", url, 1, True), ("PostgreSQL, 2 workers", url, 2, True),
+              ("SQLite, 1 process (direct)", sqlite_url, 1, False))
+    for name, db, workers, lb in setups:
+        cluster = Cluster(db, workers, haproxy=lb)
+        try:
+            with httpx.Client(timeout=60) as http:
+                sids = [http.post(f"http://{cluster.front}/api/sessions", json=INTAKE).json()["id"]
+                        for _ in range(sessions)]
+            load = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "bench_records.py"), "--load",
+                                     f"ws://{cluster.front}", ",".join(sids), str(per), str(window)],
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            assert load.stdin is not None and load.stdout is not None
+            if load.stdout.readline().strip() != "ready":
+                raise SystemExit("the events load did not start")
+            load.stdin.write("go\n")
+            load.stdin.flush()
+            report = json.loads(load.stdout.readline())
+            load.wait(timeout=600)
+        finally:
+            cluster.close()
+        acked = {sid: s["acked"] for sid, s in report["sessions"].items()}
+        total = sum(len(a) for a in acked.values())
+        lat = [x for s in report["sessions"].values() for x in s["latencies"]]
+        engine = create_engine(db)
+        missing = 0
+        with engine.connect() as conn:
+            for sid, seqs in acked.items():
+                stored = {r[0] for r in conn.execute(text("SELECT seq FROM events WHERE session_id = :s"),
+                                                      {"s": sid})}
+                missing += len(set(seqs) - stored)
+        engine.dispose()
+        out[name] = {"events": total, "per_s": total / (report["end"] - report["start"]),
+                     "p50_ms": 1000 * statistics.median(lat), "p95_ms": 1000 * pct(lat, 0.95),
+                     "missing": missing}
+    return out
+
+
+# -- part 3: cross-worker fan-out --------------------------------------------------------------------
+async def _fan_out(a_url: str, b_url: str, sids: list[str], rounds: int) -> list[float]:
+    from websockets.asyncio.client import connect
+
+    gaps: list[float] = []
+    for sid in sids:
+        async with connect(f"{a_url}/api/sessions/{sid}/live") as a, \
+                connect(f"{b_url}/api/sessions/{sid}/live") as b:
+            for ws in (a, b):  # each worker holds the session before the clock starts
+                await ws.send("{}")
+                await ws.recv()
+            for i in range(rounds):
+                await a.send(json.dumps({"type": "pause" if i % 2 == 0 else "resume", "seq": i}))
+                while json.loads(await a.recv())["type"] != "state":
+                    pass
+                here = time.perf_counter()
+                while json.loads(await b.recv())["type"] != "state":
+                    pass
+                gaps.append((time.perf_counter() - here) * 1000)
+    return gaps
+
+
+def part_fan_out(url: str, sessions: int, rounds: int) -> list[float]:
+    cluster = Cluster(url, 2, haproxy=False)
+    try:
+        with httpx.Client(timeout=60) as http:
+            sids = [http.post(f"http://{cluster.workers[0]}/api/sessions", json=INTAKE).json()["id"]
+                    for _ in range(sessions)]
+        return asyncio.run(_fan_out(f"ws://{cluster.workers[0]}", f"ws://{cluster.workers[1]}", sids, rounds))
+    finally:
+        cluster.close()
+
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--live-load":
+        ws_url, sids, seconds, lo, hi = sys.argv[2], sys.argv[3].split(","), *map(float, sys.argv[4:7])
+        asyncio.run(_live_load(ws_url, sids, seconds, (lo, hi)))
+        return 0
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sessions", type=int, default=1000)
+    ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--gap", default="5,15", help="seconds between one session's feedback, low,high")
+    ap.add_argument("--events", type=int, default=400, help="acked events per session in part 2")
+    ap.add_argument("--parts", default="1,2,3")
+    args = ap.parse_args()
+    parts = set(args.parts.split(","))
+    gap = tuple(float(x) for x in args.gap.split(","))
+    pg = Throwaway()
+    ok = True
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the start", flush=True)
+    try:
+        pg.start()
+        admin = create_engine(pg.url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for name in ("live", "events", "fanout"):
+                conn.execute(text(f"CREATE DATABASE {name}"))
+        admin.dispose()
+        if "1" in parts:
+            live = part_live(pg.url("live"), args.sessions, args.seconds, (gap[0], gap[1]))
+            print(f"\n1. {args.sessions} live sessions through HAProxy, feedback every {args.gap} s for "
+                  f"{args.seconds:.0f} s; feedback -> new routine, and the bare echo in the same window")
+            print(f"{'':<12}{'replans':>9}{'p50 ms':>9}{'p99 ms':>9}{'echo p50':>10}{'echo p99':>10}"
+                  f"{'refused':>9}{'sockets failed':>16}")
+            for name, r in live.items():
+                fb, echo = r["feedback"], r["echo"]
+                print(f"{name:<12}{len(fb):>9}{pct(fb, 0.5):>9.1f}{pct(fb, 0.99):>9.1f}"
+                      f"{pct(echo, 0.5):>10.1f}{pct(echo, 0.99):>10.1f}{len(r['errors']):>9}"
+                      f"{r['failed_n']:>16}")
+            for name, r in live.items():
+                if r["failed"]:
+                    print(f"{name}: sockets failed with e.g. {r['failed'][:2]}")
+            two = live["2 workers"]["feedback"]
+            met = bool(two) and pct(two, 0.99) <= P99_MS
+            ok = ok and met
+            print(f"target: p99 <= {P99_MS:.0f} ms with 2 workers: {'met' if met else 'MISSED'}")
+        if "2" in parts:
+            with tempfile.TemporaryDirectory() as tmp:
+                events = part_events(pg.url("events"), f"sqlite:///{tmp}/bench.db", 32, args.events, 4)
+            print("\n2. acknowledged events/s, 32 sessions, window 4, each ack after its commit")
+            print(f"{'':<30}{'events':>8}{'events/s':>10}{'ack p50 ms':>12}{'ack p95 ms':>12}{'lost':>6}")
+            for name, r in events.items():
+                print(f"{name:<30}{r['events']:>8.0f}{r['per_s']:>10.0f}{r['p50_ms']:>12.1f}{r['p95_ms']:>12.1f}"
+                      f"{r['missing']:>6.0f}")
+            one, two_w = events["PostgreSQL, 1 worker"]["per_s"], events["PostgreSQL, 2 workers"]["per_s"]
+            print(f"2 workers / 1 worker: {two_w / one:.2f}x")
+            met = one >= EVENTS_PER_S and all(r["missing"] == 0 for r in events.values())
+            ok = ok and met
+            print(f"target: >= {EVENTS_PER_S:.0f}/s with 1 worker, none lost: {'met' if met else 'MISSED'}")
+        if "3" in parts:
+            gaps = part_fan_out(pg.url("fanout"), 20, 10)
+            print(f"\n3. cross-worker fan-out, {len(gaps)} changes: from the changing client's answer to the "
+                  f"other worker's client: p50 {pct(gaps, 0.5):.1f} ms, p95 {pct(gaps, 0.95):.1f} ms, "
+                  f"max {max(gaps):.1f} ms")
+            met = pct(gaps, 0.95) <= 100.0
+            ok = ok and met
+            print(f"target: within 100 ms (p95): {'met' if met else 'MISSED'}")
+    finally:
+        pg.stop()
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
