@@ -415,8 +415,13 @@ class SkinCheckOut(BaseModel):
     session_id: str | None
 
 
+class RecipientShown(RecipientOut):
+    shared_with: list[str] = Field(description="the owner's view: every name it is shared with, whether "
+                                               "or not that account exists yet (empty for anyone else)")
+
+
 class RecipientDetail(BaseModel):
-    recipient: RecipientOut
+    recipient: RecipientShown
     sessions: list[dict[str, Any]] = Field(description="a summary of each session, oldest first")
     proposals: list[ProposalOut] = Field(description="pending proposals")
     schedule: ScheduleOut | None

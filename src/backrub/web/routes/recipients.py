@@ -58,8 +58,11 @@ def _update(db: Session, viewer: Viewer, rid: str, raw: Any) -> dict[str, Any]:
 
 
 def _detail(db: Session, viewer: Viewer, rid: str) -> dict[str, Any]:
+    recipient = recipients.get_recipient(db, viewer, rid)
+    owner = not viewer.local and not recipient.shared  # who else sees it is the owner's to know
     return {
-        "recipient": recipient_json(recipients.get_recipient(db, viewer, rid)),
+        "recipient": {**recipient_json(recipient),
+                      "shared_with": recipients.shared_with(db, rid) if owner else []},
         "sessions": [s.to_dict() for s in sessions.history(db, viewer, rid)],
         "proposals": sessions.pending_proposals(db, viewer, rid),
         "schedule": comfort.schedule_view(db, viewer, rid),
@@ -138,12 +141,16 @@ def _account_id(db: Session, username: str) -> int | None:
 SHARE_RESPONSES: dict[int | str, dict[str, Any]] = {
     204: {"description": "done"}, 404: MISSING,
     409: {"model": schemas.Detail, "description": "that account owns the recipient"},
-    422: {"model": schemas.Problems, "description": "no account of that name (`[\"path\", \"username\"]`), "
-                                                    "or a coach without accounts"}}
+    422: {"model": schemas.Problems, "description": "a name no account could have, or more shares than a "
+                                                    "record keeps (`[\"path\", \"username\"]`), or a coach "
+                                                    "without accounts"}}
 
 
 @router.put("/{rid}/shares/{username}", status_code=204, response_class=Response,
             summary="Let another account see and work with this recipient (owner only)",
+            description="The same answer whether or not the name is an account yet, so sharing never "
+                        "tells which usernames exist: a name without an account is kept, listed in the "
+                        "record's `shared_with`, and takes effect when that account is made.",
             responses=SHARE_RESPONSES)
 async def share(rid: RecipientId, username: Username, viewer: ViewerDep, store: StoreDep) -> Response:
     _no_accounts(viewer)
