@@ -30,6 +30,7 @@ WAIST_PER_SHOULDER = 1.3
 SAFE_X, SAFE_Y = 20.0, 36.0
 PATH_CM = 1500.0
 SIZES = {"shoulder_width_cm": (28.0, 65.0), "waist_width_cm": (20.0, 60.0)}
+DEFAULT_SIZES = {"shoulder_width_cm": 42.0, "waist_width_cm": 32.0}
 SPEEDS = (300.0, 6000.0)
 COORD = 200.0
 
@@ -120,16 +121,15 @@ def map_case(context: Any, case: Any) -> Any:
 @schemathesis.hook
 def map_query(context: Any, query: Any) -> Any:
     """GET /api/reflex-points takes a body's sizes in its query (numbers, or their text)."""
-    if isinstance(query, dict):
+    if isinstance(query, dict) and "waist_width_cm" in query:
         sizes: dict[str, Any] = {}
-        for key in SIZES:
+        for key in SIZES:  # a size left out is the default one
             try:
-                sizes[key] = float(query[key]) if key in query else None
+                sizes[key] = float(query[key]) if key in query else DEFAULT_SIZES[key]
             except (TypeError, ValueError):
                 return query
-        if all(v is not None for v in sizes.values()):
-            _body(sizes)
-            query["waist_width_cm"] = sizes["waist_width_cm"]
+        _body(sizes)
+        query["waist_width_cm"] = sizes["waist_width_cm"]
     return query
 
 
