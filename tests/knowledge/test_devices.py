@@ -57,6 +57,8 @@ def test_an_unknown_builtin_id_suggests_the_close_one():
     ({"speeds_per_minute": [2000, "fast"]}, "device.speeds_per_minute[1]", "got 'fast'"),
     ({"attachments": []}, "device.attachments", "attachment names"),
     ({"attachments": ["rond"]}, "device.attachments[0]", "did you mean round"),
+    ({"attachments": [{}]}, "device.attachments[0]", "unknown attachment"),  # was a 500 (unhashable)
+    ({"attachments": ["flat", ["round"]]}, "device.attachments[1]", "unknown attachment"),
     ({"heat": "yes"}, "device.heat", "true or false"),
     ({"programs": [3]}, "device.programs[0]", "program name"),
     ({"id": "Bad Name!"}, "device.id", "lower-case"),

@@ -11,10 +11,12 @@ from backrub.records.db import Database
 from backrub.records.errors import NotFound
 from backrub.records.recipients import (
     LOCAL,
+    MAX_SHARES,
     Viewer,
     get_recipient,
     list_recipients,
     share_recipient,
+    shared_with,
     unshare_recipient,
     update_recipient,
 )
@@ -105,10 +107,45 @@ def test_accounts_see_only_their_own_recipients_unless_shared(db: Database) -> N
         get_recipient(s, bob, a_rid)
 
 
-def test_sharing_with_an_unknown_account_names_the_field(db: Database) -> None:
+def test_sharing_with_a_name_without_an_account_waits_for_that_account(db: Database) -> None:
     with db.session() as s:
         alice = Viewer(account_id=create_account(s, "alice", "correct horse battery").id)
         rid = recipient(s, alice).id
+        share_recipient(s, alice, rid, "Nobody ")  # not an account yet: kept, not refused
+        with pytest.raises(InputError) as err:  # a name no account could have is refused by its form
+            share_recipient(s, alice, rid, "no body")
+        assert err.value.problems[0].path == "username"
+        assert shared_with(s, rid) == ["nobody"]
+    with db.session() as s:
+        nobody = Viewer(account_id=create_account(s, "nobody", "a long enough password").id)
+    with db.session() as s:
+        assert get_recipient(s, nobody, rid).shared  # the share took effect when the account was made
+        assert shared_with(s, rid) == ["nobody"]
+        unshare_recipient(s, alice, rid, "nobody")
+    with db.session() as s, pytest.raises(NotFound):
+        get_recipient(s, nobody, rid)
+
+
+def test_a_pending_share_can_be_withdrawn_before_the_account_exists(db: Database) -> None:
+    with db.session() as s:
+        alice = Viewer(account_id=create_account(s, "alice", "correct horse battery").id)
+        rid = recipient(s, alice).id
+        share_recipient(s, alice, rid, "carer.two")
+        unshare_recipient(s, alice, rid, "carer.two")
+        assert shared_with(s, rid) == []
+    with db.session() as s:
+        late = Viewer(account_id=create_account(s, "carer.two", "a long enough password").id)
+        with pytest.raises(NotFound):
+            get_recipient(s, late, rid)
+
+
+def test_one_record_is_shared_with_at_most_so_many_names(db: Database) -> None:
+    with db.session() as s:
+        alice = Viewer(account_id=create_account(s, "alice", "correct horse battery").id)
+        rid = recipient(s, alice).id
+        for i in range(MAX_SHARES):
+            share_recipient(s, alice, rid, f"carer{i:02}")
+        share_recipient(s, alice, rid, "carer00")  # again: nothing new, no refusal
         with pytest.raises(InputError) as err:
-            share_recipient(s, alice, rid, "nobody")
-    assert err.value.problems[0].path == "username"
+            share_recipient(s, alice, rid, "one.too.many")
+    assert "at most" in err.value.problems[0].message

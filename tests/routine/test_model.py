@@ -125,3 +125,25 @@ def test_a_path_far_off_the_back_or_endlessly_long_is_refused_by_field():
         parse_routine(raw)
     where = [p.path for p in err.value.problems]
     assert "steps[2].path[1]" in where and "steps[3].path" in where
+
+
+@pytest.mark.parametrize(("change", "path"), [
+    ({"surprise": 1}, "surprise"),  # an unknown field, like everywhere else
+    ({"screening": {"decision": "go ahead"}}, "screening"),  # was read as trusted
+    ({"screening": {"decision": "proceed", "reasons": [{"code": 1}]}}, "screening.reasons"),
+    ({"minutes": 1e308}, "minutes"),
+    ({"minutes": -5}, "minutes"),
+])
+def test_the_routine_level_fields_are_read_like_any_input(change, path):
+    assert path in problems({**doc(), **change})
+
+
+def test_a_step_setting_is_read_whole_and_bounded():
+    d = doc()
+    d["steps"][0]["reps"] = 3.0  # JSON does not tell 3.0 from 3
+    assert parse_routine(d).steps[0].reps == 3
+    d["steps"][0]["reps"] = 10**6
+    assert "steps[0].reps" in problems(d)
+    d = doc()
+    d["steps"][0]["device"] = {"speed": 1, "per_minute": 1500, "attachment": {}, "seconds_per_area": 5}
+    assert "steps[0].device.attachment" in problems(d)  # was a TypeError (a dict is no name)

@@ -494,3 +494,49 @@ def test_https_answers_carry_hsts(team: SecureCoach) -> None:
     with team.client() as client:
         answer = client.get("/signin")
     assert answer.headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_sharing_answers_the_same_whether_or_not_the_name_is_an_account(
+        team: SecureCoach, alice: httpx.Client, bob: httpx.Client) -> None:
+    """Any account may share its own record; if the answer told an account from a free name, sharing
+    would list the coach's usernames. Status, headers, body and time must not tell them apart."""
+    import statistics
+    import time
+
+    rid = alice.post("/api/recipients", json={"name": "Shared both ways"}).json()["id"]
+
+    def share(name: str) -> tuple[httpx.Response, float]:
+        started = time.perf_counter()
+        got = alice.put(f"/api/recipients/{rid}/shares/{name}")
+        took = time.perf_counter() - started
+        assert alice.delete(f"/api/recipients/{rid}/shares/{name}").status_code == 204
+        return got, took
+
+    def shape(got: httpx.Response) -> tuple[int, bytes, list[tuple[str, str]]]:
+        return got.status_code, got.content, sorted((k, v) for k, v in got.headers.items() if k != "date")
+
+    known, free = share("bob"), share("zed.nobody")
+    assert shape(known[0]) == shape(free[0])
+    assert known[0].status_code == 204
+    times: dict[str, list[float]] = {"bob": [], "zed.nobody": []}
+    for _ in range(15):  # interleaved, so the machine's load falls on both alike
+        for name in times:
+            times[name].append(share(name)[1])
+    ratio = statistics.median(times["bob"]) / statistics.median(times["zed.nobody"])
+    assert 0.5 < ratio < 2.0, f"median share time, account / free name: {ratio:.2f}"
+
+    # The owner sees every name it is shared with, account or not; the account sees the record now,
+    # and a name without an account gets it when that account is made.
+    for name in ("bob", "late.carer"):
+        assert alice.put(f"/api/recipients/{rid}/shares/{name}").status_code == 204
+    assert alice.get(f"/api/recipients/{rid}").json()["recipient"]["shared_with"] == ["bob", "late.carer"]
+    assert bob.get(f"/api/recipients/{rid}").json()["recipient"]["shared_with"] == []  # the owner's to know
+    assert team.add_account("late.carer", "late-carer-passphrase").returncode == 0
+    late = team.client()
+    got = late.post("/api/auth/signin", json={"username": "late.carer", "password": "late-carer-passphrase"})
+    assert got.status_code == 200, got.text
+    assert rid in {r["id"] for r in late.get("/api/recipients").json()}
+    late.close()
+    # A name no account could have is refused by its form alone, the same for everyone.
+    refused = alice.put(f"/api/recipients/{rid}/shares/No%20Body")
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["path", "username"]

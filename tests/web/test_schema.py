@@ -1,5 +1,8 @@
-"""Schemathesis against the OpenAPI description of a running coach: no 5xx answer, and answers
-that keep to the documented status codes, content types and schemas, for valid and invalid input.
+"""Schemathesis against the OpenAPI description of a running coach: no 5xx answer; answers that keep
+to the documented status codes, content types, headers and schemas; every request the description
+allows is accepted and every one it refuses is refused (so the description says what the readers
+take), for valid and invalid input. `benchmarks/soak_schema.py` runs the same with many more cases,
+schemathesis' every check, and a coach with accounts too.
 
 (Schemathesis' pytest plugin does not run under pytest 9, so the operations are driven with
 Hypothesis here, one test per operation and generation mode.)"""
@@ -18,9 +21,14 @@ from schemathesis import GenerationMode  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 from schemathesis.specs.openapi.checks import (  # noqa: E402
     content_type_conformance,
+    negative_data_rejection,
+    positive_data_acceptance,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
+
+import tests.web.schema_hooks  # noqa: E402, F401  (registers the hooks for the rules a schema cannot state)
 
 OPERATIONS = ["POST /api/screen", "POST /api/plan", "POST /api/check", "POST /api/map", "POST /api/sessions",
               "GET /api/sessions/{sid}", "PUT /api/sessions/{sid}/outcome", "GET /api/recipients",
@@ -34,7 +42,8 @@ OPERATIONS = ["POST /api/screen", "POST /api/plan", "POST /api/check", "POST /ap
               "GET /api/recipients/{rid}/skin-checks", "GET /api/auth/me", "POST /api/auth/signin",
               "POST /api/auth/signout", "GET /api/sensor-session", "GET /api/sessions/{sid}/sensor.svg",
               "GET /api/reflex-points", "GET /api/health"]
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
+          response_schema_conformance, negative_data_rejection, positive_data_acceptance]
 
 
 @pytest.fixture(scope="module")

@@ -299,7 +299,7 @@ def _attachments(value: Any, where: str, problems: Problems) -> tuple[str, ...]:
         return ()
     out: list[str] = []
     for i, name in enumerate(value):
-        if name in ATTACHMENTS:
+        if isinstance(name, str) and name in ATTACHMENTS:  # a dict or list in the list is not a name
             if name not in out:
                 out.append(str(name))
         else:

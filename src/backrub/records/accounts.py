@@ -25,6 +25,8 @@ from backrub.records.errors import Conflict
 from backrub.records.models import AccountRow, LoginRow, aware, utcnow
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+USERNAME_FORM = ("expected 3 to 64 lower-case letters, digits, '.', '_' or '-', "
+                 "starting with a letter or digit")
 PASSWORD_MIN = 10
 LOGIN_DAYS = 14
 COOKIE = "backrub_login"
@@ -52,10 +54,7 @@ def needs_accounts(host: str) -> bool:
 def check_new_account(username: object, password: object) -> tuple[str, str]:
     problems = Problems()
     if not isinstance(username, str) or not USERNAME.match(username):
-        problems.add(
-            "username",
-            "expected 3 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit",
-        )
+        problems.add("username", USERNAME_FORM)
     if not isinstance(password, str) or len(password) < PASSWORD_MIN:
         problems.add("password", f"expected at least {PASSWORD_MIN} characters")
     elif len(password) > 1024:
@@ -72,6 +71,9 @@ def create_account(db: Session, username: object, password: object) -> Account:
     row = AccountRow(username=name, password_hash=_hasher.hash(secret))
     db.add(row)
     db.flush()
+    from backrub.records.recipients import claim_pending_shares  # recipients imports this module first
+
+    claim_pending_shares(db, row.id, row.username)
     return Account(id=row.id, username=row.username)
 
 

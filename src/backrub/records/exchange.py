@@ -27,6 +27,7 @@ from backrub.records.models import (
     EventRow,
     IntakeRow,
     OutcomeRow,
+    PendingShareRow,
     ProposalRow,
     RecipientRow,
     SessionRow,
@@ -35,7 +36,7 @@ from backrub.records.models import (
     aware,
     utcnow,
 )
-from backrub.records.recipients import Viewer, visible
+from backrub.records.recipients import Viewer, claim_pending_shares, shared_with, visible
 from backrub.records.sessions import RATINGS, history, session_visible
 
 SESSION_FIELDS = (
@@ -115,10 +116,7 @@ def dump(db: Session, viewer: Viewer, *, everything: bool = False, accounts: boo
         ]
         if everything:
             item["owner"] = owners.get(r.owner_id) if r.owner_id else None
-            item["shared_with"] = sorted(
-                owners[s.account_id]
-                for s in db.scalars(select(ShareRow).where(ShareRow.recipient_id == r.id))
-            )
+            item["shared_with"] = shared_with(db, r.id)  # names still waiting for an account too
         out["recipients"].append(item)
     sessions = db.scalars(
         select(SessionRow).where(session_visible(viewer)).order_by(SessionRow.created_at, SessionRow.id)
@@ -201,6 +199,7 @@ def load(db: Session, viewer: Viewer, data: Any, *, everything: bool = False,
                 )
                 db.add(row)
                 db.flush()
+                claim_pending_shares(db, row.id, row.username)
                 counts["accounts"] += 1
             accounts[row.username] = row.id
 
@@ -229,9 +228,11 @@ def load(db: Session, viewer: Viewer, data: Any, *, everything: bool = False,
             )
         )
         db.flush()
-        for name in r.get("shared_with", []) if everything else []:
+        for name in sorted(set(r.get("shared_with", []))) if everything else []:
             if name in accounts:
                 db.add(ShareRow(recipient_id=r["id"], account_id=accounts[name]))
+            else:  # kept for the account of that name, as sharing does
+                db.add(PendingShareRow(recipient_id=r["id"], username=name))
         if r.get("care_schedule"):
             c = r["care_schedule"]
             db.add(

@@ -97,6 +97,20 @@ class ShareRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class PendingShareRow(Base):
+    """A share to a username that has no account yet: it becomes a ShareRow when that account is made.
+
+    Sharing answers the same whether or not a name is an account, so sharing cannot be used to find
+    out which usernames exist; the owner's intent is kept instead of being refused."""
+
+    __tablename__ = "pending_shares"
+    recipient_id: Mapped[str] = mapped_column(
+        ForeignKey("recipients.id", ondelete="CASCADE"), primary_key=True
+    )
+    username: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class IntakeRow(Base):
     """An intake as built for a recipient, with what changed since the last one and why."""
 

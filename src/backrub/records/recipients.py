@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from backrub.errors import InputError, Problem, Problems, describe, suggest
 from backrub.intake.model import MAX_SPOTS, Spot, parse_intake
+from backrub.records.accounts import USERNAME, USERNAME_FORM
 from backrub.records.errors import Conflict, NotFound
-from backrub.records.models import AccountRow, RecipientRow, ShareRow, aware, utcnow
+from backrub.records.models import AccountRow, PendingShareRow, RecipientRow, ShareRow, aware, utcnow
 
 PREFERENCE_FIELDS = (
     "minutes",
@@ -275,24 +276,74 @@ def delete_recipient(db: Session, viewer: Viewer, rid: str) -> None:
     db.flush()
 
 
+MAX_SHARES = 32  # caregivers one record is shared with, accounts and names waiting for one together
+
+
+def _share_name(username: str) -> str:
+    """The username as accounts store it; a name no account could ever have is refused by its form
+    alone, so the answer never depends on which accounts exist."""
+    name = username.strip().lower()
+    if not USERNAME.match(name):
+        raise InputError([Problem(path="username", message=USERNAME_FORM)])
+    return name
+
+
 def share_recipient(db: Session, viewer: Viewer, rid: str, username: str) -> None:
-    """Let another account see and work with this recipient (only its owner may share it)."""
+    """Let another caregiver see and work with this recipient (only its owner may share it).
+
+    The answer is the same whether or not `username` is an account: a name without one is kept as a
+    pending share that takes effect when that account is made (`claim_pending_shares`). Telling the
+    two apart would let any account list the coach's usernames."""
     row = recipient_row(db, viewer, rid, owner_only=True)
-    account = db.scalar(select(AccountRow).where(AccountRow.username == username.strip().lower()))
-    if account is None:
-        raise InputError([Problem(path="username", message=f"no account named {username!r}")])
-    if account.id == row.owner_id:
+    name = _share_name(username)
+    account = db.scalar(select(AccountRow).where(AccountRow.username == name))
+    if account is not None and account.id == row.owner_id:
         raise Conflict("that account already owns this recipient")
-    if db.get(ShareRow, (rid, account.id)) is None:
+    names = shared_with(db, rid)
+    if name in names:
+        return
+    if len(names) >= MAX_SHARES:
+        raise InputError([Problem(path="username", message=f"a record is shared with at most {MAX_SHARES} "
+                                                           "caregivers; stop sharing with one first")])
+    if account is not None:
         db.add(ShareRow(recipient_id=rid, account_id=account.id))
-        db.flush()
+    else:
+        db.add(PendingShareRow(recipient_id=rid, username=name))
+    db.flush()
 
 
 def unshare_recipient(db: Session, viewer: Viewer, rid: str, username: str) -> None:
+    """Stop sharing with `username`, whether it shares through an account or waits for one."""
     recipient_row(db, viewer, rid, owner_only=True)
-    account = db.scalar(select(AccountRow).where(AccountRow.username == username.strip().lower()))
+    name = username.strip().lower()
+    account = db.scalar(select(AccountRow).where(AccountRow.username == name))
     if account is not None:
         share = db.get(ShareRow, (rid, account.id))
         if share is not None:
             db.delete(share)
-            db.flush()
+    pending = db.get(PendingShareRow, (rid, name))
+    if pending is not None:
+        db.delete(pending)
+    db.flush()
+
+
+def shared_with(db: Session, rid: str) -> list[str]:
+    """Every name this recipient is shared with, sorted; accounts and pending names look the same."""
+    accounts = db.scalars(
+        select(AccountRow.username).join(ShareRow, ShareRow.account_id == AccountRow.id)
+        .where(ShareRow.recipient_id == rid)
+    )
+    pending = db.scalars(select(PendingShareRow.username).where(PendingShareRow.recipient_id == rid))
+    return sorted({*accounts, *pending})
+
+
+def claim_pending_shares(db: Session, account_id: int, username: str) -> int:
+    """A new account receives the shares that were waiting for its name; how many."""
+    rows = db.scalars(select(PendingShareRow).where(PendingShareRow.username == username)).all()
+    for pending in rows:
+        owner = db.scalar(select(RecipientRow.owner_id).where(RecipientRow.id == pending.recipient_id))
+        if owner != account_id and db.get(ShareRow, (pending.recipient_id, account_id)) is None:
+            db.add(ShareRow(recipient_id=pending.recipient_id, account_id=account_id))
+        db.delete(pending)
+    db.flush()
+    return len(rows)

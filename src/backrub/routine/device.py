@@ -43,6 +43,8 @@ def settings_from_dict(raw: Any, where: str, problems: Problems) -> DeviceSettin
     before = len(problems.items)
     problems.unknown_keys(raw, FIELDS, where)
     speed = raw.get("speed")
+    if isinstance(speed, float) and speed.is_integer():  # 3.0 is the level 3 (JSON does not tell them apart)
+        speed = int(speed)
     if isinstance(speed, bool) or not isinstance(speed, int) or not 1 <= speed <= 100:
         problems.add(
             f"{where}.speed", f"expected a speed level, a whole number from 1 (got {describe(speed)})"
@@ -55,7 +57,7 @@ def settings_from_dict(raw: Any, where: str, problems: Problems) -> DeviceSettin
     ):
         problems.add(f"{where}.per_minute", f"expected strokes a minute (got {describe(per_minute)})")
     attachment = raw.get("attachment")
-    if attachment not in ATTACHMENTS:
+    if not isinstance(attachment, str) or attachment not in ATTACHMENTS:  # {} or [] is no name (no 500)
         shown = repr(attachment) if isinstance(attachment, str) else describe(attachment)
         problems.add(
             f"{where}.attachment", f"unknown attachment {shown}; {suggest(str(attachment), ATTACHMENTS)}"

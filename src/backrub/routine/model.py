@@ -40,11 +40,14 @@ STEP_FIELDS = (
     "round",
 )
 
+ROUTINE_FIELDS = ("format", "minutes", "screening", "intake", "steps", "preparation", "notes", "advice")
+
 Point = tuple[float, float]
 # Size limits (the planner writes about 50 steps at most, paths of up to about 200 points): longer
 # lists are refused before they are read, so no routine costs the verifier or a page more than a moment.
 MAX_STEPS, MAX_POINTS, MAX_TEXT = 200, 300, 2000  # a planned hour side-lying on a small back: ~115 steps
 MAX_COORD_CM, MAX_PATH_CM = 200, 1500  # the largest back chart spans under 100 cm
+MAX_MINUTES, MAX_REPS = 24 * 60, 1000  # a routine's stated length; one step's passes (planned: under 20)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -176,11 +179,13 @@ def parse_routine(raw: Any) -> Routine:
     if not isinstance(raw, dict):
         problems.add("", f"expected a routine object with format, minutes, steps (got {describe(raw)})")
         problems.raise_if_any()
+    problems.unknown_keys(raw, ROUTINE_FIELDS)
     if raw.get("format", FORMAT) != FORMAT:
         problems.add("format", f"expected {FORMAT!r} (got {describe(raw.get('format'))})")
     minutes = raw.get("minutes")
-    if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int | float)):
-        problems.add("minutes", f"expected a number (got {describe(minutes)})")
+    if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int | float)
+                                or not 0 <= minutes <= MAX_MINUTES):
+        problems.add("minutes", f"expected 0 to {MAX_MINUTES} minutes (got {describe(minutes)})")
         minutes = None
     intake = None
     if raw.get("intake") is not None:
@@ -265,14 +270,38 @@ def _texts(value: Any, where: str, problems: Problems) -> tuple[str, ...]:
     return tuple(out)
 
 
+DECISIONS = ("proceed", "adapt", "check_first", "refer")
+SCREENING_SHAPE = {"": ("decision", "reasons", "changes"), "reasons": ("code", "message", "source"),
+                   "changes": ("code", "value", "message", "because")}
+
+
 def _screening(raw: Any, problems: Problems) -> Screening | None:
+    """The screening a routine carries, read as strictly as any input (a client may write it)."""
     if raw is None:
         return None
-    try:
-        return Screening.from_dict(raw)
-    except (KeyError, TypeError, AttributeError):
-        problems.add("screening", "expected {decision, reasons, changes} as backrub screen writes it")
+    bad = "expected {decision, reasons, changes} as backrub screen writes it"
+    if not isinstance(raw, dict) or set(raw) - set(SCREENING_SHAPE[""]) \
+            or raw.get("decision") not in DECISIONS:
+        problems.add("screening", bad)
         return None
+    for key in ("reasons", "changes"):
+        items = raw.get(key, [])
+        fields = SCREENING_SHAPE[key]
+        if not isinstance(items, list) or len(items) > MAX_TEXT_ITEMS or not all(
+            isinstance(item, dict) and set(item) == set(fields) - ({"because"} - set(item))
+            and all(isinstance(item[f], str) and len(item[f]) <= MAX_TEXT for f in fields if f != "because")
+            and _short_texts(item.get("because", []))
+            for item in items
+        ):
+            problems.add(f"screening.{key}", f"expected a list of at most {MAX_TEXT_ITEMS} objects with "
+                                             f"{', '.join(fields)} as backrub screen writes them")
+            return None
+    return Screening.from_dict(raw)
+
+
+def _short_texts(value: Any) -> bool:
+    return isinstance(value, list) and len(value) <= MAX_TEXT_ITEMS and all(
+        isinstance(t, str) and len(t) <= MAX_TEXT for t in value)
 
 
 def _step(item: Any, where: str, problems: Problems) -> Step | None:
@@ -288,9 +317,9 @@ def _step(item: Any, where: str, problems: Problems) -> Step | None:
     pressure = _choice(item, "pressure", PRESSURES, where, problems)
     zones = _names(item.get("zones", []), f"{where}.zones", ZONE_IDS, "zone", problems)
     rules = _names(item.get("rules", []), f"{where}.rules", tuple(RULES), "rule", problems)
-    reps = item.get("reps")
-    if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
-        problems.add(f"{where}.reps", f"expected a whole number of at least 1 (got {describe(reps)})")
+    reps = _whole(item.get("reps"))
+    if isinstance(reps, bool) or not isinstance(reps, int) or not 1 <= reps <= MAX_REPS:
+        problems.add(f"{where}.reps", f"expected a whole number from 1 to {MAX_REPS} (got {describe(reps)})")
     seconds = item.get("seconds")
     if (
         isinstance(seconds, bool)
@@ -300,12 +329,17 @@ def _step(item: Any, where: str, problems: Problems) -> Step | None:
         problems.add(f"{where}.seconds", f"expected a number of seconds above 0 (got {describe(seconds)})")
     path = _path(item.get("path"), f"{where}.path", problems, required=True)
     lead_in = _path(item.get("lead_in", []), f"{where}.lead_in", problems, required=False)
+<<<<<<< HEAD
     device = None
     if "device" in item:  # loaded only when a step names a massager: most routines have none
         from backrub.routine.device import settings_from_dict
 
         device = settings_from_dict(item["device"], f"{where}.device", problems)
     rnd = item.get("round")
+=======
+    device = settings_from_dict(item["device"], f"{where}.device", problems) if "device" in item else None
+    rnd = _whole(item.get("round"))
+>>>>>>> r3-harden
     if rnd is not None and (isinstance(rnd, bool) or not isinstance(rnd, int) or not 1 <= rnd <= 99):
         problems.add(f"{where}.round", f"expected a round number from 1 to 99 (got {describe(rnd)})")
     cue = item.get("cue", "")
@@ -330,6 +364,11 @@ def _step(item: Any, where: str, problems: Problems) -> Step | None:
         device=device,
         round=rnd,
     )
+
+
+def _whole(value: Any) -> Any:
+    """3.0 is the whole number 3 (JSON does not tell them apart; some writers put every number so)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _choice(item: dict[str, Any], key: str, options: tuple[str, ...], where: str, problems: Problems) -> str:

@@ -7,7 +7,7 @@ attachment's width, so the edge of the head, not its centre, keeps clear.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from itertools import pairwise
 
@@ -78,54 +78,51 @@ def kidney_shapes(lay: Layout, half: float) -> tuple[Shape, ...]:
     return tuple(grown(zone_box(lay.body, z, 0.0), half) for z in ("kidney_left", "kidney_right"))
 
 
-def device_spine(c: Checked) -> Iterator[Finding]:
+Hit = tuple[int, int, str, float, tuple[tuple[float, float], ...]]
+
+
+def _first_hits(c: Checked, shapes_of: Callable[[Layout, float], Sequence[Shape]]) -> Iterator[Hit]:
+    """For each device step whose head reaches the shapes: (step, point, side label, the head's
+    half-width, the path), the first point on the first path (written, then mirrored) that does."""
     for i, step in _device_steps(c):
         half = head_half_width(step)
         for label, path in device_paths(step):
-            hit = _named_hit(path, spine_shapes(c.lay, half))
+            hit = _named_hit(path, shapes_of(c.lay, half))
             if hit is not None:
-                j = hit[0]
-                clear = c.lay.spine_half_width(path[j][1]) + half
-                yield error(
-                    "device-spine",
-                    at(i, j) + label,
-                    f"the massager's head ({2 * half:g} cm wide) reaches the spine band at {fmt(path[j])}",
-                    f"keep the head's centre at least {clear:.1f} cm beside the midline",
-                )
+                yield i, hit[0], label, half, path
                 break
+
+
+def device_spine(c: Checked) -> Iterator[Finding]:
+    for i, j, label, half, path in _first_hits(c, spine_shapes):
+        clear = c.lay.spine_half_width(path[j][1]) + half
+        yield error(
+            "device-spine",
+            at(i, j) + label,
+            f"the massager's head ({2 * half:g} cm wide) reaches the spine band at {fmt(path[j])}",
+            f"keep the head's centre at least {clear:.1f} cm beside the midline",
+        )
 
 
 def device_kidney(c: Checked) -> Iterator[Finding]:
-    for i, step in _device_steps(c):
-        half = head_half_width(step)
-        for label, path in device_paths(step):
-            hit = _named_hit(path, kidney_shapes(c.lay, half))
-            if hit is not None:
-                j = hit[0]
-                yield error(
-                    "device-kidney",
-                    at(i, j) + label,
-                    f"the massager's head comes over the kidney area at {fmt(path[j])}",
-                    "keep the massager below or above the kidney area (the bottom of the ribs); "
-                    "work it by hand, lightly",
-                )
-                break
+    for i, j, label, _, path in _first_hits(c, kidney_shapes):
+        yield error(
+            "device-kidney",
+            at(i, j) + label,
+            f"the massager's head comes over the kidney area at {fmt(path[j])}",
+            "keep the massager below or above the kidney area (the bottom of the ribs); "
+            "work it by hand, lightly",
+        )
 
 
 def device_neck(c: Checked) -> Iterator[Finding]:
-    for i, step in _device_steps(c):
-        half = head_half_width(step)
-        for label, path in device_paths(step):
-            hit = _named_hit(path, neck_shapes(c.lay, half))
-            if hit is not None:
-                j = hit[0]
-                yield error(
-                    "device-neck",
-                    at(i, j) + label,
-                    f"the massager's head reaches the neck at {fmt(path[j])}",
-                    "keep the massager on the shoulder tops and below; the neck is done by hand",
-                )
-                break
+    for i, j, label, _, path in _first_hits(c, neck_shapes):
+        yield error(
+            "device-neck",
+            at(i, j) + label,
+            f"the massager's head reaches the neck at {fmt(path[j])}",
+            "keep the massager on the shoulder tops and below; the neck is done by hand",
+        )
 
 
 def device_area(c: Checked) -> Iterator[Finding]:

@@ -15,7 +15,7 @@ from pydantic.json_schema import models_json_schema
 
 from backrub.web import errors, live, schemas
 from backrub.web.assets import assets_router, load_assets
-from backrub.web.auth import LocalGate, SignInGate, Throttle, load_auth
+from backrub.web.auth import SAFE_METHODS, LocalGate, SignInGate, Throttle, is_public, load_auth
 from backrub.web.headers import SecurityHeaders, content_security_policy
 from backrub.web.limits import BodyLimit
 from backrub.web.outage import DatabaseDown
@@ -107,5 +107,47 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         _, defs = models_json_schema([(m, "validation") for m in schemas.DOC_MODELS],
                                      ref_template="#/components/schemas/{model}")
         spec.setdefault("components", {}).setdefault("schemas", {}).update(defs.get("$defs", {}))
+        _gate_answers(spec)
+        for schema in spec["components"]["schemas"].values():
+            _no_nul(schema)
         app.openapi_schema = spec
     return app.openapi_schema
+
+
+GATE_ANSWERS = {
+    "401": {"description": "a coach with accounts: not signed in (`{\"detail\": \"sign in first\"}`)",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
+    "403": {"description": "a coach with accounts: a change without the login's CSRF token",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
+}
+
+
+def _gate_answers(spec: dict[str, Any]) -> None:
+    """The sign-in gate answers before any route (web/auth.py: SignInGate): say so on every operation
+    behind it, 401 on each and 403 on each that changes something."""
+    for path, operations in spec.get("paths", {}).items():
+        if is_public(path):
+            continue
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("401", GATE_ANSWERS["401"])
+            if method.upper() not in SAFE_METHODS:
+                responses.setdefault("403", GATE_ANSWERS["403"])
+
+
+def _no_nul(node: Any) -> None:
+    """Every text and every field name the edge reader takes is free of NUL (backrub.jsonin refuses it
+    anywhere in a body): say so on each string and each open object of the description."""
+    if isinstance(node, list):
+        for item in node:
+            _no_nul(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("type") == "string" and not {"pattern", "enum", "const", "format"} & node.keys():
+        node["pattern"] = schemas.NO_NUL
+    if node.get("type") == "object" and node.get("additionalProperties") is not False:
+        node.setdefault("propertyNames", {"pattern": schemas.NO_NUL})
+    for key, value in node.items():
+        if key != "propertyNames":
+            _no_nul(value)

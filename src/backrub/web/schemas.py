@@ -12,12 +12,37 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel
 from typing_extensions import TypedDict
 
-from backrub.intake.model import BREATHS_RANGE, GIVERS, GOALS, MAX_NAMES, MAX_SPOTS, POSITIONS, STYLES
+from backrub.intake.model import (
+    BREATHS_RANGE,
+    COMFORT_MINUTES,
+    FULL_MINUTES,
+    GIVERS,
+    GOALS,
+    MAX_NAMES,
+    MAX_SPOTS,
+    POSITIONS,
+    STYLES,
+)
 from backrub.knowledge.body import LIMITS
+from backrub.knowledge.devices import ATTACHMENTS, BUILTIN
+from backrub.knowledge.rules import RULES
 from backrub.knowledge.screening_table import CONDITIONS, SPOT_KINDS
 from backrub.knowledge.techniques import PRESSURES, TECHNIQUES
 from backrub.knowledge.zones import GROUPS, ZONE_IDS
-from backrub.routine.model import DIRECTIONS, MAX_POINTS, MAX_STEPS, MAX_TEXT, PHASES, SIDES
+from backrub.routine.model import (
+    DECISIONS,
+    DIRECTIONS,
+    MAX_COORD_CM,
+    MAX_MINUTES,
+    MAX_PATH_CM,
+    MAX_POINTS,
+    MAX_REPS,
+    MAX_STEPS,
+    MAX_TEXT,
+    MAX_TEXT_ITEMS,
+    PHASES,
+    SIDES,
+)
 
 # The choices are the core's own tuples; the checker sees plain strings (it cannot read a Literal
 # built at run time).
@@ -31,6 +56,7 @@ if TYPE_CHECKING:
     SpotKind: TypeAlias = str
     Zone: TypeAlias = str
     Area: TypeAlias = str
+    BuiltinDevice: TypeAlias = str
 else:
     Goal = Literal[GOALS]
     Giver = Literal[GIVERS]
@@ -41,12 +67,32 @@ else:
     SpotKind = Literal[SPOT_KINDS]
     Zone = Literal[ZONE_IDS]
     Area = Literal[tuple(a for a in (*GROUPS, *ZONE_IDS) if a != "spine" and not a.startswith("axilla"))]
+    BuiltinDevice = Literal[tuple(BUILTIN)]
 def _whole(value: Any) -> Any:
     """3.0 is the rating 3 (JSON does not tell them apart; some clients write every number so)."""
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-Rating = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=10)]
+Rating = Annotated[int, Field(ge=0, le=10), BeforeValidator(_whole)]  # Field first: minimum/maximum
+
+
+NO_NUL = r"^[^\x00]*$"  # the edge reader (backrub.jsonin) refuses NUL in any text
+
+
+def Text(max_length: int, min_length: int = 0) -> Any:
+    """Free text as the readers take it: a length limit, and no NUL character."""
+    return Annotated[str, Field(min_length=min_length, max_length=max_length, pattern=NO_NUL)]
+
+
+def _non_null(schema: dict[str, Any], *names: str) -> None:
+    """An optional field that may be left out but is never null: drop the `null` branch pydantic adds
+    for `X | None = None` (the reader refuses an explicit null there)."""
+    for name in names:
+        prop = schema["properties"][name]
+        branches = [b for b in prop.pop("anyOf", []) if b.get("type") != "null"]
+        if branches:
+            prop.update(branches[0] if len(branches) == 1 else {"anyOf": branches})
+        prop.pop("default", None)
 
 
 class Strict(BaseModel):
@@ -58,12 +104,27 @@ class Point(Strict):
     y_cm: float
 
 
+def _spot_schema(schema: dict[str, Any]) -> None:
+    _non_null(schema, "radius_cm")
+    # By zone (no point, no radius: a zone spot covers its zone), or by point with an optional radius.
+    # A null zone or point is the same as leaving it out.
+    point = {"required": ["at"], "properties": {"at": {"type": "object"}}}
+    zone = {"required": ["zone"], "properties": {"zone": {"type": "string"}}}
+    schema["oneOf"] = [
+        {**zone, "not": {"anyOf": [point, {"required": ["radius_cm"]}]}},
+        {**point, "not": zone},
+    ]
+
+
 class Spot(Strict):
     """A marked place: by zone, or by point and radius (not both)."""
 
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_spot_schema)
     kind: SpotKind
     zone: Zone | None = None
-    at: Point | None = None
+    at: Annotated[Point | None, Field(description="on the back map: x within half the shoulder width plus "
+                                                   "8 cm of the spine, y from 0 (waist) to the back length "
+                                                   "plus 8 cm")] = None
     radius_cm: Annotated[float, Field(ge=0.5, le=20)] | None = None
 
 
@@ -73,16 +134,28 @@ def _cm(name: str) -> Any:
 
 
 class BodyIn(Strict):
+    """The receiver's back, in centimetres; the waist at most 1.3 times the shoulder width."""
+
     back_length_cm: Annotated[float, _cm("back_length_cm")] = 50
     shoulder_width_cm: Annotated[float, _cm("shoulder_width_cm")] = 42
     waist_width_cm: Annotated[float, _cm("waist_width_cm")] = 32
 
 
-class DeviceIn(Strict):
-    """A handheld massager's profile (`backrub device show ID --json` prints the built-in ones)."""
+def _device_schema(schema: dict[str, Any]) -> None:
+    _non_null(schema, "title")
+    schema["properties"]["id"]["not"] = {"enum": list(BUILTIN)}  # a profile of your own has its own name
 
-    id: str
-    title: str | None = None
+
+class DeviceIn(Strict):
+    """A handheld massager's profile (`backrub device show ID --json` prints the built-in ones).
+
+    Speed settings go from slowest to fastest; a JSON schema cannot say so, the reader does."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_device_schema)
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,47}$",
+                             description="your own name for it (not a built-in id)")]
+    title: Text(80, 1) | None = None  # type: ignore[valid-type]
     kind: Literal["percussion", "vibration"]
     speeds_per_minute: Annotated[list[Annotated[float, Field(ge=300, le=6000)]],
                                  Field(min_length=1, max_length=30)]
@@ -90,7 +163,7 @@ class DeviceIn(Strict):
     heat: bool = False
     attachments: Annotated[list[Literal["round", "flat", "cushion", "bullet", "fork", "wedge"]],
                            Field(min_length=1, max_length=12)]
-    programs: Annotated[list[str], Field(max_length=20)] = []
+    programs: Annotated[list[Text(40, 1)], Field(max_length=20)] = []  # type: ignore[valid-type]
 
 
 class DeviceSettings(BaseModel):
@@ -103,12 +176,35 @@ class DeviceSettings(BaseModel):
     seconds_per_area: float
 
 
+def _intake_schema(schema: dict[str, Any], nullable: bool = False) -> None:
+    """The rules between fields, as the reader applies them (`parse_intake`); `nullable` where null
+    stands for the default (a recipient's preferences)."""
+    null: list[None] = [None] if nullable else []
+
+    def given(field: str, value: str) -> dict[str, Any]:
+        return {"properties": {field: {"const": value}}, "required": [field]}
+
+    schema["allOf"] = [
+        {"if": given("goal", "comfort_care"),
+         "then": {"properties": {"minutes": {"minimum": COMFORT_MINUTES[0], "maximum": COMFORT_MINUTES[1]}}},
+         "else": {"properties": {"minutes": {"minimum": FULL_MINUTES[0], "maximum": FULL_MINUTES[1]}}}},
+        # Someone working on their own back sits or lies on their side (seated when left out).
+        {"if": given("giver", "self"),
+         "then": {"properties": {"position": {"enum": ["seated", "side_lying", *null]}}}},
+        # A robot arm works on a receiver lying prone, and holds no handheld massager.
+        {"if": given("giver", "robot"),
+         "then": {"properties": {"position": {"enum": ["prone", *null]}, "device": {"type": "null"}}}},
+    ]
+
+
 class Intake(Strict):
     """Who receives, what they want, where it hurts. Every field optional.
 
     Minutes: 15-60 for a full massage, 3-10 for `comfort_care`. Someone working on their own
     back sits or lies on their side; a robot works on a receiver lying prone.
     """
+
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_intake_schema)
 
     minutes: Annotated[float, Field(ge=3, le=60)] = 30
     goal: Goal = "relax"
@@ -122,8 +218,8 @@ class Intake(Strict):
         default=False, description="true, or the conditions a clinician cleared (no others)")
     spots: Annotated[list[Spot], Field(max_length=MAX_SPOTS)] = []
     focus: Annotated[list[Area], Field(max_length=MAX_NAMES)] = []
-    body: BodyIn = BodyIn()
-    device: Annotated[str | DeviceIn | None, Field(description="a built-in device id "
+    body: Annotated[BodyIn | None, Field(description="null or left out: 50, 42 and 32 cm")] = None
+    device: Annotated[BuiltinDevice | DeviceIn | None, Field(description="a built-in device id "
                                                    "(percussion-small, percussion-full, vibration-heat) "
                                                    "or your own device's profile")] = None
 
@@ -173,10 +269,90 @@ class Routine(BaseModel):
     steps: Annotated[list[Step], Field(max_length=MAX_STEPS)]
 
 
-class CheckIn(BaseModel):
-    routine: dict[str, Any] = Field(description="a routine (backrub.routine/1)")
-    intake: dict[str, Any] | None = Field(default=None, description="judge against this intake instead of "
-                                                                    "the routine's own")
+# -- a routine as a client sends it to be checked: the routine reader's rules, field by field --------
+
+Coord = Annotated[float, Field(ge=-MAX_COORD_CM, le=MAX_COORD_CM)]
+PathIn = Annotated[list[Annotated[list[Coord], Field(min_length=2, max_length=2)]],
+                   Field(max_length=MAX_POINTS, description=f"[x_cm, y_cm] points; at most {MAX_PATH_CM} cm "
+                                                            "long in all")]
+Seconds = Annotated[float, Field(gt=0, lt=7200)]
+
+
+class DeviceSettingsIn(Strict):
+    speed: Annotated[int, Field(ge=1, le=100)]
+    per_minute: Annotated[float, Field(gt=0, lt=100_000)]
+    attachment: Literal[tuple(ATTACHMENTS)]  # type: ignore[valid-type]
+    heat: bool = False
+    seconds_per_area: Seconds
+
+
+class StepIn(Strict):
+    model_config = ConfigDict(extra="forbid", strict=True,
+                              json_schema_extra=lambda s: _non_null(s, "device"))
+
+    phase: Literal[PHASES]  # type: ignore[valid-type]
+    technique: Literal[tuple(TECHNIQUES)]  # type: ignore[valid-type]
+    side: Literal[SIDES]  # type: ignore[valid-type]
+    direction: Literal[DIRECTIONS]  # type: ignore[valid-type]
+    pressure: Pressure
+    reps: Annotated[int, Field(ge=1, le=MAX_REPS)]
+    seconds: Seconds
+    path: Annotated[PathIn, Field(min_length=1)]
+    zones: Annotated[list[Zone], Field(max_length=len(ZONE_IDS))] = []
+    rules: Annotated[list[Literal[tuple(RULES)]], Field(max_length=len(RULES))] = []  # type: ignore[valid-type]
+    lead_in: PathIn = []
+    device: DeviceSettingsIn | None = None
+    round: Annotated[int, Field(ge=1, le=99)] | None = None
+    cue: Text(MAX_TEXT) = ""  # type: ignore[valid-type]
+
+
+class ReasonIn(Strict):
+    code: Text(MAX_TEXT)  # type: ignore[valid-type]
+    message: Text(MAX_TEXT)  # type: ignore[valid-type]
+    source: Text(MAX_TEXT)  # type: ignore[valid-type]
+
+
+class ChangeIn(Strict):
+    code: Text(MAX_TEXT)  # type: ignore[valid-type]
+    value: Text(MAX_TEXT)  # type: ignore[valid-type]
+    message: Text(MAX_TEXT)  # type: ignore[valid-type]
+    because: Annotated[list[Text(MAX_TEXT)], Field(max_length=MAX_TEXT_ITEMS)] = []  # type: ignore[valid-type]
+
+
+class ScreeningIn(Strict):
+    decision: Literal[DECISIONS]  # type: ignore[valid-type]
+    reasons: Annotated[list[ReasonIn], Field(max_length=MAX_TEXT_ITEMS)] = []
+    changes: Annotated[list[ChangeIn], Field(max_length=MAX_TEXT_ITEMS)] = []
+
+
+class PreparationIn(Strict):
+    item: Text(MAX_TEXT)  # type: ignore[valid-type]
+    why: Text(MAX_TEXT)  # type: ignore[valid-type]
+    source: Text(MAX_TEXT)  # type: ignore[valid-type]
+
+
+class NoteIn(Strict):
+    code: Text(MAX_TEXT)  # type: ignore[valid-type]
+    message: Text(MAX_TEXT)  # type: ignore[valid-type]
+
+
+class RoutineIn(Strict):
+    """A routine (backrub.routine/1) as `backrub plan` writes it."""
+
+    format: Literal["backrub.routine/1"] = "backrub.routine/1"
+    minutes: Annotated[float, Field(ge=0, le=MAX_MINUTES)] | None = None
+    screening: ScreeningIn | None = None
+    intake: Intake | None = None
+    steps: Annotated[list[StepIn], Field(max_length=MAX_STEPS)]
+    preparation: Annotated[list[PreparationIn], Field(max_length=MAX_TEXT_ITEMS)] = []
+    notes: Annotated[list[NoteIn], Field(max_length=MAX_TEXT_ITEMS)] = []
+    advice: Annotated[list[Text(MAX_TEXT)], Field(max_length=MAX_TEXT_ITEMS)] = []  # type: ignore[valid-type]
+
+
+class CheckIn(Strict):
+    routine: RoutineIn
+    intake: Intake | None = Field(default=None, description="judge against this intake instead of the "
+                                                            "routine's own")
 
 
 class Finding(BaseModel):
@@ -291,16 +467,25 @@ class IntakeChoices(TypedDict, total=False):
     focus: list[Area]
 
 
-class Preferences(IntakeChoices, total=False):
-    """Intake fields kept as a recipient's preferences; each one optional."""
+def _preferences_schema(schema: dict[str, Any]) -> None:
+    _intake_schema(schema, nullable=True)
+    for name, prop in schema["properties"].items():  # null un-sets a preference: the default applies
+        if name != "body":
+            schema["properties"][name] = {"anyOf": [prop, {"type": "null"}]}
 
-    body: BodyIn
+
+class Preferences(IntakeChoices, total=False):
+    """Intake fields kept as a recipient's preferences; each one optional; null un-sets one."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid", json_schema_extra=_preferences_schema)  # type: ignore[misc]
+
+    body: BodyIn | None
 
 
 class Today(IntakeChoices, total=False):
     """Today's choices for the next session (`{}` keeps the recipient's preferences)."""
 
-    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
+    __pydantic_config__ = ConfigDict(extra="forbid", json_schema_extra=_intake_schema)  # type: ignore[misc]
 
 
 class StandingSpot(Spot):
@@ -362,7 +547,9 @@ class Mark(Strict):
 
     kind: Literal["redness", "broken", "wound", "rash", "bruise"]
     zone: Zone | None = None
-    at: Point | None = None
+    at: Annotated[Point | None, Field(description="on the back map: x within half the shoulder width plus "
+                                                   "8 cm of the spine, y from 0 (waist) to the back length "
+                                                   "plus 8 cm")] = None
     radius_cm: Annotated[float, Field(ge=0.5, le=20)] | None = None
 
 
@@ -418,8 +605,13 @@ class SkinCheckOut(BaseModel):
     session_id: str | None
 
 
+class RecipientShown(RecipientOut):
+    shared_with: list[str] = Field(description="the owner's view: every name it is shared with, whether "
+                                               "or not that account exists yet (empty for anyone else)")
+
+
 class RecipientDetail(BaseModel):
-    recipient: RecipientOut
+    recipient: RecipientShown
     sessions: list[dict[str, Any]] = Field(description="a summary of each session, oldest first")
     proposals: list[ProposalOut] = Field(description="pending proposals")
     schedule: ScheduleOut | None

@@ -15,10 +15,16 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
+<<<<<<< HEAD
 from backrub.errors import InputError, Problem
 from backrub.gate import planned
+=======
+from backrub.errors import InputError
+>>>>>>> r3-harden
 from backrub.intake import screen
 from backrub.records import comfort, recipients, sessions
+from backrub.records.accounts import USERNAME
+from backrub.records.errors import Conflict
 from backrub.records.recipients import Recipient, Viewer
 from backrub.web import schemas
 from backrub.web.deps import JsonBody, StoreDep, ViewerDep, body_doc
@@ -28,7 +34,7 @@ from backrub.web.store import Clock
 
 router = APIRouter(prefix="/api/recipients", tags=["recipients"])
 RecipientId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="a recipient's id")]
-Username = Annotated[str, Path(min_length=1, max_length=64, description="an account's username")]
+Username = Annotated[str, Path(pattern=USERNAME.pattern, description="an account's username, as it signs in")]
 MISSING = {"model": schemas.Detail, "description": "no such recipient (or not yours to see)"}
 INVALID = {"model": schemas.Problems, "description": "bad input: the path of each bad field"}
 CHECKS_SHOWN = 20
@@ -58,8 +64,11 @@ def _update(db: Session, viewer: Viewer, rid: str, raw: Any) -> dict[str, Any]:
 
 
 def _detail(db: Session, viewer: Viewer, rid: str) -> dict[str, Any]:
+    recipient = recipients.get_recipient(db, viewer, rid)
+    owner = not viewer.local and not recipient.shared  # who else sees it is the owner's to know
     return {
-        "recipient": recipient_json(recipients.get_recipient(db, viewer, rid)),
+        "recipient": {**recipient_json(recipient),
+                      "shared_with": recipients.shared_with(db, rid) if owner else []},
         "sessions": [s.to_dict() for s in sessions.history(db, viewer, rid)],
         "proposals": sessions.pending_proposals(db, viewer, rid),
         "schedule": comfort.schedule_view(db, viewer, rid),
@@ -111,10 +120,10 @@ async def delete(rid: RecipientId, viewer: ViewerDep, store: StoreDep) -> Respon
 
 
 def _no_accounts(viewer: Viewer) -> None:
+    # 409, not 422: the request is well formed; this coach's state (no accounts) is what refuses it.
     if viewer.local:
-        raise Invalid([Problem(path="username", message="this coach has no accounts (it is served on this "
-                                                        "computer only), so there is nobody to share with")],
-                      root="path")
+        raise Conflict("this coach has no accounts (it is served on this computer only), so there is "
+                       "nobody to share with")
 
 
 def _share(db: Session, viewer: Viewer, rid: str, username: str, share: bool) -> None:
@@ -137,13 +146,17 @@ def _account_id(db: Session, username: str) -> int | None:
 
 SHARE_RESPONSES: dict[int | str, dict[str, Any]] = {
     204: {"description": "done"}, 404: MISSING,
-    409: {"model": schemas.Detail, "description": "that account owns the recipient"},
-    422: {"model": schemas.Problems, "description": "no account of that name (`[\"path\", \"username\"]`), "
-                                                    "or a coach without accounts"}}
+    409: {"model": schemas.Detail, "description": "that account owns the recipient, or a coach without "
+                                                  "accounts"},
+    422: {"model": schemas.Problems, "description": "a name no account could have, or more shares than a "
+                                                    "record keeps (`[\"path\", \"username\"]`)"}}
 
 
 @router.put("/{rid}/shares/{username}", status_code=204, response_class=Response,
             summary="Let another account see and work with this recipient (owner only)",
+            description="The same answer whether or not the name is an account yet, so sharing never "
+                        "tells which usernames exist: a name without an account is kept, listed in the "
+                        "record's `shared_with`, and takes effect when that account is made.",
             responses=SHARE_RESPONSES)
 async def share(rid: RecipientId, username: Username, viewer: ViewerDep, store: StoreDep) -> Response:
     _no_accounts(viewer)

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from backrub.errors import Problems
-from backrub.knowledge.body import Body
+from backrub.knowledge.body import LIMITS, Body
 from backrub.knowledge.reflex import reflex_layer
 from backrub.web.errors import Invalid
 
 router = APIRouter(prefix="/api", tags=["back map"])
+
+
+def _size(name: str) -> Any:
+    """A body size in the query; its range is documented, and checked by the body's own reader (which
+    names the field the way every other body is named)."""
+    low, high = LIMITS[name]
+    return Query(default=None, json_schema_extra={"minimum": low, "maximum": high})
 
 
 @router.get(
@@ -20,9 +29,9 @@ router = APIRouter(prefix="/api", tags=["back map"])
     '"source": "001"}]}`; 422 names a body size out of range.',
 )
 def reflex_points(
-    back_length_cm: float | None = Query(default=None),
-    shoulder_width_cm: float | None = Query(default=None),
-    waist_width_cm: float | None = Query(default=None),
+    back_length_cm: float | None = _size("back_length_cm"),
+    shoulder_width_cm: float | None = _size("shoulder_width_cm"),
+    waist_width_cm: float | None = _size("waist_width_cm"),
 ) -> JSONResponse:
     sizes = {
         k: v

@@ -12,6 +12,7 @@ export const records = {
   update: (rid, body) => call("PATCH", `/api/recipients/${rid}`, body),
   remove: (rid) => call("DELETE", `/api/recipients/${rid}`),
   share: (rid, username) => call("PUT", `/api/recipients/${rid}/shares/${enc(username)}`),
+  unshare: (rid, username) => call("DELETE", `/api/recipients/${rid}/shares/${enc(username)}`),
   nextIntake: (rid, today) => call("POST", `/api/recipients/${rid}/next-intake`, today),
   startSession: (rid, today) => call("POST", `/api/recipients/${rid}/sessions`, today),
   due: () => call("GET", "/api/care/due"),

@@ -62,17 +62,44 @@ export function manageSection(recipient, { accounts, onSaved }) {
   if (accounts && !recipient.shared) {
     const who = h("input", { type: "text", name: "username", autocomplete: "off", autocapitalize: "none" });
     const done = h("p", { class: "saved", "aria-live": "polite" });
+    // Every name it is shared with, whether or not that account exists yet: the coach answers the
+    // same either way (so nobody can learn which usernames exist), and a name without an account
+    // takes effect when that account is made. Listing them lets the owner see a mistyped name.
+    let names = [...(recipient.shared_with || [])];
+    const list = h("ul", { class: "plain", id: "shared-with" });
+    const listed = h("div", { hidden: true }, h("p", { class: "muted" }, "Shared with:"), list);
+    const drawList = () => {
+      listed.hidden = names.length === 0;
+      list.replaceChildren(...names.map((name) => h("li", {}, `${name} `,
+        h("button", { type: "button", "data-unshare": name, onclick: async (ev) => {
+          ev.target.disabled = true;
+          try {
+            await records.unshare(rid, name);
+            names = names.filter((n) => n !== name);
+            done.textContent = `Stopped sharing with ${name}.`;
+            drawList();
+          } catch (err) {
+            ev.target.disabled = false;
+            done.textContent = detailText(err);
+          }
+        } }, "Stop sharing"))));
+    };
+    drawList();
     const shareForm = h("form", { class: "share-form", id: "share-form", novalidate: true },
       problemBox(),
-      field("username", "Their username", who, { hint: "They will see this record and add sessions to it." }),
-      h("div", { class: "actions" }, h("button", { type: "submit" }, "Share")), done);
+      field("username", "Their username", who, {
+        hint: "They will see this record and add sessions to it once they sign in with that username." }),
+      h("div", { class: "actions" }, h("button", { type: "submit" }, "Share")), done, listed);
     shareForm.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       done.textContent = "";
+      const name = who.value.trim().toLowerCase();
       try {
-        await records.share(rid, who.value.trim());
+        await records.share(rid, name);
         clearProblems(shareForm);
-        done.textContent = `Shared with ${who.value.trim()}.`;
+        done.textContent = `Shared with ${name}.`;
+        if (!names.includes(name)) names = [...names, name].sort();
+        drawList();
         who.value = "";
       } catch (err) {
         // The username travels in the path: its problems come back at ["path", "username"].
