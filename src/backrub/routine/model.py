@@ -329,17 +329,12 @@ def _step(item: Any, where: str, problems: Problems) -> Step | None:
         problems.add(f"{where}.seconds", f"expected a number of seconds above 0 (got {describe(seconds)})")
     path = _path(item.get("path"), f"{where}.path", problems, required=True)
     lead_in = _path(item.get("lead_in", []), f"{where}.lead_in", problems, required=False)
-<<<<<<< HEAD
     device = None
     if "device" in item:  # loaded only when a step names a massager: most routines have none
         from backrub.routine.device import settings_from_dict
 
         device = settings_from_dict(item["device"], f"{where}.device", problems)
-    rnd = item.get("round")
-=======
-    device = settings_from_dict(item["device"], f"{where}.device", problems) if "device" in item else None
     rnd = _whole(item.get("round"))
->>>>>>> r3-harden
     if rnd is not None and (isinstance(rnd, bool) or not isinstance(rnd, int) or not 1 <= rnd <= 99):
         problems.add(f"{where}.round", f"expected a round number from 1 to 99 (got {describe(rnd)})")
     cue = item.get("cue", "")

@@ -15,12 +15,8 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
-<<<<<<< HEAD
-from backrub.errors import InputError, Problem
-from backrub.gate import planned
-=======
 from backrub.errors import InputError
->>>>>>> r3-harden
+from backrub.gate import planned
 from backrub.intake import screen
 from backrub.records import comfort, recipients, sessions
 from backrub.records.accounts import USERNAME
