@@ -113,8 +113,16 @@ def _compile(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     joints = None
     if args.arm:
-        from backrub.robot.arm_cli import arm_plan
+        from backrub.robot.arm_cli import arm_plan, fit_to_arm
+        from backrub.robot.check import check_trajectory
 
+        traj = fit_to_arm(traj, profile)
+        slowed = check_trajectory(traj, profile, traj.caps)  # the slowed path meets every rule again
+        if slowed:
+            print("trajectory check failed after slowing for the arm; nothing written:", file=sys.stderr)
+            for v in slowed:
+                print(f"  {v}", file=sys.stderr)
+            return EXIT_FAILED
         findings, joints = arm_plan(traj, profile, want_joints=bool(args.joints_csv or args.joints_bag))
         if findings:
             print("the arm cannot follow the trajectory; nothing written:", file=sys.stderr)
