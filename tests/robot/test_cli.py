@@ -195,3 +195,14 @@ def test_the_largest_back_compiles_for_the_arm_slowed_only_where_a_joint_needs_i
     assert "arm-" not in printed
     seconds = load_trajectory(out).duration_s
     assert abs(seconds - routine_seconds(routine)) <= 0.05 * routine_seconds(routine)  # issue 10, item 15
+
+
+@pytest.mark.slow
+def test_arm_compile_refuses_when_slowing_leaves_the_routines_time(short_file, tmp_path, capsys, monkeypatch):
+    import backrub.robot.compile as compile_module
+
+    monkeypatch.setattr(compile_module, "TIME_TOLERANCE", -0.5)  # any trajectory is now "too long"
+    out = tmp_path / "late.npz"
+    assert main(["compile", str(short_file), "--out", str(out), "--rate", "20", "--arm", "ur5e"]) == 1
+    assert "more than 5 % over the routine's" in capsys.readouterr().err
+    assert not out.exists()

@@ -38,6 +38,7 @@ CLOSED_CM = 1.5  # a path ending this near its start is a loop
 MIN_RUN_CM = 1.0  # shorter pieces between excluded places are dropped
 RAMP_S = 0.4  # force ramps when landing and before lifting off
 CAP_SMOOTH_S = 0.3  # force eases down before a lower cap, never after
+TIME_TOLERANCE = 0.05  # the trajectory's length may differ from the routine's by this share (issue 10)
 FIT_TOLERANCE = 0.02  # the trajectory's length against the routine's (issue: within 5 %)
 FIT_ROUNDS = 4
 SLOW_ROUNDS = 4  # rounds of local slowing where only motion limits fail

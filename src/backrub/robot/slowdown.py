@@ -68,18 +68,25 @@ def motion_factor(traj: Trajectory, rules_and_spans: list[tuple[str, int, int, f
     return factor
 
 
-def contact_factor(
-    traj: Trajectory, index: np.ndarray, rate: np.ndarray, limit: float, pressing: np.ndarray
+def joint_factor(
+    traj: Trajectory,
+    index: np.ndarray,
+    rate: np.ndarray,
+    pressing: np.ndarray,
+    *,
+    contact_limit: float,
+    air_limit: float,
 ) -> np.ndarray:
-    """Per-sample stretch for checked intervals index[i]..index[i+1] whose joint rate passes `limit`.
+    """Per-sample stretch for checked intervals index[i]..index[i+1] whose joint rate passes its limit.
 
-    Only intervals that touch the skin are slowed (in the air the arm may turn
-    faster and the rule there is the joint's own top speed).
+    `rate` is the fastest joint's rate over each interval; the limit is the
+    contact one when either end touches the skin, the joints' own top speed in
+    the air (a quick move in the air costs little time to slow).
     """
     factor = np.ones(max(len(traj) - 1, 1))
-    touching = pressing[:-1] | pressing[1:]
-    for i in np.flatnonzero(touching & (rate > limit)).tolist():
-        need = rate[i] / limit * MARGIN
+    limit = np.where(pressing[:-1] | pressing[1:], contact_limit, air_limit)
+    for i in np.flatnonzero(rate > limit).tolist():
+        need = rate[i] / limit[i] * MARGIN
         a, b = int(index[i]), int(index[i + 1])
         factor[a:b] = np.maximum(factor[a:b], need)
     return factor
