@@ -26,9 +26,9 @@ import numpy as np
 from backrub.intake.model import parse_intake
 from backrub.planner import plan_routine
 from backrub.robot import ur5e
-from backrub.robot.arm_cli import placement_for
+from backrub.robot.arm_cli import fit_to_arm, placement_for
 from backrub.robot.armsim import ArmOptions, simulate_arm
-from backrub.robot.compile import compile_routine
+from backrub.robot.compile import compile_routine, routine_seconds
 from backrub.robot.profile import RobotProfile
 from backrub.robot.reach import check_reach
 
@@ -53,9 +53,12 @@ def _routine(minutes: float, body: tuple[int, int, int] | None = None, **extra: 
 def reachability(rate_hz: float) -> dict[str, dict[str, object]]:
     out = {}
     for name, body in BODIES.items():
-        traj = compile_routine(_routine(15, body), rate_hz=rate_hz)  # type: ignore[arg-type]
+        routine = _routine(15, body)
+        plain = compile_routine(routine, rate_hz=rate_hz)  # type: ignore[arg-type]
+        placement = placement_for(plain, RobotProfile())
+        before = check_reach(plain, placement, plain.surface)  # type: ignore[arg-type]  # the baseline
         start = time.perf_counter()
-        placement = placement_for(traj, RobotProfile())
+        traj = fit_to_arm(plain, RobotProfile())  # what `compile --arm` does
         result = check_reach(traj, placement, traj.surface)  # type: ignore[arg-type]
         failing = {
             k: int(v[result.pressing].sum()) for k, v in result.bad.items() if v[result.pressing].any()
@@ -66,7 +69,11 @@ def reachability(rate_hz: float) -> dict[str, dict[str, object]]:
             "reconfigurations": result.reconfigurations,
             "min_clearance_cm": round(100 * result.min_clearance_m, 2),
             "failing_pressing_samples": failing,
-            "check_s": round(time.perf_counter() - start, 2),
+            "slow_and_check_s": round(time.perf_counter() - start, 2),
+            "failing_before_slowing": int(before.bad["joint-speed"].sum()),
+            "reachable_before_slowing": round(before.reachable_fraction, 4),
+            "added_s": round(traj.duration_s - plain.duration_s, 2),
+            "over_routine_pct": round(100 * (traj.duration_s / routine_seconds(routine) - 1), 2),  # type: ignore[arg-type]
         }
         print(name, out[name], flush=True)
     return out
@@ -131,7 +138,15 @@ def ik_rate() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="one case per routine, no extremes")
+    parser.add_argument("--body", help="only this body, e.g. 80/65/60: its reach and the first force case")
     args = parser.parse_args()
+    if args.body:
+        body = tuple(int(v) for v in args.body.split("/"))
+        BODIES.clear()
+        BODIES[args.body] = body  # type: ignore[assignment]
+        slowed = fit_to_arm(compile_routine(_routine(15, body)), RobotProfile())  # type: ignore[arg-type]
+        print(json.dumps({"reachability": reachability(100.0), "15-min": arm_runs("15-min", slowed, True)}))
+        return
     print(f"load average {os.getloadavg()}, {os.cpu_count()} cores", flush=True)
     figures: dict[str, object] = {"ik_poses_per_s_all_8_branches": round(ik_rate())}
     print(figures, flush=True)

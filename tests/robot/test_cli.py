@@ -177,3 +177,32 @@ def test_arm_flags_are_bad_input_without_the_arm(short_file, tmp_path, capsys):
     bad.write_text(json.dumps({"arm_base_m": [1, 2]}))
     assert main(["check", str(small), "--arm", "ur5e", "--profile", str(bad)]) == 2
     assert "profile.arm_base_m" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_largest_back_compiles_for_the_arm_slowed_only_where_a_joint_needs_it(tmp_path, capsys):
+    """80/65/60 cm: near the arm's reach some glides needed a joint over 90°/s while touching."""
+    from backrub.robot.compile import routine_seconds
+    from backrub.robot.trajectory import load_trajectory
+
+    body = {"back_length_cm": 80, "shoulder_width_cm": 65, "waist_width_cm": 60}
+    routine = plan_routine(parse_intake({"giver": "robot", "minutes": 15, "body": body}))
+    source, out = tmp_path / "big.json", tmp_path / "big.npz"
+    source.write_text(json.dumps(routine.to_dict()))
+    assert main(["compile", str(source), "--out", str(out), "--rate", "100", "--arm", "ur5e"]) == 0
+    assert main(["check", str(out), "--arm", "ur5e"]) == 0  # every rule, the arm's included
+    printed = capsys.readouterr().out
+    assert "arm-" not in printed
+    seconds = load_trajectory(out).duration_s
+    assert abs(seconds - routine_seconds(routine)) <= 0.05 * routine_seconds(routine)  # issue 10, item 15
+
+
+@pytest.mark.slow
+def test_arm_compile_refuses_when_slowing_leaves_the_routines_time(short_file, tmp_path, capsys, monkeypatch):
+    import backrub.robot.compile as compile_module
+
+    monkeypatch.setattr(compile_module, "TIME_TOLERANCE", -0.5)  # any trajectory is now "too long"
+    out = tmp_path / "late.npz"
+    assert main(["compile", str(short_file), "--out", str(out), "--rate", "20", "--arm", "ur5e"]) == 1
+    assert "more than 5 % over the routine's" in capsys.readouterr().err
+    assert not out.exists()

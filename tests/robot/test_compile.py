@@ -163,3 +163,18 @@ def test_a_robot_routine_fills_its_minutes_travel_and_landings_included():
     traj = compile_routine(routine, rate_hz=100.0)
     assert traj.duration_s == pytest.approx(routine_seconds(routine), rel=0.05)
     assert routine_seconds(routine) == pytest.approx(routine.total_minutes * 60, rel=0.01)
+
+
+def test_the_largest_back_at_500_hz_is_slowed_where_a_jerk_would_pass_the_limit():
+    """80/65/60 cm at 500 Hz: one stroking glide's timed path came out at 61.7-69.8 m/s³ (limit 60)."""
+    from backrub.intake.model import parse_intake
+    from backrub.planner import plan_routine
+    from backrub.robot.compile import routine_seconds
+
+    body = {"back_length_cm": 80, "shoulder_width_cm": 65, "waist_width_cm": 60}
+    routine = plan_routine(parse_intake({"giver": "robot", "minutes": 15, "body": body}))
+    traj = compile_routine(routine, rate_hz=500.0, verify=False)  # raised TrajectoryCheckError before
+    _speed, accel, jerk = finite_kinematics(traj.position, traj.rate_hz)
+    profile = RobotProfile()
+    assert jerk.max() <= profile.jerk_m_s3 * 1.001 and accel.max() <= profile.accel_m_s2 * 1.001
+    assert traj.duration_s == pytest.approx(routine_seconds(routine), rel=0.05)

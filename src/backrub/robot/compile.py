@@ -26,6 +26,7 @@ from backrub.robot.capmap import CapMap, cap_map_for
 from backrub.robot.check import Violation, check_trajectory
 from backrub.robot.motions import MOTIONS, PAT_HZ, REFUSED, SKIPPED, force_pattern, pat_lift
 from backrub.robot.profile import RobotProfile
+from backrub.robot.slowdown import MOTION_RULES, motion_factor, stretch
 from backrub.robot.surface import BackSurface, surface_from_body
 from backrub.robot.timing import Limits, air_move, glide_arclength, kinematic_peaks
 from backrub.robot.trajectory import Trajectory
@@ -37,8 +38,11 @@ CLOSED_CM = 1.5  # a path ending this near its start is a loop
 MIN_RUN_CM = 1.0  # shorter pieces between excluded places are dropped
 RAMP_S = 0.4  # force ramps when landing and before lifting off
 CAP_SMOOTH_S = 0.3  # force eases down before a lower cap, never after
+TIME_TOLERANCE = 0.05  # the trajectory's length may differ from the routine's by this share (issue 10)
 FIT_TOLERANCE = 0.02  # the trajectory's length against the routine's (issue: within 5 %)
 FIT_ROUNDS = 4
+SLOW_ROUNDS = 4  # rounds of local slowing where only motion limits fail
+SLOW_STEP = 1.25  # each round asks for this much margin on the failing limit
 
 
 class TrajectoryCheckError(ValueError):
@@ -145,10 +149,22 @@ def compile_routine(
         caps=caps,
     )
     if check:
-        found = check_trajectory(traj, profile, caps)
+        traj, found = _checked(traj, profile, caps)
         if found:
             raise TrajectoryCheckError(found)
     return traj
+
+
+def _checked(traj: Trajectory, profile: RobotProfile, caps: CapMap) -> tuple[Trajectory, list[Violation]]:
+    """Check; where only motion limits fail (a jerk just over, say), slow the tool there and again."""
+    found = check_trajectory(traj, profile, caps)
+    for _ in range(SLOW_ROUNDS):
+        motion = [v for v in found if v.rule in MOTION_RULES]
+        if not motion or len(motion) < len(found):  # anything else is not fixed by going slower
+            break
+        traj = stretch(traj, motion_factor(traj, [(v.rule, v.first, v.last, SLOW_STEP) for v in motion]))
+        found = check_trajectory(traj, profile, caps)
+    return traj, found
 
 
 def routine_seconds(routine: Routine) -> float:
