@@ -1,13 +1,15 @@
-"""Schemathesis hooks: the four input rules a JSON schema cannot state, applied to generated bodies.
+"""Schemathesis hooks: the input rules a JSON schema cannot state, applied to generated requests.
 
 The OpenAPI description states every other rule of the readers (ranges, choices, list limits, the
-rules between fields such as comfort-care minutes or a self-massage position). These four relate
-numbers to each other, which JSON Schema cannot express; the description says them in words:
+rules between fields such as comfort-care minutes or a self-massage position). These relate
+numbers to each other, or depend on the computer, which JSON Schema cannot express; the description
+says them in words:
 
 - a waist at most 1.3 times the shoulder width (`BodyIn`);
 - a spot's point on the back map, which grows with the body (`Spot.at`);
 - a device's speed settings from slowest to fastest (`DeviceIn`);
-- a step's path at most MAX_PATH_CM long (`StepIn.path`).
+- a step's path at most MAX_PATH_CM long (`StepIn.path`);
+- a PDF's `tz`, a zone the computer's time-zone database knows (the schema gives its form only).
 
 Each hook moves a generated value that the schema allows into these rules, and leaves alone any value
 the schema itself refuses, so negative cases stay negative. The rules are written out here, apart from
@@ -20,7 +22,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from typing import Any
+from zoneinfo import available_timezones
 
 import schemathesis
 
@@ -33,6 +37,8 @@ SIZES = {"shoulder_width_cm": (28.0, 65.0), "waist_width_cm": (20.0, 60.0)}
 DEFAULT_SIZES = {"shoulder_width_cm": 42.0, "waist_width_cm": 32.0}
 SPEEDS = (300.0, 6000.0)
 COORD = 200.0
+TZ_FORM = re.compile(r"[A-Za-z0-9_+\-/]{1,64}")  # the form the description gives `tz`
+KNOWN_ZONE = "Europe/Berlin"
 
 
 def _number(value: Any) -> bool:
@@ -120,7 +126,11 @@ def map_case(context: Any, case: Any) -> Any:
 
 @schemathesis.hook
 def map_query(context: Any, query: Any) -> Any:
-    """GET /api/reflex-points takes a body's sizes in its query (numbers, or their text)."""
+    """GET /api/reflex-points takes a body's sizes in its query (numbers, or their text); the PDFs a
+    time zone (a well-formed name the database lacks becomes a known one; a malformed one stays)."""
+    if isinstance(query, dict) and isinstance(query.get("tz"), str) and TZ_FORM.fullmatch(query["tz"]) \
+            and query["tz"] not in available_timezones():
+        query["tz"] = KNOWN_ZONE
     if isinstance(query, dict) and "waist_width_cm" in query:
         sizes: dict[str, Any] = {}
         for key in SIZES:  # a size left out is the default one

@@ -235,7 +235,8 @@ async def start(rid: RecipientId, raw: JsonBody, viewer: ViewerDep, store: Store
 
 # The reader's time zone for a PDF's times (the page sends the browser's own); this computer's without it.
 TimeZoneName = Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_+\-/]+$",
-                                           description="an IANA time zone for the times, e.g. Europe/Berlin")]
+                                           description="an IANA time zone for the times, e.g. Europe/Berlin; "
+                                           "one this computer does not know is a 422")]
 
 
 def pdf_time_zone(name: str | None) -> Any:
