@@ -185,26 +185,30 @@ def check_reach(
         qs.append(qb)
     fails = np.array([_any(bad) for bad in per_branch])  # (8, n)
     branch = _choose(fails, pressing)
+    move = air_gap(branch, pressing)
+    if move is not None:  # the move runs where the tool is lifted clear; on its branches before and after
+        move = _lifted(move, pos, surface)
+        branch = np.where(np.arange(n) < move[1], branch[move[0]], branch[move[1]])
     q = np.array([qs[b][i] for i, b in enumerate(branch)]) if n else np.zeros((0, 6))
-    ok_kept = ok[np.arange(n), branch]
-    move = None
     if n and np.any(np.diff(branch)):  # a reconfiguration: the angles join where the branch changes
         q = continuous(q)
-        move = air_gap(branch, pressing)
-        if move is not None:
-            a, b = move
-            lo, hi = _clear_turns(q[: a + 1], q[b:], traj.t[index[a : b + 1]], placement, surface)
-            q[: a + 1] += lo
-            q[b:] += hi
-            q[a : b + 1] = joint_move(q[a], q[b], traj.t[index[a : b + 1]])
-            ok_kept = ok_kept.copy()
-            ok_kept[a : b + 1] = ok_kept[a] & ok_kept[b]
+    ok_kept = ok[np.arange(n), branch]
+    if move is not None:
+        a, b = move
+        t_move = traj.t[index[a : b + 1]]
+        lo, hi = _clear_turns(q[: a + 1], q[b:], t_move, placement, surface, radius_m)
+        q[: a + 1] += lo
+        q[b:] += hi
+        q[a : b + 1] = joint_move(q[a], q[b], t_move)
+        ok_kept[a : b + 1] = ok_kept[a] & ok_kept[b]
     bad = _judge(q, ok_kept, pressing, dt, pos, nrm, placement, surface, radius_m, quick=False, move=move)
     bad["reconfiguration"] = bad_reconfigurations(branch, pressing)
     if move is not None:
         a, b = move
         if _too_fast(q[a], q[b], traj.t[index[b]] - traj.t[index[a]]):
             bad["reconfiguration"][a + 1 : b + 1] = True  # the gap is too short for the move
+        ball = _ball_gap(q[a : b + 1], placement, surface, radius_m)
+        bad["clearance"][a : b + 1] |= ball < CLEARANCE_M  # the tool itself, swung by the joints
     clearance = bad.pop("_clearance_m")
     return ReachResult(
         index=index,
@@ -249,7 +253,12 @@ def joint_move(q0: np.ndarray, q1: np.ndarray, t: np.ndarray) -> np.ndarray:
 
 
 def _clear_turns(
-    before: np.ndarray, after: np.ndarray, t: np.ndarray, placement: ArmPlacement, surface: BackSurface
+    before: np.ndarray,
+    after: np.ndarray,
+    t: np.ndarray,
+    placement: ArmPlacement,
+    surface: BackSurface,
+    radius_m: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Whole turns (6,) to add to the angles before the move and after it, so the move keeps clear.
 
@@ -273,9 +282,41 @@ def _clear_turns(
                 continue
             q = joint_move(q0 + lo, q1 + hi, t)
             _, near = _clearance(q, base @ ur5e.frames(q), surface, placement)
-            if not near.any():
+            if not near.any() and not np.any(_ball_gap(q, placement, surface, radius_m) < CLEARANCE_M):
                 return lo, hi
     return np.zeros(6), np.zeros(6)
+
+
+def _lifted(gap: tuple[int, int], pos: np.ndarray, surface: BackSurface) -> tuple[int, int]:
+    """The part of an air gap from the first to the last sample with the tool CLEARANCE_M off the skin.
+
+    The move starts and ends there, so the tool (which the joints swing on a
+    path of their own) can be held CLEARANCE_M clear all along; a gap that
+    never lifts so far keeps its ends, and the tool check then finds it.
+    """
+    a, b = gap
+    high = np.flatnonzero(_lift(pos[a : b + 1], surface) >= CLEARANCE_M)
+    if high.size < 2:
+        return gap
+    return a + int(high[0]), a + int(high[-1])
+
+
+def _lift(p: np.ndarray, surface: BackSurface) -> np.ndarray:
+    """Distance (m) of points from the skin along its normal (over the body), or from the table."""
+    sp, sn = surface.points_and_normals(p[:, 0], p[:, 1])
+    on_body = np.abs(p[:, 0]) < _body_half_width(surface, p[:, 1])
+    above_table = np.where(np.abs(p[:, 0]) < 0.35, p[:, 2] - table_top_z(surface), np.inf)
+    return np.asarray(np.minimum(np.where(on_body, np.einsum("ij,ij->i", p - sp, sn), np.inf), above_table))
+
+
+def _ball_gap(q: np.ndarray, placement: ArmPlacement, surface: BackSurface, radius_m: float) -> np.ndarray:
+    """The tool ball's gap (m) from skin, table and upper arms at joint angles q (n, 6)."""
+    base = base_transform(placement.base_m, placement.yaw_deg, placement.tilt_deg)
+    centre = (base @ ur5e.tool_pose(q))[:, :3, 3]
+    gap = _lift(centre, surface)
+    for arm in upper_arms(surface):
+        gap = np.minimum(gap, _segment_distance(centre, np.array(arm.a), np.array(arm.b)) - arm.radius)
+    return np.asarray(gap - radius_m)
 
 
 def _too_fast(q0: np.ndarray, q1: np.ndarray, span_s: float) -> bool:
