@@ -1,5 +1,6 @@
 """The reach check: every rule can trip, and a good placement passes the whole routine."""
 
+import itertools
 from dataclasses import replace
 
 import numpy as np
@@ -149,3 +150,33 @@ def test_the_frame_mount_reaches_planned_routines_on_the_default_and_the_largest
     assert result.min_clearance_m >= reach.CLEARANCE_M
     if body == (50.0, 42.0, 32.0):  # the default body: every sample, one configuration
         assert result.reachable_fraction == 1.0 and result.reconfigurations == 0
+
+
+def test_a_reconfiguration_in_an_air_gap_too_short_for_the_move_is_refused(traj, monkeypatch):
+    """Force a wrist flip (θ6 turns half a turn) in the shortest air gap: at 180°/s it needs 1.875 s."""
+    from backrub.robot.arm_cli import violations_of
+
+    placement = reach.frame_mount(traj.surface)
+    kept = check_reach(traj, placement, traj.surface)
+    assert kept.reconfigurations == 0
+    pressing = kept.pressing
+    edges = np.flatnonzero(np.diff(pressing.view(np.int8)))
+    gaps = [(int(a) + 1, int(b)) for a, b in itertools.pairwise(edges) if not pressing[a + 1]]
+    first, last = min(gaps, key=lambda g: traj.t[kept.index[g[1]]] - traj.t[kept.index[g[0]]])
+    gap_s = traj.t[kept.index[last]] - traj.t[kept.index[first]]
+    assert 0 < gap_s < 1.875  # a rest-to-rest half turn at 180°/s takes 1.875 s
+    switch = (first + last) // 2
+    b = int(kept.branch[0])
+
+    def flip_wrist(fails, pressed):
+        out = np.full(fails.shape[1], b)
+        out[switch:] = b ^ 2  # the other wrist: θ5 negated, θ6 half a turn away
+        return out
+
+    monkeypatch.setattr(reach, "_choose", flip_wrist)
+    result = check_reach(traj, placement, traj.surface)
+    assert result.reconfigurations == 1
+    assert result.bad["reconfiguration"][switch]
+    found = [v for v in violations_of(result, traj) if v.rule == "arm-reconfiguration"]
+    assert found and found[0].first <= int(kept.index[switch]) <= found[0].last
+    assert "sample" in str(found[0])

@@ -33,7 +33,10 @@ MESSAGES = {
     "joint-speed": "a joint would turn faster than allowed (90°/s touching, 180°/s in the air)",
     "tool-axis": "the tool axis would be more than 2° off the inward normal",
     "clearance": "a link would come nearer than 2 cm to the skin, the upper arms or the table",
-    "reconfiguration": "a change of arm configuration while touching, or more than one per routine",
+    "reconfiguration": (
+        "a change of arm configuration while touching, more than one per routine,"
+        " or in an air gap too short for its joint move at 180°/s"
+    ),
 }
 
 
@@ -66,8 +69,8 @@ def fit_to_arm(traj: Trajectory, profile: RobotProfile, *, rounds: int = ARM_SLO
     limit. The path and forces stay; those stretches run more slowly (see
     `slowdown`), and the reach check runs again. The added time is small
     (3-4 s in a quarter of an hour, measured), and the caller holds it to the
-    routine's 5 %. The jump where the check changes configuration is left as
-    it is: slowing the Cartesian path cannot make room for a joint-space move.
+    routine's 5 %. A configuration change is the check's own joint-space move
+    across its air gap (`reach.joint_move`); it is judged there, not slowed here.
     """
     placement = placement_for(traj, profile)
     surface = surface_of(traj)

@@ -79,6 +79,8 @@ class ReachResult:
     bad: dict[str, np.ndarray]  # rule -> (n,) bool
     pressing: np.ndarray  # (n,) bool
     min_clearance_m: float
+    # positions in `index` between which the one reconfiguration moves in joint space (an air gap)
+    move: tuple[int, int] | None = None
 
     @property
     def reachable_fraction(self) -> float:
@@ -183,12 +185,30 @@ def check_reach(
         qs.append(qb)
     fails = np.array([_any(bad) for bad in per_branch])  # (8, n)
     branch = _choose(fails, pressing)
+    move = air_gap(branch, pressing)
+    if move is not None:  # the move runs where the tool is lifted clear; on its branches before and after
+        move = _lifted(move, pos, surface)
+        branch = np.where(np.arange(n) < move[1], branch[move[0]], branch[move[1]])
     q = np.array([qs[b][i] for i, b in enumerate(branch)]) if n else np.zeros((0, 6))
     if n and np.any(np.diff(branch)):  # a reconfiguration: the angles join where the branch changes
         q = continuous(q)
     ok_kept = ok[np.arange(n), branch]
-    bad = _judge(q, ok_kept, pressing, dt, pos, nrm, placement, surface, radius_m, quick=False)
+    if move is not None:
+        a, b = move
+        t_move = traj.t[index[a : b + 1]]
+        lo, hi = _clear_turns(q[: a + 1], q[b:], t_move, placement, surface, radius_m)
+        q[: a + 1] += lo
+        q[b:] += hi
+        q[a : b + 1] = joint_move(q[a], q[b], t_move)
+        ok_kept[a : b + 1] = ok_kept[a] & ok_kept[b]
+    bad = _judge(q, ok_kept, pressing, dt, pos, nrm, placement, surface, radius_m, quick=False, move=move)
     bad["reconfiguration"] = bad_reconfigurations(branch, pressing)
+    if move is not None:
+        a, b = move
+        if _too_fast(q[a], q[b], traj.t[index[b]] - traj.t[index[a]]):
+            bad["reconfiguration"][a + 1 : b + 1] = True  # the gap is too short for the move
+        ball = _ball_gap(q[a : b + 1], placement, surface, radius_m)
+        bad["clearance"][a : b + 1] |= ball < CLEARANCE_M  # the tool itself, swung by the joints
     clearance = bad.pop("_clearance_m")
     return ReachResult(
         index=index,
@@ -197,7 +217,111 @@ def check_reach(
         bad=bad,
         pressing=pressing,
         min_clearance_m=float(np.nanmin(clearance)) if clearance.size else np.inf,
+        move=move,
     )
+
+
+def air_gap(branch: np.ndarray, pressing: np.ndarray) -> tuple[int, int] | None:
+    """The air gap (first, last position, both in the air) of a single switch made in the air, else None."""
+    switches = np.flatnonzero(np.diff(branch)) + 1
+    if switches.size != 1:
+        return None
+    s = int(switches[0])
+    if pressing[s - 1] or pressing[s]:
+        return None
+    a, b = s - 1, s
+    while a > 0 and not pressing[a - 1]:
+        a -= 1
+    while b < len(pressing) - 1 and not pressing[b + 1]:
+        b += 1
+    return a, b
+
+
+def joint_move(q0: np.ndarray, q1: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Angles (len(t), 6) of a rest-to-rest quintic move from q0 at t[0] to q1 at t[-1].
+
+    A reconfiguration is made by the joints, not by the tool's Cartesian path:
+    the IK branch cannot change continuously, so the arm leaves the path at the
+    start of the air gap and rejoins it on the other branch at its end. The
+    quintic starts and ends with zero speed and acceleration; its peak speed is
+    1.875·|Δq|/T.
+    """
+    span = max(float(t[-1] - t[0]), 1e-9)
+    u = np.clip((t - t[0]) / span, 0.0, 1.0)[:, None]
+    shape = u**3 * (10.0 - 15.0 * u + 6.0 * u**2)
+    return np.asarray(q0 + shape * (q1 - q0))
+
+
+def _clear_turns(
+    before: np.ndarray,
+    after: np.ndarray,
+    t: np.ndarray,
+    placement: ArmPlacement,
+    surface: BackSurface,
+    radius_m: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whole turns (6,) to add to the angles before the move and after it, so the move keeps clear.
+
+    A joint may reach the far branch's angle turning either way round (the
+    elbow cannot: its range is one turn), and the turn may be taken out of
+    the angles before the move or after it. Of those ways, the one with the
+    smallest largest turn that keeps every angle within its range and the move
+    clear of skin, table, upper arms and mount is taken; none if none is.
+    """
+    q0, q1 = before[-1], after[0]
+    options = [[0.0] if j == 2 else [0.0, -2 * np.pi, 2 * np.pi] for j in range(6)]
+    shifts = np.array(np.meshgrid(*options, indexing="ij")).reshape(6, -1).T
+    shifts = shifts[np.argsort(np.max(np.abs(q1 - q0 + shifts), axis=1), kind="stable")]
+    base = base_transform(placement.base_m, placement.yaw_deg, placement.tilt_deg)
+    for shift in shifts:
+        for side in (0, 1):
+            lo, hi = (np.zeros(6), shift) if side else (-shift, np.zeros(6))
+            if np.any(np.abs(before + lo) > ur5e.JOINT_LIMIT_RAD) or np.any(
+                np.abs(after + hi) > ur5e.JOINT_LIMIT_RAD
+            ):
+                continue
+            q = joint_move(q0 + lo, q1 + hi, t)
+            _, near = _clearance(q, base @ ur5e.frames(q), surface, placement)
+            if not near.any() and not np.any(_ball_gap(q, placement, surface, radius_m) < CLEARANCE_M):
+                return lo, hi
+    return np.zeros(6), np.zeros(6)
+
+
+def _lifted(gap: tuple[int, int], pos: np.ndarray, surface: BackSurface) -> tuple[int, int]:
+    """The part of an air gap from the first to the last sample with the tool CLEARANCE_M off the skin.
+
+    The move starts and ends there, so the tool (which the joints swing on a
+    path of their own) can be held CLEARANCE_M clear all along; a gap that
+    never lifts so far keeps its ends, and the tool check then finds it.
+    """
+    a, b = gap
+    high = np.flatnonzero(_lift(pos[a : b + 1], surface) >= CLEARANCE_M)
+    if high.size < 2:
+        return gap
+    return a + int(high[0]), a + int(high[-1])
+
+
+def _lift(p: np.ndarray, surface: BackSurface) -> np.ndarray:
+    """Distance (m) of points from the skin along its normal (over the body), or from the table."""
+    sp, sn = surface.points_and_normals(p[:, 0], p[:, 1])
+    on_body = np.abs(p[:, 0]) < _body_half_width(surface, p[:, 1])
+    above_table = np.where(np.abs(p[:, 0]) < 0.35, p[:, 2] - table_top_z(surface), np.inf)
+    return np.asarray(np.minimum(np.where(on_body, np.einsum("ij,ij->i", p - sp, sn), np.inf), above_table))
+
+
+def _ball_gap(q: np.ndarray, placement: ArmPlacement, surface: BackSurface, radius_m: float) -> np.ndarray:
+    """The tool ball's gap (m) from skin, table and upper arms at joint angles q (n, 6)."""
+    base = base_transform(placement.base_m, placement.yaw_deg, placement.tilt_deg)
+    centre = (base @ ur5e.tool_pose(q))[:, :3, 3]
+    gap = _lift(centre, surface)
+    for arm in upper_arms(surface):
+        gap = np.minimum(gap, _segment_distance(centre, np.array(arm.a), np.array(arm.b)) - arm.radius)
+    return np.asarray(gap - radius_m)
+
+
+def _too_fast(q0: np.ndarray, q1: np.ndarray, span_s: float) -> bool:
+    """If a quintic move between q0 and q1 over span_s would pass the joints' top speed."""
+    return bool(np.any(1.875 * np.abs(q1 - q0) > ur5e.JOINT_SPEED_RAD_S * max(span_s, 1e-9)))
 
 
 def bad_reconfigurations(branch: np.ndarray, pressing: np.ndarray) -> np.ndarray:
@@ -273,6 +397,7 @@ def _judge(
     radius_m: float,
     *,
     quick: bool,
+    move: tuple[int, int] | None = None,
 ) -> dict[str, np.ndarray]:
     n = len(q)
     bad: dict[str, np.ndarray] = {"unreachable": ~ok}
@@ -287,6 +412,8 @@ def _judge(
         | (np.abs(np.sin(q[:, 2])) < SIN_ELBOW_MIN)
         | (shoulder < SHOULDER_MIN_M)
     )
+    if move is not None:  # a joint-space move tracks no Cartesian path: passing a singular pose is harmless
+        bad["singularity"][move[0] + 1 : move[1]] = False
     speed = np.zeros(n, bool)
     if n > 1:
         rate = np.abs(np.diff(q, axis=0)) / np.maximum(dt, 1e-9)[:, None]
@@ -476,4 +603,14 @@ def joint_path(
     q = np.unwrap(_fill(q), axis=0)
     if result.q.size:
         q -= 2 * np.pi * np.round((q[0] - result.q[0]) / (2 * np.pi))
+    if result.move is not None:  # the reconfiguration is the check's joint-space move, not the IK's jump
+        a, b = (int(result.index[k]) for k in result.move)
+        q0, q1 = result.q[result.move[0]], result.q[result.move[1]]
+        after = sample >= b
+        if after.any():
+            q[after] -= 2 * np.pi * np.round((q[after][0] - q1) / (2 * np.pi))
+        inside = (sample > a) & (sample < b)
+        if inside.any():
+            t = np.concatenate([[a], sample[inside], [b]]).astype(float)  # sample numbers: a uniform clock
+            q[inside] = joint_move(q0, q1, t)[1:-1]
     return q
