@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
+if TYPE_CHECKING:
+    from typing import Any
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Problem:
@@ -84,6 +88,12 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     if hits:
         return "did you mean " + " or ".join(hits) + "?"
     return "expected one of " + ", ".join(options)
+
+
+def whole(value: Any) -> Any:
+    """3.0 is the whole number 3: JSON does not tell them apart, and some writers put every number so.
+    Anything else is returned as it is, for the reader to judge."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def describe(value: object) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from backrub.errors import Problems, describe, suggest
+from backrub.errors import Problems, describe, suggest, whole
 from backrub.knowledge.devices import ATTACHMENTS
 
 TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
@@ -42,9 +42,7 @@ def settings_from_dict(raw: Any, where: str, problems: Problems) -> DeviceSettin
         return None
     before = len(problems.items)
     problems.unknown_keys(raw, FIELDS, where)
-    speed = raw.get("speed")
-    if isinstance(speed, float) and speed.is_integer():  # 3.0 is the level 3 (JSON does not tell them apart)
-        speed = int(speed)
+    speed = whole(raw.get("speed"))
     if isinstance(speed, bool) or not isinstance(speed, int) or not 1 <= speed <= 100:
         problems.add(
             f"{where}.speed", f"expected a speed level, a whole number from 1 (got {describe(speed)})"

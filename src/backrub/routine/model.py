@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from backrub.errors import InputError, Problems, describe, suggest
+from backrub.errors import InputError, Problems, describe, suggest, whole
 from backrub.intake.model import Intake, parse_intake
 from backrub.intake.screening import Screening
 from backrub.knowledge.rules import RULES
@@ -317,7 +317,7 @@ def _step(item: Any, where: str, problems: Problems) -> Step | None:
     pressure = _choice(item, "pressure", PRESSURES, where, problems)
     zones = _names(item.get("zones", []), f"{where}.zones", ZONE_IDS, "zone", problems)
     rules = _names(item.get("rules", []), f"{where}.rules", tuple(RULES), "rule", problems)
-    reps = _whole(item.get("reps"))
+    reps = whole(item.get("reps"))
     if isinstance(reps, bool) or not isinstance(reps, int) or not 1 <= reps <= MAX_REPS:
         problems.add(f"{where}.reps", f"expected a whole number from 1 to {MAX_REPS} (got {describe(reps)})")
     seconds = item.get("seconds")
@@ -334,7 +334,7 @@ def _step(item: Any, where: str, problems: Problems) -> Step | None:
         from backrub.routine.device import settings_from_dict
 
         device = settings_from_dict(item["device"], f"{where}.device", problems)
-    rnd = _whole(item.get("round"))
+    rnd = whole(item.get("round"))
     if rnd is not None and (isinstance(rnd, bool) or not isinstance(rnd, int) or not 1 <= rnd <= 99):
         problems.add(f"{where}.round", f"expected a round number from 1 to 99 (got {describe(rnd)})")
     cue = item.get("cue", "")
@@ -359,11 +359,6 @@ def _step(item: Any, where: str, problems: Problems) -> Step | None:
         device=device,
         round=rnd,
     )
-
-
-def _whole(value: Any) -> Any:
-    """3.0 is the whole number 3 (JSON does not tell them apart; some writers put every number so)."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _choice(item: dict[str, Any], key: str, options: tuple[str, ...], where: str, problems: Problems) -> str:

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from backrub.errors import Problems, describe, suggest
+from backrub.errors import Problems, describe, suggest, whole
 from backrub.jsonin import loads
 from backrub.web.breath import BREATH_FIELDS, parse_breath, parse_rate
 
@@ -138,13 +138,12 @@ def _outcome(raw: Any, problems: Problems) -> dict[str, Any] | None:
         problems.add("outcome", f"expected an object with ratings and notes (got {describe(raw)})")
         return None
     out: dict[str, Any] = {}
-    for key, value in raw.items():
+    for key, given in raw.items():
         where = f"outcome.{key}"
+        value = whole(given) if key in RATINGS else given
         if key in RATINGS:
             if value is None:
                 out[key] = None
-            elif isinstance(value, float) and value.is_integer() and 0 <= value <= 10:
-                out[key] = int(value)  # 3.0 is 3: JSON does not tell them apart
             elif isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
                 problems.add(where, f"expected a whole number from 0 to 10 (got {describe(value)})")
             else:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel
 from typing_extensions import TypedDict
 
+from backrub.errors import whole
 from backrub.intake.model import (
     BREATHS_RANGE,
     COMFORT_MINUTES,
@@ -68,12 +69,7 @@ else:
     Zone = Literal[ZONE_IDS]
     Area = Literal[tuple(a for a in (*GROUPS, *ZONE_IDS) if a != "spine" and not a.startswith("axilla"))]
     BuiltinDevice = Literal[tuple(BUILTIN)]
-def _whole(value: Any) -> Any:
-    """3.0 is the rating 3 (JSON does not tell them apart; some clients write every number so)."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-Rating = Annotated[int, Field(ge=0, le=10), BeforeValidator(_whole)]  # Field first: minimum/maximum
+Rating = Annotated[int, Field(ge=0, le=10), BeforeValidator(whole)]  # Field first: minimum/maximum
 
 
 NO_NUL = r"^[^\x00]*$"  # the edge reader (backrub.jsonin) refuses NUL in any text
