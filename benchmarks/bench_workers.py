@@ -18,6 +18,7 @@ Sessions for part 1 are copied in the database from one planned session (plannin
 takes minutes and is not what is measured here).
 
 Run: .venv/bin/python benchmarks/bench_workers.py [--sessions 1000] [--seconds 30] [--parts 1,2,3]
+     [--base OTHER_TREE/src]   (part 2 runs that code too, beside this one, in the same run)
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ import asyncio
 import json
 import os
 import random
-import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -42,75 +41,17 @@ from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.records.pg import Throwaway, free_port  # noqa: E402
+from tests.records.pg import Throwaway  # noqa: E402
+from tests.web.cluster import Cluster  # noqa: E402
 
 INTAKE = json.loads((ROOT / "examples" / "intake.json").read_text())
 P99_MS, EVENTS_PER_S = 100.0, 1000.0
+CONNECTING = 50  # sockets opened at once before the measured window (a connect storm is not measured)
 
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1) + 0.5))] if ordered else float("nan")
-
-
-class Cluster:
-    """`backrub serve --workers n` on `url` and HAProxy in front (or one plain worker for SQLite)."""
-
-    def __init__(self, url: str, workers: int, haproxy: bool = True) -> None:
-        self.first = free_port()
-        while any(not _free(self.first + i) for i in range(workers)):
-            self.first = free_port()
-        env = {**os.environ, "BACKRUB_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
-        argv = [sys.executable, "-m", "backrub", "serve", "--port", str(self.first)]
-        if workers > 1:
-            argv += ["--workers", str(workers)]
-        self.procs = [subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-        self.workers = [f"127.0.0.1:{self.first + i}" for i in range(workers)]
-        self.front = self.workers[0]
-        if haproxy:
-            self.lb = free_port()
-            self.cfg = Path(tempfile.mkstemp(suffix=".cfg")[1])
-            config = subprocess.run(["bash", str(ROOT / "scripts" / "haproxy.sh"), "config", str(workers),
-                                     str(self.first), f"127.0.0.1:{self.lb}"], capture_output=True, text=True,
-                                    check=True).stdout
-            self.cfg.write_text(config)
-            haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
-            self.procs.append(subprocess.Popen([haproxy, "-db", "-f", str(self.cfg)],
-                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-            self.front = f"127.0.0.1:{self.lb}"
-        for where in [*self.workers, self.front]:
-            _wait_healthy(where)
-
-    def close(self) -> None:
-        for proc in reversed(self.procs):
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
-def _free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def _wait_healthy(where: str, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://{where}/api/health", timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit(f"{where} never became healthy")
 
 
 def _copies(url: str, where: str, n: int) -> list[str]:
@@ -129,41 +70,43 @@ def _copies(url: str, where: str, n: int) -> list[str]:
 
 
 # -- part 1: live load (run in a separate process) -------------------------------------------------
-async def _feedback(ws_url: str, sid: str, until: float, rng: random.Random, gap: tuple[float, float],
+async def _open(url: str, gate: asyncio.Semaphore) -> Any:
+    from websockets.asyncio.client import connect
+
+    async with gate:  # a few at a time: the connect storm is not what is measured
+        return await connect(url, max_size=None, open_timeout=120)
+
+
+async def _feedback(ws: Any, start_at: float, until: float, rng: random.Random, gap: tuple[float, float],
                     out: list[float], errors: list[str]) -> None:
-    from websockets.asyncio.client import connect
-
-    async with connect(f"{ws_url}/api/sessions/{sid}/live", max_size=None, open_timeout=60) as ws:
-        seq = 0
-        await asyncio.sleep(rng.uniform(0, gap[1]))
-        while time.perf_counter() < until:
-            kind = "skip" if rng.random() < 0.1 else rng.choice(("softer", "firmer"))
-            message = {"type": "skip", "seq": seq} if kind == "skip" else {"type": "feedback", "kind": kind,
-                                                                         "seq": seq}
-            start = time.perf_counter()
-            await ws.send(json.dumps(message))
-            seq += 1
-            while True:
-                got = json.loads(await ws.recv())
-                if got["type"] in ("routine", "error"):
-                    break
-            if got["type"] == "error":
-                errors.append(got.get("code", "?"))
-            else:
-                out.append((time.perf_counter() - start) * 1000)
-            await asyncio.sleep(rng.uniform(*gap))
-
-
-async def _echo(ws_url: str, until: float, out: list[float]) -> None:
-    from websockets.asyncio.client import connect
-
-    async with connect(f"{ws_url}/api/echo", open_timeout=60) as ws:
-        while time.perf_counter() < until:
-            start = time.perf_counter()
-            await ws.send("ping")
-            await ws.recv()
+    seq = 0
+    await asyncio.sleep(max(0.0, start_at - time.perf_counter()) + rng.uniform(0, gap[1]))
+    while time.perf_counter() < until:
+        kind = "skip" if rng.random() < 0.1 else rng.choice(("softer", "firmer"))
+        message = {"type": "skip", "seq": seq} if kind == "skip" else {"type": "feedback", "kind": kind,
+                                                                     "seq": seq}
+        start = time.perf_counter()
+        await ws.send(json.dumps(message))
+        seq += 1
+        while True:
+            got = json.loads(await ws.recv())
+            if got["type"] in ("routine", "error"):
+                break
+        if got["type"] == "error":
+            errors.append(got.get("code", "?"))
+        else:
             out.append((time.perf_counter() - start) * 1000)
-            await asyncio.sleep(0.25)
+        await asyncio.sleep(rng.uniform(*gap))
+
+
+async def _echo(ws: Any, start_at: float, until: float, out: list[float]) -> None:
+    await asyncio.sleep(max(0.0, start_at - time.perf_counter()))
+    while time.perf_counter() < until:
+        start = time.perf_counter()
+        await ws.send("ping")
+        await ws.recv()
+        out.append((time.perf_counter() - start) * 1000)
+        await asyncio.sleep(0.25)
 
 
 async def _live_load(ws_url: str, sids: list[str], seconds: float, gap: tuple[float, float]) -> None:
@@ -171,13 +114,31 @@ async def _live_load(ws_url: str, sids: list[str], seconds: float, gap: tuple[fl
     feedback: list[float] = []
     echo: list[float] = []
     errors: list[str] = []
-    connect_s = 0.02 * len(sids)  # opening the sockets is not measured
-    until = time.perf_counter() + connect_s + seconds
-    tasks = [asyncio.create_task(_feedback(ws_url, sid, until, random.Random(rng.random()), gap, feedback,
-                                           errors)) for sid in sids]
-    tasks += [asyncio.create_task(_echo(ws_url, until, echo)) for _ in range(20)]
+    gate = asyncio.Semaphore(CONNECTING)
+    # Every socket is open (and its worker holds the session: it answered a message) before the window.
+    opened = await asyncio.gather(*(_open(f"{ws_url}/api/sessions/{sid}/live", gate) for sid in sids),
+                                  return_exceptions=True)
+    echoes = await asyncio.gather(*(_open(f"{ws_url}/api/echo", gate) for _ in range(20)),
+                                  return_exceptions=True)
+    live = [ws for ws in opened if not isinstance(ws, BaseException)]
+
+    async def held(ws: Any) -> None:
+        async with gate:
+            await ws.send("{}")
+            await ws.recv()
+
+    await asyncio.gather(*(held(ws) for ws in live), return_exceptions=True)
+    start_at = time.perf_counter() + 1.0
+    until = start_at + seconds
+    tasks = [asyncio.create_task(_feedback(ws, start_at, until, random.Random(rng.random()), gap, feedback,
+                                           errors)) for ws in live]
+    tasks += [asyncio.create_task(_echo(ws, start_at, until, echo))
+              for ws in echoes if not isinstance(ws, BaseException)]
     results = await asyncio.gather(*tasks, return_exceptions=True)
-    failed = [repr(r) for r in results if isinstance(r, BaseException)]
+    failed = [repr(r) for r in [*opened, *echoes, *results] if isinstance(r, BaseException)]
+    for ws in [*live, *echoes]:
+        if not isinstance(ws, BaseException):
+            await ws.close()
     print(json.dumps({"feedback": feedback, "echo": echo, "errors": errors, "failed": failed[:5],
                       "failed_n": len(failed)}), flush=True)
 
@@ -201,13 +162,25 @@ def part_live(url: str, sessions: int, seconds: float, gap: tuple[float, float])
 
 
 # -- part 2: acknowledged events per second (bench_records' load process) --------------------------
-def part_events(url: str, sqlite_url: str, sessions: int, per: int,
-                window: int) -> dict[str, dict[str, float]]:
+def part_events(pg: Throwaway, sqlite_url: str, sessions: int, per: int, window: int,
+                base: str | None) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
-    setups = (("PostgreSQL, 1 worker", url, 1, True), ("PostgreSQL, 2 workers", url, 2, True),
-              ("SQLite, 1 process (direct)", sqlite_url, 1, False))
-    for name, db, workers, lb in setups:
-        cluster = Cluster(db, workers, haproxy=lb)
+    setups: list[tuple[str, str, int, bool, str | None]] = []
+    if base is not None:  # the code before the workers change, on the same machine in the same run
+        setups += [("PostgreSQL, 1 worker, BASE code (direct)", "pg", 1, False, base),
+                   ("SQLite, 1 process, BASE code (direct)", sqlite_url + ".base", 1, False, base)]
+    setups += [("PostgreSQL, 1 worker (direct)", "pg", 1, False, None),
+               ("PostgreSQL, 1 worker via HAProxy", "pg", 1, True, None),
+               ("PostgreSQL, 2 workers via HAProxy", "pg", 2, True, None),
+               ("SQLite, 1 process (direct)", sqlite_url, 1, False, None)]
+    for i, (name, db, workers, lb, src) in enumerate(setups):
+        if db == "pg":  # a database of its own for each (the base code's schema is older)
+            admin = create_engine(pg.url(), isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f"CREATE DATABASE events{i}"))
+            admin.dispose()
+            db = pg.url(f"events{i}")
+        cluster = Cluster(db, workers, haproxy=lb, src=src)
         try:
             with httpx.Client(timeout=60) as http:
                 sids = [http.post(f"http://{cluster.front}/api/sessions", json=INTAKE).json()["id"]
@@ -237,7 +210,7 @@ def part_events(url: str, sqlite_url: str, sessions: int, per: int,
         engine.dispose()
         out[name] = {"events": total, "per_s": total / (report["end"] - report["start"]),
                      "p50_ms": 1000 * statistics.median(lat), "p95_ms": 1000 * pct(lat, 0.95),
-                     "missing": missing}
+                     "missing": missing, "load": os.getloadavg()[0]}
     return out
 
 
@@ -283,7 +256,8 @@ def main() -> int:
     ap.add_argument("--sessions", type=int, default=1000)
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--gap", default="5,15", help="seconds between one session's feedback, low,high")
-    ap.add_argument("--events", type=int, default=400, help="acked events per session in part 2")
+    ap.add_argument("--events", type=int, default=300, help="acked events per session in part 2")
+    ap.add_argument("--base", help="part 2 also runs this tree's src folder (the code before a change)")
     ap.add_argument("--parts", default="1,2,3")
     args = ap.parse_args()
     parts = set(args.parts.split(","))
@@ -295,7 +269,7 @@ def main() -> int:
         pg.start()
         admin = create_engine(pg.url(), isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            for name in ("live", "events", "fanout"):
+            for name in ("live", "fanout"):
                 conn.execute(text(f"CREATE DATABASE {name}"))
         admin.dispose()
         if "1" in parts:
@@ -318,13 +292,15 @@ def main() -> int:
             print(f"target: p99 <= {P99_MS:.0f} ms with 2 workers: {'met' if met else 'MISSED'}")
         if "2" in parts:
             with tempfile.TemporaryDirectory() as tmp:
-                events = part_events(pg.url("events"), f"sqlite:///{tmp}/bench.db", 32, args.events, 4)
+                events = part_events(pg, f"sqlite:///{tmp}/bench.db", 32, args.events, 4, args.base)
             print("\n2. acknowledged events/s, 32 sessions, window 4, each ack after its commit")
-            print(f"{'':<30}{'events':>8}{'events/s':>10}{'ack p50 ms':>12}{'ack p95 ms':>12}{'lost':>6}")
+            print(f"{'':<42}{'events':>8}{'events/s':>10}{'ack p50 ms':>12}{'ack p95 ms':>12}{'lost':>6}"
+                  f"{'load avg':>10}")
             for name, r in events.items():
-                print(f"{name:<30}{r['events']:>8.0f}{r['per_s']:>10.0f}{r['p50_ms']:>12.1f}{r['p95_ms']:>12.1f}"
-                      f"{r['missing']:>6.0f}")
-            one, two_w = events["PostgreSQL, 1 worker"]["per_s"], events["PostgreSQL, 2 workers"]["per_s"]
+                print(f"{name:<42}{r['events']:>8.0f}{r['per_s']:>10.0f}{r['p50_ms']:>12.1f}{r['p95_ms']:>12.1f}"
+                      f"{r['missing']:>6.0f}{r['load']:>10.2f}")
+            one = events["PostgreSQL, 1 worker via HAProxy"]["per_s"]
+            two_w = events["PostgreSQL, 2 workers via HAProxy"]["per_s"]
             print(f"2 workers / 1 worker: {two_w / one:.2f}x")
             met = one >= EVENTS_PER_S and all(r["missing"] == 0 for r in events.values())
             ok = ok and met

@@ -109,22 +109,66 @@ def change(conn: Connection, sid: str, new: NewEvent, *, version: int | None, cl
         values["ended_at"] = utcnow()
     # Only a change of state makes a new version (an event alone, a refusal, a breath: the copies
     # other workers hold stay good); the check is made either way.
-    values["version"] = SessionRow.version + (1 if values else 0)
+    bump = 1 if values else 0
+    event = {"session_id": sid, "seq": new.seq, "elapsed_s": round(new.elapsed_s, 2), "type": new.type,
+             "payload": json.dumps(new.payload), "at": utcnow()}
+    if conn.dialect.name == "postgresql":
+        stored = _change_in_one(conn, sid, version, values, bump, event, notice)
+    else:
+        stored = _change_in_steps(conn, sid, version, values, bump, event)
+    if outcome is not None:
+        put_outcome(conn, sid, outcome)
+    return stored
+
+
+def _change_in_steps(conn: Connection, sid: str, version: int | None, values: dict[str, Any], bump: int,
+                     event: dict[str, Any]) -> int:
+    # SQLite (one process, no notices): the UPDATE first, the event after it, in the caller's
+    # transaction.
     where = [SessionRow.id == sid]
     if version is not None:
         where.append(SessionRow.version == version)
-    # The UPDATE comes first: on PostgreSQL it takes the row's lock, so two workers changing one session
-    # are put in order here, and the second sees the first's version (and fails the check) once it commits.
-    found = conn.execute(update(SessionRow).where(*where).values(**values)
+    found = conn.execute(update(SessionRow).where(*where).values(version=SessionRow.version + bump, **values)
                          .returning(SessionRow.version)).first()
     if found is None:
         raise Stale(sid)
-    conn.execute(INSERT_EVENT, {"session_id": sid, "seq": new.seq, "elapsed_s": round(new.elapsed_s, 2),
-                                "type": new.type, "payload": json.dumps(new.payload), "at": utcnow()})
-    if outcome is not None:
-        put_outcome(conn, sid, outcome)
+    conn.execute(INSERT_EVENT, event)
+    return int(found[0])
+
+
+# The columns a change may set (their names go into the statement's text, so only these), and the
+# statements made so far, one for each shape of change.
+_COLUMNS = frozenset({"clock_wall", "clock_s", "running", "routine", "position", "ended_at"})
+_STATEMENTS: dict[tuple[Any, ...], str] = {}
+
+
+def _change_in_one(conn: Connection, sid: str, version: int | None, values: dict[str, Any], bump: int,
+                   event: dict[str, Any], notice: dict[str, Any] | None) -> int:
+    """PostgreSQL: the version check, the new state, the event and the notice in ONE statement (one
+    round trip, prepared by psycopg after a few uses): the UPDATE takes the row lock and returns the
+    new version; the INSERT and the notice run only when it found the row at `version`."""
+    key = (tuple(values), version is not None, bump, notice is not None)
+    sql = _STATEMENTS.get(key)
+    if sql is None:
+        if not _COLUMNS.issuperset(values):
+            raise ValueError(f"not a live session column: {sorted(set(values) - _COLUMNS)}")
+        sets = "".join(f"{name} = %({name})s, " for name in values)
+        check = " AND version = %(version)s" if version is not None else ""
+        tell = ", pg_notify(%(channel)s, %(head)s || u.version::text || '}')" if notice is not None else ""
+        sql = _STATEMENTS[key] = (
+            f"WITH u AS (UPDATE sessions SET {sets}version = version + {bump} WHERE id = %(sid)s{check} "
+            "RETURNING version), "
+            "e AS (INSERT INTO events (session_id, seq, elapsed_s, type, payload, at) "
+            "SELECT %(sid)s, %(seq)s::integer, %(elapsed_s)s::double precision, %(type)s::varchar, "
+            "%(payload)s::text, %(at)s::timestamptz FROM u) "
+            f"SELECT u.version{tell} FROM u")
+    params = {**values, **event, "sid": sid, "version": version}
     if notice is not None:
-        notify(conn, {**notice, "sid": sid, "v": found[0]})
+        # The notice names the new version, known only once the UPDATE ran: its JSON ends with it.
+        params.update(channel=CHANNEL, head=_notice_text({**notice, "sid": sid})[:-1] + ',"v":')
+    found = conn.exec_driver_sql(sql, params).first()
+    if found is None:
+        raise Stale(sid)
     return int(found[0])
 
 
@@ -133,10 +177,15 @@ def notify(conn: Connection, notice: dict[str, Any]) -> None:
     SQLite, which one process serves."""
     if conn.dialect.name != "postgresql":
         return
+    conn.execute(text("SELECT pg_notify(:channel, :payload)"),
+                 {"channel": CHANNEL, "payload": _notice_text(notice)})
+
+
+def _notice_text(notice: dict[str, Any]) -> str:
     payload = json.dumps(notice, separators=(",", ":"))
     if len(payload.encode()) > MAX_NOTICE:  # a long message: the others read the rest from the row
         payload = json.dumps({**notice, "message": ""}, separators=(",", ":"))
-    conn.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload})
+    return payload
 
 
 def has_seq(conn: Connection, sid: str, seq: int) -> bool:
