@@ -14,12 +14,13 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import Connection, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from backrub.records.clock import Clock
+from backrub.records.journal import PIPELINE, Later
 from backrub.records.models import EventRow, OutcomeRow, SessionRow, aware, utcnow
 from backrub.records.recipients import Viewer
 from backrub.records.sessions import session_visible
@@ -90,13 +91,14 @@ def load(db: Session, sid: str) -> LiveRecord | None:
 
 def change(conn: Connection, sid: str, new: NewEvent, *, version: int | None, clock: Clock | None = None,
            routine_json: str | None = None, position: int | None = None, ended: bool = False,
-           outcome: dict[str, Any] | None = None, notice: dict[str, Any] | None = None) -> int:
+           outcome: dict[str, Any] | None = None, notice: dict[str, Any] | None = None) -> int | Later[int]:
     """Store one event and the change it causes to the session, together; the new version.
 
     `version`: the version the change was computed from (Stale when the row holds another; None
     writes whatever is stored, for callers that hold no copy). `notice`: sent to the other workers
     (PostgreSQL) once committed, with the session id and the new version added.
-    A seq already stored fails the insert with IntegrityError.
+    A seq already stored fails the insert with IntegrityError. In a journal's pipeline (PostgreSQL,
+    no outcome) the answer is a `Later`, read once the pipeline is answered.
     """
     values: dict[str, Any] = {}
     if clock is not None:
@@ -113,7 +115,12 @@ def change(conn: Connection, sid: str, new: NewEvent, *, version: int | None, cl
     event = {"session_id": sid, "seq": new.seq, "elapsed_s": round(new.elapsed_s, 2), "type": new.type,
              "payload": json.dumps(new.payload), "at": utcnow()}
     if conn.dialect.name == "postgresql":
-        stored = _change_in_one(conn, sid, version, values, bump, event, notice)
+        pipeline = conn.info.get(PIPELINE)
+        if pipeline is not None:
+            if outcome is not None:
+                raise ValueError("a change with an outcome is two statements: it is not pipelined")
+            return _change_in_one(conn, sid, version, values, bump, event, notice, pipeline)
+        stored = _change_in_one(conn, sid, version, values, bump, event, notice, None)
     else:
         stored = _change_in_steps(conn, sid, version, values, bump, event)
     if outcome is not None:
@@ -142,8 +149,14 @@ _COLUMNS = frozenset({"clock_wall", "clock_s", "running", "routine", "position",
 _STATEMENTS: dict[tuple[Any, ...], str] = {}
 
 
+@overload
 def _change_in_one(conn: Connection, sid: str, version: int | None, values: dict[str, Any], bump: int,
-                   event: dict[str, Any], notice: dict[str, Any] | None) -> int:
+                   event: dict[str, Any], notice: dict[str, Any] | None, pipeline: None) -> int: ...
+@overload
+def _change_in_one(conn: Connection, sid: str, version: int | None, values: dict[str, Any], bump: int,
+                   event: dict[str, Any], notice: dict[str, Any] | None, pipeline: Any) -> Later[int]: ...
+def _change_in_one(conn: Connection, sid: str, version: int | None, values: dict[str, Any], bump: int,
+                   event: dict[str, Any], notice: dict[str, Any] | None, pipeline: Any) -> int | Later[int]:
     """PostgreSQL: the version check, the new state, the event and the notice in ONE statement (one
     round trip, prepared by psycopg after a few uses): the UPDATE takes the row lock and returns the
     new version; the INSERT and the notice run only when it found the row at `version`."""
@@ -166,7 +179,14 @@ def _change_in_one(conn: Connection, sid: str, version: int | None, values: dict
     if notice is not None:
         # The notice names the new version, known only once the UPDATE ran: its JSON ends with it.
         params.update(channel=CHANNEL, head=_notice_text({**notice, "sid": sid})[:-1] + ',"v":')
-    found = conn.exec_driver_sql(sql, params).first()
+    if pipeline is not None:  # sent now, answered with the rest of the journal's batch
+        cursor = pipeline.cursor()
+        cursor.execute(sql, params)
+        return Later(lambda: _new_version(cursor.fetchone(), sid))
+    return _new_version(conn.exec_driver_sql(sql, params).first(), sid)
+
+
+def _new_version(found: Any, sid: str) -> int:
     if found is None:
         raise Stale(sid)
     return int(found[0])
