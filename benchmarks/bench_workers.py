@@ -18,7 +18,8 @@ Sessions for part 1 are copied in the database from one planned session (plannin
 takes minutes and is not what is measured here).
 
 Run: .venv/bin/python benchmarks/bench_workers.py [--sessions 1000] [--seconds 30] [--parts 1,2,3]
-     [--base OTHER_TREE/src]   (part 2 runs that code too, beside this one, in the same run)
+     [--rounds 1] [--base NAME=OTHER_TREE/src ...]   (part 2 runs that code too, interleaved with this
+     one's setups in the same run)
 """
 
 from __future__ import annotations
@@ -162,24 +163,30 @@ def part_live(url: str, sessions: int, seconds: float, gap: tuple[float, float])
 
 
 # -- part 2: acknowledged events per second (bench_records' load process) --------------------------
-def part_events(pg: Throwaway, sqlite_url: str, sessions: int, per: int, window: int,
-                base: str | None) -> dict[str, dict[str, float]]:
-    out: dict[str, dict[str, float]] = {}
+def part_events(pg: Throwaway, tmp: str, sessions: int, per: int, window: int, bases: dict[str, str],
+                rounds: int) -> dict[str, list[dict[str, float]]]:
+    """Each setup once per round, the rounds one after another (so a change in the machine's load
+    falls on all of them alike); other code trees (`bases`: name -> src folder) run beside this one."""
+    out: dict[str, list[dict[str, float]]] = {}
     setups: list[tuple[str, str, int, bool, str | None]] = []
-    if base is not None:  # the code before the workers change, on the same machine in the same run
-        setups += [("PostgreSQL, 1 worker, BASE code (direct)", "pg", 1, False, base),
-                   ("SQLite, 1 process, BASE code (direct)", sqlite_url + ".base", 1, False, base)]
+    for tag, src in bases.items():  # e.g. the code before a change, on the same machine in the same run
+        setups.append((f"PostgreSQL, 1 worker, {tag} (direct)", "pg", 1, False, src))
     setups += [("PostgreSQL, 1 worker (direct)", "pg", 1, False, None),
                ("PostgreSQL, 1 worker via HAProxy", "pg", 1, True, None),
                ("PostgreSQL, 2 workers via HAProxy", "pg", 2, True, None),
-               ("SQLite, 1 process (direct)", sqlite_url, 1, False, None)]
-    for i, (name, db, workers, lb, src) in enumerate(setups):
+               ("SQLite, 1 process (direct)", "sqlite", 1, False, None)]
+    for tag, src in bases.items():
+        setups.append((f"SQLite, 1 process, {tag} (direct)", "sqlite", 1, False, src))
+    runs = [(r * len(setups) + i, setup) for r in range(rounds) for i, setup in enumerate(setups)]
+    for i, (name, db, workers, lb, src) in runs:
         if db == "pg":  # a database of its own for each (the base code's schema is older)
             admin = create_engine(pg.url(), isolation_level="AUTOCOMMIT")
             with admin.connect() as conn:
                 conn.execute(text(f"CREATE DATABASE events{i}"))
             admin.dispose()
             db = pg.url(f"events{i}")
+        else:
+            db = f"sqlite:///{tmp}/events{i}.db"
         cluster = Cluster(db, workers, haproxy=lb, src=src)
         try:
             with httpx.Client(timeout=60) as http:
@@ -208,9 +215,11 @@ def part_events(pg: Throwaway, sqlite_url: str, sessions: int, per: int, window:
                                                       {"s": sid})}
                 missing += len(set(seqs) - stored)
         engine.dispose()
-        out[name] = {"events": total, "per_s": total / (report["end"] - report["start"]),
-                     "p50_ms": 1000 * statistics.median(lat), "p95_ms": 1000 * pct(lat, 0.95),
-                     "missing": missing, "load": os.getloadavg()[0]}
+        out.setdefault(name, []).append({
+            "events": total, "per_s": total / (report["end"] - report["start"]),
+            "p50_ms": 1000 * statistics.median(lat), "p95_ms": 1000 * pct(lat, 0.95), "missing": missing,
+            "load": os.getloadavg()[0]})
+        print(f"  {name}: {out[name][-1]['per_s']:.0f}/s (load {out[name][-1]['load']:.2f})", flush=True)
     return out
 
 
@@ -256,8 +265,10 @@ def main() -> int:
     ap.add_argument("--sessions", type=int, default=1000)
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--gap", default="5,15", help="seconds between one session's feedback, low,high")
-    ap.add_argument("--events", type=int, default=300, help="acked events per session in part 2")
-    ap.add_argument("--base", help="part 2 also runs this tree's src folder (the code before a change)")
+    ap.add_argument("--events", type=int, default=200, help="acked events per session in part 2")
+    ap.add_argument("--rounds", type=int, default=1, help="part 2: runs of each setup, interleaved")
+    ap.add_argument("--base", action="append", default=[], metavar="NAME=SRC",
+                    help="part 2 also runs another tree's src folder (e.g. the code before a change)")
     ap.add_argument("--parts", default="1,2,3")
     args = ap.parse_args()
     parts = set(args.parts.split(","))
@@ -291,18 +302,29 @@ def main() -> int:
             ok = ok and met
             print(f"target: p99 <= {P99_MS:.0f} ms with 2 workers: {'met' if met else 'MISSED'}")
         if "2" in parts:
+            bases = dict(b.split("=", 1) for b in args.base)
             with tempfile.TemporaryDirectory() as tmp:
-                events = part_events(pg, f"sqlite:///{tmp}/bench.db", 32, args.events, 4, args.base)
-            print("\n2. acknowledged events/s, 32 sessions, window 4, each ack after its commit")
-            print(f"{'':<42}{'events':>8}{'events/s':>10}{'ack p50 ms':>12}{'ack p95 ms':>12}{'lost':>6}"
-                  f"{'load avg':>10}")
-            for name, r in events.items():
-                print(f"{name:<42}{r['events']:>8.0f}{r['per_s']:>10.0f}{r['p50_ms']:>12.1f}{r['p95_ms']:>12.1f}"
-                      f"{r['missing']:>6.0f}{r['load']:>10.2f}")
-            one = events["PostgreSQL, 1 worker via HAProxy"]["per_s"]
-            two_w = events["PostgreSQL, 2 workers via HAProxy"]["per_s"]
-            print(f"2 workers / 1 worker: {two_w / one:.2f}x")
-            met = one >= EVENTS_PER_S and all(r["missing"] == 0 for r in events.values())
+                events = part_events(pg, tmp, 32, args.events, 4, bases, args.rounds)
+            print(f"\n2. acknowledged events/s, 32 sessions, window 4, each ack after its commit "
+                  f"({args.rounds} round(s); the median of the rounds, and each round's figure)")
+            print(f"{'':<44}{'events/s':>9}{'rounds':>16}{'ack p50 ms':>11}{'ack p95 ms':>11}{'lost':>6}"
+                  f"{'load avg':>14}")
+            med = {name: statistics.median(r["per_s"] for r in rs) for name, rs in events.items()}
+            for name, rs in events.items():
+                each = "/".join(f"{r['per_s']:.0f}" for r in rs)
+                loads = "/".join(f"{r['load']:.1f}" for r in rs)
+                p50 = statistics.median(r["p50_ms"] for r in rs)
+                p95 = statistics.median(r["p95_ms"] for r in rs)
+                print(f"{name:<44}{med[name]:>9.0f}{each:>16}{p50:>11.1f}{p95:>11.1f}"
+                      f"{sum(r['missing'] for r in rs):>6.0f}{loads:>14}")
+            one = med["PostgreSQL, 1 worker via HAProxy"]
+            two_w = med["PostgreSQL, 2 workers via HAProxy"]
+            print(f"2 workers / 1 worker (via HAProxy): {two_w / one:.2f}x")
+            for tag in bases:
+                base_one = med[f"PostgreSQL, 1 worker, {tag} (direct)"]
+                print(f"this code / {tag}, PostgreSQL 1 worker direct: "
+                      f"{med['PostgreSQL, 1 worker (direct)'] / base_one:.2f}x")
+            met = one >= EVENTS_PER_S and all(r["missing"] == 0 for rs in events.values() for r in rs)
             ok = ok and met
             print(f"target: >= {EVENTS_PER_S:.0f}/s with 1 worker, none lost: {'met' if met else 'MISSED'}")
         if "3" in parts:

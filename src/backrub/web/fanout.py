@@ -66,7 +66,11 @@ class Fanout:
         def reconnected() -> None:
             loop.call_soon_threadsafe(self.spawn, self.refresh_all())
 
-        self._listener = Listener(self.store.engine.url, hand_over, reconnected, ignore=self.store.worker)
+        def wants(sid: str) -> bool:  # on the listener's thread: two dict lookups, safe under the GIL
+            return self.coach.held(sid) is not None or self.coach.loading(sid) is not None
+
+        self._listener = Listener(self.store.engine.url, hand_over, reconnected, ignore=self.store.worker,
+                                  wants=wants)
 
     def close(self) -> None:
         if self._listener is not None:
