@@ -74,14 +74,16 @@ async def _catch_up(entry: Entry, ws: WebSocket) -> None:
     given = ws.query_params.get("version")
     if given is None:
         return
-    if not given.isdigit() or len(given) > MAX_VERSION_DIGITS:
+    if not (given.isascii() and given.isdigit()) or len(given) > MAX_VERSION_DIGITS:
         await send(ws, {"type": "error", "code": "invalid", "seq": None,
                         "message": "The version was not understood; the session goes on without it.",
                         "detail": [{"loc": ["query", "version"], "msg": f"expected a whole number >= 0 "
                                                                          f"(got {given[:20]!r})"}]})
         return
     async with entry.lock:  # not in the middle of a change: the state sent is a whole one
-        if entry.version == int(given):
+        # A client ahead of this worker's copy read another worker's change whose notice is still on
+        # its way here: the notice brings it (the socket is registered), nothing older is sent.
+        if entry.version <= int(given):
             return
         step = entry.live.where(time.time())[0]
         await send(ws, change_text(entry.live, {"routine": True, "from_step": step,
