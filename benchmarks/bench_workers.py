@@ -45,6 +45,9 @@ sys.path.insert(0, str(ROOT))
 from tests.records.pg import Throwaway  # noqa: E402
 from tests.web.cluster import Cluster  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_live_load import echo_loop, feedback_round  # noqa: E402
+
 INTAKE = json.loads((ROOT / "examples" / "intake.json").read_text())
 P99_MS, EVENTS_PER_S = 100.0, 1000.0
 CONNECTING = 50  # sockets opened at once before the measured window (a connect storm is not measured)
@@ -83,31 +86,14 @@ async def _feedback(ws: Any, start_at: float, until: float, rng: random.Random, 
     seq = 0
     await asyncio.sleep(max(0.0, start_at - time.perf_counter()) + rng.uniform(0, gap[1]))
     while time.perf_counter() < until:
-        kind = "skip" if rng.random() < 0.1 else rng.choice(("softer", "firmer"))
-        message = {"type": "skip", "seq": seq} if kind == "skip" else {"type": "feedback", "kind": kind,
-                                                                     "seq": seq}
-        start = time.perf_counter()
-        await ws.send(json.dumps(message))
+        await feedback_round(ws, seq, rng, out, errors)
         seq += 1
-        while True:
-            got = json.loads(await ws.recv())
-            if got["type"] in ("routine", "error"):
-                break
-        if got["type"] == "error":
-            errors.append(got.get("code", "?"))
-        else:
-            out.append((time.perf_counter() - start) * 1000)
         await asyncio.sleep(rng.uniform(*gap))
 
 
 async def _echo(ws: Any, start_at: float, until: float, out: list[float]) -> None:
     await asyncio.sleep(max(0.0, start_at - time.perf_counter()))
-    while time.perf_counter() < until:
-        start = time.perf_counter()
-        await ws.send("ping")
-        await ws.recv()
-        out.append((time.perf_counter() - start) * 1000)
-        await asyncio.sleep(0.25)
+    await echo_loop(ws, until, out)
 
 
 async def _live_load(ws_url: str, sids: list[str], seconds: float, gap: tuple[float, float]) -> None:
