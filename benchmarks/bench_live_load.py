@@ -23,6 +23,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import websockets
@@ -39,31 +40,42 @@ async def session(ws_url: str, sid: str, until: float, rng: random.Random, gap: 
         seq = 0
         await asyncio.sleep(rng.uniform(0, gap[1]))
         while time.perf_counter() < until:
-            kind = "skip" if rng.random() < 0.1 else rng.choice(("softer", "firmer"))
-            message = {"type": "skip", "seq": seq} if kind == "skip" else \
-                {"type": "feedback", "kind": kind, "seq": seq}
-            start = time.perf_counter()
-            await ws.send(json.dumps(message))
+            await feedback_round(ws, seq, rng, out, errors)
             seq += 1
-            while True:
-                msg = json.loads(await ws.recv())
-                if msg["type"] in ("routine", "error"):
-                    break
-            if msg["type"] == "error":
-                errors.append(msg.get("code", "?"))
-            else:
-                out.append((time.perf_counter() - start) * 1000)
             await asyncio.sleep(rng.uniform(*gap))
+
+
+async def feedback_round(ws: Any, seq: int, rng: random.Random, out: list[float], errors: list[str]) -> None:
+    """Send one feedback (softer or firmer, now and then a skip) and wait for the replanned routine:
+    its round trip in ms goes to `out`, a refusal's code to `errors` (bench_workers uses it too)."""
+    kind = "skip" if rng.random() < 0.1 else rng.choice(("softer", "firmer"))
+    message = {"type": "skip", "seq": seq} if kind == "skip" else \
+        {"type": "feedback", "kind": kind, "seq": seq}
+    start = time.perf_counter()
+    await ws.send(json.dumps(message))
+    while True:
+        got = json.loads(await ws.recv())
+        if got["type"] in ("routine", "error"):
+            break
+    if got["type"] == "error":
+        errors.append(got.get("code", "?"))
+    else:
+        out.append((time.perf_counter() - start) * 1000)
 
 
 async def echo(ws_url: str, until: float, out: list[float]) -> None:
     async with websockets.connect(f"{ws_url}/api/echo") as ws:
-        while time.perf_counter() < until:
-            start = time.perf_counter()
-            await ws.send('{"type":"ping"}')
-            await ws.recv()
-            out.append((time.perf_counter() - start) * 1000)
-            await asyncio.sleep(0.25)
+        await echo_loop(ws, until, out)
+
+
+async def echo_loop(ws: Any, until: float, out: list[float]) -> None:
+    """Ping the bare echo every 250 ms until `until`, each round trip in ms to `out` (the baseline)."""
+    while time.perf_counter() < until:
+        start = time.perf_counter()
+        await ws.send('{"type":"ping"}')
+        await ws.recv()
+        out.append((time.perf_counter() - start) * 1000)
+        await asyncio.sleep(0.25)
 
 
 async def run(server: Server, sessions: int, seconds: float,

@@ -18,6 +18,8 @@ Sessions for part 1 are copied in the database from one planned session (plannin
 takes minutes and is not what is measured here).
 
 Run: .venv/bin/python benchmarks/bench_workers.py [--sessions 1000] [--seconds 30] [--parts 1,2,3]
+     [--rounds 1] [--base NAME=OTHER_TREE/src ...]   (part 2 runs that code too, interleaved with this
+     one's setups in the same run)
 """
 
 from __future__ import annotations
@@ -27,8 +29,6 @@ import asyncio
 import json
 import os
 import random
-import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -42,75 +42,20 @@ from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.records.pg import Throwaway, free_port  # noqa: E402
+from tests.records.pg import Throwaway  # noqa: E402
+from tests.web.cluster import Cluster  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_live_load import echo_loop, feedback_round  # noqa: E402
 
 INTAKE = json.loads((ROOT / "examples" / "intake.json").read_text())
 P99_MS, EVENTS_PER_S = 100.0, 1000.0
+CONNECTING = 50  # sockets opened at once before the measured window (a connect storm is not measured)
 
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1) + 0.5))] if ordered else float("nan")
-
-
-class Cluster:
-    """`backrub serve --workers n` on `url` and HAProxy in front (or one plain worker for SQLite)."""
-
-    def __init__(self, url: str, workers: int, haproxy: bool = True) -> None:
-        self.first = free_port()
-        while any(not _free(self.first + i) for i in range(workers)):
-            self.first = free_port()
-        env = {**os.environ, "BACKRUB_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
-        argv = [sys.executable, "-m", "backrub", "serve", "--port", str(self.first)]
-        if workers > 1:
-            argv += ["--workers", str(workers)]
-        self.procs = [subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-        self.workers = [f"127.0.0.1:{self.first + i}" for i in range(workers)]
-        self.front = self.workers[0]
-        if haproxy:
-            self.lb = free_port()
-            self.cfg = Path(tempfile.mkstemp(suffix=".cfg")[1])
-            config = subprocess.run(["bash", str(ROOT / "scripts" / "haproxy.sh"), "config", str(workers),
-                                     str(self.first), f"127.0.0.1:{self.lb}"], capture_output=True, text=True,
-                                    check=True).stdout
-            self.cfg.write_text(config)
-            haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
-            self.procs.append(subprocess.Popen([haproxy, "-db", "-f", str(self.cfg)],
-                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-            self.front = f"127.0.0.1:{self.lb}"
-        for where in [*self.workers, self.front]:
-            _wait_healthy(where)
-
-    def close(self) -> None:
-        for proc in reversed(self.procs):
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
-def _free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def _wait_healthy(where: str, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://{where}/api/health", timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit(f"{where} never became healthy")
 
 
 def _copies(url: str, where: str, n: int) -> list[str]:
@@ -129,41 +74,26 @@ def _copies(url: str, where: str, n: int) -> list[str]:
 
 
 # -- part 1: live load (run in a separate process) -------------------------------------------------
-async def _feedback(ws_url: str, sid: str, until: float, rng: random.Random, gap: tuple[float, float],
+async def _open(url: str, gate: asyncio.Semaphore) -> Any:
+    from websockets.asyncio.client import connect
+
+    async with gate:  # a few at a time: the connect storm is not what is measured
+        return await connect(url, max_size=None, open_timeout=120)
+
+
+async def _feedback(ws: Any, start_at: float, until: float, rng: random.Random, gap: tuple[float, float],
                     out: list[float], errors: list[str]) -> None:
-    from websockets.asyncio.client import connect
-
-    async with connect(f"{ws_url}/api/sessions/{sid}/live", max_size=None, open_timeout=60) as ws:
-        seq = 0
-        await asyncio.sleep(rng.uniform(0, gap[1]))
-        while time.perf_counter() < until:
-            kind = "skip" if rng.random() < 0.1 else rng.choice(("softer", "firmer"))
-            message = {"type": "skip", "seq": seq} if kind == "skip" else {"type": "feedback", "kind": kind,
-                                                                         "seq": seq}
-            start = time.perf_counter()
-            await ws.send(json.dumps(message))
-            seq += 1
-            while True:
-                got = json.loads(await ws.recv())
-                if got["type"] in ("routine", "error"):
-                    break
-            if got["type"] == "error":
-                errors.append(got.get("code", "?"))
-            else:
-                out.append((time.perf_counter() - start) * 1000)
-            await asyncio.sleep(rng.uniform(*gap))
+    seq = 0
+    await asyncio.sleep(max(0.0, start_at - time.perf_counter()) + rng.uniform(0, gap[1]))
+    while time.perf_counter() < until:
+        await feedback_round(ws, seq, rng, out, errors)
+        seq += 1
+        await asyncio.sleep(rng.uniform(*gap))
 
 
-async def _echo(ws_url: str, until: float, out: list[float]) -> None:
-    from websockets.asyncio.client import connect
-
-    async with connect(f"{ws_url}/api/echo", open_timeout=60) as ws:
-        while time.perf_counter() < until:
-            start = time.perf_counter()
-            await ws.send("ping")
-            await ws.recv()
-            out.append((time.perf_counter() - start) * 1000)
-            await asyncio.sleep(0.25)
+async def _echo(ws: Any, start_at: float, until: float, out: list[float]) -> None:
+    await asyncio.sleep(max(0.0, start_at - time.perf_counter()))
+    await echo_loop(ws, until, out)
 
 
 async def _live_load(ws_url: str, sids: list[str], seconds: float, gap: tuple[float, float]) -> None:
@@ -171,43 +101,109 @@ async def _live_load(ws_url: str, sids: list[str], seconds: float, gap: tuple[fl
     feedback: list[float] = []
     echo: list[float] = []
     errors: list[str] = []
-    connect_s = 0.02 * len(sids)  # opening the sockets is not measured
-    until = time.perf_counter() + connect_s + seconds
-    tasks = [asyncio.create_task(_feedback(ws_url, sid, until, random.Random(rng.random()), gap, feedback,
-                                           errors)) for sid in sids]
-    tasks += [asyncio.create_task(_echo(ws_url, until, echo)) for _ in range(20)]
+    gate = asyncio.Semaphore(CONNECTING)
+    # Every socket is open (and its worker holds the session: it answered a message) before the window.
+    opened = await asyncio.gather(*(_open(f"{ws_url}/api/sessions/{sid}/live", gate) for sid in sids),
+                                  return_exceptions=True)
+    echoes = await asyncio.gather(*(_open(f"{ws_url}/api/echo", gate) for _ in range(20)),
+                                  return_exceptions=True)
+    live = [ws for ws in opened if not isinstance(ws, BaseException)]
+
+    async def held(ws: Any) -> None:
+        async with gate:
+            await ws.send("{}")
+            await ws.recv()
+
+    await asyncio.gather(*(held(ws) for ws in live), return_exceptions=True)
+    start_at = time.perf_counter() + 1.0
+    until = start_at + seconds
+    tasks = [asyncio.create_task(_feedback(ws, start_at, until, random.Random(rng.random()), gap, feedback,
+                                           errors)) for ws in live]
+    tasks += [asyncio.create_task(_echo(ws, start_at, until, echo))
+              for ws in echoes if not isinstance(ws, BaseException)]
     results = await asyncio.gather(*tasks, return_exceptions=True)
-    failed = [repr(r) for r in results if isinstance(r, BaseException)]
+    failed = [repr(r) for r in [*opened, *echoes, *results] if isinstance(r, BaseException)]
+    for ws in [*live, *echoes]:
+        if not isinstance(ws, BaseException):
+            await ws.close()
     print(json.dumps({"feedback": feedback, "echo": echo, "errors": errors, "failed": failed[:5],
                       "failed_n": len(failed)}), flush=True)
 
 
-def part_live(url: str, sessions: int, seconds: float, gap: tuple[float, float]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
+def part_live(url: str, counts: list[int], seconds: float,
+              gap: tuple[float, float]) -> dict[tuple[int, str], dict[str, Any]]:
+    """Each session count with 2 workers, then with 1, through HAProxy; fresh sessions for each."""
+    out: dict[tuple[int, str], dict[str, Any]] = {}
     for workers in (2, 1):
         cluster = Cluster(url, workers)
         try:
-            sids = _copies(url, cluster.front, sessions)
-            argv = [sys.executable, __file__, "--live-load", f"ws://{cluster.front}", ",".join(sids),
-                    str(seconds), str(gap[0]), str(gap[1])]
-            load = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 600)
-            if load.returncode != 0:
-                raise SystemExit(f"the load process failed: {load.stderr[-2000:]}")
-            name = f"{workers} worker{'s' if workers > 1 else ''}"
-            out[name] = json.loads(load.stdout.strip().splitlines()[-1])
+            for sessions in counts:
+                sids = _copies(url, cluster.front, sessions)
+                argv = [sys.executable, __file__, "--live-load", f"ws://{cluster.front}", ",".join(sids),
+                        str(seconds), str(gap[0]), str(gap[1])]
+                load = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 900)
+                if load.returncode != 0:
+                    raise SystemExit(f"the load process failed: {load.stderr[-2000:]}")
+                name = f"{workers} worker{'s' if workers > 1 else ''}"
+                out[sessions, name] = {**json.loads(load.stdout.strip().splitlines()[-1]),
+                                       "load": os.getloadavg()[0]}
+                print(f"  {sessions} sessions, {name}: done (load {os.getloadavg()[0]:.2f})", flush=True)
         finally:
             cluster.close()
     return out
 
 
+def replan_alone(url: str, n: int = 40) -> float:
+    """The median ms of one replan + verify (`web.session.adapt`, softer/firmer in turn) of the same
+    session, in this process, with nothing else: what one core spends on each feedback."""
+    from backrub.planner.feedback import Feedback
+    from backrub.records.db import open_database
+    from backrub.records.live import load
+    from backrub.routine import parse_routine
+    from backrub.web.session import Live, adapt
+
+    db = open_database(url)
+    with db.session() as s:
+        sid = s.execute(text("SELECT id FROM sessions LIMIT 1")).scalar_one()
+        record = load(s, sid)
+    db.close()
+    assert record is not None
+    live = Live(id=record.id, routine=parse_routine(json.loads(record.routine)), routine_json=record.routine,
+                clock=record.clock, ended=False)
+    times = []
+    for i in range(n):
+        start = time.perf_counter()
+        adapt(live, Feedback(kind="softer" if i % 2 else "firmer"), record.clock.wall + 30.0)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
 # -- part 2: acknowledged events per second (bench_records' load process) --------------------------
-def part_events(url: str, sqlite_url: str, sessions: int, per: int,
-                window: int) -> dict[str, dict[str, float]]:
-    out: dict[str, dict[str, float]] = {}
-    setups = (("PostgreSQL, 1 worker", url, 1, True), ("PostgreSQL, 2 workers", url, 2, True),
-              ("SQLite, 1 process (direct)", sqlite_url, 1, False))
-    for name, db, workers, lb in setups:
-        cluster = Cluster(db, workers, haproxy=lb)
+def part_events(pg: Throwaway, tmp: str, sessions: int, per: int, window: int, bases: dict[str, str],
+                rounds: int) -> dict[str, list[dict[str, float]]]:
+    """Each setup once per round, the rounds one after another (so a change in the machine's load
+    falls on all of them alike); other code trees (`bases`: name -> src folder) run beside this one."""
+    out: dict[str, list[dict[str, float]]] = {}
+    setups: list[tuple[str, str, int, bool, str | None]] = []
+    for tag, tree in bases.items():  # e.g. the code before a change, on the same machine in the same run
+        setups.append((f"PostgreSQL, 1 worker, {tag} (direct)", "pg", 1, False, tree))
+    setups += [("PostgreSQL, 1 worker (direct)", "pg", 1, False, None),
+               ("PostgreSQL, 1 worker via HAProxy", "pg", 1, True, None),
+               ("PostgreSQL, 2 workers via HAProxy", "pg", 2, True, None),
+               ("SQLite, 1 process (direct)", "sqlite", 1, False, None)]
+    for tag, tree in bases.items():
+        setups.append((f"SQLite, 1 process, {tag} (direct)", "sqlite", 1, False, tree))
+    runs = [(r * len(setups) + i, setup) for r in range(rounds) for i, setup in enumerate(setups)]
+    for i, (name, db, workers, lb, src) in runs:
+        if db == "pg":  # a database of its own for each (the base code's schema is older)
+            admin = create_engine(pg.url(), isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f"CREATE DATABASE events{i}"))
+            admin.dispose()
+            db = pg.url(f"events{i}")
+        else:
+            db = f"sqlite:///{tmp}/events{i}.db"
+        cluster = Cluster(db, workers, haproxy=lb, src=src)
         try:
             with httpx.Client(timeout=60) as http:
                 sids = [http.post(f"http://{cluster.front}/api/sessions", json=INTAKE).json()["id"]
@@ -235,9 +231,11 @@ def part_events(url: str, sqlite_url: str, sessions: int, per: int,
                                                       {"s": sid})}
                 missing += len(set(seqs) - stored)
         engine.dispose()
-        out[name] = {"events": total, "per_s": total / (report["end"] - report["start"]),
-                     "p50_ms": 1000 * statistics.median(lat), "p95_ms": 1000 * pct(lat, 0.95),
-                     "missing": missing}
+        out.setdefault(name, []).append({
+            "events": total, "per_s": total / (report["end"] - report["start"]),
+            "p50_ms": 1000 * statistics.median(lat), "p95_ms": 1000 * pct(lat, 0.95), "missing": missing,
+            "load": os.getloadavg()[0]})
+        print(f"  {name}: {out[name][-1]['per_s']:.0f}/s (load {out[name][-1]['load']:.2f})", flush=True)
     return out
 
 
@@ -274,16 +272,48 @@ def part_fan_out(url: str, sessions: int, rounds: int) -> list[float]:
         cluster.close()
 
 
+def report_live(live: dict[tuple[int, str], dict[str, Any]], counts: list[int], alone: float,
+                seconds: float, gap: tuple[float, float]) -> bool:
+    """Part 1's table; whether p99 <= 100 ms held with 2 workers at the largest session count."""
+    print(f"\n1. live sessions through HAProxy, feedback every {gap[0]:g}-{gap[1]:g} s for {seconds:.0f} s; "
+          "feedback -> new routine, and the bare echo (20 clients, 4/s each) in the same window")
+    print(f"{'':<22}{'replans':>8}{'/s':>6}{'needed/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'echo p50':>9}"
+          f"{'echo p99':>9}{'refused':>8}{'failed':>7}{'load':>6}")
+    mean_gap = (gap[0] + gap[1]) / 2
+    for (n, name), r in live.items():
+        fb, echo = r["feedback"], r["echo"]
+        print(f"{f'{n} sessions, {name}':<22}{len(fb):>8}{len(fb) / seconds:>6.0f}"
+              f"{n / mean_gap:>9.0f}{pct(fb, 0.5):>9.1f}{pct(fb, 0.99):>9.1f}{pct(echo, 0.5):>9.1f}"
+              f"{pct(echo, 0.99):>9.1f}{len(r['errors']):>8}{r['failed_n']:>7}{r['load']:>6.1f}")
+    for (n, name), r in live.items():
+        if r["failed"]:
+            print(f"{n} sessions, {name}: sockets failed with e.g. {r['failed'][:2]}")
+    most = max(counts)
+    print(f"one replan + verify alone, in one process: median {alone:.1f} ms, so one core delivers at most "
+          f"~{1000 / alone:.0f} replans/s; {most} sessions at one feedback per {mean_gap:g} s need "
+          f"{most / mean_gap:.0f}/s")
+    held = [n for n in counts if live[n, "2 workers"]["feedback"]
+            and pct(live[n, "2 workers"]["feedback"], 0.99) <= P99_MS]
+    print(f"p99 <= {P99_MS:.0f} ms with 2 workers holds up to: {max(held) if held else 'none'} of {counts}")
+    two = live[most, "2 workers"]["feedback"]
+    met = bool(two) and pct(two, 0.99) <= P99_MS
+    print(f"target: p99 <= {P99_MS:.0f} ms with 2 workers at {most} sessions: {'met' if met else 'MISSED'}")
+    return met
+
+
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--live-load":
         ws_url, sids, seconds, lo, hi = sys.argv[2], sys.argv[3].split(","), *map(float, sys.argv[4:7])
         asyncio.run(_live_load(ws_url, sids, seconds, (lo, hi)))
         return 0
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sessions", type=int, default=1000)
+    ap.add_argument("--sessions", default="1000", help="part 1: live sessions, or a list: 100,300,1000")
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--gap", default="5,15", help="seconds between one session's feedback, low,high")
-    ap.add_argument("--events", type=int, default=400, help="acked events per session in part 2")
+    ap.add_argument("--events", type=int, default=200, help="acked events per session in part 2")
+    ap.add_argument("--rounds", type=int, default=1, help="part 2: runs of each setup, interleaved")
+    ap.add_argument("--base", action="append", default=[], metavar="NAME=SRC",
+                    help="part 2 also runs another tree's src folder (e.g. the code before a change)")
     ap.add_argument("--parts", default="1,2,3")
     args = ap.parse_args()
     parts = set(args.parts.split(","))
@@ -295,38 +325,38 @@ def main() -> int:
         pg.start()
         admin = create_engine(pg.url(), isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            for name in ("live", "events", "fanout"):
+            for name in ("live", "fanout"):
                 conn.execute(text(f"CREATE DATABASE {name}"))
         admin.dispose()
         if "1" in parts:
-            live = part_live(pg.url("live"), args.sessions, args.seconds, (gap[0], gap[1]))
-            print(f"\n1. {args.sessions} live sessions through HAProxy, feedback every {args.gap} s for "
-                  f"{args.seconds:.0f} s; feedback -> new routine, and the bare echo in the same window")
-            print(f"{'':<12}{'replans':>9}{'p50 ms':>9}{'p99 ms':>9}{'echo p50':>10}{'echo p99':>10}"
-                  f"{'refused':>9}{'sockets failed':>16}")
-            for name, r in live.items():
-                fb, echo = r["feedback"], r["echo"]
-                print(f"{name:<12}{len(fb):>9}{pct(fb, 0.5):>9.1f}{pct(fb, 0.99):>9.1f}"
-                      f"{pct(echo, 0.5):>10.1f}{pct(echo, 0.99):>10.1f}{len(r['errors']):>9}"
-                      f"{r['failed_n']:>16}")
-            for name, r in live.items():
-                if r["failed"]:
-                    print(f"{name}: sockets failed with e.g. {r['failed'][:2]}")
-            two = live["2 workers"]["feedback"]
-            met = bool(two) and pct(two, 0.99) <= P99_MS
-            ok = ok and met
-            print(f"target: p99 <= {P99_MS:.0f} ms with 2 workers: {'met' if met else 'MISSED'}")
+            counts = [int(n) for n in args.sessions.split(",")]
+            live = part_live(pg.url("live"), counts, args.seconds, (gap[0], gap[1]))
+            alone = replan_alone(pg.url("live"))
+            ok = report_live(live, counts, alone, args.seconds, (gap[0], gap[1])) and ok
         if "2" in parts:
+            bases = dict(b.split("=", 1) for b in args.base)
             with tempfile.TemporaryDirectory() as tmp:
-                events = part_events(pg.url("events"), f"sqlite:///{tmp}/bench.db", 32, args.events, 4)
-            print("\n2. acknowledged events/s, 32 sessions, window 4, each ack after its commit")
-            print(f"{'':<30}{'events':>8}{'events/s':>10}{'ack p50 ms':>12}{'ack p95 ms':>12}{'lost':>6}")
-            for name, r in events.items():
-                print(f"{name:<30}{r['events']:>8.0f}{r['per_s']:>10.0f}{r['p50_ms']:>12.1f}{r['p95_ms']:>12.1f}"
-                      f"{r['missing']:>6.0f}")
-            one, two_w = events["PostgreSQL, 1 worker"]["per_s"], events["PostgreSQL, 2 workers"]["per_s"]
-            print(f"2 workers / 1 worker: {two_w / one:.2f}x")
-            met = one >= EVENTS_PER_S and all(r["missing"] == 0 for r in events.values())
+                events = part_events(pg, tmp, 32, args.events, 4, bases, args.rounds)
+            print(f"\n2. acknowledged events/s, 32 sessions, window 4, each ack after its commit "
+                  f"({args.rounds} round(s); the median of the rounds, and each round's figure)")
+            print(f"{'':<44}{'events/s':>9}{'rounds':>16}{'ack p50 ms':>11}{'ack p95 ms':>11}{'lost':>6}"
+                  f"{'load avg':>14}")
+            med = {name: statistics.median(r["per_s"] for r in rs) for name, rs in events.items()}
+            for name, rs in events.items():
+                each = "/".join(f"{r['per_s']:.0f}" for r in rs)
+                loads = "/".join(f"{r['load']:.1f}" for r in rs)
+                p50 = statistics.median(r["p50_ms"] for r in rs)
+                p95 = statistics.median(r["p95_ms"] for r in rs)
+                print(f"{name:<44}{med[name]:>9.0f}{each:>16}{p50:>11.1f}{p95:>11.1f}"
+                      f"{sum(r['missing'] for r in rs):>6.0f}{loads:>14}")
+            one = med["PostgreSQL, 1 worker via HAProxy"]
+            two_w = med["PostgreSQL, 2 workers via HAProxy"]
+            print(f"2 workers / 1 worker (via HAProxy): {two_w / one:.2f}x")
+            for tag in bases:
+                base_one = med[f"PostgreSQL, 1 worker, {tag} (direct)"]
+                print(f"this code / {tag}, PostgreSQL 1 worker direct: "
+                      f"{med['PostgreSQL, 1 worker (direct)'] / base_one:.2f}x")
+            met = one >= EVENTS_PER_S and all(r["missing"] == 0 for rs in events.values() for r in rs)
             ok = ok and met
             print(f"target: >= {EVENTS_PER_S:.0f}/s with 1 worker, none lost: {'met' if met else 'MISSED'}")
         if "3" in parts:

@@ -12,135 +12,70 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.records.pg import Throwaway, free_port
+from tests.records.pg import Throwaway
+from tests.web.cluster import HAPROXY, ROOT, Cluster, wait_healthy
 
 pytest.importorskip("websockets")
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-ROOT = Path(__file__).resolve().parents[2]
-HAPROXY = shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(HAPROXY is None, reason="Debian's haproxy (scripts/test.sh installs it)")]
 WORKERS = 2
+INTAKE = json.loads((ROOT / "examples" / "intake.json").read_text())
 
 
 @dataclass(slots=True)
-class Cluster:
-    pg: Throwaway
-    url: str
-    first_port: int
-    lb_port: int
-    workers: subprocess.Popen[str]
-    haproxy: subprocess.Popen[str]
-    intake: dict[str, Any] = field(default_factory=dict)
+class Running:
+    """The PostgreSQL server (its own: the outage test stops it) and the workers behind HAProxy."""
 
-    def worker(self, i: int) -> str:
-        return f"127.0.0.1:{self.first_port + i}"
+    pg: Throwaway
+    group: Cluster
+
+    @property
+    def url(self) -> str:
+        return self.group.url
 
     @property
     def lb(self) -> str:
-        return f"127.0.0.1:{self.lb_port}"
+        return self.group.front
+
+    def worker(self, i: int) -> str:
+        return self.group.worker(i)
 
     def worker_pid(self, i: int) -> int:
-        """The pid of the worker listening on first_port + i (a child of `backrub serve --workers`)."""
-        children = Path(f"/proc/{self.workers.pid}/task/{self.workers.pid}/children").read_text().split()
-        for pid in children:
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-            if str(self.first_port + i).encode() in argv:
-                return int(pid)
-        raise AssertionError(f"no worker on port {self.first_port + i}: {children}")
+        return self.group.worker_pid(i)
 
     def start_session(self, where: str) -> str:
-        got = httpx.post(f"http://{where}/api/sessions", json=self.intake, timeout=30)
-        assert got.status_code == 201, got.text
-        return str(got.json()["id"])
-
-
-def _two_free_ports() -> int:
-    for _ in range(50):
-        port = free_port()
-        if port + WORKERS < 65536 and all(_free(port + i) for i in range(1, WORKERS)):
-            return port
-    raise RuntimeError("no free ports in a row")
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def _wait_healthy(where: str, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://{where}/api/health", timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{where} never became healthy")
+        return self.group.start_session(where, INTAKE)
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    assert HAPROXY is not None
-    pg = Throwaway()  # its own server: the outage test stops it
-    procs: list[subprocess.Popen[str]] = []
+def cluster() -> Iterator[Running]:
+    pg = Throwaway()
     try:
         pg.start()
-        url = pg.url()
-        first, lb = _two_free_ports(), free_port()
-        env = {**os.environ, "BACKRUB_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
-        workers = subprocess.Popen([sys.executable, "-m", "backrub", "serve", "--workers", str(WORKERS),
-                                    "--port", str(first)], env=env, text=True,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        procs.append(workers)
-        cfg = tmp_path_factory.mktemp("haproxy") / "haproxy.cfg"
-        script = str(ROOT / "scripts" / "haproxy.sh")
-        config = subprocess.run(["bash", script, "config", str(WORKERS), str(first), f"127.0.0.1:{lb}"],
-                                capture_output=True, text=True, check=True).stdout
-        cfg.write_text(config)
-        haproxy = subprocess.Popen([HAPROXY, "-db", "-f", str(cfg)], text=True,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        procs.append(haproxy)
-        cluster = Cluster(pg=pg, url=url, first_port=first, lb_port=lb, workers=workers, haproxy=haproxy,
-                          intake=json.loads((ROOT / "examples" / "intake.json").read_text()))
-        for i in range(WORKERS):
-            _wait_healthy(cluster.worker(i))
-        _wait_healthy(cluster.lb)
-        yield cluster
+        group = Cluster(pg.url(), WORKERS)
+        try:
+            yield Running(pg=pg, group=group)
+        finally:
+            group.close()
     finally:
-        for proc in reversed(procs):
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
         pg.stop()
 
 
-def _live(where: str, sid: str) -> ClientConnection:
-    return connect(f"ws://{where}/api/sessions/{sid}/live", open_timeout=20, close_timeout=1)
+def _live(where: str, sid: str, query: str = "") -> ClientConnection:
+    return connect(f"ws://{where}/api/sessions/{sid}/live{query}", open_timeout=20, close_timeout=1)
 
 
 def _ready(*sockets: ClientConnection) -> None:
@@ -159,7 +94,7 @@ def _until(ws: ClientConnection, kind: str, timeout: float = 10.0) -> dict[str, 
             return message
 
 
-def test_a_change_through_one_worker_reaches_a_client_on_another(cluster: Cluster) -> None:
+def test_a_change_through_one_worker_reaches_a_client_on_another(cluster: Running) -> None:
     sid = cluster.start_session(cluster.worker(0))
     with _live(cluster.worker(0), sid) as here, _live(cluster.worker(1), sid) as there:
         _ready(here, there)
@@ -179,8 +114,46 @@ def test_a_change_through_one_worker_reaches_a_client_on_another(cluster: Cluste
         assert _until(here, "state")["status"]["paused"] is False
 
 
+def test_a_client_connecting_during_another_workers_change_is_caught_up(cluster: Running) -> None:
+    sid = cluster.start_session(cluster.worker(0))
+    with _live(cluster.worker(1), sid) as keeper:  # worker 1 holds the session: it must hear the change
+        _ready(keeper)
+        held = httpx.get(f"http://{cluster.worker(1)}/api/sessions/{sid}", timeout=30).json()  # page loads
+        with _live(cluster.worker(0), sid) as here:  # meanwhile another device changes it on worker 0
+            here.send(json.dumps({"type": "feedback", "kind": "firmer", "seq": 1}))
+            mine = _until(here, "routine")
+        assert _until(keeper, "routine")["routine"] == mine["routine"]
+        # The page's socket opens on worker 1 only now, naming the version it read: it gets the change.
+        with _live(cluster.worker(1), sid, f"?version={held['status']['version']}") as there:
+            caught = _until(there, "routine")
+    assert caught["routine"] == mine["routine"]
+    assert caught["status"]["version"] == mine["status"]["version"] > held["status"]["version"]
+
+
+def test_breath_readings_reach_a_client_on_another_worker(cluster: Running) -> None:
+    sid = cluster.start_session(cluster.worker(0))
+    with _live(cluster.worker(0), sid) as sensor, _live(cluster.worker(1), sid) as page:
+        _ready(sensor, page)
+        sent = []
+        for i in range(5):
+            reading = {"type": "breath", "state": "locked", "phase": round(0.1 * i, 2), "rate_bpm": 11.5,
+                       "quality": 0.9, "t": 1000.0 + i}
+            sensor.send(json.dumps(reading))
+            sent.append(reading)
+            time.sleep(0.1)  # a sensor reads ten times a second
+        heard = [_until(page, "breath") for _ in range(3)]
+    assert all(h in sent for h in heard) and heard[0]["rate_bpm"] == 11.5
+
+
+def test_health_on_postgresql_says_each_worker_hears_the_others(cluster: Running) -> None:
+    for i in range(WORKERS):
+        got = httpx.get(f"http://{cluster.worker(i)}/api/health", timeout=30)
+        assert got.status_code == 200
+        assert got.json() == {"ok": True, "database": "postgresql", "hears_other_workers": True}
+
+
 def test_feedback_through_two_workers_at_once_ends_in_one_routine_and_one_event_list(
-        cluster: Cluster) -> None:
+        cluster: Running) -> None:
     sid = cluster.start_session(cluster.worker(0))
     last: dict[str, Any] = {}
     acked: dict[str, set[int]] = {"a": set(), "b": set()}
@@ -289,7 +262,7 @@ class Giver:
             self.ws.close()
 
 
-def test_kill_9_of_a_worker_loses_nothing_acknowledged_and_the_sessions_go_on(cluster: Cluster) -> None:
+def test_kill_9_of_a_worker_loses_nothing_acknowledged_and_the_sessions_go_on(cluster: Running) -> None:
     givers = [Giver(lb=cluster.lb, sid=cluster.start_session(cluster.lb)) for _ in range(4)]
     for giver in givers:  # one after another through round robin: both workers serve some
         giver.connect()
@@ -320,10 +293,10 @@ def test_kill_9_of_a_worker_loses_nothing_acknowledged_and_the_sessions_go_on(cl
                                      "ORDER BY id DESC LIMIT 1"), row).scalar()
             assert running == (last == "resume")
     engine.dispose()
-    _wait_healthy(cluster.worker(0))  # the killed worker was started again
+    wait_healthy(cluster.worker(0))  # the killed worker was started again
 
 
-def test_a_postgresql_outage_gives_503_with_a_clear_message_and_recovers(cluster: Cluster) -> None:
+def test_a_postgresql_outage_gives_503_with_a_clear_message_and_recovers(cluster: Running) -> None:
     sid = cluster.start_session(cluster.worker(1))
     with _live(cluster.worker(1), sid) as ws:
         ws.send(json.dumps({"type": "pause", "seq": 1}))

@@ -14,12 +14,13 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import Connection, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from backrub.records.clock import Clock
+from backrub.records.journal import PIPELINE, Later
 from backrub.records.models import EventRow, OutcomeRow, SessionRow, aware, utcnow
 from backrub.records.recipients import Viewer
 from backrub.records.sessions import session_visible
@@ -90,13 +91,14 @@ def load(db: Session, sid: str) -> LiveRecord | None:
 
 def change(conn: Connection, sid: str, new: NewEvent, *, version: int | None, clock: Clock | None = None,
            routine_json: str | None = None, position: int | None = None, ended: bool = False,
-           outcome: dict[str, Any] | None = None, notice: dict[str, Any] | None = None) -> int:
+           outcome: dict[str, Any] | None = None, notice: dict[str, Any] | None = None) -> int | Later[int]:
     """Store one event and the change it causes to the session, together; the new version.
 
     `version`: the version the change was computed from (Stale when the row holds another; None
     writes whatever is stored, for callers that hold no copy). `notice`: sent to the other workers
     (PostgreSQL) once committed, with the session id and the new version added.
-    A seq already stored fails the insert with IntegrityError.
+    A seq already stored fails the insert with IntegrityError. In a journal's pipeline (PostgreSQL,
+    no outcome) the answer is a `Later`, read once the pipeline is answered.
     """
     values: dict[str, Any] = {}
     if clock is not None:
@@ -109,22 +111,84 @@ def change(conn: Connection, sid: str, new: NewEvent, *, version: int | None, cl
         values["ended_at"] = utcnow()
     # Only a change of state makes a new version (an event alone, a refusal, a breath: the copies
     # other workers hold stay good); the check is made either way.
-    values["version"] = SessionRow.version + (1 if values else 0)
+    bump = 1 if values else 0
+    event = {"session_id": sid, "seq": new.seq, "elapsed_s": round(new.elapsed_s, 2), "type": new.type,
+             "payload": json.dumps(new.payload), "at": utcnow()}
+    if conn.dialect.name == "postgresql":
+        pipeline = conn.info.get(PIPELINE)
+        if pipeline is not None:
+            if outcome is not None:
+                raise ValueError("a change with an outcome is two statements: it is not pipelined")
+            return _change_in_one(conn, sid, version, values, bump, event, notice, pipeline)
+        stored = _change_in_one(conn, sid, version, values, bump, event, notice, None)
+    else:
+        stored = _change_in_steps(conn, sid, version, values, bump, event)
+    if outcome is not None:
+        put_outcome(conn, sid, outcome)
+    return stored
+
+
+def _change_in_steps(conn: Connection, sid: str, version: int | None, values: dict[str, Any], bump: int,
+                     event: dict[str, Any]) -> int:
+    # SQLite (one process, no notices): the UPDATE first, the event after it, in the caller's
+    # transaction.
     where = [SessionRow.id == sid]
     if version is not None:
         where.append(SessionRow.version == version)
-    # The UPDATE comes first: on PostgreSQL it takes the row's lock, so two workers changing one session
-    # are put in order here, and the second sees the first's version (and fails the check) once it commits.
-    found = conn.execute(update(SessionRow).where(*where).values(**values)
+    found = conn.execute(update(SessionRow).where(*where).values(version=SessionRow.version + bump, **values)
                          .returning(SessionRow.version)).first()
     if found is None:
         raise Stale(sid)
-    conn.execute(INSERT_EVENT, {"session_id": sid, "seq": new.seq, "elapsed_s": round(new.elapsed_s, 2),
-                                "type": new.type, "payload": json.dumps(new.payload), "at": utcnow()})
-    if outcome is not None:
-        put_outcome(conn, sid, outcome)
+    conn.execute(INSERT_EVENT, event)
+    return int(found[0])
+
+
+# The columns a change may set (their names go into the statement's text, so only these), and the
+# statements made so far, one for each shape of change.
+_COLUMNS = frozenset({"clock_wall", "clock_s", "running", "routine", "position", "ended_at"})
+_STATEMENTS: dict[tuple[Any, ...], str] = {}
+
+
+@overload
+def _change_in_one(conn: Connection, sid: str, version: int | None, values: dict[str, Any], bump: int,
+                   event: dict[str, Any], notice: dict[str, Any] | None, pipeline: None) -> int: ...
+@overload
+def _change_in_one(conn: Connection, sid: str, version: int | None, values: dict[str, Any], bump: int,
+                   event: dict[str, Any], notice: dict[str, Any] | None, pipeline: Any) -> Later[int]: ...
+def _change_in_one(conn: Connection, sid: str, version: int | None, values: dict[str, Any], bump: int,
+                   event: dict[str, Any], notice: dict[str, Any] | None, pipeline: Any) -> int | Later[int]:
+    """PostgreSQL: the version check, the new state, the event and the notice in ONE statement (one
+    round trip, prepared by psycopg after a few uses): the UPDATE takes the row lock and returns the
+    new version; the INSERT and the notice run only when it found the row at `version`."""
+    key = (tuple(values), version is not None, bump, notice is not None)
+    sql = _STATEMENTS.get(key)
+    if sql is None:
+        if not _COLUMNS.issuperset(values):
+            raise ValueError(f"not a live session column: {sorted(set(values) - _COLUMNS)}")
+        sets = "".join(f"{name} = %({name})s, " for name in values)
+        check = " AND version = %(version)s" if version is not None else ""
+        tell = ", pg_notify(%(channel)s, %(head)s || u.version::text || '}')" if notice is not None else ""
+        sql = _STATEMENTS[key] = (
+            f"WITH u AS (UPDATE sessions SET {sets}version = version + {bump} WHERE id = %(sid)s{check} "
+            "RETURNING version), "
+            "e AS (INSERT INTO events (session_id, seq, elapsed_s, type, payload, at) "
+            "SELECT %(sid)s, %(seq)s::integer, %(elapsed_s)s::double precision, %(type)s::varchar, "
+            "%(payload)s::text, %(at)s::timestamptz FROM u) "
+            f"SELECT u.version{tell} FROM u")
+    params = {**values, **event, "sid": sid, "version": version}
     if notice is not None:
-        notify(conn, {**notice, "sid": sid, "v": found[0]})
+        # The notice names the new version, known only once the UPDATE ran: its JSON ends with it.
+        params.update(channel=CHANNEL, head=_notice_text({**notice, "sid": sid})[:-1] + ',"v":')
+    if pipeline is not None:  # sent now, answered with the rest of the journal's batch
+        cursor = pipeline.cursor()
+        cursor.execute(sql, params)
+        return Later(lambda: _new_version(cursor.fetchone(), sid))
+    return _new_version(conn.exec_driver_sql(sql, params).first(), sid)
+
+
+def _new_version(found: Any, sid: str) -> int:
+    if found is None:
+        raise Stale(sid)
     return int(found[0])
 
 
@@ -133,10 +197,15 @@ def notify(conn: Connection, notice: dict[str, Any]) -> None:
     SQLite, which one process serves."""
     if conn.dialect.name != "postgresql":
         return
+    conn.execute(text("SELECT pg_notify(:channel, :payload)"),
+                 {"channel": CHANNEL, "payload": _notice_text(notice)})
+
+
+def _notice_text(notice: dict[str, Any]) -> str:
     payload = json.dumps(notice, separators=(",", ":"))
     if len(payload.encode()) > MAX_NOTICE:  # a long message: the others read the rest from the row
         payload = json.dumps({**notice, "message": ""}, separators=(",", ":"))
-    conn.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload})
+    return payload
 
 
 def has_seq(conn: Connection, sid: str, seq: int) -> bool:

@@ -27,10 +27,17 @@ class Listener:
     """LISTEN on `CHANNEL` over its own connection; `on_notice(dict)` runs on this thread."""
 
     def __init__(self, url: URL, on_notice: Callable[[dict[str, Any]], None],
-                 on_reconnect: Callable[[], None]) -> None:
+                 on_reconnect: Callable[[], None], *, ignore: str | None = None,
+                 wants: Callable[[str], bool] | None = None) -> None:
         # psycopg takes the plain libpq URL (SQLAlchemy's names the driver too).
         self.conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
         self.on_notice, self.on_reconnect = on_notice, on_reconnect
+        # This worker's own notices come back to it too: dropped here, unread, when they start with
+        # its name (`{"w":"<worker>"`), so its own busy stream of changes costs it nothing more.
+        self._own = None if ignore is None else '{"w":' + json.dumps(ignore) + ","
+        # A notice about a session this worker does not hold is dropped here too (`wants(sid)`): with
+        # many workers, most notices are of sessions other workers serve.
+        self._wants = wants
         self.connected = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="backrub-listen", daemon=True)
@@ -62,11 +69,16 @@ class Listener:
                 self._stop.wait(RETRY_S)
 
     def _deliver(self, payload: str) -> None:
+        if self._own is not None and payload.startswith(self._own):
+            return
         try:
             notice = json.loads(payload)
         except ValueError:
             return
         if isinstance(notice, dict):
+            sid = notice.get("sid")
+            if self._wants is not None and isinstance(sid, str) and not self._wants(sid):
+                return
             try:
                 self.on_notice(notice)
             except Exception:  # one bad notice must not end the channel

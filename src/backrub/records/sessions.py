@@ -158,6 +158,7 @@ def session_view(db: Session, viewer: Viewer, sid: str) -> dict[str, Any]:
         "routine": json.loads(row.routine),
         "position": row.position,
         "clock": {"wall": row.clock_wall, "at_s": row.clock_s, "running": row.running},
+        "version": row.version,  # of the live state (records.live): a live client catches up from it
         "changes": changes,
         "events": [
             {

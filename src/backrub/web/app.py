@@ -33,6 +33,7 @@ from backrub.web.routes import (
     screen,
     sessions,
 )
+from backrub.web.routes import live as live_routes
 from backrub.web.store import Store
 
 STATIC = Path(__file__).parent / "static"
@@ -87,7 +88,7 @@ def create_app(database_url: str | None = None, *, accounts: bool = False) -> Fa
     errors.install(app)
     app.include_router(auth_routes.router)
     for router in (screen.router, plan.router, check.router, backmap.router, sessions.router,
-                   recipients.router, care.router, learning.router, live.router, breath.router,
+                   recipients.router, care.router, learning.router, live_routes.router, breath.router,
                    health.router):
         app.include_router(router)
     app.include_router(reflex.router)

@@ -5,8 +5,10 @@ Each message is handled under its session's lock: read strictly, applied to the 
 version check (`records.live.change`), and only then acknowledged and answered. The state held in
 memory is only a cache of the database: when another worker changed the session first, the store
 refuses the write (`Stale`), and the message is applied again to the state as stored now.
-On PostgreSQL every change also reaches the other workers (a notice at commit, `records.notices`),
-which reload the session and tell their own clients, as they do when access is withdrawn.
+On PostgreSQL every change also reaches the other workers (a notice at commit, `web.fanout`), which
+tell their own clients, as they do when access is withdrawn. A client that says which version it
+holds (`?version=N`, from the session's view or its last message) is sent the session as it stands
+once connected, when it changed meanwhile: nothing a worker did while it was away is missed.
 A malformed message gets an error and the session goes on. Who may connect is checked at connect:
 the session must be one the viewer may see (closed with 4404 otherwise, as for no session); with
 accounts, again before every message, and a socket whose login ends or whose share is withdrawn is
@@ -17,20 +19,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import json
-import logging
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi import WebSocket, WebSocketDisconnect
 
 from backrub.errors import InputError, Problem
 from backrub.planner.feedback import Feedback
-from backrub.records.accounts import COOKIE
 from backrub.records.clock import Clock
 from backrub.records.live import LiveRecord, NewEvent, Stale
 from backrub.records.recipients import Viewer
@@ -38,20 +38,17 @@ from backrub.routine import Routine, parse_routine
 from backrub.web import breath
 from backrub.web import session as live_session
 from backrub.web.auth import account_of
-from backrub.web.deps import socket_viewer
 from backrub.web.errors import DISK_FULL, detail, disk_full
+from backrub.web.fanout import Fanout, broadcast, change_text, hashed, send
 from backrub.web.limits import MAX_MESSAGE
 from backrub.web.messages import Message, parse_text, seq_of
 from backrub.web.outage import UNAVAILABLE, database_down
 from backrub.web.session import Change, Live, Refused
 from backrub.web.store import Store
 
-router = APIRouter()
-NOT_FOUND_CLOSE, SIGN_IN_CLOSE, TRY_AGAIN_CLOSE = 4404, 4401, 1013
+SIGN_IN_CLOSE = 4401
 MAX_IDLE = 2000  # sessions held in memory without a connection
 MAX_TRIES = 8  # a message that keeps losing races to other workers is refused after this many
-WORDS = {"pause": "Paused.", "resume": "Going on.", "end": "The session is saved."}
-log = logging.getLogger(__name__)
 
 
 @dataclass(eq=False, slots=True, kw_only=True)
@@ -83,9 +80,8 @@ class Coach:
         self._access: dict[WebSocket, Access] = {}
         self._loading: dict[str, asyncio.Lock] = {}
         self.breath = breath.Relay()
+        self.fanout = Fanout(self)
         self._replans: anyio.CapacityLimiter | None = None
-        self._listener: Any = None  # records.notices.Listener, on PostgreSQL once a socket connects
-        self._tasks: set[asyncio.Future[Any]] = set()
 
     @property
     def replans(self) -> anyio.CapacityLimiter:
@@ -98,7 +94,7 @@ class Coach:
         found = self._entries.get(sid)
         if found is not None:
             return found
-        self._listen()
+        self.fanout.start()
         # One load per session at a time (many sessions load side by side: a thousand clients
         # connecting at once do not queue behind each other).
         lock = self._loading.setdefault(sid, asyncio.Lock())
@@ -145,84 +141,39 @@ class Coach:
         if entry is not None and not entry.sockets and not entry.lock.locked():
             del self._entries[sid]
             self.breath.forget(sid)
+            self.fanout.forget(sid)
 
-    # -- other workers (PostgreSQL) ----------------------------------------------------------
+    def watch(self, ws: WebSocket, access: Access) -> None:
+        """A socket connected to a session: who is on it, checked again on every message."""
+        self._access[ws] = access
+
+    def unwatch(self, ws: WebSocket) -> None:
+        self._access.pop(ws, None)
+
+    def held(self, sid: str) -> Entry | None:
+        """The session as held in memory here, if it is."""
+        return self._entries.get(sid)
+
+    def loading(self, sid: str) -> asyncio.Lock | None:
+        """The lock of a load of the session from the database under way now, if one is."""
+        return self._loading.get(sid)
+
+    def entries(self) -> Iterator[Entry]:
+        """Every session held in memory here (a copy of the list: it may change meanwhile)."""
+        return iter(list(self._entries.values()))
+
+    # -- other workers (PostgreSQL; web.fanout) ---------------------------------------------
     def start(self) -> None:
         """Start hearing the other workers' notices (PostgreSQL; on the loop that serves the sockets)."""
-        self._listen()
-
-    @property
-    def hearing(self) -> bool:
-        """Whether this worker hears the others' changes now (always, on SQLite: there are no others)."""
-        return not self.store.shared or (self._listener is not None and self._listener.connected.is_set())
-
-    def _listen(self) -> None:
-        if self._listener is not None or not self.store.shared:
-            return
-        from backrub.records.notices import Listener
-
-        loop = asyncio.get_running_loop()
-
-        def hand_over(notice: dict[str, Any]) -> None:
-            loop.call_soon_threadsafe(self._spawn, self.on_notice(notice))
-
-        def reconnected() -> None:
-            loop.call_soon_threadsafe(self._spawn, self.refresh_all())
-
-        self._listener = Listener(self.store.engine.url, hand_over, reconnected)
-
-    def _spawn(self, work: Any) -> None:
-        task = asyncio.ensure_future(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Future[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("backrub: a notice from another worker failed", exc_info=task.exception())
+        self.fanout.start()
 
     def close(self) -> None:
-        if self._listener is not None:
-            self._listener.close()
-            self._listener = None
+        self.fanout.close()
 
-    async def on_notice(self, notice: dict[str, Any]) -> None:
-        """Another worker changed a session (tell this worker's clients of it) or withdrew access."""
-        if notice.get("w") == self.store.worker:
-            return  # this worker's own change: its clients were told already
-        if notice.get("k") == "revoke":
-            await self._revoke_here(notice.get("account"), notice.get("token"))
-            return
-        sid = str(notice.get("sid"))
-        loading = self._loading.get(sid)
-        if sid not in self._entries and loading is not None:
-            async with loading:  # a session being loaded now may have been read before this change
-                pass
-        entry = self._entries.get(sid)
-        version = notice.get("v")
-        if entry is None or not isinstance(version, int):
-            return
-        async with entry.lock:  # told in order with this worker's own changes to the session
-            if entry.version >= version or not await self.reload(entry):
-                return
-            if entry.sockets:
-                await _broadcast(entry, _change_text(entry.live, notice))
-
-    async def refresh_all(self) -> None:
-        """The notice channel came back after a break: what it missed is read from the database, and
-        every client is told where its session stands now."""
-        for entry in list(self._entries.values()):
-            try:
-                async with entry.lock:
-                    before = entry.version
-                    if not await self.reload(entry) or entry.version == before:
-                        continue
-                    step = entry.live.where(time.time())[0]
-                    await _broadcast(entry, _change_text(entry.live, {
-                        "routine": True, "from_step": step,
-                        "message": "Brought up to date after a break in the connection."}))
-            except Exception:  # the database may still be away: the next message reloads
-                log.warning("backrub: could not refresh session %s", entry.live.id)
+    @property
+    def hearing(self) -> bool | None:
+        """Whether this worker hears the other workers' changes now; None on SQLite (there are none)."""
+        return self.fanout.hearing
 
     def still_allowed(self, access: Access) -> bool:
         """Whether the socket's login still holds and its session is still visible (a store-thread call:
@@ -238,17 +189,19 @@ class Coach:
     async def revoke(self, account_id: int | None = None, token: str | None = None) -> None:
         """Close the sockets of a login that ended (`token`), or of an account (`account_id`) that may
         no longer see their session (a share withdrawn); the others stay. Other workers are told too."""
-        hashed = _hashed(token) if token is not None else None
+        login = hashed(token) if token is not None else None
         if self.store.shared:
-            await self.store.call(self.store.notify, {"k": "revoke", "account": account_id, "token": hashed})
-        await self._revoke_here(account_id, hashed)
+            await self.store.call(self.store.notify, {"k": "revoke", "account": account_id, "token": login})
+        await self.revoke_here(account_id, login)
 
-    async def _revoke_here(self, account_id: Any, hashed: Any) -> None:
+    async def revoke_here(self, account_id: Any, login: Any) -> None:
+        """Close this worker's sockets of a login that ended (its hash) or of an account that may no
+        longer see their session."""
         for ws, access in list(self._access.items()):
-            ended = hashed is not None and access.token is not None and _hashed(access.token) == hashed
+            ended = login is not None and access.token is not None and hashed(access.token) == login
             mine = account_id is not None and access.viewer.account_id == account_id
             if ended or (mine and not await self.store.call(self.still_allowed, access)):
-                await _close_revoked(ws)
+                await close_revoked(ws)
 
     async def handle(self, entry: Entry, ws: WebSocket, text: str) -> None:
         """Answer one client message."""
@@ -259,11 +212,11 @@ class Coach:
         except Exception as err:
             if not database_down(err):
                 raise
-            await _send(ws, {"type": "error", "code": "unavailable", "message": UNAVAILABLE,
+            await send(ws, {"type": "error", "code": "unavailable", "message": UNAVAILABLE,
                              "seq": _seq_from(text)})
             return
         if not allowed:
-            await _close_revoked(ws)
+            await close_revoked(ws)
             return
         try:
             if len(text) > MAX_MESSAGE:
@@ -271,15 +224,16 @@ class Coach:
                                                            f"(got {len(text) // 1024} KiB)")])
             raw, message = parse_text(text)
         except InputError as err:
-            await _send(ws, _error("invalid", "The message was not understood; nothing changed.",
+            await send(ws, _error("invalid", "The message was not understood; nothing changed.",
                                    err.problems, _seq_from(text)))
             return
         if message.breath is not None:  # relayed at once, outside the lock: a late breath is worth nothing
+            self.fanout.breath(entry.live.id, message.breath)  # the other workers' clients (thinned)
             await self.breath.handle(self.store, entry, ws, message.breath)
             return
         async with entry.lock:
             if message.seq is not None and message.seq in entry.seqs:
-                await _send(ws, {"type": "ack", "seq": message.seq, "duplicate": True})
+                await send(ws, {"type": "ack", "seq": message.seq, "duplicate": True})
                 return
             try:
                 await self._apply(entry, ws, message, raw)
@@ -288,7 +242,7 @@ class Coach:
                     raise
                 # Nothing was stored and nothing is acknowledged: the client sends it again (same
                 # seq) once the database is back; the socket stays open meanwhile.
-                await _send(ws, {"type": "error", "code": "unavailable", "message": UNAVAILABLE,
+                await send(ws, {"type": "error", "code": "unavailable", "message": UNAVAILABLE,
                                  "seq": message.seq})
 
     async def _apply(self, entry: Entry, ws: WebSocket, message: Message, raw: Any) -> None:
@@ -317,7 +271,7 @@ class Coach:
                     change = breath.retimed(live, message.rate_bpm or 0.0, now)
                     new_live = change.live
             except InputError as err:  # a valid message the session cannot take (a place off the map)
-                await _send(ws, _error("invalid", "That could not be used; nothing changed.", err.problems,
+                await send(ws, _error("invalid", "That could not be used; nothing changed.", err.problems,
                                        message.seq))
                 return
             except Refused as no:
@@ -328,10 +282,10 @@ class Coach:
             if refused is not None:
                 payload["refused"] = refused.code
             notice = None
-            if new_live is not live:  # the other workers' clients hear of it (PostgreSQL)
-                notice = {"w": self.store.worker, "t": message.type, "routine": change is not None,
-                          "from_step": change.from_step if change else None,
-                          "message": change.message if change else None}
+            if new_live is not live and self.store.shared:  # the other workers' clients hear of it
+                notice = self.fanout.change_notice(new_live, message.type, change is not None,
+                                                   change.from_step if change else None,
+                                                   change.message if change else None)
             # Committed (with other sessions' events, one batch per transaction) before the ack below,
             # and only onto the version this change was computed from.
             try:
@@ -349,11 +303,11 @@ class Coach:
                 # as stored now (never to the copy it was computed from), unless it was this very
                 # message, stored there before this worker heard of it.
                 if not await self.reload(entry):
-                    await _send(ws, {"type": "error", "code": "not_found", "message": "No such session.",
+                    await send(ws, {"type": "error", "code": "not_found", "message": "No such session.",
                                      "seq": message.seq})
                     return
                 if message.seq is not None and message.seq in entry.seqs:
-                    await _send(ws, {"type": "ack", "seq": message.seq, "duplicate": True})
+                    await send(ws, {"type": "ack", "seq": message.seq, "duplicate": True})
                     return
                 continue
             except Exception as err:
@@ -361,24 +315,27 @@ class Coach:
                     raise
                 # Nothing was stored, so nothing changes and nothing is acknowledged; the giver may
                 # send it again once there is space (its seq makes that safe). The socket stays open.
-                await _send(ws, {"type": "error", "code": "disk_full", "message": DISK_FULL,
+                await send(ws, {"type": "error", "code": "disk_full", "message": DISK_FULL,
                                  "seq": message.seq})
                 return
             if stored is not None:
                 entry.live, entry.version = new_live, stored
             if message.seq is not None:
                 entry.seqs.add(message.seq)
-                await _send(ws, {"type": "ack", "seq": message.seq,
+                await send(ws, {"type": "ack", "seq": message.seq,
                                  **({} if stored is not None else {"duplicate": True})})
             if refused is not None:
-                await _send(ws, {"type": "error", "code": refused.code, "message": refused.message,
+                await send(ws, {"type": "error", "code": refused.code, "message": refused.message,
                                  "findings": refused.details, "seq": message.seq})
                 return
             if stored is None:
                 return
-            await _broadcast(entry, _change_text(new_live, notice or {"t": message.type}))
+            await broadcast(entry, change_text(new_live, {"t": message.type, "routine": change is not None,
+                                                          "from_step": change.from_step if change else None,
+                                                          "message": change.message if change else None},
+                                               entry.version))
             return
-        await _send(ws, {"type": "error", "code": "busy", "seq": message.seq,
+        await send(ws, {"type": "error", "code": "busy", "seq": message.seq,
                          "message": "The session changed on another device again and again; send it again."})
 
 
@@ -386,24 +343,6 @@ async def _live_of(record: LiveRecord) -> Live:
     routine = await anyio.to_thread.run_sync(parse_routine, json.loads(record.routine))
     return Live(id=record.id, routine=routine, routine_json=record.routine, clock=record.clock,
                 ended=record.ended_at is not None)
-
-
-def _change_text(live: Live, notice: dict[str, Any]) -> str:
-    """What a session's clients are told of a change (the same on the worker that made it and on
-    the others, which build it from the notice and the stored state)."""
-    status = live.status(time.time())
-    if notice.get("routine"):
-        message = notice.get("message") or "The plan changed on another device."
-        head = json.dumps({"type": "routine", "from_step": notice.get("from_step"), "message": message,
-                           "status": status}, separators=(",", ":"))
-        return head[:-1] + ',"routine":' + live.routine_json + "}"
-    words = WORDS.get(str(notice.get("t")), "The session changed on another device.")
-    return json.dumps({"type": "state", "message": words, "status": status})
-
-
-def _hashed(token: str) -> str:
-    # Logins are named across workers by a hash: the token itself never goes through the database.
-    return hashlib.sha256(token.encode()).hexdigest()[:32]
 
 
 def _seq_from(text: str) -> int | None:
@@ -420,74 +359,8 @@ def _error(code: str, message: str, problems: Any, seq: int | None) -> dict[str,
             "seq": seq}
 
 
-async def _send(ws: WebSocket, data: dict[str, Any] | str) -> None:
-    # A client that went away reconnects and catches up from the stored state.
-    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
-        await ws.send_text(data if isinstance(data, str) else json.dumps(data))
-
-
-async def _close_revoked(ws: WebSocket) -> None:
-    await _send(ws, {"type": "error", "code": "revoked", "seq": None,
+async def close_revoked(ws: WebSocket) -> None:
+    await send(ws, {"type": "error", "code": "revoked", "seq": None,
                      "message": "This session is no longer yours to see (signed out or unshared)."})
     with contextlib.suppress(WebSocketDisconnect, RuntimeError):
         await ws.close(code=SIGN_IN_CLOSE, reason="access ended")
-
-
-async def _broadcast(entry: Entry, text: str) -> None:
-    for ws in list(entry.sockets):
-        await _send(ws, text)
-
-
-@router.websocket("/api/sessions/{sid}/live")
-async def live_channel(ws: WebSocket, sid: str) -> None:
-    coach: Coach = ws.app.state.coach
-    # Who is asking is settled once, here (the gate checked Origin and cookie in accounts mode);
-    # the messages that follow go straight to the session.
-    viewer = socket_viewer(ws)
-    await ws.accept()
-    if viewer is None:
-        await ws.close(code=SIGN_IN_CLOSE, reason="sign in first")
-        return
-    try:
-        shown = len(sid) == 32 and (viewer.local or await coach.store.call(coach.store.visible, sid, viewer))
-        entry = await coach.entry(sid) if shown else None
-    except Exception as err:
-        if not database_down(err):
-            raise
-        await _send(ws, {"type": "error", "code": "unavailable", "message": UNAVAILABLE, "seq": None})
-        await ws.close(code=TRY_AGAIN_CLOSE, reason="database unavailable")
-        return
-    if entry is None:
-        await _send(ws, {"type": "error", "code": "not_found", "message": "No such session.", "seq": None})
-        await ws.close(code=NOT_FOUND_CLOSE, reason="no such session")
-        return
-    entry.sockets.add(ws)
-    token = ws.cookies.get(COOKIE) if ws.app.state.auth.accounts else None
-    coach._access[ws] = Access(sid=sid, viewer=viewer, token=token)
-    try:
-        while True:
-            frame = await ws.receive()
-            if frame["type"] == "websocket.disconnect":
-                break
-            text = frame.get("text")
-            if text is None:
-                data = frame.get("bytes") or b""
-                text = data.decode("utf-8", errors="replace")
-            await coach.handle(entry, ws, text)
-    except WebSocketDisconnect:
-        pass
-    finally:
-        entry.sockets.discard(ws)
-        coach._access.pop(ws, None)
-        coach.forget(sid)
-
-
-@router.websocket("/api/echo")
-async def echo(ws: WebSocket) -> None:
-    """A bare echo on the same server: the baseline the live benchmarks report beside."""
-    await ws.accept()
-    try:
-        while True:
-            await ws.send_text(await ws.receive_text())
-    except WebSocketDisconnect:
-        pass

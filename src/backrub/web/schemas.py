@@ -408,7 +408,8 @@ class SessionOut(BaseModel):
     routine: Routine
     position: int
     status: dict[str, Any] = Field(description="step, step_elapsed_s, elapsed_s, total_s, paused, finished, "
-                                               "ended, at this moment")
+                                               "ended, at this moment; version: of the live state (give it "
+                                               "to the live channel as ?version= to be caught up)")
     events: list[Event]
     outcome: dict[str, Any] | None
 

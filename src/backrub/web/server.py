@@ -64,6 +64,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, accounts: bool = False, 
               + "Ctrl+C stops)")
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", ws_ping_interval=20,
                             ws_max_size=4 * MAX_MESSAGE,  # past MAX_MESSAGE the coach answers an error
+                            # No per-message deflate: compressing each ~50 KB routine for each client
+                            # took over a quarter of the event loop's time under load (bench_workers);
+                            # the loop is what every client waits on, and on a LAN the bytes are free.
+                            ws_per_message_deflate=False,
                             timeout_graceful_shutdown=2, ssl_certfile=cert, ssl_keyfile=key,
                             # X-Forwarded-Proto/-For are believed only from a proxy on this computer.
                             proxy_headers=behind_proxy, forwarded_allow_ips="127.0.0.1,::1")

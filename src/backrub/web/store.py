@@ -27,7 +27,7 @@ from backrub.records import live as records_live
 from backrub.records.clock import Clock
 from backrub.records.db import ENV_URL, Database, database_url, open_database, unavailable
 from backrub.records.errors import NotFound as RecordNotFound
-from backrub.records.journal import Journal
+from backrub.records.journal import Journal, Later
 from backrub.records.live import OUTCOME_FIELDS, LiveRecord, NewEvent
 from backrub.records.recipients import LOCAL, Viewer
 from backrub.records.sessions import session_view
@@ -107,10 +107,11 @@ class Store:
         with IntegrityError, a stale `version` with Stale (nothing written either way)."""
         changes.setdefault("version", None)
 
-        def write(conn: Connection) -> int:
+        def write(conn: Connection) -> int | Later[int]:
             return records_live.change(conn, sid, new, **changes)
 
-        return self.journal.submit(write)
+        # One statement (PostgreSQL) unless an outcome is saved with it: sent in the batch's pipeline.
+        return self.journal.submit(write, pipelined=changes.get("outcome") is None)
 
     async def record_async(self, sid: str, new: NewEvent, **changes: Any) -> int | None:
         """`record`, awaited on the event loop: the new version once committed, None for a seq

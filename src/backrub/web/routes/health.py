@@ -15,7 +15,9 @@ router = APIRouter(tags=["health"])
 async def health(store: StoreDep, request: Request) -> JSONResponse:
     # A real round trip to the database: a worker whose database is away is taken out of rotation,
     # and so is one that does not hear the other workers' changes (its clients would miss them).
+    # On SQLite one process serves everything: there are no other workers to hear (null, not true).
     await store.call(store.db.check)
-    hearing = request.app.state.coach.hearing
-    return JSONResponse({"ok": hearing, "hears_other_workers": hearing},
-                        status_code=200 if hearing else 503, headers={"Cache-Control": "no-store"})
+    hearing: bool | None = request.app.state.coach.hearing
+    ok = hearing is not False
+    return JSONResponse({"ok": ok, "database": store.db.dialect, "hears_other_workers": hearing},
+                        status_code=200 if ok else 503, headers={"Cache-Control": "no-store"})

@@ -56,6 +56,7 @@ async def get_session(sid: SessionId, store: StoreDep, viewer: ViewerDep) -> JSO
     seconds = [s["seconds"] for s in view["routine"]["steps"]]
     stored = Clock(wall=clock["wall"], at_s=clock["at_s"], running=clock["running"])
     view["status"] = status_of(seconds, stored, view["ended_at"] is not None, time.time())
+    view["status"]["version"] = view.pop("version")  # as live messages carry it: `?version=` on connect
     return JSONResponse(view)
 
 

@@ -16,6 +16,7 @@ export class Channel {
     this.key = `backrub.outbox.${sessionId}`;
     this.outbox = JSON.parse(localStorage.getItem(this.key) || "[]");
     this.seq = Number(localStorage.getItem(`${this.key}.seq`) || 0);
+    this.version = null;  // of the session as this page holds it: the server catches it up on connect
     this.ws = null;
     this.tries = 0;
     this.closed = false;
@@ -25,6 +26,10 @@ export class Channel {
   // The next seq starts past anything the server already holds (another tab, a cleared store).
   seenSeq(max) {
     if (max >= this.seq) this.seq = max + 1;
+  }
+
+  seenVersion(v) {
+    if (Number.isInteger(v) && (this.version === null || v > this.version)) this.version = v;
   }
 
   start(needResync = false) {
@@ -70,7 +75,8 @@ export class Channel {
       }
     }
     if (this.closed) return;
-    const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/sessions/${this.id}/live`;
+    const since = this.version === null ? "" : `?version=${this.version}`;
+    const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/sessions/${this.id}/live${since}`;
     const ws = new WebSocket(url);
     this.ws = ws;
     ws.onopen = () => {
@@ -82,6 +88,7 @@ export class Channel {
       let msg;
       try { msg = JSON.parse(ev.data); } catch { return; }
       if (msg.type === "ack" || (msg.type === "error" && msg.seq != null)) this._drop(msg.seq);
+      this.seenVersion(msg.status?.version);
       this.onMessage(msg);
     };
     ws.onclose = (ev) => {

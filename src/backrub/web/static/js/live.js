@@ -186,6 +186,7 @@ export function mountLive(root, { go, params }) {
     const s = await api.session(id);
     if (stopped) return;
     channel.seenSeq(Math.max(-1, ...s.events.map((ev) => ev.seq ?? -1)));
+    channel.seenVersion(s.status.version);
     setRoutine(s.routine);
     setClock(s.status);
     if (s.status.ended) { go(`#/end/${id}`); return; }
