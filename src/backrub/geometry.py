@@ -474,7 +474,10 @@ def route(a: Point, b: Point, shapes: Sequence[Shape], clearance: float = 0.4) -
     # for JSON would then nudge it in); not from a shape that a or b itself is that close to.
     kept = [g if not (g.contains(*a) or g.contains(*b)) else s
             for s, g in zip(shapes, [grown(s, clearance / 2) for s in shapes], strict=True)]
-    boxed = [(s, s.bbox()) for s in kept]
+    # The kept shapes as plain numbers, each with its box, for the leg test written out below.
+    rounds = [(g.cx, g.cy, g.r, g.cx - g.r, g.cy - g.r, g.cx + g.r, g.cy + g.r)
+              for g in kept if isinstance(g, Circle)]
+    squares = [(g.x0, g.y0, g.x1, g.y1) for g in kept if isinstance(g, Box)]
     # Dijkstra over the (small) visibility graph; a leg is tested only when its first end is
     # settled (the same legs relaxed in the same order as testing every pair first).
     best = [math.inf] * len(nodes)
@@ -494,10 +497,7 @@ def route(a: Point, b: Point, shapes: Sequence[Shape], clearance: float = 0.4) -
             # Only shapes whose box meets the leg's box can touch it (hits_segment would say no).
             lx, hx = (lo[0], hi[0]) if lo[0] <= hi[0] else (hi[0], lo[0])
             ly, hy = (lo[1], hi[1]) if lo[1] <= hi[1] else (hi[1], lo[1])
-            if not any(
-                bx0 <= hx and lx <= bx1 and by0 <= hy and ly <= by1 and s.hits_segment(lo, hi)
-                for s, (bx0, by0, bx1, by1) in boxed
-            ):
+            if not _leg_hits(lo, hi, lx, ly, hx, hy, rounds, squares):
                 best[j], back[j] = d, i
     if best[1] == math.inf:
         return None
@@ -505,6 +505,55 @@ def route(a: Point, b: Point, shapes: Sequence[Shape], clearance: float = 0.4) -
     while way[-1] != a:
         way.append(nodes[back[nodes.index(way[-1]) if way[-1] != b else 1]])
     return way[::-1]
+
+
+def _leg_hits(
+    lo: Point,
+    hi: Point,
+    lx: float,
+    ly: float,
+    hx: float,
+    hy: float,
+    rounds: list[tuple[float, float, float, float, float, float, float]],
+    squares: list[tuple[float, float, float, float]],
+) -> bool:
+    """Does leg lo-hi (its box lx..hx, ly..hy) touch any of the shapes? Circle.hits_segment and
+    Box.hits_segment written out with the leg's own numbers worked out once (the same arithmetic,
+    so the same answers): route tests tens of thousands of legs among cluttered spots."""
+    ax, ay = lo
+    dx, dy = hi[0] - ax, hi[1] - ay
+    span = dx * dx + dy * dy
+    for cx, cy, r, bx0, by0, bx1, by1 in rounds:
+        if bx0 > hx or lx > bx1 or by0 > hy or ly > by1:
+            continue  # boxes apart (also where hits_segment's own box test would say no)
+        if (lx < bx0 and hx < bx0) or (lx > bx1 and hx > bx1) or (ly < by0 and hy < by0) or (
+            ly > by1 and hy > by1
+        ):
+            continue
+        t = 0.0 if span == 0 else max(0.0, min(1.0, ((cx - ax) * dx + (cy - ay) * dy) / span))
+        if math.hypot(cx - ax - t * dx, cy - ay - t * dy) < r:
+            return True
+    for x0, y0, x1, y1 in squares:
+        if x0 > hx or lx > x1 or y0 > hy or ly > y1:
+            continue
+        if (hx <= x0) or (lx >= x1) or (hy <= y0) or (ly >= y1):
+            continue  # both ends beyond the same edge
+        t0, t1 = 0.0, 1.0
+        for p, q in ((-dx, ax - x0), (dx, x1 - ax), (-dy, ay - y0), (dy, y1 - ay)):
+            if p == 0:
+                if q <= 0:
+                    break
+                continue
+            t = q / p
+            if p < 0:
+                t0 = max(t0, t)
+            else:
+                t1 = min(t1, t)
+            if t0 >= t1:
+                break
+        else:
+            return True
+    return False
 
 
 def _box_distance(box: tuple[float, float, float, float], a: Point, b: Point) -> float:

@@ -27,6 +27,8 @@ from backrub.geometry import (
     route,
 )
 from backrub.intake import parse_intake
+from backrub.knowledge.body import Body
+from backrub.knowledge.zones import ZONE_IDS, along, layout_for, zones_on_path
 from backrub.planner import plan_routine
 from backrub.planner.templates import Draft
 from backrub.verifier import check_routine
@@ -118,11 +120,59 @@ def test_a_detour_passes_far_points_through_exactly_as_before():
 
 def test_route_finds_the_same_way_as_testing_every_leg_first():
     rng = random.Random(3)
-    for _ in range(60):
-        shapes = [_shape(rng) for _ in range(rng.randint(1, 6))]
+    for k in range(80):
+        # Mostly a few shapes; some cluttered backs up to ROUTE_SHAPES (the leg test written out).
+        shapes = [_shape(rng) for _ in range(rng.randint(1, 6) if k % 4 else rng.randint(8, ROUTE_SHAPES))]
         a, b = (rng.uniform(-20, 20), rng.uniform(0, 60)), (rng.uniform(-20, 20), rng.uniform(0, 60))
         for clearance in (0.4, 1.0):
             assert route(a, b, shapes, clearance) == _route_ref(a, b, shapes, clearance)
+
+
+def _zones_ref(body, path, mirrored):
+    """zones_on_path as it was: every point `along` gives, looked up one by one."""
+    lay = layout_for(body)
+    points = along(path)
+    found = {lay._exact(x, y) for x, y in points}
+    if mirrored:
+        found |= {lay._exact(-x, y) for x, y in points}
+    return tuple(z for z in ZONE_IDS if z in found)
+
+
+def test_zones_on_path_finds_the_same_zones_as_looking_up_every_point():
+    rng = random.Random(5)
+    bodies = [Body(), *(Body(back_length_cm=rng.uniform(35, 75), shoulder_width_cm=rng.uniform(30, 55),
+                             waist_width_cm=rng.uniform(24, 50)) for _ in range(3))]
+    for body in bodies:
+        lay = layout_for(body)
+        # Heights and widths that sit on the map's edges, where a shortcut would go wrong first.
+        edges_y = [*lay._heights, 0.9 * lay.L, 0.64 * lay.L]
+        edges_x = [0.0, 1.5, 2.5, lay.hs, lay.hw, *(lay._edge_at(e, 10.0) for r in lay._rows for e in r[3:])]
+        for k in range(120):
+            n = rng.randint(1, 6)
+            if k % 3 == 0:  # segments along and across the edges
+                path = tuple((rng.choice([-1, 1]) * rng.choice(edges_x) + rng.choice([0, 0, 1e-12, -0.3]),
+                              rng.choice(edges_y) + rng.choice([0, 0, -1e-12, 0.2])) for _ in range(n))
+            elif k % 3 == 1:  # short steps, as strokes take them, starting on or near an edge
+                x = rng.choice([-1, 1]) * rng.choice(edges_x) + rng.uniform(-0.5, 0.5)
+                y = rng.choice(edges_y) + rng.uniform(-2, 2)
+                points = [(x, y)]
+                for _ in range(min(n, 2)):  # one or two segments: another cannot hide a wrong zone
+                    step = rng.choice([0.05, 0.4, 1.5, 3.0])
+                    x, y = x + rng.uniform(-step, step), y + rng.choice([0.0, rng.uniform(-step, step)])
+                    points.append((x, y))
+                path = tuple(points)
+            else:
+                path = tuple((rng.uniform(-30, 30), rng.uniform(-5, lay.L + 10)) for _ in range(n))
+            for mirrored in (False, True):
+                assert zones_on_path.__wrapped__.__wrapped__(body, path, mirrored) == _zones_ref(body, path, mirrored)
+        # Single slanting segments that hug an edge moving with the height (the torso's sides):
+        # where a segment's ends lie inside a row and a point between them may not.
+        sloped = [e for r in lay._rows for e in r[3:] if e[0]]
+        for _ in range(1500):
+            y = rng.uniform(-1, lay.L)
+            x = rng.choice([-1, 1]) * (lay._edge_at(rng.choice(sloped), y) + rng.uniform(-0.3, 0.3))
+            path = ((x, y), (x + rng.uniform(-1, 1), y + rng.uniform(-4, 4)))
+            assert zones_on_path.__wrapped__.__wrapped__(body, path, True) == _zones_ref(body, path, True)
 
 
 # -- bounds on the worst case --------------------------------------------------------------------
