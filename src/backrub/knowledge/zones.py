@@ -288,7 +288,9 @@ class Layout:
                 return names[1] if x >= 0 else names[0]
         return None
 
-    def segment_zone(self, a: tuple[float, float], b: tuple[float, float]) -> tuple[str | None, str | None] | None:
+    def segment_zone(
+        self, a: tuple[float, float], b: tuple[float, float]
+    ) -> tuple[str | None, str | None] | None:
         """The one zone under every point of segment ab, and under its mirror, when one row of the
         map holds (or none holds) the whole segment; None when that cannot be told from its ends.
 
