@@ -343,6 +343,31 @@ def detour(
     return short if first_hit(short, shapes) is None else current
 
 
+def reach(
+    box: tuple[float, float, float, float], shapes: Sequence[Shape], spread: float
+) -> tuple[Shape, ...]:
+    """The shapes (in their order) that a path within `box` can meet while it is bent round
+    shapes, each bend staying within `spread` of the shape's box: those touching the box, then
+    those touching the box grown over the ones found, and so on. A detour by any other shape is
+    never tested true, so the detour among these alone is the same path (issue 9: a live replan
+    reuses every stroke that the new pain place cannot reach)."""
+    eps = 0.01  # far above rounding, and above what `rounded` moves a point (0.005)
+    x0, y0, x1, y1 = box[0] - eps, box[1] - eps, box[2] + eps, box[3] + eps
+    found = [False] * len(shapes)
+    grew = True
+    while grew:
+        grew = False
+        for k, s in enumerate(shapes):
+            if found[k]:
+                continue
+            sx0, sy0, sx1, sy1 = s.bbox()
+            if sx0 <= x1 and x0 <= sx1 and sy0 <= y1 and y0 <= sy1:
+                found[k] = grew = True
+                x0, y0 = min(x0, sx0 - spread - eps), min(y0, sy0 - spread - eps)
+                x1, y1 = max(x1, sx1 + spread + eps), max(y1, sy1 + spread + eps)
+    return tuple(s for s, f in zip(shapes, found, strict=True) if f)
+
+
 def _around(
     dense: list[Point], shape: Shape, clearance: float, floor_y: float, keep_ends: bool
 ) -> list[Point]:

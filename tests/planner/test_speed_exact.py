@@ -19,11 +19,13 @@ from backrub.geometry import (
     Circle,
     _around,
     _corners_around,
+    bbox,
     detour,
     first_hit,
     grown,
     line,
     path_cached,
+    reach,
     route,
 )
 from backrub.intake import parse_intake
@@ -176,6 +178,21 @@ def test_zones_on_path_finds_the_same_zones_as_looking_up_every_point():
             x = rng.choice([-1, 1]) * (lay._edge_at(rng.choice(sloped), y) + rng.uniform(-0.3, 0.3))
             path = ((x, y), (x + rng.uniform(-1, 1), y + rng.uniform(-4, 4)))
             assert _zones(body, path, True) == _zones_ref(body, path, True)
+
+
+def test_a_detour_among_the_shapes_it_can_reach_is_the_same_as_among_all():
+    rng = random.Random(7)
+    reached = 0
+    for _ in range(150):
+        shapes = [_shape(rng) for _ in range(rng.randint(2, 14))]
+        x, y = rng.uniform(-15, 15), rng.uniform(5, 50)
+        path = tuple(line([(x, y), (x + rng.uniform(-12, 12), y + rng.uniform(-12, 12)),
+                           (x + rng.uniform(-12, 12), y + rng.uniform(-12, 12))], step=1.0))
+        near = reach(bbox(path), shapes, 2 * 0.3)
+        reached += len(near) < len(shapes)
+        for ends in (True, False):
+            assert detour(path, list(near), 0.3, keep_ends=ends) == detour(path, shapes, 0.3, keep_ends=ends)
+    assert reached > 50  # the shortcut is taken, not only the whole list passed through
 
 
 # -- bounds on the worst case --------------------------------------------------------------------
