@@ -222,6 +222,35 @@ def _first_segment(path: Sequence[Point], shape: Shape, end: int) -> int | None:
     return None
 
 
+def segments_hit(path: Sequence[Point], shapes: Sequence[Shape]) -> list[bool]:
+    """For each segment of the path, whether it touches any shape: the answers of
+    `first_hit(path[j:j + 2], shapes) is not None` for every j, with each shape's outcodes
+    worked out once for the whole path instead of once per segment (the same tests)."""
+    hit = [False] * max(len(path) - 1, 0)
+    if not hit or not shapes:
+        return hit
+    px0, py0, px1, py1 = bbox(path)
+    for shape in shapes:
+        sx0, sy0, sx1, sy1 = shape.bbox()
+        if not (sx0 <= px1 and px0 <= sx1 and sy0 <= py1 and py0 <= sy1):
+            continue  # no segment's box meets this shape's box
+        if isinstance(shape, Box):
+            x0, y0, x1, y1 = shape.x0, shape.y0, shape.x1, shape.y1
+            codes = [(x <= x0) | (x >= x1) << 1 | (y <= y0) << 2 | (y >= y1) << 3 for x, y in path]
+            for i in range(len(hit)):
+                if not hit[i] and not codes[i] & codes[i + 1] and _clip(shape, path[i], path[i + 1]):
+                    hit[i] = True
+            continue
+        cx, cy, r = shape.cx, shape.cy, shape.r
+        lx, hx, ly, hy = cx - r, cx + r, cy - r, cy + r
+        codes = [(x < lx) | (x > hx) << 1 | (y < ly) << 2 | (y > hy) << 3 for x, y in path]
+        centre = (cx, cy)
+        for i in range(len(hit)):
+            if not hit[i] and not codes[i] & codes[i + 1]:
+                hit[i] = segment_distance(centre, path[i], path[i + 1]) < r
+    return hit
+
+
 @path_cached(0)
 def direction_problem(path: Sequence[Point], direction: str) -> str:
     """How a path disagrees with its declared direction ('' when it agrees)."""
@@ -256,10 +285,11 @@ def line(points: Sequence[Point], step: float = 2.0) -> list[Point]:
     out: list[Point] = [points[0]]
     dist, ceil = math.dist, math.ceil
     for a, b in itertools.pairwise(points):
-        n = max(1, ceil(dist(a, b) / step))
-        if n == 1:  # the common case in a dense path: the same arithmetic as below for i = n = 1
+        q = dist(a, b) / step
+        if q <= 1.0:  # n = 1, the common case in a dense path: the same arithmetic as below
             out.append((a[0] + (b[0] - a[0]), a[1] + (b[1] - a[1])))
             continue
+        n = ceil(q)
         out.extend((a[0] + (b[0] - a[0]) * i / n, a[1] + (b[1] - a[1]) * i / n) for i in range(1, n + 1))
     return out
 
@@ -380,6 +410,10 @@ def _around(
     x0, y0, x1, y1 = shape.bbox()
     x0, y0, x1, y1 = x0 - clearance, y0 - clearance, x1 + clearance, y1 + clearance
     before = 0  # the outcode of out[-1] when it is the unmoved point before; else 0 (no shortcut)
+    # _inside for a circle, with its numbers taken once (the same arithmetic).
+    round_centre = (shape.cx, shape.cy) if isinstance(shape, Circle) else None
+    rim = shape.r + clearance if isinstance(shape, Circle) else 0.0
+    dist = math.dist
     for k, p in enumerate(dense):
         px, py = p
         code = (px < x0) | (px > x1) << 1 | (py < y0) << 2 | (py > y1) << 3
@@ -387,8 +421,11 @@ def _around(
             out.append(p)
             before = code
             continue
-        fixed = keep_ends and k in (0, last)
-        moved = not fixed and _inside(shape, p, clearance)
+        fixed = keep_ends and (k == 0 or k == last)
+        if round_centre is not None:
+            moved = not fixed and dist(p, round_centre) < rim
+        else:
+            moved = not fixed and _inside(shape, p, clearance)
         q = _push_out(p, shape, clearance, floor_y) if moved else p
         bridged = bool(out) and shape.hits_segment(out[-1], q)
         if bridged:

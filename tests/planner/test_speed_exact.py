@@ -27,6 +27,7 @@ from backrub.geometry import (
     path_cached,
     reach,
     route,
+    segments_hit,
 )
 from backrub.intake import parse_intake
 from backrub.knowledge.body import Body
@@ -193,6 +194,18 @@ def test_a_detour_among_the_shapes_it_can_reach_is_the_same_as_among_all():
         for ends in (True, False):
             assert detour(path, list(near), 0.3, keep_ends=ends) == detour(path, shapes, 0.3, keep_ends=ends)
     assert reached > 50  # the shortcut is taken, not only the whole list passed through
+
+
+def test_segments_hit_answers_as_first_hit_asked_of_each_segment():
+    rng = random.Random(8)
+    for _ in range(200):
+        shapes = [_shape(rng) for _ in range(rng.randint(0, 8))]
+        corners = [(rng.uniform(-20, 20), rng.uniform(0, 55)) for _ in range(rng.randint(1, 5))]
+        path = line(corners, step=rng.choice([0.5, 2.0, 9.0]))
+        # corners of boxes and edges of circles, where strict and loose tests part
+        path += [(s.x0, s.y1) if isinstance(s, Box) else (s.cx + s.r, s.cy) for s in shapes]
+        want = [first_hit(path[j : j + 2], shapes) is not None for j in range(len(path) - 1)]
+        assert segments_hit(path, shapes) == want
 
 
 # -- bounds on the worst case --------------------------------------------------------------------

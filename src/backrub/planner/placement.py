@@ -16,6 +16,7 @@ from backrub.geometry import (
     path_box,
     reach,
     rounded,
+    segments_hit,
 )
 from backrub.intake.places import NoTouch
 from backrub.knowledge.body import Body
@@ -95,8 +96,8 @@ def _clear_part_among(draft: Draft, named: tuple[tuple[Shape, str], ...]) -> tup
     what = words.get(id(first[1])) or "the marked place"
     best: tuple[int, int] = (0, 0)
     start = 0
-    for j in range(len(path) - 1):
-        if first_hit(path[j : j + 2], shapes):
+    for j, hit in enumerate(segments_hit(path, shapes)):
+        if hit:
             if j - start > best[1] - best[0]:
                 best = (start, j)
             start = j + 1
