@@ -355,15 +355,20 @@ def detour(
     Points are never pushed below `floor_y` (the waistline: below it is off the back).
     With `keep_ends` the first and last points stay put (a slide must join its two steps).
     """
+    key = (id(path), clearance, floor_y, keep_ends) if type(path) is tuple else None
+    if key is not None and _gave_up_before(key, path, shapes):
+        return None
     current = list(path)
     box = bbox(current)
     bent = 0
-    for shape in shapes:
+    for k, shape in enumerate(shapes):
         if first_hit(current, [shape], box) is None:
             continue
         bent += 1
-        if bent > MAX_BENDS:
-            return None  # a way threading between this many places is no clean way round
+        if bent > MAX_BENDS:  # a way threading between this many places is no clean way round
+            if key is not None:
+                _give_up(key, path, tuple(shapes[: k + 1]))
+            return None
         dense = line(current, step=0.5)
         current = _around(dense, shape, clearance, floor_y, keep_ends)
         box = bbox(current)
@@ -371,6 +376,31 @@ def detour(
         return None
     short = simplify(current, 0.15)
     return short if first_hit(short, shapes) is None else current
+
+
+# The shapes' prefixes after which a detour of a path ran out of bends, by the path's identity
+# (the entry holds the path, so its id is not reused while remembered). The loop above up to that
+# shape depends on nothing after it, so any shape list starting so gives up the same way: a live
+# session's next pain place, added at the end, costs these paths nothing (issue 9).
+_Key = tuple[int, float, float, bool]
+_GAVE_UP: dict[_Key, tuple[Sequence[Point], list[tuple[Shape, ...]]]] = {}
+
+
+def _gave_up_before(key: _Key, path: Sequence[Point], shapes: Sequence[Shape]) -> bool:
+    known = _GAVE_UP.get(key)
+    if known is None or known[0] is not path:
+        return False
+    return any(len(p) <= len(shapes) and tuple(shapes[: len(p)]) == p for p in known[1])
+
+
+def _give_up(key: _Key, path: Sequence[Point], prefix: tuple[Shape, ...]) -> None:
+    known = _GAVE_UP.get(key)
+    if known is None or known[0] is not path:
+        if len(_GAVE_UP) >= 4096:
+            _GAVE_UP.clear()
+        known = _GAVE_UP[key] = (path, [])
+    known[1].append(prefix)
+    del known[1][:-8]  # the latest few per path
 
 
 def reach(

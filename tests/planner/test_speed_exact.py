@@ -208,6 +208,20 @@ def test_segments_hit_answers_as_first_hit_asked_of_each_segment():
         assert segments_hit(path, shapes) == want
 
 
+def test_a_detour_that_ran_out_of_bends_is_known_again_only_by_the_same_first_shapes():
+    path = tuple(line([(-25.0, 20.0), (25.0, 20.0)], step=0.5))
+    beads = _beads(MAX_BENDS + 1)
+    assert detour(path, beads) is None  # remembered: these shapes make it give up
+    # More shapes after them: the same answer, without bending again.
+    assert detour(path, [*beads, Circle(cx=0.0, cy=40.0, r=1.0)]) is None
+    # Fewer, or others first: worked out afresh, as for a path never seen (a list is not remembered).
+    rng = random.Random(11)
+    for _ in range(40):
+        shapes = rng.sample(beads, rng.randint(1, len(beads)))
+        shapes = [*shapes, *(_shape(rng) for _ in range(rng.randint(0, 3)))]
+        assert detour(path, shapes) == detour(list(path), shapes)
+
+
 # -- bounds on the worst case --------------------------------------------------------------------
 
 
