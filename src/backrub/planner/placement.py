@@ -59,6 +59,7 @@ def keep_clear(draft: Draft, areas: tuple[NoTouch, ...]) -> list[Draft]:
 
 
 CLEARANCE = 0.3  # how far a rerouted stroke keeps from each area (detour's clearance)
+_PATHS: dict[tuple[Point, ...], tuple[Point, ...]] = {}  # one object for each path value seen
 
 
 def _rerouted(draft: Draft, shapes: list[Shape]) -> Draft | None:
@@ -69,7 +70,12 @@ def _rerouted(draft: Draft, shapes: list[Shape]) -> Draft | None:
 
 @lru_cache(maxsize=4096)
 def _rerouted_among(draft: Draft, shapes: tuple[Shape, ...]) -> Draft | None:
-    way = detour(draft.path, shapes, CLEARANCE, keep_ends=False)  # a step may start and end anywhere clear
+    # The same stroke comes back as an equal but new path after a replan: detour knows a path
+    # by its identity (what it gave up on), so each path is given as the first equal one seen.
+    path = _PATHS.setdefault(draft.path, draft.path)
+    if len(_PATHS) > 4096:
+        _PATHS.clear()
+    way = detour(path, shapes, CLEARANCE, keep_ends=False)  # a step may start and end anywhere clear
     if way is None:
         return None
     way = rounded(way)  # as JSON will carry it
