@@ -11,7 +11,12 @@ Reported: the slowest, the 99th percentile and the median, and the slowest intak
 `--save`). Target: the slowest <= 1 s. `--src DIR` measures another checkout (its src folder) in a
 subprocess with the same seeds, as a baseline in the same run.
 
+`--pains N` instead measures issue 9's live flood in this process: one 60-minute session given N
+"pain here" reports at random places (as bench_limits' client A sends them), each replanned whole
+through the one gate; the replan times, beside the baseline's with `--src`.
+
 Run: .venv/bin/python benchmarks/bench_worst.py [--cases N] [--seed S] [--save worst.json] [--src DIR]
+     .venv/bin/python benchmarks/bench_worst.py --pains 500 [--src DIR]
 """
 
 from __future__ import annotations
@@ -97,6 +102,31 @@ def run(cases: int, seed: int) -> list[tuple[float, dict[str, Any], str, float]]
     return out
 
 
+def pains(count: int, seed: int) -> list[tuple[float, str, float]]:
+    """Issue 9's flood, in this process: one live session (60 minutes, not started, so each
+    change replans it whole) gets `count` "pain here" reports at random places, one after the
+    other, as bench_limits' client A sends them. (seconds, outcome, CPU seconds) of each replan
+    through the one gate (`backrub.gate.replanned`), refusals included."""
+    from backrub.gate import planned, replanned
+    from backrub.intake import parse_intake
+    from backrub.planner import NotPlanned
+    from backrub.planner.feedback import Feedback
+
+    routine = planned(parse_intake({"minutes": 60}))
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        at = (round(rng.uniform(-14, 14), 1), round(rng.uniform(3, 48), 1))
+        start, cpu = time.perf_counter(), time.process_time()
+        try:
+            routine = replanned(routine, 0, Feedback(kind="pain", at=at)).routine
+            outcome = "replanned"
+        except NotPlanned as no:
+            outcome = "refused: " + no.reasons[0][:40]
+        out.append((time.perf_counter() - start, outcome, time.process_time() - cpu))
+    return out
+
+
 def summary(times: list[float]) -> str:
     times = sorted(times)
     p99 = times[min(len(times) - 1, int(0.99 * len(times)))]
@@ -110,11 +140,16 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--save", help="write the slowest intake here")
     parser.add_argument("--src", help="another checkout's src folder, measured the same way as a baseline")
+    parser.add_argument("--pains", type=int, metavar="N",
+                        help="instead: the replan cost of one live session given N pain reports")
     parser.add_argument("--times-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.times_only:  # the baseline's half: print the times as JSON
-        print(json.dumps([[t, c] for t, _, _, c in run(args.cases, args.seed)]))
+        got = pains(args.pains, args.seed) if args.pains else run(args.cases, args.seed)
+        print(json.dumps([[r[0], r[-1]] for r in got]))
         return 0
+    if args.pains:
+        return flood(args)
     results = run(args.cases, args.seed)
     worst = max(results, key=lambda r: r[0])
     planned_n = sum(r[2].startswith("planned") for r in results)
@@ -136,6 +171,29 @@ def main() -> int:
         with open(args.save, "w", encoding="utf-8") as handle:
             json.dump(worst[1], handle, indent=1)
     return 0 if worst[0] <= TARGET_S else 1
+
+
+def flood(args: argparse.Namespace) -> int:
+    """The --pains figures: each replan's time, this checkout beside the baseline (--src)."""
+    results = pains(args.pains, args.seed)
+    kinds: dict[str, int] = {}
+    for _, outcome, _ in results:
+        kinds[outcome] = kinds.get(outcome, 0) + 1
+    slowest = max(r[0] for r in results)
+    print(f"live replans: {args.pains} pain reports on one 60-minute session (seed {args.seed}); "
+          + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+    print(f"  this checkout   {summary([r[0] for r in results])}   "
+          f"total {sum(r[0] for r in results):.1f} s")
+    print(f"    CPU time      {summary([r[2] for r in results])}")
+    if args.src:
+        env = {**os.environ, "PYTHONPATH": args.src}
+        got = subprocess.run([sys.executable, __file__, "--times-only", "--pains", str(args.pains),
+                              "--seed", str(args.seed)], env=env, capture_output=True, text=True, check=True)
+        times = json.loads(got.stdout)
+        print(f"  baseline        {summary([t for t, _ in times])}   "
+              f"total {sum(t for t, _ in times):.1f} s   ({args.src})")
+        print(f"    CPU time      {summary([c for _, c in times])}")
+    return 0 if slowest <= TARGET_S else 1
 
 
 if __name__ == "__main__":

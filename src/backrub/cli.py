@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] and args[0] in DELEGATED:
         return _delegate(args)
-    parser = _parser()
+    parser = _parser(args[0] if args and args[0] in _COMMANDS else None)
     ns = parser.parse_args(args)
     try:
         code: int = ns.run(ns)
@@ -39,15 +39,35 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with `only`, just that command's part (a plain `backrub plan`
+    need not build every other command's options: the same help, errors and results)."""
     parser = argparse.ArgumentParser(prog="backrub", description="Plan, check and coach back massages.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, build in _COMMANDS.items():
+        if only is None or name == only:
+            build(sub)
+    if only is None:
+        sub.add_parser("robot", help="compile and simulate routines for a robot arm (backrub robot --help)")
+        for name, words in (
+            ("export", "every record as JSON or CSV"),
+            ("import", "store a JSON export"),
+            ("backup", "a consistent copy of the records"),
+            ("db", "the records schema: upgrade, status"),
+            ("account", "accounts for a coach served beyond this computer"),
+        ):
+            sub.add_parser(name, help=f"{words} (backrub {name} --help)")
+    return parser
 
+
+def _screen_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("screen", help="the screening decision and its reasons")
     p.add_argument("intake", metavar="INTAKE", help="intake JSON file, or - for standard input")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=_screen)
 
+
+def _plan_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("plan", help="plan a routine for an intake")
     p.add_argument("intake", metavar="INTAKE", help="intake JSON file, or - for standard input")
     p.add_argument("--json", action="store_true", help="print the routine as JSON")
@@ -56,6 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--reflex", action="store_true", help="draw seed 001's reflex points in the SVG")
     p.set_defaults(run=_plan)
 
+
+def _device_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("device", help="the built-in handheld massager profiles")
     dev = p.add_subparsers(dest="device_command", required=True, metavar="list|show")
     d = dev.add_parser("list", help="every built-in device profile")
@@ -66,17 +88,23 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--json", action="store_true", help="print JSON")
     d.set_defaults(run=_device_show)
 
+
+def _reflex_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("reflex", help="seed 001's twelve reflex points (a traditional claim)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--body", metavar="JSON", help='body sizes, e.g. \'{"back_length_cm": 45}\'')
     p.set_defaults(run=_reflex)
 
+
+def _check_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("check", help="check a routine against every rule")
     p.add_argument("routine", metavar="ROUTINE", help="routine JSON file, or - for standard input")
     p.add_argument("--intake", metavar="INTAKE", help="judge against this intake, not the routine's own")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=_check)
 
+
+def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("serve", help="the web coach on 127.0.0.1:8000",
                        description="The web coach. On this computer (the default) nobody signs in; served "
                                    "beyond it (--host 0.0.0.0) everyone does, over TLS.")
@@ -94,16 +122,16 @@ def _parser() -> argparse.ArgumentParser:
                         "(put a load balancer in front: scripts/haproxy.sh); default 1")
     p.set_defaults(run=_serve)
 
-    sub.add_parser("robot", help="compile and simulate routines for a robot arm (backrub robot --help)")
-    for name, words in (
-        ("export", "every record as JSON or CSV"),
-        ("import", "store a JSON export"),
-        ("backup", "a consistent copy of the records"),
-        ("db", "the records schema: upgrade, status"),
-        ("account", "accounts for a coach served beyond this computer"),
-    ):
-        sub.add_parser(name, help=f"{words} (backrub {name} --help)")
-    return parser
+
+# The commands with their own options, in the order help lists them.
+_COMMANDS = {
+    "screen": _screen_parser,
+    "plan": _plan_parser,
+    "device": _device_parser,
+    "reflex": _reflex_parser,
+    "check": _check_parser,
+    "serve": _serve_parser,
+}
 
 
 # -- reading input --------------------------------------------------------------------------

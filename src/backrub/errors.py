@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -94,6 +95,17 @@ def whole(value: Any) -> Any:
     """3.0 is the whole number 3: JSON does not tell them apart, and some writers put every number so.
     Anything else is returned as it is, for the reader to judge."""
     return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def between_zero_and(value: Any, top: float) -> bool:
+    """Whether a JSON value is a number above 0 and below `top`: not true or false (which Python
+    counts as numbers), not NaN, and the bound tested first so a huge integer is never made a float."""
+    return (
+        not isinstance(value, bool)
+        and isinstance(value, int | float)
+        and 0 < value < top
+        and math.isfinite(value)
+    )
 
 
 def describe(value: object) -> str:

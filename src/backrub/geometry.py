@@ -222,6 +222,35 @@ def _first_segment(path: Sequence[Point], shape: Shape, end: int) -> int | None:
     return None
 
 
+def segments_hit(path: Sequence[Point], shapes: Sequence[Shape]) -> list[bool]:
+    """For each segment of the path, whether it touches any shape: the answers of
+    `first_hit(path[j:j + 2], shapes) is not None` for every j, with each shape's outcodes
+    worked out once for the whole path instead of once per segment (the same tests)."""
+    hit = [False] * max(len(path) - 1, 0)
+    if not hit or not shapes:
+        return hit
+    px0, py0, px1, py1 = bbox(path)
+    for shape in shapes:
+        sx0, sy0, sx1, sy1 = shape.bbox()
+        if not (sx0 <= px1 and px0 <= sx1 and sy0 <= py1 and py0 <= sy1):
+            continue  # no segment's box meets this shape's box
+        if isinstance(shape, Box):
+            x0, y0, x1, y1 = shape.x0, shape.y0, shape.x1, shape.y1
+            codes = [(x <= x0) | (x >= x1) << 1 | (y <= y0) << 2 | (y >= y1) << 3 for x, y in path]
+            for i in range(len(hit)):
+                if not hit[i] and not codes[i] & codes[i + 1] and _clip(shape, path[i], path[i + 1]):
+                    hit[i] = True
+            continue
+        cx, cy, r = shape.cx, shape.cy, shape.r
+        lx, hx, ly, hy = cx - r, cx + r, cy - r, cy + r
+        codes = [(x < lx) | (x > hx) << 1 | (y < ly) << 2 | (y > hy) << 3 for x, y in path]
+        centre = (cx, cy)
+        for i in range(len(hit)):
+            if not hit[i] and not codes[i] & codes[i + 1]:
+                hit[i] = segment_distance(centre, path[i], path[i + 1]) < r
+    return hit
+
+
 @path_cached(0)
 def direction_problem(path: Sequence[Point], direction: str) -> str:
     """How a path disagrees with its declared direction ('' when it agrees)."""
@@ -256,10 +285,11 @@ def line(points: Sequence[Point], step: float = 2.0) -> list[Point]:
     out: list[Point] = [points[0]]
     dist, ceil = math.dist, math.ceil
     for a, b in itertools.pairwise(points):
-        n = max(1, ceil(dist(a, b) / step))
-        if n == 1:  # the common case in a dense path: the same arithmetic as below for i = n = 1
+        q = dist(a, b) / step
+        if q <= 1.0:  # n = 1, the common case in a dense path: the same arithmetic as below
             out.append((a[0] + (b[0] - a[0]), a[1] + (b[1] - a[1])))
             continue
+        n = ceil(q)
         out.extend((a[0] + (b[0] - a[0]) * i / n, a[1] + (b[1] - a[1]) * i / n) for i in range(1, n + 1))
     return out
 
@@ -325,15 +355,20 @@ def detour(
     Points are never pushed below `floor_y` (the waistline: below it is off the back).
     With `keep_ends` the first and last points stay put (a slide must join its two steps).
     """
+    key = (id(path), clearance, floor_y, keep_ends) if type(path) is tuple else None
+    if key is not None and _gave_up_before(key, path, shapes):
+        return None
     current = list(path)
     box = bbox(current)
     bent = 0
-    for shape in shapes:
+    for k, shape in enumerate(shapes):
         if first_hit(current, [shape], box) is None:
             continue
         bent += 1
-        if bent > MAX_BENDS:
-            return None  # a way threading between this many places is no clean way round
+        if bent > MAX_BENDS:  # a way threading between this many places is no clean way round
+            if key is not None:
+                _give_up(key, path, tuple(shapes[: k + 1]))
+            return None
         dense = line(current, step=0.5)
         current = _around(dense, shape, clearance, floor_y, keep_ends)
         box = bbox(current)
@@ -341,6 +376,56 @@ def detour(
         return None
     short = simplify(current, 0.15)
     return short if first_hit(short, shapes) is None else current
+
+
+# The shapes' prefixes after which a detour of a path ran out of bends, by the path's identity
+# (the entry holds the path, so its id is not reused while remembered). The loop above up to that
+# shape depends on nothing after it, so any shape list starting so gives up the same way: a live
+# session's next pain place, added at the end, costs these paths nothing (issue 9).
+_Key = tuple[int, float, float, bool]
+_GAVE_UP: dict[_Key, tuple[Sequence[Point], list[tuple[Shape, ...]]]] = {}
+
+
+def _gave_up_before(key: _Key, path: Sequence[Point], shapes: Sequence[Shape]) -> bool:
+    known = _GAVE_UP.get(key)
+    if known is None or known[0] is not path:
+        return False
+    return any(len(p) <= len(shapes) and tuple(shapes[: len(p)]) == p for p in known[1])
+
+
+def _give_up(key: _Key, path: Sequence[Point], prefix: tuple[Shape, ...]) -> None:
+    known = _GAVE_UP.get(key)
+    if known is None or known[0] is not path:
+        if len(_GAVE_UP) >= 4096:
+            _GAVE_UP.clear()
+        known = _GAVE_UP[key] = (path, [])
+    known[1].append(prefix)
+    del known[1][:-8]  # the latest few per path
+
+
+def reach(
+    box: tuple[float, float, float, float], shapes: Sequence[Shape], spread: float
+) -> tuple[Shape, ...]:
+    """The shapes (in their order) that a path within `box` can meet while it is bent round
+    shapes, each bend staying within `spread` of the shape's box: those touching the box, then
+    those touching the box grown over the ones found, and so on. A detour by any other shape is
+    never tested true, so the detour among these alone is the same path (issue 9: a live replan
+    reuses every stroke that the new pain place cannot reach)."""
+    eps = 0.01  # far above rounding, and above what `rounded` moves a point (0.005)
+    x0, y0, x1, y1 = box[0] - eps, box[1] - eps, box[2] + eps, box[3] + eps
+    found = [False] * len(shapes)
+    grew = True
+    while grew:
+        grew = False
+        for k, s in enumerate(shapes):
+            if found[k]:
+                continue
+            sx0, sy0, sx1, sy1 = s.bbox()
+            if sx0 <= x1 and x0 <= sx1 and sy0 <= y1 and y0 <= sy1:
+                found[k] = grew = True
+                x0, y0 = min(x0, sx0 - spread - eps), min(y0, sy0 - spread - eps)
+                x1, y1 = max(x1, sx1 + spread + eps), max(y1, sy1 + spread + eps)
+    return tuple(s for s, f in zip(shapes, found, strict=True) if f)
 
 
 def _around(
@@ -355,6 +440,10 @@ def _around(
     x0, y0, x1, y1 = shape.bbox()
     x0, y0, x1, y1 = x0 - clearance, y0 - clearance, x1 + clearance, y1 + clearance
     before = 0  # the outcode of out[-1] when it is the unmoved point before; else 0 (no shortcut)
+    # _inside for a circle, with its numbers taken once (the same arithmetic).
+    round_centre = (shape.cx, shape.cy) if isinstance(shape, Circle) else None
+    rim = shape.r + clearance if isinstance(shape, Circle) else 0.0
+    dist = math.dist
     for k, p in enumerate(dense):
         px, py = p
         code = (px < x0) | (px > x1) << 1 | (py < y0) << 2 | (py > y1) << 3
@@ -362,8 +451,11 @@ def _around(
             out.append(p)
             before = code
             continue
-        fixed = keep_ends and k in (0, last)
-        moved = not fixed and _inside(shape, p, clearance)
+        fixed = keep_ends and (k == 0 or k == last)
+        if round_centre is not None:
+            moved = not fixed and dist(p, round_centre) < rim
+        else:
+            moved = not fixed and _inside(shape, p, clearance)
         q = _push_out(p, shape, clearance, floor_y) if moved else p
         bridged = bool(out) and shape.hits_segment(out[-1], q)
         if bridged:
@@ -474,7 +566,10 @@ def route(a: Point, b: Point, shapes: Sequence[Shape], clearance: float = 0.4) -
     # for JSON would then nudge it in); not from a shape that a or b itself is that close to.
     kept = [g if not (g.contains(*a) or g.contains(*b)) else s
             for s, g in zip(shapes, [grown(s, clearance / 2) for s in shapes], strict=True)]
-    boxed = [(s, s.bbox()) for s in kept]
+    # The kept shapes as plain numbers, each with its box, for the leg test written out below.
+    rounds = [(g.cx, g.cy, g.r, g.cx - g.r, g.cy - g.r, g.cx + g.r, g.cy + g.r)
+              for g in kept if isinstance(g, Circle)]
+    squares = [(g.x0, g.y0, g.x1, g.y1) for g in kept if isinstance(g, Box)]
     # Dijkstra over the (small) visibility graph; a leg is tested only when its first end is
     # settled (the same legs relaxed in the same order as testing every pair first).
     best = [math.inf] * len(nodes)
@@ -494,10 +589,7 @@ def route(a: Point, b: Point, shapes: Sequence[Shape], clearance: float = 0.4) -
             # Only shapes whose box meets the leg's box can touch it (hits_segment would say no).
             lx, hx = (lo[0], hi[0]) if lo[0] <= hi[0] else (hi[0], lo[0])
             ly, hy = (lo[1], hi[1]) if lo[1] <= hi[1] else (hi[1], lo[1])
-            if not any(
-                bx0 <= hx and lx <= bx1 and by0 <= hy and ly <= by1 and s.hits_segment(lo, hi)
-                for s, (bx0, by0, bx1, by1) in boxed
-            ):
+            if not _leg_hits(lo, hi, lx, ly, hx, hy, rounds, squares):
                 best[j], back[j] = d, i
     if best[1] == math.inf:
         return None
@@ -505,6 +597,55 @@ def route(a: Point, b: Point, shapes: Sequence[Shape], clearance: float = 0.4) -
     while way[-1] != a:
         way.append(nodes[back[nodes.index(way[-1]) if way[-1] != b else 1]])
     return way[::-1]
+
+
+def _leg_hits(
+    lo: Point,
+    hi: Point,
+    lx: float,
+    ly: float,
+    hx: float,
+    hy: float,
+    rounds: list[tuple[float, float, float, float, float, float, float]],
+    squares: list[tuple[float, float, float, float]],
+) -> bool:
+    """Does leg lo-hi (its box lx..hx, ly..hy) touch any of the shapes? Circle.hits_segment and
+    Box.hits_segment written out with the leg's own numbers worked out once (the same arithmetic,
+    so the same answers): route tests tens of thousands of legs among cluttered spots."""
+    ax, ay = lo
+    dx, dy = hi[0] - ax, hi[1] - ay
+    span = dx * dx + dy * dy
+    for cx, cy, r, bx0, by0, bx1, by1 in rounds:
+        if bx0 > hx or lx > bx1 or by0 > hy or ly > by1:
+            continue  # boxes apart (also where hits_segment's own box test would say no)
+        if (lx < bx0 and hx < bx0) or (lx > bx1 and hx > bx1) or (ly < by0 and hy < by0) or (
+            ly > by1 and hy > by1
+        ):
+            continue
+        t = 0.0 if span == 0 else max(0.0, min(1.0, ((cx - ax) * dx + (cy - ay) * dy) / span))
+        if math.hypot(cx - ax - t * dx, cy - ay - t * dy) < r:
+            return True
+    for x0, y0, x1, y1 in squares:
+        if x0 > hx or lx > x1 or y0 > hy or ly > y1:
+            continue
+        if (hx <= x0) or (lx >= x1) or (hy <= y0) or (ly >= y1):
+            continue  # both ends beyond the same edge
+        t0, t1 = 0.0, 1.0
+        for p, q in ((-dx, ax - x0), (dx, x1 - ax), (-dy, ay - y0), (dy, y1 - ay)):
+            if p == 0:
+                if q <= 0:
+                    break
+                continue
+            t = q / p
+            if p < 0:
+                t0 = max(t0, t)
+            else:
+                t1 = min(t1, t)
+            if t0 >= t1:
+                break
+        else:
+            return True
+    return False
 
 
 def _box_distance(box: tuple[float, float, float, float], a: Point, b: Point) -> float:

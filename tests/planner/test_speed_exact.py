@@ -19,14 +19,19 @@ from backrub.geometry import (
     Circle,
     _around,
     _corners_around,
+    bbox,
     detour,
     first_hit,
     grown,
     line,
     path_cached,
+    reach,
     route,
+    segments_hit,
 )
 from backrub.intake import parse_intake
+from backrub.knowledge.body import Body
+from backrub.knowledge.zones import ZONE_IDS, along, layout_for, zones_on_path
 from backrub.planner import plan_routine
 from backrub.planner.templates import Draft
 from backrub.verifier import check_routine
@@ -118,11 +123,103 @@ def test_a_detour_passes_far_points_through_exactly_as_before():
 
 def test_route_finds_the_same_way_as_testing_every_leg_first():
     rng = random.Random(3)
-    for _ in range(60):
-        shapes = [_shape(rng) for _ in range(rng.randint(1, 6))]
+    for k in range(80):
+        # Mostly a few shapes; some cluttered backs up to ROUTE_SHAPES (the leg test written out).
+        shapes = [_shape(rng) for _ in range(rng.randint(1, 6) if k % 4 else rng.randint(8, ROUTE_SHAPES))]
         a, b = (rng.uniform(-20, 20), rng.uniform(0, 60)), (rng.uniform(-20, 20), rng.uniform(0, 60))
         for clearance in (0.4, 1.0):
             assert route(a, b, shapes, clearance) == _route_ref(a, b, shapes, clearance)
+
+
+def _zones_ref(body, path, mirrored):
+    """zones_on_path as it was: every point `along` gives, looked up one by one."""
+    lay = layout_for(body)
+    points = along(path)
+    found = {lay._exact(x, y) for x, y in points}
+    if mirrored:
+        found |= {lay._exact(-x, y) for x, y in points}
+    return tuple(z for z in ZONE_IDS if z in found)
+
+
+_zones = zones_on_path.__wrapped__.__wrapped__  # past both caches: worked out on each call
+
+
+def test_zones_on_path_finds_the_same_zones_as_looking_up_every_point():
+    rng = random.Random(5)
+    bodies = [Body(), *(Body(back_length_cm=rng.uniform(35, 75), shoulder_width_cm=rng.uniform(30, 55),
+                             waist_width_cm=rng.uniform(24, 50)) for _ in range(3))]
+    for body in bodies:
+        lay = layout_for(body)
+        # Heights and widths that sit on the map's edges, where a shortcut would go wrong first.
+        edges_y = [*lay._heights, 0.9 * lay.L, 0.64 * lay.L]
+        edges_x = [0.0, 1.5, 2.5, lay.hs, lay.hw, *(lay._edge_at(e, 10.0) for r in lay._rows for e in r[3:])]
+        for k in range(120):
+            n = rng.randint(1, 6)
+            if k % 3 == 0:  # segments along and across the edges
+                path = tuple((rng.choice([-1, 1]) * rng.choice(edges_x) + rng.choice([0, 0, 1e-12, -0.3]),
+                              rng.choice(edges_y) + rng.choice([0, 0, -1e-12, 0.2])) for _ in range(n))
+            elif k % 3 == 1:  # short steps, as strokes take them, starting on or near an edge
+                x = rng.choice([-1, 1]) * rng.choice(edges_x) + rng.uniform(-0.5, 0.5)
+                y = rng.choice(edges_y) + rng.uniform(-2, 2)
+                points = [(x, y)]
+                for _ in range(min(n, 2)):  # one or two segments: another cannot hide a wrong zone
+                    step = rng.choice([0.05, 0.4, 1.5, 3.0])
+                    x, y = x + rng.uniform(-step, step), y + rng.choice([0.0, rng.uniform(-step, step)])
+                    points.append((x, y))
+                path = tuple(points)
+            else:
+                path = tuple((rng.uniform(-30, 30), rng.uniform(-5, lay.L + 10)) for _ in range(n))
+            for mirrored in (False, True):
+                assert _zones(body, path, mirrored) == _zones_ref(body, path, mirrored)
+        # Single slanting segments that hug an edge moving with the height (the torso's sides):
+        # where a segment's ends lie inside a row and a point between them may not.
+        sloped = [e for r in lay._rows for e in r[3:] if e[0]]
+        for _ in range(1500):
+            y = rng.uniform(-1, lay.L)
+            x = rng.choice([-1, 1]) * (lay._edge_at(rng.choice(sloped), y) + rng.uniform(-0.3, 0.3))
+            path = ((x, y), (x + rng.uniform(-1, 1), y + rng.uniform(-4, 4)))
+            assert _zones(body, path, True) == _zones_ref(body, path, True)
+
+
+def test_a_detour_among_the_shapes_it_can_reach_is_the_same_as_among_all():
+    rng = random.Random(7)
+    reached = 0
+    for _ in range(150):
+        shapes = [_shape(rng) for _ in range(rng.randint(2, 14))]
+        x, y = rng.uniform(-15, 15), rng.uniform(5, 50)
+        path = tuple(line([(x, y), (x + rng.uniform(-12, 12), y + rng.uniform(-12, 12)),
+                           (x + rng.uniform(-12, 12), y + rng.uniform(-12, 12))], step=1.0))
+        near = reach(bbox(path), shapes, 2 * 0.3)
+        reached += len(near) < len(shapes)
+        for ends in (True, False):
+            assert detour(path, list(near), 0.3, keep_ends=ends) == detour(path, shapes, 0.3, keep_ends=ends)
+    assert reached > 50  # the shortcut is taken, not only the whole list passed through
+
+
+def test_segments_hit_answers_as_first_hit_asked_of_each_segment():
+    rng = random.Random(8)
+    for _ in range(200):
+        shapes = [_shape(rng) for _ in range(rng.randint(0, 8))]
+        corners = [(rng.uniform(-20, 20), rng.uniform(0, 55)) for _ in range(rng.randint(1, 5))]
+        path = line(corners, step=rng.choice([0.5, 2.0, 9.0]))
+        # corners of boxes and edges of circles, where strict and loose tests part
+        path += [(s.x0, s.y1) if isinstance(s, Box) else (s.cx + s.r, s.cy) for s in shapes]
+        want = [first_hit(path[j : j + 2], shapes) is not None for j in range(len(path) - 1)]
+        assert segments_hit(path, shapes) == want
+
+
+def test_a_detour_that_ran_out_of_bends_is_known_again_only_by_the_same_first_shapes():
+    path = tuple(line([(-25.0, 20.0), (25.0, 20.0)], step=0.5))
+    beads = _beads(MAX_BENDS + 1)
+    assert detour(path, beads) is None  # remembered: these shapes make it give up
+    # More shapes after them: the same answer, without bending again.
+    assert detour(path, [*beads, Circle(cx=0.0, cy=40.0, r=1.0)]) is None
+    # Fewer, or others first: worked out afresh, as for a path never seen (a list is not remembered).
+    rng = random.Random(11)
+    for _ in range(40):
+        shapes = rng.sample(beads, rng.randint(1, len(beads)))
+        shapes = [*shapes, *(_shape(rng) for _ in range(rng.randint(0, 3)))]
+        assert detour(path, shapes) == detour(list(path), shapes)
 
 
 # -- bounds on the worst case --------------------------------------------------------------------

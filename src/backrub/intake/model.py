@@ -6,7 +6,6 @@ from dataclasses import dataclass, field, replace
 
 from backrub.errors import Problems, describe, suggest
 from backrub.knowledge.body import Body
-from backrub.knowledge.devices import DeviceProfile, device_from_value
 from backrub.knowledge.screening_table import CONDITIONS, DEFAULT_SPOT_RADIUS_CM, SPOT_KINDS
 from backrub.knowledge.techniques import PRESSURES
 from backrub.knowledge.zones import GROUPS, ZONE_IDS, layout_for
@@ -14,6 +13,8 @@ from backrub.knowledge.zones import GROUPS, ZONE_IDS, layout_for
 TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
 if TYPE_CHECKING:
     from typing import Any
+
+    from backrub.knowledge.devices import DeviceProfile
 
 GOALS = ("relax", "ease_tension", "energize", "comfort_care")
 GIVERS = ("partner", "caregiver", "self", "robot")
@@ -189,6 +190,9 @@ def _device(raw: dict[str, Any], giver: str, problems: Problems) -> DeviceProfil
     if giver == "robot":
         problems.add("device", "a robot arm does not hold a handheld massager; leave device out")
         return None
+    # The device table is read only when a massager is named: a plain plan has no use for it.
+    from backrub.knowledge.devices import device_from_value
+
     return device_from_value(value, problems, "device")
 
 

@@ -288,6 +288,53 @@ class Layout:
                 return names[1] if x >= 0 else names[0]
         return None
 
+    def segment_zone(
+        self, a: tuple[float, float], b: tuple[float, float]
+    ) -> tuple[str | None, str | None] | None:
+        """The one zone under every point of segment ab, and under its mirror, when one row of the
+        map holds (or none holds) the whole segment; None when that cannot be told from its ends.
+
+        Within one band of heights and on one side, every x edge moves monotonically with the
+        height (the torso widens, the spine band steps wider at the neck), so the edges' extremes
+        over the segment are their values at its lowest and highest point, and |x| along it lies
+        between its ends' |x|. A margin far above rounding covers the points `along` computes
+        between the ends, so each of them would get the same answer from `_exact`.
+        """
+        m = 1e-9
+        ylo, yhi = (a[1], b[1]) if a[1] <= b[1] else (b[1], a[1])
+        ylo, yhi = ylo - m, yhi + m
+        band = bisect_right(self._heights, ylo) - 1
+        if band != bisect_right(self._heights, yhi) - 1:
+            return None  # crosses a row edge
+        if band < 0:
+            return (None, None)  # wholly below every row
+        if a[0] > m and b[0] > m:
+            right = True
+        elif a[0] < -m and b[0] < -m:
+            right = False
+        else:
+            return None  # on or across the midline
+        axlo, axhi = (abs(a[0]), abs(b[0])) if abs(a[0]) <= abs(b[0]) else (abs(b[0]), abs(a[0]))
+        axlo, axhi = axlo - m, axhi + m
+        edge_at = self._edge_at
+        for _, _, names, low, high in self._bands[band]:
+            if low[0]:
+                e0, e1 = edge_at(low, ylo), edge_at(low, yhi)
+                low_min, low_max = (e0, e1) if e0 <= e1 else (e1, e0)
+            else:
+                low_min = low_max = low[2]
+            if high[0]:
+                e0, e1 = edge_at(high, ylo), edge_at(high, yhi)
+                high_min, high_max = (e0, e1) if e0 <= e1 else (e1, e0)
+            else:
+                high_min = high_max = high[2]
+            if axhi < low_min or axlo >= high_max:
+                continue  # no point of the segment in this row
+            if axlo >= low_max and axhi < high_min:
+                return (names[1], names[0]) if right else (names[0], names[1])
+            return None  # the segment may leave this row: only its points can tell
+        return (None, None)
+
     def zone_at(self, x: float, y: float) -> str | None:
         """The zone under a point, or None off the map.
 
@@ -378,12 +425,25 @@ def along(path: tuple[tuple[float, float], ...], step: float = SAMPLE_CM) -> lis
 def zones_on_path(body: Body, path: tuple[tuple[float, float], ...], mirrored: bool) -> tuple[str, ...]:
     """Every zone a path passes through, between its points too (and its mirror's, for two-handed
     work), in map order."""
+    if not path:
+        return ()
     lay = layout_for(body)
     exact = lay._exact  # the dense points are new each time: no use remembering them
-    points = along(path)
-    found = {exact(x, y) for x, y in points}
-    if mirrored:
-        found |= {exact(-x, y) for x, y in points}
+    # The zones of the points `along(path)` gives, a segment at a time: a segment that one row
+    # of the map holds whole gives its row's zone without visiting its points (the same answer).
+    x, y = path[0]
+    found = {exact(x, y), exact(-x, y)} if mirrored else {exact(x, y)}
+    for a, b in itertools.pairwise(path):
+        whole = lay.segment_zone(a, b)
+        if whole is not None:
+            found.add(whole[0])
+            if mirrored:
+                found.add(whole[1])
+            continue
+        points = along((a, b))[1:]
+        found.update(exact(x, y) for x, y in points)
+        if mirrored:
+            found.update(exact(-x, y) for x, y in points)
     return tuple(z for z in ZONE_IDS if z in found)
 
 

@@ -13,7 +13,10 @@ from backrub.geometry import (
     grown,
     length,
     mirrored,
+    path_box,
+    reach,
     rounded,
+    segments_hit,
 )
 from backrub.intake.places import NoTouch
 from backrub.knowledge.body import Body
@@ -55,8 +58,24 @@ def keep_clear(draft: Draft, areas: tuple[NoTouch, ...]) -> list[Draft]:
     return _clear_part(draft, shapes, words)
 
 
+CLEARANCE = 0.3  # how far a rerouted stroke keeps from each area (detour's clearance)
+_PATHS: dict[tuple[Point, ...], tuple[Point, ...]] = {}  # one object for each path value seen
+
+
 def _rerouted(draft: Draft, shapes: list[Shape]) -> Draft | None:
-    way = detour(draft.path, shapes, keep_ends=False)  # a step may start and end anywhere clear
+    # Only the areas a bent stroke can reach decide its way (geometry.reach): remembered by those,
+    # a live replan after another "pain here" reroutes only the strokes near the new place.
+    return _rerouted_among(draft, reach(path_box(draft.path), shapes, 2 * CLEARANCE))
+
+
+@lru_cache(maxsize=4096)
+def _rerouted_among(draft: Draft, shapes: tuple[Shape, ...]) -> Draft | None:
+    # The same stroke comes back as an equal but new path after a replan: detour knows a path
+    # by its identity (what it gave up on), so each path is given as the first equal one seen.
+    path = _PATHS.setdefault(draft.path, draft.path)
+    if len(_PATHS) > 4096:
+        _PATHS.clear()
+    way = detour(path, shapes, CLEARANCE, keep_ends=False)  # a step may start and end anywhere clear
     if way is None:
         return None
     way = rounded(way)  # as JSON will carry it
@@ -67,15 +86,24 @@ def _rerouted(draft: Draft, shapes: list[Shape]) -> Draft | None:
 
 def _clear_part(draft: Draft, shapes: list[Shape], words: dict[int, str]) -> list[Draft]:
     """The draft as is if clear; else its longest clear stretch, if that is still worth doing."""
+    # Every test below is of the path or a part of it: only areas touching its box can answer.
+    near = reach(path_box(draft.path), shapes, 0.0)
+    return list(_clear_part_among(draft, tuple((s, words.get(id(s), "")) for s in near)))
+
+
+@lru_cache(maxsize=4096)
+def _clear_part_among(draft: Draft, named: tuple[tuple[Shape, str], ...]) -> tuple[Draft, ...]:
+    shapes = [s for s, _ in named]
+    words = {id(s): w for s, w in named}
     path = draft.path
     first = first_hit(path, shapes)
     if not first:
-        return [draft]
+        return (draft,)
     what = words.get(id(first[1])) or "the marked place"
     best: tuple[int, int] = (0, 0)
     start = 0
-    for j in range(len(path) - 1):
-        if first_hit(path[j : j + 2], shapes):
+    for j, hit in enumerate(segments_hit(path, shapes)):
+        if hit:
             if j - start > best[1] - best[0]:
                 best = (start, j)
             start = j + 1
@@ -88,8 +116,8 @@ def _clear_part(draft: Draft, shapes: list[Shape], words: dict[int, str]) -> lis
         or first_hit(piece, shapes)
         or direction_problem(piece, draft.direction)
     ):
-        return []
-    return [draft.with_changes(path=piece, note=(draft.note + f" Stop short of {what}.").strip())]
+        return ()
+    return (draft.with_changes(path=piece, note=(draft.note + f" Stop short of {what}.").strip()),)
 
 
 def side_of_half(draft: Draft, half: str) -> Draft | None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-from backrub.errors import Problems, describe, suggest, whole
+from backrub.errors import Problems, between_zero_and, describe, suggest, whole
 from backrub.knowledge.devices import ATTACHMENTS
+from backrub.routine.model import MAX_SECONDS
 
 TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
 if TYPE_CHECKING:
@@ -48,11 +48,7 @@ def settings_from_dict(raw: Any, where: str, problems: Problems) -> DeviceSettin
             f"{where}.speed", f"expected a speed level, a whole number from 1 (got {describe(speed)})"
         )
     per_minute = raw.get("per_minute")
-    if (
-        isinstance(per_minute, bool)
-        or not isinstance(per_minute, int | float)
-        or not (0 < per_minute < 100_000 and math.isfinite(per_minute))
-    ):
+    if not between_zero_and(per_minute, 100_000):
         problems.add(f"{where}.per_minute", f"expected strokes a minute (got {describe(per_minute)})")
     attachment = raw.get("attachment")
     if not isinstance(attachment, str) or attachment not in ATTACHMENTS:  # {} or [] is no name (no 500)
@@ -64,11 +60,7 @@ def settings_from_dict(raw: Any, where: str, problems: Problems) -> DeviceSettin
     if not isinstance(heat, bool):
         problems.add(f"{where}.heat", f"expected true or false (got {describe(heat)})")
     seconds = raw.get("seconds_per_area")
-    if (
-        isinstance(seconds, bool)
-        or not isinstance(seconds, int | float)
-        or not (0 < seconds < 7200 and math.isfinite(seconds))
-    ):
+    if not between_zero_and(seconds, MAX_SECONDS):
         problems.add(f"{where}.seconds_per_area", f"expected seconds above 0 (got {describe(seconds)})")
     if len(problems.items) > before:
         return None

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from backrub.errors import InputError, Problems, describe, suggest, whole
+from backrub.errors import InputError, Problems, between_zero_and, describe, suggest, whole
 from backrub.intake.model import Intake, parse_intake
 from backrub.intake.screening import Screening
 from backrub.knowledge.rules import RULES
@@ -48,6 +48,7 @@ Point = tuple[float, float]
 MAX_STEPS, MAX_POINTS, MAX_TEXT = 200, 300, 2000  # a planned hour side-lying on a small back: ~115 steps
 MAX_COORD_CM, MAX_PATH_CM = 200, 1500  # the largest back chart spans under 100 cm
 MAX_MINUTES, MAX_REPS = 24 * 60, 1000  # a routine's stated length; one step's passes (planned: under 20)
+MAX_SECONDS = 7200  # one step, or a massager's stay on one area: under two hours
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -321,11 +322,7 @@ def _step(item: Any, where: str, problems: Problems) -> Step | None:
     if isinstance(reps, bool) or not isinstance(reps, int) or not 1 <= reps <= MAX_REPS:
         problems.add(f"{where}.reps", f"expected a whole number from 1 to {MAX_REPS} (got {describe(reps)})")
     seconds = item.get("seconds")
-    if (
-        isinstance(seconds, bool)
-        or not isinstance(seconds, int | float)
-        or not (0 < seconds < 7200 and math.isfinite(seconds))
-    ):
+    if not between_zero_and(seconds, MAX_SECONDS):
         problems.add(f"{where}.seconds", f"expected a number of seconds above 0 (got {describe(seconds)})")
     path = _path(item.get("path"), f"{where}.path", problems, required=True)
     lead_in = _path(item.get("lead_in", []), f"{where}.lead_in", problems, required=False)
