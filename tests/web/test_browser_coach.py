@@ -259,6 +259,49 @@ def test_softer_keeps_the_stroke_under_the_hands(coach: Coach, http: httpx.Clien
     assert page.errors == []
 
 
+# The live map as drawn after replans (each step's group redrawn only when it changed) against a
+# fresh chart that draws the same steps from nothing: every path, arrow and colour must agree.
+LIVE_PATHS = """async (steps) => {
+  const src = document.querySelector('script[src$="/main.js"]').src.replace(/main\\.js$/, 'backmap.js');
+  const { BackMap } = await import(src);
+  const k = Number(document.querySelector('#live').dataset.step);
+  const fresh = new BackMap(document.createElement('div'));
+  fresh.drawLive(steps, k);
+  const shape = (root) => [...root.querySelectorAll('polyline, path.dir-arrow')].map((n) =>
+    ['class', 'points', 'transform', 'stroke', 'fill', 'marker-end'].map((a) => n.getAttribute(a)).join('|'));
+  return { k, page: shape(document.querySelector('.live-chart .paths')), fresh: shape(fresh.paths) };
+}"""
+
+
+def test_the_live_map_after_replans_is_what_a_fresh_draw_gives(coach: Coach, http: httpx.Client,
+                                                              pages: Pages) -> None:
+    page = pages.new("tablet")
+    start_massage(coach, page, minutes=20)
+    page.click("#start")
+    page.wait_for_selector("#live[data-online=true]")
+    seen: set[str] = set()
+    version = 0
+
+    def press(action: str) -> None:
+        nonlocal version
+        version += 1
+        page.click(f"#fb-{action}")
+        page.wait_for_selector(f"#live[data-version='{version}']")
+        page.wait_for_timeout(100)
+        drawn = page.evaluate(LIVE_PATHS, session_of(http, page)["routine"]["steps"])
+        assert drawn["page"] == drawn["fresh"], (action, drawn["k"])
+        current = [p for p in drawn["page"] if p.startswith("step current")]
+        assert current, drawn["page"]
+        seen.update(p.split("|")[3] for p in current)
+
+    while "medium pressure" not in page.inner_text("#phase") and version < 10:
+        press("skip")
+    for action in ("softer", "firmer", "skip", "softer", "firmer"):
+        press(action)
+    assert len(seen) >= 2  # the pressure of the stroke under the hands changed, and the map followed
+    assert page.errors == []
+
+
 TOP_BAR = """() => {
     const bar = document.querySelector('.live-top'), width = document.documentElement.clientWidth;
     const outside = [...bar.children].filter((c) => c.offsetParent).map((c) => [c.id || c.className,

@@ -21,7 +21,7 @@ export function mountLive(root, { go, params }) {
   // The page's state, replaced (never edited) by the pure functions of live-state.js.
   let state = initialState();
   // What is drawn and held, not state: the hands' elements and their paths, the frame, the screen lock.
-  let hands = [], geometry = [], lastSecond = -1, frame = 0, stopped = false, wake = null;
+  let hands = [], handsKey = "", geometry = [], lastSecond = -1, frame = 0, stopped = false, wake = null;
   // What tests and benchmarks read; exposed only to a browser driven by automation, never to a user.
   const probe = { version: 0, step: -1, redrawnAt: 0, frames: 0 };
   if (navigator.webdriver) window.backrubLive = probe;
@@ -113,14 +113,16 @@ export function mountLive(root, { go, params }) {
     geometry = paths.map((p) => { const l = cumulative(p); return { path: p, lengths: l, total: l.at(-1) }; });
     const closed = Math.hypot(step.path[0][0] - step.path.at(-1)[0], step.path[0][1] - step.path.at(-1)[1]) < 1;
     geometry.closed = closed;
-    hands = map.makeHands(paths.length, step.technique);  // the technique's hand: palm, thumbs, ...
+    // The technique's hand (palm, thumbs, ...), made again only when the technique or the sides changed.
+    const key = `${paths.length} ${step.technique}`;
+    if (key !== handsKey || !hands.length) { hands = map.makeHands(paths.length, step.technique); handsKey = key; }
     hands.forEach((c) => c.setAttribute("fill", PRESSURE_COLOURS[step.pressure]));
     // Progress as the phase and round of the massage (stable when the rest is replanned), not a step count.
-    phase.textContent = [PHASES[step.phase] || step.phase, step.round ? `round ${step.round}` : null,
-      `${step.pressure} pressure`].filter(Boolean).join(" · ");
+    setText(phase, [PHASES[step.phase] || step.phase, step.round ? `round ${step.round}` : null,
+      `${step.pressure} pressure`].filter(Boolean).join(" · "));
     const [head, rest] = splitCue(step.cue);
-    title.textContent = head;
-    cue.textContent = rest;
+    setText(title, head);
+    setText(cue, rest);
     probe.redrawnAt = performance.now();
   }
 
@@ -212,8 +214,9 @@ export function mountLive(root, { go, params }) {
         buttons.querySelectorAll(".busy").forEach((b) => b.classList.remove("busy"));
         showStep(state.shown);
         say(msg.message);
-        voice.chime();
-        voice.say(`${msg.message} ${state.routine.steps[state.shown]?.cue || ""}`);
+        // The sound after the new map is painted: the eye first, the ear a frame later.
+        const spoken = `${msg.message} ${state.routine.steps[state.shown]?.cue || ""}`;
+        requestAnimationFrame(() => setTimeout(() => { if (!stopped) { voice.chime(); voice.say(spoken); } }));
       } else if (msg.type === "state") {
         setClock(msg.status);
         if (msg.status.ended) go(`#/end/${id}`);
@@ -338,6 +341,11 @@ export function mountLive(root, { go, params }) {
     wake?.release?.().catch(() => {});
     window.speechSynthesis?.cancel();
   };
+}
+
+// Text set only when it changed: setting the same text again still costs the page a layout.
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
 }
 
 // "Long stroking. With flat palms, ..." -> the technique as a headline, then how to do it.
