@@ -259,6 +259,61 @@ def test_softer_keeps_the_stroke_under_the_hands(coach: Coach, http: httpx.Clien
     assert page.errors == []
 
 
+# Where the current stroke's cue, the pacer and the timers sit against the feedback buttons.
+FOLD = """() => {
+  const box = (sel) => { const b = document.querySelector(sel).getBoundingClientRect();
+    return { top: b.top, bottom: b.bottom, height: b.height }; };
+  return { height: innerHeight, scrolled: scrollY, buttons: box('.feedback'),
+    parts: Object.fromEntries(['#cue-title', '#cue', '.pacer', '.pacer-word', '.timers', '#live-notice']
+      .map((s) => [s, box(s)])),
+    more: document.querySelector('#cue-more').hidden ? null : box('#cue-more') };
+}"""
+
+
+def covered(page: Any) -> dict[str, Any]:
+    """The parts not wholly on screen or under the buttons (none is wanted), as the page is shown."""
+    at = page.evaluate(FOLD)
+    assert at["scrolled"] == 0
+    bad = {name: b for name, b in at["parts"].items() if b["height"] > 0 and (
+        b["top"] < 0 or b["bottom"] > at["height"] or b["bottom"] > at["buttons"]["top"])}
+    assert at["buttons"]["bottom"] <= at["height"] + 0.5  # the buttons themselves are on screen
+    return bad
+
+
+@pytest.mark.parametrize("size", ["phone", "tablet"])
+def test_the_cue_the_pacer_and_the_timers_stay_above_the_buttons(coach: Coach, pages: Pages,
+                                                                 size: str) -> None:
+    page = pages.new(size)
+    start_massage(coach, page, minutes=20)
+    page.click("#start")
+    page.wait_for_selector("#live[data-online=true]")
+    page.wait_for_selector(".hand")
+    page.wait_for_timeout(200)
+    # The opening stroke's cue is the longest of the massage (how to begin, the oil, the breath).
+    assert len(page.inner_text("#cue")) > 200
+    assert covered(page) == {}
+    look(page, "live-fold")
+    page.click("#fb-firmer")  # a notice of two or three lines joins the cue
+    page.wait_for_selector("#live[data-version='1']")
+    page.wait_for_timeout(200)
+    assert len(page.inner_text("#live-notice")) > 40
+    assert covered(page) == {}
+    look(page, "live-fold-notice")
+    more = page.locator("#cue-more")
+    if size == "phone":  # folded to three lines; "More" shows the rest, "Less" folds it again
+        folded = page.evaluate(FOLD)["parts"]["#cue"]["height"]
+        assert more.is_visible() and more.get_attribute("aria-expanded") == "false"
+        more.click()
+        assert more.get_attribute("aria-expanded") == "true" and more.inner_text() == "Less"
+        assert page.evaluate(FOLD)["parts"]["#cue"]["height"] > folded * 1.5
+        look(page, "live-fold-open")
+        more.click()
+        assert page.evaluate(FOLD)["parts"]["#cue"]["height"] == folded
+    else:
+        assert not more.is_visible()  # room enough: the whole cue, nothing to unfold
+    assert page.errors == []
+
+
 # The live map as drawn after replans (each step's group redrawn only when it changed) against a
 # fresh chart that draws the same steps from nothing: every path, arrow and colour must agree.
 LIVE_PATHS = """async (steps) => {

@@ -41,7 +41,11 @@ export function mountLive(root, { go, params }) {
   const notice = h("p", { class: "live-notice", id: "live-notice", "aria-live": "polite" });
   const phase = h("p", { class: "phase-name", id: "phase" });
   const title = h("h1", { class: "cue-title", id: "cue-title", tabindex: "-1" });
-  const cue = h("p", { class: "cue", id: "cue", "aria-live": "polite" });
+  const cue = h("p", { class: "cue folded", id: "cue", "aria-live": "polite" });
+  // On a phone a long cue is folded to three lines, so the pacer and the timers stay above the
+  // buttons; "More" unfolds it (the whole cue is still read out and spoken).
+  const cueMore = h("button", { type: "button", class: "link cue-more", id: "cue-more", "aria-controls": "cue",
+    "aria-expanded": "false", hidden: true }, "More");
   const device = new DevicePanel();  // the massager's setting and area timer on device steps
   const stepLeft = h("span", { id: "step-left" });
   const allLeft = h("span", { id: "all-left" });
@@ -67,12 +71,28 @@ export function mountLive(root, { go, params }) {
     h("div", { class: "live-top" }, conn, h("span", { class: "spacer" }), themeButton(), mute, finish),
     h("div", { class: "live-grid" },
       h("div", { class: "stage" }, prompt, chartBox),
-      h("div", { class: "side" }, phase, title, cue, notice, device.el,
+      h("div", { class: "side" }, phase, title, cue, cueMore, notice, device.el,
         h("div", { class: "meta" }, pacer, h("div", { class: "timers" },
           h("div", { class: "bar" }, stepBar), stepLeft, h("div", { class: "bar" }, allBar), allLeft)),
         buttons)));
   root.replaceChildren(page);
   const sensor = mountBreath(page.querySelector(".live-top"), id, (m) => channel.send(m));  // a phone on their back
+
+  // Fold the cue again and offer "More" only when it is cut; measured at the next frame, when the
+  // page lays itself out anyway (a measure now would force a second layout).
+  function fold() {
+    cue.classList.add("folded");
+    cueMore.setAttribute("aria-expanded", "false");
+    cueMore.textContent = "More";
+    requestAnimationFrame(() => { cueMore.hidden = cue.scrollHeight <= cue.clientHeight + 1; });
+  }
+  cueMore.addEventListener("click", () => {
+    const open = cue.classList.toggle("folded") === false;
+    cueMore.setAttribute("aria-expanded", String(open));
+    cueMore.textContent = open ? "Less" : "More";
+  });
+  const narrow = matchMedia("(max-width: 759px)");
+  narrow.addEventListener?.("change", fold);  // a phone turned on its side: no fold needed there
 
   function say(text, warn = false) {
     notice.textContent = text;
@@ -122,7 +142,7 @@ export function mountLive(root, { go, params }) {
       `${step.pressure} pressure`].filter(Boolean).join(" · "));
     const [head, rest] = splitCue(step.cue);
     setText(title, head);
-    setText(cue, rest);
+    if (setText(cue, rest)) fold();
     probe.redrawnAt = performance.now();
   }
 
@@ -338,6 +358,7 @@ export function mountLive(root, { go, params }) {
     channel.stop();
     document.removeEventListener("keydown", onKey);
     document.removeEventListener("visibilitychange", onVisible);
+    narrow.removeEventListener?.("change", fold);
     wake?.release?.().catch(() => {});
     window.speechSynthesis?.cancel();
   };
@@ -345,7 +366,9 @@ export function mountLive(root, { go, params }) {
 
 // Text set only when it changed: setting the same text again still costs the page a layout.
 function setText(node, text) {
-  if (node.textContent !== text) node.textContent = text;
+  if (node.textContent === text) return false;
+  node.textContent = text;
+  return true;
 }
 
 // "Long stroking. With flat palms, ..." -> the technique as a headline, then how to do it.
