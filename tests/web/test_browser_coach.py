@@ -12,9 +12,11 @@ import httpx
 import pytest
 
 from tests.web.coachpage import (
+    FOLD,
     Pages,
     answer_none,
     check_and_plan,
+    covered,
     launch,
     look,
     needs_browser,
@@ -257,27 +259,6 @@ def test_softer_keeps_the_stroke_under_the_hands(coach: Coach, http: httpx.Clien
     page.wait_for_selector("#save")
     assert page.evaluate("document.querySelectorAll('#toasts > *').length") == 0  # gone with its page
     assert page.errors == []
-
-
-# Where the current stroke's cue, the pacer and the timers sit against the feedback buttons.
-FOLD = """() => {
-  const box = (sel) => { const b = document.querySelector(sel).getBoundingClientRect();
-    return { top: b.top, bottom: b.bottom, height: b.height }; };
-  return { height: innerHeight, scrolled: scrollY, buttons: box('.feedback'),
-    parts: Object.fromEntries(['#cue-title', '#cue', '.pacer', '.pacer-word', '.timers', '#live-notice']
-      .map((s) => [s, box(s)])),
-    more: document.querySelector('#cue-more').hidden ? null : box('#cue-more') };
-}"""
-
-
-def covered(page: Any) -> dict[str, Any]:
-    """The parts not wholly on screen or under the buttons (none is wanted), as the page is shown."""
-    at = page.evaluate(FOLD)
-    assert at["scrolled"] == 0
-    bad = {name: b for name, b in at["parts"].items() if b["height"] > 0 and (
-        b["top"] < 0 or b["bottom"] > at["height"] or b["bottom"] > at["buttons"]["top"])}
-    assert at["buttons"]["bottom"] <= at["height"] + 0.5  # the buttons themselves are on screen
-    return bad
 
 
 @pytest.mark.parametrize("size", ["phone", "tablet"])

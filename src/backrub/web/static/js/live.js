@@ -141,7 +141,7 @@ export function mountLive(root, { go, params }) {
     setText(phase, [PHASES[step.phase] || step.phase, step.round ? `round ${step.round}` : null,
       `${step.pressure} pressure`].filter(Boolean).join(" · "));
     const [head, rest] = splitCue(step.cue);
-    setText(title, head);
+    setText(title, head || (step.device ? "With the massager" : ""));  // the page's heading is never empty
     if (setText(cue, rest)) fold();
     probe.redrawnAt = performance.now();
   }
