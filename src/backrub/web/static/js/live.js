@@ -235,8 +235,8 @@ export function mountLive(root, { go, params }) {
         showStep(state.shown);
         say(msg.message);
         // The sound after the new map is painted: the eye first, the ear a frame later.
-        const spoken = `${msg.message} ${state.routine.steps[state.shown]?.cue || ""}`;
-        requestAnimationFrame(() => setTimeout(() => { if (!stopped) { voice.chime(); voice.say(spoken); } }));
+        const words = `${msg.message} ${state.routine.steps[state.shown]?.cue || ""}`;
+        requestAnimationFrame(() => setTimeout(() => { if (!stopped) { voice.chime(); voice.say(words); } }));
       } else if (msg.type === "state") {
         setClock(msg.status);
         if (msg.status.ended) go(`#/end/${id}`);
