@@ -117,3 +117,24 @@ def to_screen(page: Any, selector: str, x_cm: float, y_cm: float) -> tuple[float
         const p = svg.createSVGPoint(); p.x = x; p.y = -y;
         const q = p.matrixTransform(svg.getScreenCTM()); return [q.x, q.y]; }""", [x_cm, y_cm])
     return xy[0], xy[1]
+
+
+# Where the current stroke's cue, the pacer and the timers sit against the feedback buttons.
+FOLD = """() => {
+  const box = (sel) => { const b = document.querySelector(sel).getBoundingClientRect();
+    return { top: b.top, bottom: b.bottom, height: b.height }; };
+  return { height: innerHeight, scrolled: scrollY, buttons: box('.feedback'),
+    parts: Object.fromEntries(['#cue-title', '#cue', '.pacer', '.pacer-word', '.timers', '#live-notice']
+      .map((s) => [s, box(s)])),
+    more: document.querySelector('#cue-more').hidden ? null : box('#cue-more') };
+}"""
+
+
+def covered(page: Any) -> dict[str, Any]:
+    """The parts not wholly on screen or under the buttons (none is wanted), as the page is shown."""
+    at = page.evaluate(FOLD)
+    assert at["scrolled"] == 0
+    bad = {name: b for name, b in at["parts"].items() if b["height"] > 0 and (
+        b["top"] < 0 or b["bottom"] > at["height"] or b["bottom"] > at["buttons"]["top"])}
+    assert at["buttons"]["bottom"] <= at["height"] + 0.5  # the buttons themselves are on screen
+    return bad

@@ -12,9 +12,11 @@ import httpx
 import pytest
 
 from tests.web.coachpage import (
+    FOLD,
     Pages,
     answer_none,
     check_and_plan,
+    covered,
     launch,
     look,
     needs_browser,
@@ -256,6 +258,83 @@ def test_softer_keeps_the_stroke_under_the_hands(coach: Coach, http: httpx.Clien
     page.click("#finish")
     page.wait_for_selector("#save")
     assert page.evaluate("document.querySelectorAll('#toasts > *').length") == 0  # gone with its page
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("size", ["phone", "tablet"])
+def test_the_cue_the_pacer_and_the_timers_stay_above_the_buttons(coach: Coach, pages: Pages,
+                                                                 size: str) -> None:
+    page = pages.new(size)
+    start_massage(coach, page, minutes=20)
+    page.click("#start")
+    page.wait_for_selector("#live[data-online=true]")
+    page.wait_for_selector(".hand")
+    page.wait_for_timeout(200)
+    # The opening stroke's cue is the longest of the massage (how to begin, the oil, the breath).
+    assert len(page.inner_text("#cue")) > 200
+    assert covered(page) == {}
+    look(page, "live-fold")
+    page.click("#fb-firmer")  # a notice of two or three lines joins the cue
+    page.wait_for_selector("#live[data-version='1']")
+    page.wait_for_timeout(200)
+    assert len(page.inner_text("#live-notice")) > 40
+    assert covered(page) == {}
+    look(page, "live-fold-notice")
+    more = page.locator("#cue-more")
+    if size == "phone":  # folded to three lines; "More" shows the rest, "Less" folds it again
+        folded = page.evaluate(FOLD)["parts"]["#cue"]["height"]
+        assert more.is_visible() and more.get_attribute("aria-expanded") == "false"
+        more.click()
+        assert more.get_attribute("aria-expanded") == "true" and more.inner_text() == "Less"
+        assert page.evaluate(FOLD)["parts"]["#cue"]["height"] > folded * 1.5
+        look(page, "live-fold-open")
+        more.click()
+        assert page.evaluate(FOLD)["parts"]["#cue"]["height"] == folded
+    else:
+        assert not more.is_visible()  # room enough: the whole cue, nothing to unfold
+    assert page.errors == []
+
+
+# The live map as drawn after replans (each step's group redrawn only when it changed) against a
+# fresh chart that draws the same steps from nothing: every path, arrow and colour must agree.
+LIVE_PATHS = """async (steps) => {
+  const src = document.querySelector('script[src$="/main.js"]').src.replace(/main\\.js$/, 'backmap.js');
+  const { BackMap } = await import(src);
+  const k = Number(document.querySelector('#live').dataset.step);
+  const fresh = new BackMap(document.createElement('div'));
+  fresh.drawLive(steps, k);
+  const shape = (root) => [...root.querySelectorAll('polyline, path.dir-arrow')].map((n) =>
+    ['class', 'points', 'transform', 'stroke', 'fill', 'marker-end'].map((a) => n.getAttribute(a)).join('|'));
+  return { k, page: shape(document.querySelector('.live-chart .paths')), fresh: shape(fresh.paths) };
+}"""
+
+
+def test_the_live_map_after_replans_is_what_a_fresh_draw_gives(coach: Coach, http: httpx.Client,
+                                                              pages: Pages) -> None:
+    page = pages.new("tablet")
+    start_massage(coach, page, minutes=20)
+    page.click("#start")
+    page.wait_for_selector("#live[data-online=true]")
+    seen: set[str] = set()
+    version = 0
+
+    def press(action: str) -> None:
+        nonlocal version
+        version += 1
+        page.click(f"#fb-{action}")
+        page.wait_for_selector(f"#live[data-version='{version}']")
+        page.wait_for_timeout(100)
+        drawn = page.evaluate(LIVE_PATHS, session_of(http, page)["routine"]["steps"])
+        assert drawn["page"] == drawn["fresh"], (action, drawn["k"])
+        current = [p for p in drawn["page"] if p.startswith("step current")]
+        assert current, drawn["page"]
+        seen.update(p.split("|")[3] for p in current)
+
+    while "medium pressure" not in page.inner_text("#phase") and version < 10:
+        press("skip")
+    for action in ("softer", "firmer", "skip", "softer", "firmer"):
+        press(action)
+    assert len(seen) >= 2  # the pressure of the stroke under the hands changed, and the map followed
     assert page.errors == []
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from tests.web.coachpage import covered
 from tests.web.conftest import Coach
 from tests.web.test_browser import PHONE, browser, page_for, pytestmark  # noqa: F401 (fixtures)
 
@@ -55,6 +56,9 @@ def test_a_routine_with_device_steps_on_a_phone(coach: Coach, http: httpx.Client
     panel = page.locator("#device-panel").bounding_box()
     assert panel is not None and panel["x"] >= 0 and panel["x"] + panel["width"] <= PHONE["width"] + 1
     page.screenshot(path=artifacts / "20-device-step-phone.png")
+    # The panel joins the cue: the cue, the pacer and the timers still sit above the buttons.
+    assert covered(page) == {}
+    assert page.inner_text("#cue-title") == "With the massager"  # the page's heading, never empty
 
     # The last device step before hand work: switch the massager off and put it down, urgent at the end.
     _go_to(page, starts[last] + 1.0, now)
@@ -67,6 +71,7 @@ def test_a_routine_with_device_steps_on_a_phone(coach: Coach, http: httpx.Client
     # Not hidden under the feedback buttons at the bottom of the phone's screen.
     notice, buttons = page.locator("#device-off").bounding_box(), page.locator(".feedback").bounding_box()
     assert notice is not None and buttons is not None and notice["y"] + notice["height"] <= buttons["y"]
+    assert covered(page) == {}
     page.screenshot(path=artifacts / "21-device-switch-off-phone.png")
 
     # A hand step again: the panel goes away.

@@ -1,7 +1,8 @@
 """The coach's static files, served fast and safely cached.
 
-Every file is read once at start-up, gzip-compressed once, and served under a version-stamped
-path (`/static/v/<hash>/...`, the hash of every file's content): cached for a year, immutable,
+Every file is read once at start-up (the intake's modules joined into one, bundle.py),
+gzip-compressed once, and served under a version-stamped path (`/static/v/<hash>/...`, the hash
+of every file's content): cached for a year, immutable,
 because a new version has a new path. The pages are served with their links rewritten to that
 path, never cached, so a reload always finds the current version. `/sw.js` is the offline
 worker, with the version and the list of files it keeps.
@@ -19,6 +20,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from backrub.web.bundle import bundled
 from backrub.web.errors import NotFound
 
 STATIC = Path(__file__).parent / "static"
@@ -56,6 +58,7 @@ def _asset(body: bytes, name: str) -> Asset:
 def load_assets(root: Path = STATIC) -> Assets:
     """Every static file, its version stamp, and the pages with their links stamped."""
     raw = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    raw = dict(sorted(bundled(raw).items()))  # the intake's modules as one file (bundle.py)
     digest = hashlib.sha256()
     for name, body in raw.items():
         digest.update(name.encode() + b"\0" + body)

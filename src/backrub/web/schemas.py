@@ -210,7 +210,7 @@ class Intake(Strict):
     style: Style = "upward"
     breaths_per_minute: Annotated[float, Field(ge=BREATHS_RANGE[0], le=BREATHS_RANGE[1])] = 12
     conditions: Annotated[list[Condition], Field(max_length=MAX_NAMES)] = []
-    cleared_by_clinician: bool | Annotated[list[Condition], Field(max_length=MAX_NAMES)] = Field(
+    cleared_by_clinician: bool | Annotated[list[Condition], Field(max_length=len(CONDITIONS))] = Field(
         default=False, description="true, or the conditions a clinician cleared (no others)")
     spots: Annotated[list[Spot], Field(max_length=MAX_SPOTS)] = []
     focus: Annotated[list[Area], Field(max_length=MAX_NAMES)] = []

@@ -55,6 +55,7 @@ export class BackMap {
     this.hands = null;  // the moving hands live in a layer of their own (makeHands)
     this.overlay = null;
     this.map = null;
+    this.live = null;  // the live view's step groups (drawLive)
   }
 
   setMap(map) {
@@ -128,6 +129,7 @@ export class BackMap {
   // coloured by pressure. Numbers never overlap: each slides along its path, then outward, to a free place.
   drawPlan(steps, shown = null) {
     this.paths.replaceChildren();
+    this.live = null;
     const which = shown || steps.map((_, i) => i);
     which.forEach((i) => this._path(steps[i], { cls: "plan", arrow: true }));
     const R = 1.5, placed = [];
@@ -155,20 +157,41 @@ export class BackMap {
     });
   }
 
-  // Live: steps done faint, the rest quiet, the current one bold with arrows along it.
+  // Live: steps done faint, the rest quiet, the current one bold with arrows along it (on top).
+  // Called on every replan and every Softer: each step keeps its own group, redrawn only when that
+  // step changed (a replan changes the steps behind the stroke, a Softer only the stroke), so the
+  // page builds a handful of nodes instead of the whole plan's.
   drawLive(steps, current) {
-    this.paths.replaceChildren();
+    if (!this.live) {
+      this.paths.replaceChildren();
+      this.live = { slots: [], under: svgEl("g", { class: "live-steps" }, this.paths),
+        top: svgEl("g", { class: "live-current" }, this.paths), key: null };
+    }
+    const { slots, under } = this.live;
     steps.forEach((s, i) => {
-      if (i !== current) this._path(s, { cls: i < current ? "done" : "later" });
+      const cls = i < current ? "done" : i === current ? null : "later";  // the current one is drawn on top
+      let slot = slots[i];
+      if (!slot) slot = slots[i] = { g: svgEl("g", {}, under), step: null, cls: undefined };
+      if (slot.cls === cls && sameStroke(slot.step, s)) return;
+      slot.g.replaceChildren();
+      if (cls) this._path(s, { cls }, slot.g);
+      slot.step = s;
+      slot.cls = cls;
     });
+    for (const gone of slots.splice(steps.length)) gone.g.remove();
     const step = steps[current];
+    const prev = steps[current - 1];
+    const last = prev ? prev.path.at(-1) : null;
+    const live = this.live;
+    if (live.key && live.key.k === current && sameStroke(live.key.step, step) && samePoint(live.key.last, last)) return;
+    live.key = { k: current, step, last };
+    live.top.replaceChildren();
     if (!step) return;
     if (step.lead_in?.length) {
-      const prev = steps[current - 1];
-      const way = [...(prev ? [prev.path.at(-1)] : []), ...step.lead_in, step.path[0]];
-      svgEl("polyline", { points: pts(way), class: "lead-in" }, this.paths);
+      const way = [...(last ? [last] : []), ...step.lead_in, step.path[0]];
+      svgEl("polyline", { points: pts(way), class: "lead-in" }, live.top);
     }
-    this._path(step, { cls: "current", arrow: true });
+    this._path(step, { cls: "current", arrow: true }, live.top);
     const hands = step.side === "both" ? [step.path, step.path.map(([x, y]) => [-x, y])] : [step.path];
     for (const path of hands) {
       const lengths = cumulative(path);
@@ -177,19 +200,19 @@ export class BackMap {
         if (total < 2) break;
         const [x, y, deg] = pointAlong(path, lengths, total, f);
         svgEl("path", { d: "M-1,-0.8 L1,0 L-1,0.8 z", class: "dir-arrow", fill: PRESSURE_COLOURS[step.pressure],
-          transform: `translate(${x} ${-y}) rotate(${deg})` }, this.paths);
+          transform: `translate(${x} ${-y}) rotate(${deg})` }, live.top);
       }
     }
   }
 
-  _path(step, { cls, arrow = false }) {
+  _path(step, { cls, arrow = false }, parent = this.paths) {
     const colour = PRESSURE_COLOURS[step.pressure];
     const hands = step.side === "both" ? [step.path, step.path.map(([x, y]) => [-x, y])] : [step.path];
     hands.forEach((path, k) => {
       svgEl("polyline", {
         points: pts(path), class: `step ${cls} ${k ? "mirror" : ""} ${step.technique === "skin_check" ? "check" : ""}`,
         stroke: colour, ...(arrow ? { "marker-end": `url(#arrow-${step.pressure})` } : {}),
-      }, this.paths);
+      }, parent);
     });
   }
 
@@ -218,6 +241,23 @@ export class BackMap {
     this.hands.replaceChildren();
     return Array.from({ length: n }, (_, k) => handShape(this.hands, technique, k === 1));
   }
+}
+
+// Whether two steps draw the same: same path, pressure, side, technique and lead-in.
+function sameStroke(a, b) {
+  if (a === b) return true;
+  if (!a || !b || a.pressure !== b.pressure || a.side !== b.side || a.technique !== b.technique) return false;
+  return samePoints(a.path, b.path) && samePoints(a.lead_in || [], b.lead_in || []);
+}
+
+function samePoints(p, q) {
+  if (p.length !== q.length) return false;
+  for (let i = 0; i < p.length; i++) if (!samePoint(p[i], q[i])) return false;
+  return true;
+}
+
+function samePoint(a, b) {
+  return a === b || (!!a && !!b && a[0] === b[0] && a[1] === b[1]);
 }
 
 function inside(poly, x, y) {

@@ -9,25 +9,10 @@ const HEADS = { round: "round head", flat: "flat head", cushion: "soft cushion h
   fork: "fork head", wedge: "wedge head" };
 const SWITCH_OFF_S = 10;  // the reminder grows urgent in the last seconds of the last device step
 
-const STYLE = `
-.device-panel { border: 2px solid #1f8a70; border-radius: 12px; padding: 10px 12px; margin: 8px 0;
-  background: #eef8f4; color: #123; }
-.device-panel[hidden] { display: none; }
-.device-panel .device-setting { font-size: 1.25rem; font-weight: 700; margin: 0 0 4px; }
-.device-panel .device-timer { display: flex; align-items: center; gap: 8px; font-variant-numeric: tabular-nums; }
-.device-panel .device-bar { flex: 1; height: 10px; background: #cde9df; border-radius: 5px; overflow: hidden; }
-.device-panel .device-bar i { display: block; height: 100%; width: 0; background: #1f8a70; }
-.device-panel .device-detail { margin: 6px 0 0; font-size: 0.95rem; }
-.device-panel .device-off { margin: 0 0 8px; padding: 6px 8px; border-radius: 8px; background: #fff3cd;
-  font-weight: 600; }
-.device-panel .device-off.now { background: #c2372d; color: #fff; }
-`;
 
 export class DevicePanel {
+  // Its look is in app.css: the pages' CSP refuses a <style> made by a script.
   constructor() {
-    if (!document.getElementById("device-step-style")) {
-      document.head.append(h("style", { id: "device-step-style" }, STYLE));
-    }
     this.setting = h("p", { class: "device-setting", id: "device-setting" });
     this.detail = h("p", { class: "device-detail", id: "device-detail" });
     this.left = h("span", { id: "device-left" });

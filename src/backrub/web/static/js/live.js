@@ -21,7 +21,7 @@ export function mountLive(root, { go, params }) {
   // The page's state, replaced (never edited) by the pure functions of live-state.js.
   let state = initialState();
   // What is drawn and held, not state: the hands' elements and their paths, the frame, the screen lock.
-  let hands = [], geometry = [], lastSecond = -1, frame = 0, stopped = false, wake = null;
+  let hands = [], handsKey = "", geometry = [], lastSecond = -1, frame = 0, stopped = false, wake = null;
   // What tests and benchmarks read; exposed only to a browser driven by automation, never to a user.
   const probe = { version: 0, step: -1, redrawnAt: 0, frames: 0 };
   if (navigator.webdriver) window.backrubLive = probe;
@@ -41,7 +41,11 @@ export function mountLive(root, { go, params }) {
   const notice = h("p", { class: "live-notice", id: "live-notice", "aria-live": "polite" });
   const phase = h("p", { class: "phase-name", id: "phase" });
   const title = h("h1", { class: "cue-title", id: "cue-title", tabindex: "-1" });
-  const cue = h("p", { class: "cue", id: "cue", "aria-live": "polite" });
+  const cue = h("p", { class: "cue folded", id: "cue", "aria-live": "polite" });
+  // On a phone a long cue is folded to three lines, so the pacer and the timers stay above the
+  // buttons; "More" unfolds it (the whole cue is still read out and spoken).
+  const cueMore = h("button", { type: "button", class: "link cue-more", id: "cue-more", "aria-controls": "cue",
+    "aria-expanded": "false", hidden: true }, "More");
   const device = new DevicePanel();  // the massager's setting and area timer on device steps
   const stepLeft = h("span", { id: "step-left" });
   const allLeft = h("span", { id: "all-left" });
@@ -67,12 +71,28 @@ export function mountLive(root, { go, params }) {
     h("div", { class: "live-top" }, conn, h("span", { class: "spacer" }), themeButton(), mute, finish),
     h("div", { class: "live-grid" },
       h("div", { class: "stage" }, prompt, chartBox),
-      h("div", { class: "side" }, phase, title, cue, notice, device.el,
+      h("div", { class: "side" }, phase, title, cue, cueMore, notice, device.el,
         h("div", { class: "meta" }, pacer, h("div", { class: "timers" },
           h("div", { class: "bar" }, stepBar), stepLeft, h("div", { class: "bar" }, allBar), allLeft)),
         buttons)));
   root.replaceChildren(page);
   const sensor = mountBreath(page.querySelector(".live-top"), id, (m) => channel.send(m));  // a phone on their back
+
+  // Fold the cue again and offer "More" only when it is cut; measured at the next frame, when the
+  // page lays itself out anyway (a measure now would force a second layout).
+  function fold() {
+    cue.classList.add("folded");
+    cueMore.setAttribute("aria-expanded", "false");
+    cueMore.textContent = "More";
+    requestAnimationFrame(() => { cueMore.hidden = cue.scrollHeight <= cue.clientHeight + 1; });
+  }
+  cueMore.addEventListener("click", () => {
+    const open = cue.classList.toggle("folded") === false;
+    cueMore.setAttribute("aria-expanded", String(open));
+    cueMore.textContent = open ? "Less" : "More";
+  });
+  const narrow = matchMedia("(max-width: 759px)");
+  narrow.addEventListener?.("change", fold);  // a phone turned on its side: no fold needed there
 
   function say(text, warn = false) {
     notice.textContent = text;
@@ -113,14 +133,16 @@ export function mountLive(root, { go, params }) {
     geometry = paths.map((p) => { const l = cumulative(p); return { path: p, lengths: l, total: l.at(-1) }; });
     const closed = Math.hypot(step.path[0][0] - step.path.at(-1)[0], step.path[0][1] - step.path.at(-1)[1]) < 1;
     geometry.closed = closed;
-    hands = map.makeHands(paths.length, step.technique);  // the technique's hand: palm, thumbs, ...
+    // The technique's hand (palm, thumbs, ...), made again only when the technique or the sides changed.
+    const key = `${paths.length} ${step.technique}`;
+    if (key !== handsKey || !hands.length) { hands = map.makeHands(paths.length, step.technique); handsKey = key; }
     hands.forEach((c) => c.setAttribute("fill", PRESSURE_COLOURS[step.pressure]));
     // Progress as the phase and round of the massage (stable when the rest is replanned), not a step count.
-    phase.textContent = [PHASES[step.phase] || step.phase, step.round ? `round ${step.round}` : null,
-      `${step.pressure} pressure`].filter(Boolean).join(" · ");
+    setText(phase, [PHASES[step.phase] || step.phase, step.round ? `round ${step.round}` : null,
+      `${step.pressure} pressure`].filter(Boolean).join(" · "));
     const [head, rest] = splitCue(step.cue);
-    title.textContent = head;
-    cue.textContent = rest;
+    setText(title, head || (step.device ? "With the massager" : ""));  // the page's heading is never empty
+    if (setText(cue, rest)) fold();
     probe.redrawnAt = performance.now();
   }
 
@@ -213,8 +235,9 @@ export function mountLive(root, { go, params }) {
         buttons.querySelectorAll(".busy").forEach((b) => b.classList.remove("busy"));
         showStep(state.shown);
         say(msg.message);
-        voice.chime();
-        voice.say(`${msg.message} ${state.routine.steps[state.shown]?.cue || ""}`);
+        // The sound after the new map is painted: the eye first, the ear a frame later.
+        const words = `${msg.message} ${state.routine.steps[state.shown]?.cue || ""}`;
+        requestAnimationFrame(() => setTimeout(() => { if (!stopped) { voice.chime(); voice.say(words); } }));
       } else if (msg.type === "state") {
         setClock(msg.status);
         if (msg.status.ended) go(`#/end/${id}`);
@@ -336,9 +359,17 @@ export function mountLive(root, { go, params }) {
     channel.stop();
     document.removeEventListener("keydown", onKey);
     document.removeEventListener("visibilitychange", onVisible);
+    narrow.removeEventListener?.("change", fold);
     wake?.release?.().catch(() => {});
     window.speechSynthesis?.cancel();
   };
+}
+
+// Text set only when it changed: setting the same text again still costs the page a layout.
+function setText(node, text) {
+  if (node.textContent === text) return false;
+  node.textContent = text;
+  return true;
 }
 
 // "Long stroking. With flat palms, ..." -> the technique as a headline, then how to do it.

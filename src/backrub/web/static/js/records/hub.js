@@ -3,7 +3,7 @@
 import { card, h } from "../dom.js";
 import { records } from "./api.js";
 import { recipientForm } from "./recipient-form.js";
-import { conditionWords, lateness, when } from "./words.js";
+import { standingWords, lateness, when } from "./words.js";
 
 const DRAFT = "backrub.recipient.draft";
 
@@ -27,7 +27,7 @@ export async function mountHub(root) {
       h("li", {},
         h("a", { href: `#${p.id}` }, p.name),
         p.shared ? h("span", { class: "tag" }, "shared with you") : null,
-        p.conditions.length ? h("span", { class: "muted conds" }, p.conditions.map(conditionWords).join(" · ")) : null)));
+        p.conditions.length ? h("span", { class: "muted conds" }, p.conditions.map(standingWords).join(" · ")) : null)));
 
   const { form } = recipientForm({
     draftKey: DRAFT,

@@ -9,7 +9,7 @@ import { chartWith, loadMap, spotWords } from "./chart.js";
 import { historySection, manageSection } from "./history.js";
 import { proposalList } from "./proposals.js";
 import { sessionStarter } from "./session-start.js";
-import { PREFERENCE_WORDS, conditionWords } from "./words.js";
+import { PREFERENCE_WORDS, standingWords } from "./words.js";
 
 export async function mountRecipient(root, rid, { focus = null } = {}) {
   const [data, me] = await Promise.all([records.get(rid), records.me()]);
@@ -71,7 +71,7 @@ function aboutParts(r, map) {
   return [
     h("h2", {}, "About them"),
     r.conditions.length
-      ? h("ul", { class: "conditions", id: "conditions" }, r.conditions.map((c) => h("li", { "data-condition": c }, conditionWords(c))))
+      ? h("ul", { class: "conditions", id: "conditions" }, r.conditions.map((c) => h("li", { "data-condition": c }, standingWords(c))))
       : h("p", { class: "muted", id: "conditions" }, "No standing conditions."),
     r.cleared_by_clinician ? h("p", { class: "cleared" }, "A clinician has cleared gentle back massage.") : null,
     r.notes ? h("p", { class: "record-notes" }, r.notes) : null,

@@ -7,7 +7,7 @@ import { VOCABULARY } from "../vocabulary.js";
 export const CONDITION_WORDS = VOCABULARY.standingConditions;
 export const COMMON_CONDITIONS = VOCABULARY.commonStanding;
 const CONDITION_TEXT = Object.fromEntries(CONDITION_WORDS);
-export const conditionWords = (code) => CONDITION_TEXT[code] || code.replaceAll("_", " ");
+export const standingWords = (code) => CONDITION_TEXT[code] || code.replaceAll("_", " ");
 
 // What a skin check marks (the API's kinds; "broken" is stored as a wound).
 export const MARK_KINDS = [
