@@ -11,6 +11,7 @@ import pytest
 from backrub.intake import parse_intake
 from backrub.knowledge.techniques import pressure_rank
 from backrub.planner import Feedback, plan_routine
+from backrub.web import session
 from backrub.web.encode import routine_json
 from backrub.web.session import Live, adapt
 from backrub.web.store import Clock
@@ -91,3 +92,25 @@ def test_many_taps_keep_the_same_stroke_and_the_count_of_steps_before_it() -> No
         live = adapt(live, Feedback(kind=kind), 1000.0).live
         index_at = live.where(1000.0)[0]
         assert index_at == index and live.routine.steps[index].technique == technique
+
+
+def test_firmer_past_the_screening_cap_plans_once_and_keeps_the_stroke(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Osteoporosis caps pressure at light: a Firmer on a light stroke cannot make it medium, so the
+    session replans the rest once (not once for the firmer stroke and again without it)."""
+    raw = {"minutes": 20, "pressure": "light", "conditions": ["osteoporosis"]}
+    index, at = first_step(live_at(raw, 0), "light")
+    live = live_at(raw, at)
+    calls: list[int] = []
+    real = session.replanned
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(session, "replanned", counted)
+    change = adapt(live, Feedback(kind="firmer"), 1000.0)
+    assert len(calls) == 1
+    assert change.live.routine.steps[index] == live.routine.steps[index]
+    assert all(s.pressure == "light" for s in change.live.routine.steps)
+    assert "stays light" in change.message

@@ -48,7 +48,7 @@ def replan(routine: Routine, from_step: int, feedback: Feedback | None = None) -
         raise InputError(
             [Problem(path="from_step", message=f"expected 0 to {len(routine.steps)} (got {from_step})")]
         )
-    new_intake, message = _adjusted(intake, feedback)
+    new_intake, message = adjusted(intake, feedback)
     screening = screen(new_intake)
     done = routine.steps[:from_step]
     if from_step == len(routine.steps):
@@ -77,7 +77,8 @@ def replan(routine: Routine, from_step: int, feedback: Feedback | None = None) -
     )
 
 
-def _adjusted(intake: Intake, feedback: Feedback | None) -> tuple[Intake, str]:
+def adjusted(intake: Intake, feedback: Feedback | None) -> tuple[Intake, str]:
+    """The intake a replan plans for after this feedback, and what to tell the giver."""
     if feedback is None or feedback.kind == "skip":
         return intake, "Skipped; the rest of the massage is replanned to the same end time."
     rank = pressure_rank(intake.pressure)

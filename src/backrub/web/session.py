@@ -14,7 +14,7 @@ from backrub.gate import Unverified, replanned
 from backrub.intake.model import Intake
 from backrub.knowledge.techniques import PRESSURES, pressure_rank
 from backrub.planner.cues import cue_at_pressure
-from backrub.planner.feedback import Feedback, Replanned
+from backrub.planner.feedback import Feedback, Replanned, adjusted
 from backrub.planner.plan import NotPlanned
 from backrub.records.clock import Clock
 from backrub.routine.model import Routine
@@ -134,6 +134,8 @@ def _keep_stroke(live: Live, feedback: Feedback, index: int) -> Change:
     step = steps[index]
     rank = pressure_rank(step.pressure) + (1 if feedback.kind == "firmer" else -1)
     wanted = PRESSURES[rank] if 0 <= rank < len(PRESSURES) else None
+    if wanted and pressure_rank(wanted) > pressure_rank(adjusted(live.intake, feedback)[0].pressure):
+        wanted = None  # past what the receiver asked for or the screening allows: no plan to try
     refused: Unverified | None = None
     for pressure in (wanted, None) if wanted else (None,):
         now_step = step if pressure is None else step.with_changes(
