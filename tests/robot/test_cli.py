@@ -209,11 +209,6 @@ def test_arm_compile_refuses_when_slowing_leaves_the_routines_time(short_file, t
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="no quintic joint move across its 5 s air gap keeps the links and the tool ball 2 cm clear"
-    " (the straight moves tried swing a link into the frame or the ball into the skin); needs a via pose",
-)
 def test_the_long_narrow_back_makes_its_one_reconfiguration_as_a_joint_move_in_the_air(tmp_path, capsys):
     """80/28/20 cm: the routine needs one change of arm configuration, in a 5 s air gap."""
     body = {"back_length_cm": 80, "shoulder_width_cm": 28, "waist_width_cm": 20}

@@ -9,6 +9,7 @@ import numpy as np
 
 from backrub.errors import InputError, Problem
 from backrub.robot import ur5e
+from backrub.robot.airmove import seconds_needed
 from backrub.robot.check import MAX_RUNS_PER_RULE, Violation
 from backrub.robot.joint_export import JointTrajectory
 from backrub.robot.profile import RobotProfile
@@ -20,7 +21,7 @@ from backrub.robot.reach import (
     check_reach,
     frame_mount,
 )
-from backrub.robot.slowdown import joint_factor, stretch
+from backrub.robot.slowdown import MARGIN, joint_factor, stretch
 from backrub.robot.surface import BackSurface, surface_from_body
 from backrub.robot.trajectory import Trajectory
 
@@ -70,17 +71,22 @@ def fit_to_arm(traj: Trajectory, profile: RobotProfile, *, rounds: int = ARM_SLO
     `slowdown`), and the reach check runs again. The added time is small
     (3-4 s in a quarter of an hour, measured), and the caller holds it to the
     routine's 5 %. A configuration change is the check's own joint-space move
-    across its air gap (`reach.joint_move`); it is judged there, not slowed here.
+    across its air gap (`airmove`); if the gap is too short for that move at
+    the joints' top speed, the gap is drawn out (the tool's air path, slower)
+    until it fits.
     """
     placement = placement_for(traj, profile)
     surface = surface_of(traj)
     for _ in range(rounds):
         result = check_reach(traj, placement, surface, radius_m=profile.probe_radius_m)
-        if not result.bad["joint-speed"].any() or result.index.size < 2:
+        short = _move_too_short(result, traj)
+        if (not result.bad["joint-speed"].any() and short <= 1.0) or result.index.size < 2:
             break
         dt = np.maximum(np.diff(traj.t[result.index]), 1e-9)
         rate = np.max(np.abs(np.diff(result.q, axis=0)), axis=1) / dt
-        rate[np.diff(result.branch) != 0] = 0.0  # a reconfiguration's own move is judged by its rule
+        rate[np.diff(result.branch) != 0] = 0.0  # a jump between branches is no speed to slow for
+        if result.move is not None:  # the reconfiguration's own move is fitted by drawing out its gap
+            rate[result.move[0] : result.move[1]] = 0.0
         factor = joint_factor(
             traj,
             result.index,
@@ -89,10 +95,21 @@ def fit_to_arm(traj: Trajectory, profile: RobotProfile, *, rounds: int = ARM_SLO
             contact_limit=float(CONTACT_JOINT_SPEED),
             air_limit=float(np.min(ur5e.JOINT_SPEED_RAD_S)),
         )
+        if short > 1.0 and result.move is not None:
+            a, b = (int(result.index[k]) for k in result.move)
+            factor[a:b] = np.maximum(factor[a:b], short * MARGIN)
         if not (factor > 1.0).any():
             break
         traj = stretch(traj, factor)
     return traj
+
+
+def _move_too_short(result: ReachResult, traj: Trajectory) -> float:
+    """How many times longer the reconfiguration's move needs than its air gap gives (≤ 1: it fits)."""
+    if result.move is None or result.move_poses is None:
+        return 0.0
+    a, b = (int(result.index[k]) for k in result.move)
+    return seconds_needed(result.move_poses) / max(float(traj.t[b] - traj.t[a]), 1e-9)
 
 
 def arm_plan(
