@@ -177,8 +177,9 @@ def check_reach(
     branch = _choose(fails, pressing)
     move = air_gap(branch, pressing)
     if move is not None:  # the move runs where the tool is lifted clear; on its branches before and after
+        old, new = branch[move[0]], branch[move[1]]  # the gap's ends: before the switch, and after it
         move = airmove.lifted(move, pos, surface)
-        branch = np.where(np.arange(n) < move[1], branch[move[0]], branch[move[1]])
+        branch = np.where(np.arange(n) < move[1], old, new)
     q = np.array([qs[b][i] for i, b in enumerate(branch)]) if n else np.zeros((0, 6))
     if n and np.any(np.diff(branch)):  # a reconfiguration: the angles join where the branch changes
         q = continuous(q)
