@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 import numpy as np
 
@@ -25,7 +24,6 @@ from backrub.robot.slowdown import MARGIN, joint_factor, stretch
 from backrub.robot.surface import BackSurface, surface_from_body
 from backrub.robot.trajectory import Trajectory
 
-EXIT_OK, EXIT_FAILED = 0, 1
 ARM_SLOW_ROUNDS = 4  # reach checks (and local slowings) at most, before the findings are reported
 MESSAGES = {
     "unreachable": "the arm cannot put the tool there along the normal",
@@ -196,17 +194,15 @@ def simulate_arm_command(args: argparse.Namespace, traj: Trajectory, profile: Ro
         from backrub.robot.arm_figure import draw_arm_report
 
         draw_arm_report(result, traj, surface, args.png, cap_n=min(profile.cap_n, traj.cap_n))
+    from backrub.robot.cli import print_simulation
+
     report = result.report()
-    if args.json:
-        print(json.dumps(report, indent=2))
-    else:
-        print(
-            f"UR5e: simulated {report['duration_s']} s in {report['wall_s']} s"
-            f" ({report['real_time_factor']}x real time;"
-            f" bare mj_step {report['bare_mj_step_real_time_factor']}x);"
-            f" force RMSE {report['force_rmse_n']} N, peak {report['peak_force_n']} N;"
-            f" reachable {100 * result.reach.reachable_fraction:.1f}% of pressing samples"
-        )
-        if result.trip is not None:
-            print(f"stopped at {result.trip.t_s:.2f} s: {result.trip.kind}: {result.trip.message}")
-    return EXIT_FAILED if result.trip is not None else EXIT_OK
+    summary = (
+        f"UR5e: simulated {report['duration_s']} s in {report['wall_s']} s"
+        f" ({report['real_time_factor']}x real time;"
+        f" bare mj_step {report['bare_mj_step_real_time_factor']}x);"
+        f" force RMSE {report['force_rmse_n']} N, peak {report['peak_force_n']} N;"
+        f" reachable {100 * result.reach.reachable_fraction:.1f}% of pressing samples"
+    )
+    stops = [result.trip] if result.trip is not None else []
+    return print_simulation(report, stops, as_json=args.json, summary=summary)
