@@ -123,9 +123,7 @@ def test_robot_refuses_arm_rotation_and_skips_skin_check():
 
 def test_profile_maps_pressures_and_never_passes_the_hard_cap():
     traj = compile_routine(
-        parse_routine(short_routine("medium")),
-        verify=False,
-        rate_hz=RATE,
+        parse_routine(short_routine("medium")), verify=False, rate_hz=RATE,
         profile=RobotProfile(medium_n=10.0),
     )
     assert traj.force.max() == pytest.approx(10.0, abs=0.05)
