@@ -6,8 +6,9 @@ lifted 2 cm, and rejoins it on the other branch before the landing. The move
 is a chain of rest-to-rest quintics through a few poses (`along`): first the
 tool is lifted further along the normal on the old branch, then the joints
 turn to the new branch's pose lifted as far, then the tool comes down to the
-path. Each leg gets time in proportion to its largest turn, so every leg
-reaches the same peak speed, 1.875·(sum of the legs' largest turns)/T.
+path. Each leg gets time in proportion to what it needs: its largest turn at
+the joints' top speed (a quintic peaks at 1.875·turn/T), but at least 0.5 s,
+so the short lift and landing legs do not jerk the tool.
 
 `plan` searches a small, fixed set of such moves (how far to lift; which way
 round each joint turns, the whole turn taken out of the angles before or after
@@ -33,6 +34,7 @@ LIFTS_M = (0.0, 0.05, 0.10, 0.15)  # how much further the tool is lifted along t
 NEAR_END_M = 0.01  # within this of where it leaves (or rejoins) the path, the ball may be as low as there
 PLAN_DENSITY = 4  # the planner tests its move this many times as often as the reach check samples it
 QUINTIC_PEAK = 1.875  # peak speed of a rest-to-rest quintic, in units of (distance / time)
+MIN_LEG_S = 0.5  # no leg of the move is quicker than this (the wrist sensor reads the tool's inertia)
 
 
 def joint_move(q0: np.ndarray, q1: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -47,18 +49,18 @@ def joint_move(q0: np.ndarray, q1: np.ndarray, t: np.ndarray) -> np.ndarray:
 def along(poses: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Angles (len(t), 6) of rest-to-rest quintic legs through `poses` (m, 6), from t[0] to t[-1].
 
-    Each leg's time is in proportion to its largest joint turn, so all legs
-    reach the same peak speed (`seconds_needed` gives the time for a top speed).
+    Each leg's time is in proportion to what it needs (`leg_seconds`), so when
+    the span is `seconds_needed` or more no joint passes its top speed.
     """
-    turns = leg_turns(poses)
-    total = float(turns.sum())
+    need = leg_seconds(poses)
+    total = float(need.sum())
     if total <= 0.0:
         return np.repeat(poses[:1], len(t), axis=0)
     t0, t1 = float(t[0]), float(t[-1])
-    edges = t0 + (t1 - t0) * np.concatenate([[0.0], np.cumsum(turns) / total])
-    leg = np.clip(np.searchsorted(edges, t, side="right") - 1, 0, len(turns) - 1)
+    edges = t0 + (t1 - t0) * np.concatenate([[0.0], np.cumsum(need) / total])
+    leg = np.clip(np.searchsorted(edges, t, side="right") - 1, 0, len(need) - 1)
     out = np.empty((len(t), poses.shape[1]))
-    for k in range(len(turns)):
+    for k in range(len(need)):
         sel = leg == k
         if sel.any():
             out[sel] = _quintic(poses[k], poses[k + 1], float(edges[k]), float(edges[k + 1]), t[sel])
@@ -70,9 +72,20 @@ def leg_turns(poses: np.ndarray) -> np.ndarray:
     return np.asarray(np.max(np.abs(np.diff(poses, axis=0)), axis=1))
 
 
+def leg_seconds(poses: np.ndarray) -> np.ndarray:
+    """The time (s) each leg needs: its largest turn at the joints' top speed, and at least MIN_LEG_S.
+
+    A short leg (the lift, the landing) done at top speed would start and
+    stop the tool sharply; the wrist sensor reads the tool's inertia as a
+    force, and the monitor watches that reading in the air too.
+    """
+    top = QUINTIC_PEAK * leg_turns(poses) / np.min(ur5e.JOINT_SPEED_RAD_S)
+    return np.asarray(np.where(top > 0.0, np.maximum(top, MIN_LEG_S), 0.0))
+
+
 def seconds_needed(poses: np.ndarray) -> float:
     """The shortest time the move through `poses` takes with no joint over its top speed."""
-    return float(QUINTIC_PEAK * leg_turns(poses).sum() / np.min(ur5e.JOINT_SPEED_RAD_S))
+    return float(leg_seconds(poses).sum())
 
 
 def lifted(gap: tuple[int, int], pos: np.ndarray, surface: BackSurface) -> tuple[int, int]:

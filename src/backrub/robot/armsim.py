@@ -227,7 +227,8 @@ def _plan(
     pos, nrm, force = traj.position[index], traj.normal[index], traj.force[index]
     skin = surface.points(pos[:, 0], pos[:, 1])
     height = np.maximum(np.einsum("ij,ij->i", pos - skin, nrm), 0.0)
-    q = joint_path(pos, nrm, placement, reach, index, radius_m, tool_axes(traj)[index])
+    clock = np.arange(ticks) / CONTROL_HZ * traj.rate_hz  # the ticks in (fractional) samples
+    q = joint_path(pos, nrm, placement, reach, index, radius_m, tool_axes(traj)[index], clock)
     base = base_transform(placement.base_m, placement.yaw_deg, placement.tilt_deg)
     qd = np.gradient(q, 1.0 / CONTROL_HZ, axis=0)
     n_base = nrm @ base[:3, :3]  # normals in the arm's base frame

@@ -434,11 +434,15 @@ def joint_path(
     sample: np.ndarray,
     radius_m: float = 0.03,
     axis: np.ndarray | None = None,
+    clock: np.ndarray | None = None,
 ) -> np.ndarray:
     """Joint angles (n, 6) at trajectory samples `sample`, on the branches the reach check kept.
 
     Continuous in time (whole turns chosen to match the check's angles); a
-    sample with no solution holds the angles before it.
+    sample with no solution holds the angles before it. `clock` (fractional
+    sample numbers, one per row) times the reconfiguration's move more finely
+    than `sample` (the arm simulation's 500 Hz ticks over a 100 Hz file), so
+    its fast joints get no steps.
     """
     n = len(position)
     if n == 0:
@@ -467,8 +471,9 @@ def joint_path(
         after = sample >= b
         if after.any():
             q[after] -= 2 * np.pi * np.round((q[after][0] - q1) / (2 * np.pi))
-        inside = (sample > a) & (sample < b)
+        when = sample.astype(float) if clock is None else clock  # sample numbers: a uniform clock
+        inside = (when > a) & (when < b)
         if inside.any():
-            t = np.concatenate([[a], sample[inside], [b]]).astype(float)  # sample numbers: a uniform clock
+            t = np.concatenate([[a], when[inside], [b]])
             q[inside] = airmove.along(result.move_poses, t)[1:-1]
     return q
