@@ -26,11 +26,13 @@ import numpy as np
 from backrub.intake.model import parse_intake
 from backrub.planner import plan_routine
 from backrub.robot import ur5e
+from backrub.robot.airmove import seconds_needed
 from backrub.robot.arm_cli import fit_to_arm, placement_for
 from backrub.robot.armsim import ArmOptions, simulate_arm
+from backrub.robot.clearance import ball_gap
 from backrub.robot.compile import compile_routine, routine_seconds
 from backrub.robot.profile import RobotProfile
-from backrub.robot.reach import check_reach
+from backrub.robot.reach import ArmPlacement, ReachResult, check_reach
 
 BODIES = {
     "default 50/42/32": (50, 42, 32),
@@ -63,12 +65,17 @@ def reachability(rate_hz: float) -> dict[str, dict[str, object]]:
         failing = {
             k: int(v[result.pressing].sum()) for k, v in result.bad.items() if v[result.pressing].any()
         }
+        failing_air = {
+            k: int(v[~result.pressing].sum()) for k, v in result.bad.items() if v[~result.pressing].any()
+        }
         out[name] = {
             "reachable_fraction": round(result.reachable_fraction, 4),
             "base_m": [round(v, 3) for v in placement.base_m],
             "reconfigurations": result.reconfigurations,
             "min_clearance_cm": round(100 * result.min_clearance_m, 2),
             "failing_pressing_samples": failing,
+            "failing_air_samples": failing_air,
+            "reconfiguration_move": _move(traj, result, placement),
             "slow_and_check_s": round(time.perf_counter() - start, 2),
             "failing_before_slowing": int(before.bad["joint-speed"].sum()),
             "reachable_before_slowing": round(before.reachable_fraction, 4),
@@ -77,6 +84,24 @@ def reachability(rate_hz: float) -> dict[str, dict[str, object]]:
         }
         print(name, out[name], flush=True)
     return out
+
+
+def _move(traj: object, result: ReachResult, placement: ArmPlacement) -> dict[str, object] | None:
+    """The reconfiguration's joint move: when, how long it needs at 180°/s, its peak speed, the ball's gap."""
+    if result.move is None or result.move_poses is None:
+        return None
+    a, b = result.move
+    t = traj.t[result.index[a : b + 1]]  # type: ignore[attr-defined]
+    q = result.q[a : b + 1]
+    rate = np.abs(np.diff(q, axis=0)) / np.diff(t)[:, None]
+    return {
+        "t_s": [round(float(t[0]), 2), round(float(t[-1]), 2)],
+        "needs_s": round(seconds_needed(result.move_poses), 2),
+        "poses": len(result.move_poses),
+        "largest_turn_deg": round(float(np.degrees(np.abs(q[-1] - q[0]).max())), 1),
+        "peak_deg_s": round(float(np.degrees(rate.max())), 1),
+        "ball_min_cm": round(100 * float(ball_gap(q, placement, traj.surface, 0.03).min()), 2),  # type: ignore[attr-defined]
+    }
 
 
 def arm_runs(name: str, traj: object, quick: bool) -> dict[str, dict[str, object]]:
@@ -157,6 +182,7 @@ def main() -> None:
     if not args.quick:
         figures["reachability"] = reachability(100.0)
     print(json.dumps(figures, indent=1))
+    print(f"load average at the end {os.getloadavg()}", flush=True)
 
 
 if __name__ == "__main__":

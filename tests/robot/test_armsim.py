@@ -141,3 +141,44 @@ def _slice(traj, seconds):
         force=traj.force[:n],
         step=traj.step[:n],
     )
+
+
+@pytest.mark.slow
+def test_a_reconfiguration_through_a_singular_pose_runs_without_a_kick(monkeypatch):
+    """The arm simulation follows a wrist flip whose move passes θ5 = 0 (the wrist's singular pose).
+
+    There the Jacobian cannot turn a normal offset into joint angles; the
+    force law's offset is faded out for the move, so the servos follow the
+    planned angles and the wrist sensor reads no kick (switched off, it reads
+    thousands of newtons and the monitor stops the arm).
+    """
+    import numpy as np
+    from forced_flip import flip_wrist_in_gap, gap_seconds
+
+    import backrub.robot.reach as reach
+    from backrub.robot import airmove
+    from backrub.robot.arm_cli import fit_to_arm
+
+    traj = compile_routine(parse_routine(short_routine("medium")), verify=False, rate_hz=100.0)
+    placement = reach.frame_mount(traj.surface)
+    kept = reach.check_reach(traj, placement, traj.surface)
+    flip_wrist_in_gap(monkeypatch, int(kept.branch[0]), int(np.argmax(gap_seconds(traj, kept))))
+    planned = airmove.plan
+
+    def through_the_singular_wrist(before, after, t, lifts, placement, surface, radius_m):
+        lo, hi, _ = planned(before, after, t, lifts, placement, surface, radius_m)
+        up0, up1 = lifts[-1]  # the tool lifted furthest, on each branch
+        straight = up0.copy()
+        straight[4] = 0.0
+        return lo, hi, np.array([before[-1] + lo, up0 + lo, straight + lo, up1 + hi, after[0] + hi])
+
+    monkeypatch.setattr(airmove, "plan", through_the_singular_wrist)
+    traj = fit_to_arm(traj, RobotProfile())  # draws the gap out until the move fits at 180°/s
+    result = simulate_arm(traj, traj.surface, placement, options=ArmOptions(**FAULTY_SENSOR), caps=traj.caps)
+    assert result.reach.reconfigurations == 1
+    a, z = result.reach.move
+    assert np.min(np.abs(np.sin(result.reach.q[a : z + 1, 4]))) < 0.01  # it passes the singular wrist
+    assert not any(m.any() for m in result.reach.bad.values())
+    report = result.report()
+    assert report["stopped"] is None
+    assert report["peak_in_air_n"] <= 0.5

@@ -1,10 +1,10 @@
 """The reach check: every rule can trip, and a good placement passes the whole routine."""
 
-import itertools
 from dataclasses import replace
 
 import numpy as np
 import pytest
+from forced_flip import air_gaps, flip_wrist_in_gap, gap_seconds
 from robot_routines import short_routine
 
 import backrub.robot.reach as reach
@@ -159,24 +159,112 @@ def test_a_reconfiguration_in_an_air_gap_too_short_for_the_move_is_refused(traj,
     placement = reach.frame_mount(traj.surface)
     kept = check_reach(traj, placement, traj.surface)
     assert kept.reconfigurations == 0
-    pressing = kept.pressing
-    edges = np.flatnonzero(np.diff(pressing.view(np.int8)))
-    gaps = [(int(a) + 1, int(b)) for a, b in itertools.pairwise(edges) if not pressing[a + 1]]
-    first, last = min(gaps, key=lambda g: traj.t[kept.index[g[1]]] - traj.t[kept.index[g[0]]])
-    gap_s = traj.t[kept.index[last]] - traj.t[kept.index[first]]
-    assert 0 < gap_s < 1.875  # a rest-to-rest half turn at 180°/s takes 1.875 s
+    spans = gap_seconds(traj, kept)
+    which = int(np.argmin(spans))
+    assert 0 < spans[which] < 1.875  # a rest-to-rest half turn at 180°/s takes 1.875 s
+    first, last = air_gaps(kept.pressing)[which]
     switch = (first + last) // 2
-    b = int(kept.branch[0])
-
-    def flip_wrist(fails, pressed):
-        out = np.full(fails.shape[1], b)
-        out[switch:] = b ^ 2  # the other wrist: θ5 negated, θ6 half a turn away
-        return out
-
-    monkeypatch.setattr(reach, "_choose", flip_wrist)
+    flip_wrist_in_gap(monkeypatch, int(kept.branch[0]), which)
     result = check_reach(traj, placement, traj.surface)
     assert result.reconfigurations == 1
     assert result.bad["reconfiguration"][switch]
     found = [v for v in violations_of(result, traj) if v.rule == "arm-reconfiguration"]
     assert found and found[0].first <= int(kept.index[switch]) <= found[0].last
     assert "sample" in str(found[0])
+
+
+@pytest.mark.parametrize("where", ["over the back", "beside the body"])
+def test_the_tool_ball_swung_toward_the_skin_during_a_reconfiguration_is_refused(traj, monkeypatch, where):
+    """A reconfiguration's move that dips the ball to ~0.5 cm over the skin mid-gap trips `clearance`.
+
+    Beside the body too: there the skin's height field is held level, and the
+    simulated tissue pushes on a ball that comes down onto it. Oracle: MuJoCo's
+    own kinematics of the arm model (the `ball` site) and the skin's height
+    straight below it (never less than the distance along the normal): every
+    sample of the move where that gap is under 1.5 cm must be refused. The
+    links stay clear there, so only the ball rule can catch it.
+    """
+    import mujoco
+
+    from backrub.robot import airmove
+    from backrub.robot.arm_model import arm_model, base_transform
+    from backrub.robot.clearance import body_half_width, link_clearance
+
+    placement = reach.frame_mount(traj.surface)
+    kept = check_reach(traj, placement, traj.surface)
+    which = int(np.argmax(gap_seconds(traj, kept)))
+    first, last = air_gaps(kept.pressing)[which]
+    b = int(kept.branch[0])
+    mid = int(kept.index[(first + last) // 2])
+    if where == "over the back":
+        low, up = traj.position[mid] - 0.015 * traj.normal[mid], traj.normal[mid]  # 2 cm up: 0.5 cm left
+    else:  # 5 cm beyond the body's edge (the side the tool is over), 0.5 cm over the skin's level there
+        x0, y = traj.position[mid, :2]
+        x = np.sign(x0) * (float(body_half_width(traj.surface, np.array([y]))[0]) + 0.05)
+        low = np.array([x, y, float(traj.surface.height(np.array([x]), np.array([y]))[0]) + 0.005])
+        up = np.array([0.0, 0.0, 1.0])
+    sols, ok = reach.solve_branches(low[None], up[None], placement, 0.03)
+    assert ok[0, b]
+
+    def dipping_move(before, after, t, lifts, placement, surface, radius_m):
+        q0, q1 = before[-1], after[0]
+        dip = sols[0, b] - 2 * np.pi * np.round((sols[0, b] - q0) / (2 * np.pi))
+        return np.zeros(6), np.zeros(6), np.array([q0, dip, q1])
+
+    flip_wrist_in_gap(monkeypatch, b, which)
+    monkeypatch.setattr(airmove, "plan", dipping_move)
+    result = check_reach(traj, placement, traj.surface)
+    assert result.reconfigurations == 1 and result.move is not None
+    a, z = result.move
+    q = result.q[a : z + 1]
+    model = arm_model(traj.surface, placement.base_m, placement.yaw_deg, base_tilt_deg=placement.tilt_deg)
+    data = mujoco.MjData(model)
+    gap = np.empty(len(q))
+    for k, angles in enumerate(q):
+        data.qpos[:6] = angles
+        mujoco.mj_kinematics(model, data)
+        x, y, zc = data.site("ball").xpos
+        gap[k] = zc - float(traj.surface.height(np.array([x]), np.array([y]))[0]) - 0.03
+    assert gap.min() < 0.01  # the dip is real
+    dipped = gap < 0.015
+    base = base_transform(placement.base_m, placement.yaw_deg, placement.tilt_deg)
+    _, links_near = link_clearance(q, base @ ur5e.frames(q), traj.surface, placement)
+    assert not links_near[dipped].any()  # the links are clear where the ball dips
+    assert result.bad["clearance"][a : z + 1][dipped].all()
+
+
+def test_an_air_gap_too_short_for_the_reconfiguration_is_drawn_out_until_its_move_fits(traj, monkeypatch):
+    """`compile --arm` slows the tool's air path in that gap (only there) so the wrist flip fits at 180°/s."""
+    from backrub.robot.arm_cli import fit_to_arm
+    from backrub.robot.profile import RobotProfile
+
+    placement = reach.frame_mount(traj.surface)
+    kept = check_reach(traj, placement, traj.surface)
+    spans = gap_seconds(traj, kept)
+    which = int(np.argmin(spans))  # the shortest air gap, found again by its order after any slowing
+    assert 0 < spans[which] < 1.875  # a rest-to-rest half turn of θ6 at 180°/s takes 1.875 s
+    flip_wrist_in_gap(monkeypatch, int(kept.branch[0]), which)
+    assert check_reach(traj, placement, traj.surface).bad["reconfiguration"].any()
+    fitted = fit_to_arm(traj, RobotProfile())
+    result = check_reach(fitted, placement, fitted.surface)
+    assert result.reconfigurations == 1 and result.move is not None
+    assert not any(m.any() for m in result.bad.values())
+    a, z = result.move
+    span = fitted.t[result.index[z]] - fitted.t[result.index[a]]
+    assert span >= 1.875  # the hand oracle: θ6 turns at least half a turn inside the move
+    rate = np.abs(np.diff(result.q[a : z + 1], axis=0)) / np.diff(fitted.t[result.index[a : z + 1]])[:, None]
+    assert rate.max() <= np.radians(180.0)
+
+    # only that gap was drawn out (eased over 0.6 s): each touch starts when it did before the gap,
+    # one fixed delay later after it
+    def touches(t):
+        return t.t[np.flatnonzero(np.diff((t.force > 0).view(np.int8)) == 1) + 1]
+
+    before, after = touches(traj), touches(fitted)
+    assert before.size == after.size
+    gap_start, gap_end = (traj.t[kept.index[k]] for k in air_gaps(kept.pressing)[which])
+    shift = after - before
+    delay = fitted.duration_s - traj.duration_s
+    assert np.abs(shift[before < gap_start - 1.0]).max() < 0.015
+    assert np.abs(shift[before > gap_end + 1.0] - delay).max() < 0.015
+    assert delay > 1.875 - spans[which]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 import numpy as np
 
 from backrub.errors import InputError, Problem
 from backrub.robot import ur5e
+from backrub.robot.airmove import seconds_needed
 from backrub.robot.check import MAX_RUNS_PER_RULE, Violation
 from backrub.robot.joint_export import JointTrajectory
 from backrub.robot.profile import RobotProfile
@@ -20,11 +20,10 @@ from backrub.robot.reach import (
     check_reach,
     frame_mount,
 )
-from backrub.robot.slowdown import joint_factor, stretch
+from backrub.robot.slowdown import MARGIN, joint_factor, stretch
 from backrub.robot.surface import BackSurface, surface_from_body
 from backrub.robot.trajectory import Trajectory
 
-EXIT_OK, EXIT_FAILED = 0, 1
 ARM_SLOW_ROUNDS = 4  # reach checks (and local slowings) at most, before the findings are reported
 MESSAGES = {
     "unreachable": "the arm cannot put the tool there along the normal",
@@ -70,17 +69,22 @@ def fit_to_arm(traj: Trajectory, profile: RobotProfile, *, rounds: int = ARM_SLO
     `slowdown`), and the reach check runs again. The added time is small
     (3-4 s in a quarter of an hour, measured), and the caller holds it to the
     routine's 5 %. A configuration change is the check's own joint-space move
-    across its air gap (`reach.joint_move`); it is judged there, not slowed here.
+    across its air gap (`airmove`); if the gap is too short for that move at
+    the joints' top speed, the gap is drawn out (the tool's air path, slower)
+    until it fits.
     """
     placement = placement_for(traj, profile)
     surface = surface_of(traj)
     for _ in range(rounds):
         result = check_reach(traj, placement, surface, radius_m=profile.probe_radius_m)
-        if not result.bad["joint-speed"].any() or result.index.size < 2:
+        short = _move_too_short(result, traj)
+        if (not result.bad["joint-speed"].any() and short <= 1.0) or result.index.size < 2:
             break
         dt = np.maximum(np.diff(traj.t[result.index]), 1e-9)
         rate = np.max(np.abs(np.diff(result.q, axis=0)), axis=1) / dt
-        rate[np.diff(result.branch) != 0] = 0.0  # a reconfiguration's own move is judged by its rule
+        rate[np.diff(result.branch) != 0] = 0.0  # a jump between branches is no speed to slow for
+        if result.move is not None:  # the reconfiguration's own move is fitted by drawing out its gap
+            rate[result.move[0] : result.move[1]] = 0.0
         factor = joint_factor(
             traj,
             result.index,
@@ -89,10 +93,21 @@ def fit_to_arm(traj: Trajectory, profile: RobotProfile, *, rounds: int = ARM_SLO
             contact_limit=float(CONTACT_JOINT_SPEED),
             air_limit=float(np.min(ur5e.JOINT_SPEED_RAD_S)),
         )
+        if short > 1.0 and result.move is not None:
+            a, b = (int(result.index[k]) for k in result.move)
+            factor[a:b] = np.maximum(factor[a:b], short * MARGIN)
         if not (factor > 1.0).any():
             break
         traj = stretch(traj, factor)
     return traj
+
+
+def _move_too_short(result: ReachResult, traj: Trajectory) -> float:
+    """How many times longer the reconfiguration's move needs than its air gap gives (≤ 1: it fits)."""
+    if result.move is None or result.move_poses is None:
+        return 0.0
+    a, b = (int(result.index[k]) for k in result.move)
+    return seconds_needed(result.move_poses) / max(float(traj.t[b] - traj.t[a]), 1e-9)
 
 
 def arm_plan(
@@ -179,17 +194,15 @@ def simulate_arm_command(args: argparse.Namespace, traj: Trajectory, profile: Ro
         from backrub.robot.arm_figure import draw_arm_report
 
         draw_arm_report(result, traj, surface, args.png, cap_n=min(profile.cap_n, traj.cap_n))
+    from backrub.robot.cli import print_simulation
+
     report = result.report()
-    if args.json:
-        print(json.dumps(report, indent=2))
-    else:
-        print(
-            f"UR5e: simulated {report['duration_s']} s in {report['wall_s']} s"
-            f" ({report['real_time_factor']}x real time;"
-            f" bare mj_step {report['bare_mj_step_real_time_factor']}x);"
-            f" force RMSE {report['force_rmse_n']} N, peak {report['peak_force_n']} N;"
-            f" reachable {100 * result.reach.reachable_fraction:.1f}% of pressing samples"
-        )
-        if result.trip is not None:
-            print(f"stopped at {result.trip.t_s:.2f} s: {result.trip.kind}: {result.trip.message}")
-    return EXIT_FAILED if result.trip is not None else EXIT_OK
+    summary = (
+        f"UR5e: simulated {report['duration_s']} s in {report['wall_s']} s"
+        f" ({report['real_time_factor']}x real time;"
+        f" bare mj_step {report['bare_mj_step_real_time_factor']}x);"
+        f" force RMSE {report['force_rmse_n']} N, peak {report['peak_force_n']} N;"
+        f" reachable {100 * result.reach.reachable_fraction:.1f}% of pressing samples"
+    )
+    stops = [result.trip] if result.trip is not None else []
+    return print_simulation(report, stops, as_json=args.json, summary=summary)

@@ -37,6 +37,7 @@ from backrub.robot.trajectory import Trajectory
 CONTROL_HZ = 500.0
 RETREAT_M = 0.03
 RETREAT_S = 0.5
+MOVE_EASE_S = 0.2  # the normal offset fades out over this time as a reconfiguration's move starts, and back
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -226,7 +227,8 @@ def _plan(
     pos, nrm, force = traj.position[index], traj.normal[index], traj.force[index]
     skin = surface.points(pos[:, 0], pos[:, 1])
     height = np.maximum(np.einsum("ij,ij->i", pos - skin, nrm), 0.0)
-    q = joint_path(pos, nrm, placement, reach, index, radius_m, tool_axes(traj)[index])
+    clock = np.arange(ticks) / CONTROL_HZ * traj.rate_hz  # the ticks in (fractional) samples
+    q = joint_path(pos, nrm, placement, reach, index, radius_m, tool_axes(traj)[index], clock)
     base = base_transform(placement.base_m, placement.yaw_deg, placement.tilt_deg)
     qd = np.gradient(q, 1.0 / CONTROL_HZ, axis=0)
     n_base = nrm @ base[:3, :3]  # normals in the arm's base frame
@@ -234,6 +236,7 @@ def _plan(
     twist[:, :3] = n_base
     jac = ur5e.jacobian(q)
     dq_dn = np.linalg.solve(jac + 1e-9 * np.eye(6), twist[..., None])[..., 0]
+    dq_dn *= _off_the_path(traj, reach, index)[:, None]
     if caps is not None:
         zone, _ = caps.lookup(100 * pos[:, 0], 100 * pos[:, 1])
         zone = np.minimum(zone, cap)
@@ -258,6 +261,26 @@ def _plan(
         target_np=force,
         medium=medium,
     )
+
+
+def _off_the_path(traj: Trajectory, reach: ReachResult, index: np.ndarray) -> np.ndarray:
+    """Per tick, how much the force law's offset along the normal applies: 0 inside a reconfiguration.
+
+    The reconfiguration's joint move leaves the tool's path and may pass a
+    singular pose, where the Jacobian's inverse (offset → joints) blows up; the
+    offset means nothing there anyway (nothing is touched). It fades out over
+    MOVE_EASE_S as the move starts and back in as it ends, where the move is
+    still near the path and the Jacobian is well away from singular.
+    """
+    weight = np.ones(len(index))
+    if reach.move is None:
+        return weight
+    t0, t1 = (float(traj.t[reach.index[k]]) for k in reach.move)
+    t = traj.t[index]
+    u = np.clip(np.minimum(t - t0, t1 - t) / MOVE_EASE_S, 0.0, 1.0)
+    inside = (t > t0) & (t < t1)
+    weight[inside] = 1.0 - u[inside] ** 3 * (10.0 - 15.0 * u[inside] + 6.0 * u[inside] ** 2)
+    return weight
 
 
 def _loop(

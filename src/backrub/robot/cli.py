@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -205,17 +206,27 @@ def _simulate(args: argparse.Namespace) -> int:
         surface = traj.surface or surface_from_body(*(traj.body_cm or (50.0, 42.0, 32.0)))
         draw_report(result, surface, args.png, cap_n=traj.cap_n)
     report = result.report()
-    if args.json:
+    summary = (
+        f"simulated {report['duration_s']} s in {report['wall_s']} s"
+        f" ({report['real_time_factor']}x real time); force RMSE"
+        f" {report['force_rmse_n']} N, peak {report['peak_force_n']} N"
+    )
+    return print_simulation(report, result.violations, as_json=args.json, summary=summary)
+
+
+def print_simulation(report: dict[str, Any], stops: Sequence[Any], *, as_json: bool, summary: str) -> int:
+    """Print a simulation's report (JSON, or its summary line and a line per stop); 1 if it was stopped.
+
+    `stops` are the monitor's events (each with `t_s`, `kind`, `message`), for
+    the ball probe and the arm alike.
+    """
+    if as_json:
         print(json.dumps(report, indent=2))
     else:
-        print(
-            f"simulated {report['duration_s']} s in {report['wall_s']} s"
-            f" ({report['real_time_factor']}x real time); force RMSE"
-            f" {report['force_rmse_n']} N, peak {report['peak_force_n']} N"
-        )
-        for event in result.violations:
+        print(summary)
+        for event in stops:
             print(f"stopped at {event.t_s:.2f} s: {event.kind}: {event.message}")
-    return EXIT_FAILED if result.violations else EXIT_OK
+    return EXIT_FAILED if stops else EXIT_OK
 
 
 def _simulate_arm(args: argparse.Namespace, traj: Any) -> int:

@@ -24,15 +24,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import distance_transform_edt, gaussian_filter1d
 
-from backrub.robot import ur5e
-from backrub.robot.arm_model import (
-    arm_capsules_local,
-    base_transform,
-    mount_capsules,
-    table_top_z,
-    upper_arms,
-)
-from backrub.robot.surface import EDGE_FRACTION, SIDE_ALLOWANCE_M, BackSurface
+from backrub.robot import airmove, ur5e
+from backrub.robot.airmove import joint_move as joint_move
+from backrub.robot.arm_model import base_transform
+from backrub.robot.clearance import CLEARANCE_M as CLEARANCE_M
+from backrub.robot.clearance import STICK_CLEARANCE_M as STICK_CLEARANCE_M
+from backrub.robot.clearance import ArmPlacement as ArmPlacement
+from backrub.robot.clearance import link_clearance
+from backrub.robot.surface import BackSurface
 from backrub.robot.trajectory import Trajectory
 
 TOOL_AXIS_DEG = 2.0
@@ -40,8 +39,6 @@ CONTACT_JOINT_SPEED = np.radians(90.0)
 SIN_WRIST_MIN = np.sin(np.radians(10.0))
 SIN_ELBOW_MIN = np.sin(np.radians(8.0))
 SHOULDER_MIN_M = 0.08  # wrist centre's distance from the base axis, beyond the offset d4
-CLEARANCE_M = 0.02
-STICK_CLEARANCE_M = 0.005
 CHECK_HZ = 50.0  # the reach check looks at the trajectory this often (and at every pressing edge)
 AXIS_SMOOTH_S = 0.15  # in the air the tool axis follows the normal smoothed over this time ...
 AXIS_NEAR_S = 0.1  # ... and is the normal itself this close (in time) to touching
@@ -61,15 +58,6 @@ RULES = (
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ArmPlacement:
-    """Where the arm's base stands in the body frame, and which way it faces."""
-
-    base_m: tuple[float, float, float]
-    yaw_deg: float
-    tilt_deg: float = 0.0  # 0: upright on a pedestal; 180: hanging from a frame (arm_model.base_transform)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class ReachResult:
     """Joint angles for the looked-at samples, and every sample each rule failed."""
 
@@ -79,8 +67,10 @@ class ReachResult:
     bad: dict[str, np.ndarray]  # rule -> (n,) bool
     pressing: np.ndarray  # (n,) bool
     min_clearance_m: float
-    # positions in `index` between which the one reconfiguration moves in joint space (an air gap)
+    # positions in `index` between which the one reconfiguration moves in joint space (an air gap),
+    # and the poses it moves through, its ends included (airmove.along)
     move: tuple[int, int] | None = None
+    move_poses: np.ndarray | None = None
 
     @property
     def reachable_fraction(self) -> float:
@@ -187,28 +177,36 @@ def check_reach(
     branch = _choose(fails, pressing)
     move = air_gap(branch, pressing)
     if move is not None:  # the move runs where the tool is lifted clear; on its branches before and after
-        move = _lifted(move, pos, surface)
-        branch = np.where(np.arange(n) < move[1], branch[move[0]], branch[move[1]])
+        old, new = branch[move[0]], branch[move[1]]  # the gap's ends: before the switch, and after it
+        move = airmove.lifted(move, pos, surface)
+        branch = np.where(np.arange(n) < move[1], old, new)
     q = np.array([qs[b][i] for i, b in enumerate(branch)]) if n else np.zeros((0, 6))
     if n and np.any(np.diff(branch)):  # a reconfiguration: the angles join where the branch changes
         q = continuous(q)
     ok_kept = ok[np.arange(n), branch]
+    poses = None
     if move is not None:
         a, b = move
         t_move = traj.t[index[a : b + 1]]
-        lo, hi = _clear_turns(q[: a + 1], q[b:], t_move, placement, surface, radius_m)
+        lifts = []
+        for h in airmove.LIFTS_M:  # the tool lifted further along the normal, on the old branch and the new
+            up0 = _lifted_pose(pos[a], nrm[a], axis[a], int(branch[a]), q[a], h, placement, radius_m)
+            up1 = _lifted_pose(pos[b], nrm[b], axis[b], int(branch[b]), q[b], h, placement, radius_m)
+            if up0 is not None and up1 is not None:
+                lifts.append((up0, up1))
+        lo, hi, poses = airmove.plan(q[: a + 1], q[b:], t_move, lifts, placement, surface, radius_m)
         q[: a + 1] += lo
         q[b:] += hi
-        q[a : b + 1] = joint_move(q[a], q[b], t_move)
+        q[a : b + 1] = airmove.along(poses, t_move)
         ok_kept[a : b + 1] = ok_kept[a] & ok_kept[b]
     bad = _judge(q, ok_kept, pressing, dt, pos, nrm, placement, surface, radius_m, quick=False, move=move)
     bad["reconfiguration"] = bad_reconfigurations(branch, pressing)
-    if move is not None:
+    if move is not None and poses is not None:
         a, b = move
-        if _too_fast(q[a], q[b], traj.t[index[b]] - traj.t[index[a]]):
+        if airmove.seconds_needed(poses) > traj.t[index[b]] - traj.t[index[a]]:
             bad["reconfiguration"][a + 1 : b + 1] = True  # the gap is too short for the move
-        ball = _ball_gap(q[a : b + 1], placement, surface, radius_m)
-        bad["clearance"][a : b + 1] |= ball < CLEARANCE_M  # the tool itself, swung by the joints
+        # the tool itself, swung by the joints
+        bad["clearance"][a : b + 1] |= airmove.ball_too_near(q[a : b + 1], placement, surface, radius_m)
     clearance = bad.pop("_clearance_m")
     return ReachResult(
         index=index,
@@ -218,7 +216,28 @@ def check_reach(
         pressing=pressing,
         min_clearance_m=float(np.nanmin(clearance)) if clearance.size else np.inf,
         move=move,
+        move_poses=poses,
     )
+
+
+def _lifted_pose(
+    p: np.ndarray,
+    normal: np.ndarray,
+    axis: np.ndarray,
+    branch: int,
+    near: np.ndarray,
+    h: float,
+    placement: ArmPlacement,
+    radius_m: float,
+) -> np.ndarray | None:
+    """The angles on `branch` with the tool h further along the normal (whole turns as near `near`)."""
+    if h == 0.0:
+        return near
+    sols, ok = solve_branches((p + h * normal)[None], normal[None], placement, radius_m, axis[None])
+    if not ok[0, branch]:
+        return None
+    q = sols[0, branch]
+    return np.asarray(q - 2 * np.pi * np.round((q - near) / (2 * np.pi)))
 
 
 def air_gap(branch: np.ndarray, pressing: np.ndarray) -> tuple[int, int] | None:
@@ -235,93 +254,6 @@ def air_gap(branch: np.ndarray, pressing: np.ndarray) -> tuple[int, int] | None:
     while b < len(pressing) - 1 and not pressing[b + 1]:
         b += 1
     return a, b
-
-
-def joint_move(q0: np.ndarray, q1: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Angles (len(t), 6) of a rest-to-rest quintic move from q0 at t[0] to q1 at t[-1].
-
-    A reconfiguration is made by the joints, not by the tool's Cartesian path:
-    the IK branch cannot change continuously, so the arm leaves the path at the
-    start of the air gap and rejoins it on the other branch at its end. The
-    quintic starts and ends with zero speed and acceleration; its peak speed is
-    1.875·|Δq|/T.
-    """
-    span = max(float(t[-1] - t[0]), 1e-9)
-    u = np.clip((t - t[0]) / span, 0.0, 1.0)[:, None]
-    shape = u**3 * (10.0 - 15.0 * u + 6.0 * u**2)
-    return np.asarray(q0 + shape * (q1 - q0))
-
-
-def _clear_turns(
-    before: np.ndarray,
-    after: np.ndarray,
-    t: np.ndarray,
-    placement: ArmPlacement,
-    surface: BackSurface,
-    radius_m: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Whole turns (6,) to add to the angles before the move and after it, so the move keeps clear.
-
-    A joint may reach the far branch's angle turning either way round (the
-    elbow cannot: its range is one turn), and the turn may be taken out of
-    the angles before the move or after it. Of those ways, the one with the
-    smallest largest turn that keeps every angle within its range and the move
-    clear of skin, table, upper arms and mount is taken; none if none is.
-    """
-    q0, q1 = before[-1], after[0]
-    options = [[0.0] if j == 2 else [0.0, -2 * np.pi, 2 * np.pi] for j in range(6)]
-    shifts = np.array(np.meshgrid(*options, indexing="ij")).reshape(6, -1).T
-    shifts = shifts[np.argsort(np.max(np.abs(q1 - q0 + shifts), axis=1), kind="stable")]
-    base = base_transform(placement.base_m, placement.yaw_deg, placement.tilt_deg)
-    for shift in shifts:
-        for side in (0, 1):
-            lo, hi = (np.zeros(6), shift) if side else (-shift, np.zeros(6))
-            if np.any(np.abs(before + lo) > ur5e.JOINT_LIMIT_RAD) or np.any(
-                np.abs(after + hi) > ur5e.JOINT_LIMIT_RAD
-            ):
-                continue
-            q = joint_move(q0 + lo, q1 + hi, t)
-            _, near = _clearance(q, base @ ur5e.frames(q), surface, placement)
-            if not near.any() and not np.any(_ball_gap(q, placement, surface, radius_m) < CLEARANCE_M):
-                return lo, hi
-    return np.zeros(6), np.zeros(6)
-
-
-def _lifted(gap: tuple[int, int], pos: np.ndarray, surface: BackSurface) -> tuple[int, int]:
-    """The part of an air gap from the first to the last sample with the tool CLEARANCE_M off the skin.
-
-    The move starts and ends there, so the tool (which the joints swing on a
-    path of their own) can be held CLEARANCE_M clear all along; a gap that
-    never lifts so far keeps its ends, and the tool check then finds it.
-    """
-    a, b = gap
-    high = np.flatnonzero(_lift(pos[a : b + 1], surface) >= CLEARANCE_M)
-    if high.size < 2:
-        return gap
-    return a + int(high[0]), a + int(high[-1])
-
-
-def _lift(p: np.ndarray, surface: BackSurface) -> np.ndarray:
-    """Distance (m) of points from the skin along its normal (over the body), or from the table."""
-    sp, sn = surface.points_and_normals(p[:, 0], p[:, 1])
-    on_body = np.abs(p[:, 0]) < _body_half_width(surface, p[:, 1])
-    above_table = np.where(np.abs(p[:, 0]) < 0.35, p[:, 2] - table_top_z(surface), np.inf)
-    return np.asarray(np.minimum(np.where(on_body, np.einsum("ij,ij->i", p - sp, sn), np.inf), above_table))
-
-
-def _ball_gap(q: np.ndarray, placement: ArmPlacement, surface: BackSurface, radius_m: float) -> np.ndarray:
-    """The tool ball's gap (m) from skin, table and upper arms at joint angles q (n, 6)."""
-    base = base_transform(placement.base_m, placement.yaw_deg, placement.tilt_deg)
-    centre = (base @ ur5e.tool_pose(q))[:, :3, 3]
-    gap = _lift(centre, surface)
-    for arm in upper_arms(surface):
-        gap = np.minimum(gap, _segment_distance(centre, np.array(arm.a), np.array(arm.b)) - arm.radius)
-    return np.asarray(gap - radius_m)
-
-
-def _too_fast(q0: np.ndarray, q1: np.ndarray, span_s: float) -> bool:
-    """If a quintic move between q0 and q1 over span_s would pass the joints' top speed."""
-    return bool(np.any(1.875 * np.abs(q1 - q0) > ur5e.JOINT_SPEED_RAD_S * max(span_s, 1e-9)))
 
 
 def bad_reconfigurations(branch: np.ndarray, pressing: np.ndarray) -> np.ndarray:
@@ -426,88 +358,14 @@ def _judge(
     bad["tool-axis"] = ok & pressing & (cos_err < np.cos(np.radians(TOOL_AXIS_DEG)))
     if quick:  # the costliest rule: every fifth sample while choosing a branch, then all of the kept one
         every = np.arange(0, n, 5)
-        _, near = _clearance(q[every], f[every], surface, placement)
+        _, near = link_clearance(q[every], f[every], surface, placement)
         bad["clearance"] = np.zeros(n, bool)
         bad["clearance"][every] = ok[every] & near
     else:
-        clearance, too_near = _clearance(q, f, surface, placement)
+        clearance, too_near = link_clearance(q, f, surface, placement)
         bad["clearance"] = ok & too_near
         bad["_clearance_m"] = np.where(ok, clearance, np.inf)
     return bad
-
-
-def _clearance(
-    q: np.ndarray, f: np.ndarray, surface: BackSurface, placement: ArmPlacement
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per sample: the smallest gap (m) of a link to skin, upper arms, table or mount; and if one is too near.
-
-    The base housing (link 1) is bolted to the mount, so only the links beyond
-    it are measured against the mount.
-    """
-    n = len(q)
-    worst = np.full(n, np.inf)
-    too_near = np.zeros(n, bool)
-    u = np.linspace(0.0, 1.0, 6)
-    segments: list[tuple[np.ndarray, np.ndarray, float, float, bool]] = []
-    for link, a, b, r in arm_capsules_local():
-        frame = f[:, link - 1] @ _rz(q[:, link - 1])
-        pa = (frame @ np.array([*a, 1.0]))[:, :3]
-        pb = (frame @ np.array([*b, 1.0]))[:, :3]
-        segments.append((pa, pb, r, CLEARANCE_M, link > 1))
-    flange = f[:, 6]
-    z6, o6 = flange[:, :3, 2], flange[:, :3, 3]
-    segments.append((o6, o6 + ur5e.SENSOR_LENGTH_M * z6, 0.035, CLEARANCE_M, True))
-    stick_end = ur5e.SENSOR_LENGTH_M + ur5e.TOOL_STICK_M - 0.03 - 0.012
-    segments.append((o6 + ur5e.SENSOR_LENGTH_M * z6, o6 + stick_end * z6, 0.012, STICK_CLEARANCE_M, True))
-    table_z = table_top_z(surface)
-    arms = upper_arms(surface)
-    mount = mount_capsules(surface, placement.base_m, placement.yaw_deg, placement.tilt_deg)
-    top = _highest_skin(surface)
-    for pa, pb, r, need, by_mount in segments:
-        pts = (pa[:, None, :] + u[None, :, None] * (pb - pa)[:, None, :]).reshape(-1, 3)  # (n·6, 3)
-        d = np.full(len(pts), np.inf)
-        # Points well above the highest skin are clear of everything: measure only the low ones.
-        low = np.flatnonzero(pts[:, 2] < top + r + need + 0.05)
-        p = pts[low]
-        x, y, z = p[:, 0], p[:, 1], p[:, 2]
-        sp, sn = surface.points_and_normals(x, y)
-        on_body = np.abs(x) < _body_half_width(surface, y)
-        near = np.where(on_body, np.einsum("ij,ij->i", p - sp, sn), np.inf)
-        near = np.minimum(near, np.where(np.abs(x) < 0.35, z - table_z, np.inf))
-        for arm in arms:
-            near = np.minimum(near, _segment_distance(p, np.array(arm.a), np.array(arm.b)) - arm.radius)
-        d[low] = near
-        if by_mount:
-            for part in mount:
-                d = np.minimum(d, _segment_distance(pts, np.array(part.a), np.array(part.b)) - part.radius)
-        gap = d.reshape(n, -1).min(axis=1) - r
-        too_near |= gap < need
-        if need == CLEARANCE_M:  # the figure reported is the links' (the stick is allowed nearer)
-            worst = np.minimum(worst, gap)
-    return worst, too_near
-
-
-def _highest_skin(surface: BackSurface) -> float:
-    xs, ys = np.meshgrid(np.linspace(-0.4, 0.4, 41), np.linspace(-0.1, surface.back_length + 0.1, 61))
-    return float(surface.height(xs, ys).max()) + 0.01
-
-
-def _body_half_width(surface: BackSurface, y: np.ndarray) -> np.ndarray:
-    return EDGE_FRACTION * (surface.half_width(y) + SIDE_ALLOWANCE_M)
-
-
-def _segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    ab = b - a
-    t = np.clip(np.einsum("...i,i->...", p - a, ab) / float(ab @ ab), 0.0, 1.0)
-    return np.asarray(np.linalg.norm(p - (a + t[..., None] * ab), axis=-1))
-
-
-def _rz(angle: np.ndarray) -> np.ndarray:
-    c, s = np.cos(angle), np.sin(angle)
-    t = np.zeros((len(angle), 4, 4))
-    t[:, 0, 0], t[:, 0, 1], t[:, 1, 0], t[:, 1, 1] = c, -s, s, c
-    t[:, 2, 2] = t[:, 3, 3] = 1.0
-    return t
 
 
 def pedestal_stations(surface: BackSurface) -> list[ArmPlacement]:
@@ -576,11 +434,15 @@ def joint_path(
     sample: np.ndarray,
     radius_m: float = 0.03,
     axis: np.ndarray | None = None,
+    clock: np.ndarray | None = None,
 ) -> np.ndarray:
     """Joint angles (n, 6) at trajectory samples `sample`, on the branches the reach check kept.
 
     Continuous in time (whole turns chosen to match the check's angles); a
-    sample with no solution holds the angles before it.
+    sample with no solution holds the angles before it. `clock` (fractional
+    sample numbers, one per row) times the reconfiguration's move more finely
+    than `sample` (the arm simulation's 500 Hz ticks over a 100 Hz file), so
+    its fast joints get no steps.
     """
     n = len(position)
     if n == 0:
@@ -603,14 +465,15 @@ def joint_path(
     q = np.unwrap(_fill(q), axis=0)
     if result.q.size:
         q -= 2 * np.pi * np.round((q[0] - result.q[0]) / (2 * np.pi))
-    if result.move is not None:  # the reconfiguration is the check's joint-space move, not the IK's jump
+    if result.move is not None and result.move_poses is not None:  # the check's joint move, not the IK's jump
         a, b = (int(result.index[k]) for k in result.move)
-        q0, q1 = result.q[result.move[0]], result.q[result.move[1]]
+        q1 = result.q[result.move[1]]
         after = sample >= b
         if after.any():
             q[after] -= 2 * np.pi * np.round((q[after][0] - q1) / (2 * np.pi))
-        inside = (sample > a) & (sample < b)
+        when = sample.astype(float) if clock is None else clock  # sample numbers: a uniform clock
+        inside = (when > a) & (when < b)
         if inside.any():
-            t = np.concatenate([[a], sample[inside], [b]]).astype(float)  # sample numbers: a uniform clock
-            q[inside] = joint_move(q0, q1, t)[1:-1]
+            t = np.concatenate([[a], when[inside], [b]])
+            q[inside] = airmove.along(result.move_poses, t)[1:-1]
     return q
