@@ -18,11 +18,10 @@ from matplotlib.path import Path
 
 from backrub.geometry import Box, Circle
 from backrub.intake.model import Intake
-from backrub.intake.places import no_touch_areas
 from backrub.knowledge.zones import ZONE_IDS, Layout, layout_for
 from backrub.render.body import Point, blades, head, ribs, silhouette, smooth_closed
+from backrub.render.palette import PRESSURE_COLOURS, drawn_no_touch
 
-PRESSURE_COLOURS = {"light": "#3b82c4", "medium": "#e69b00", "firm": "#c2372d"}
 SKIN = "#f6e7da"
 SKIN_LINE = "#b08d74"
 SURFACE = "#a8927f"
@@ -91,10 +90,7 @@ def back_map(
     """The back seen from behind, its no-touch areas, the steps' paths in order and numbered marks."""
     lay = layout_for(intake.body)
     _body(ax, lay)
-    for area in no_touch_areas(intake):
-        if area.rule == "axilla":
-            continue
-        colour = "#c2372d" if area.rule == "broken-skin" else "#8e44ad"
+    for area, colour in drawn_no_touch(intake):
         shape = area.shape
         if isinstance(shape, Circle):
             patch: Patch = CirclePatch((shape.cx, shape.cy), shape.r)

@@ -22,9 +22,10 @@ from backrub.knowledge.screening_table import NO_CONTACT_SPOTS
 from backrub.knowledge.techniques import TECHNIQUES
 from backrub.knowledge.words import CONDITION_NAMES, place_words, point_words
 from backrub.knowledge.zones import layout_for
-from backrub.records.pdfmap import PRESSURE_COLOURS, Mark, back_map
+from backrub.records.pdfmap import Mark, back_map
 from backrub.records.recipients import Recipient
 from backrub.records.sessions import Summary, performed_steps
+from backrub.render.palette import PRESSURE_COLOURS
 
 PRESSURE_LEVEL = {"light": 1, "medium": 2, "firm": 3}
 A4 = (8.27, 11.69)

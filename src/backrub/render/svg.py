@@ -8,16 +8,15 @@ from html import escape
 
 from backrub.geometry import Box, Circle
 from backrub.intake.model import Intake
-from backrub.intake.places import no_touch_areas
 from backrub.knowledge.devices import ATTACHMENTS
 from backrub.knowledge.techniques import TECHNIQUES, hand_of
 from backrub.knowledge.words import place_words
 from backrub.knowledge.zones import SHAPES, ZONE_IDS, Layout, layout_for
 from backrub.render.body import Point, blades, head, ribs, silhouette, smooth_closed
 from backrub.render.hands import hand_svg
+from backrub.render.palette import PRESSURE_COLOURS, drawn_no_touch
 from backrub.routine.model import Routine
 
-PRESSURE_COLOURS = {"light": "#3b82c4", "medium": "#e69b00", "firm": "#c2372d"}
 ZONE_FILL = "#f6e7da"
 ZONE_LINE = "#d6b79d"
 SKIN_LINE = "#b08d74"
@@ -53,10 +52,7 @@ def routine_svg(routine: Routine, intake: Intake | None = None, title: str = "",
         f'<rect width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
     ]
     out += _back(lay, px)
-    for area in no_touch_areas(intake):
-        if area.rule == "axilla":
-            continue
-        colour = "#c2372d" if area.rule == "broken-skin" else "#8e44ad"
+    for area, colour in drawn_no_touch(intake):
         mark = area.shape
         if isinstance(mark, Circle):
             cx, cy = px(mark.cx, mark.cy).split(",")
@@ -120,7 +116,7 @@ def _reflex(intake: Intake, px: Callable[[float, float], str], y_note: float) ->
     overrides a no-touch place, so one inside such a place is not drawn."""
     from backrub.knowledge.reflex import CLAIM, reflex_points
 
-    shapes = [a.shape for a in no_touch_areas(intake) if a.rule != "axilla"]
+    shapes = [a.shape for a, _ in drawn_no_touch(intake)]
     out = []
     for p in reflex_points(intake.body):
         if any(s.contains(p.x_cm, p.y_cm) for s in shapes):
