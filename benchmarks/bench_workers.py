@@ -7,7 +7,9 @@ config `scripts/haproxy.sh config` writes; the load runs in separate processes.
    open through HAProxy and sending feedback (softer/firmer, now and then skip) every 5-15 s
    (`--gap`); the round trip runs from sending to the replanned routine received. With 2 workers,
    then 1 worker, and in the same window 20 clients pinging the bare echo through the same HAProxy
-   (the baseline). Target: p99 <= 100 ms with 2 workers.
+   (the baseline). Target: p99 <= 100 ms with 2 workers. Beside it, the CPU each part of the
+   machine (workers, PostgreSQL, HAProxy, the load process) spent per feedback in the window: a
+   figure the other processes on a shared machine do not move, unlike the latency.
 2. Acknowledged events per second (each ack after its commit), 32 sessions streaming pause/resume
    with a window of 4 in flight through HAProxy: PostgreSQL with 1 and 2 workers, SQLite (one
    process, direct) beside. Target: >= 1,000/s with 1 worker on PostgreSQL.
@@ -18,8 +20,8 @@ Sessions for part 1 are copied in the database from one planned session (plannin
 takes minutes and is not what is measured here).
 
 Run: .venv/bin/python benchmarks/bench_workers.py [--sessions 1000] [--seconds 30] [--parts 1,2,3]
-     [--rounds 1] [--base NAME=OTHER_TREE/src ...]   (part 2 runs that code too, interleaved with this
-     one's setups in the same run)
+     [--rounds 1] [--base NAME=OTHER_TREE/src ...]   (parts 1 and 2 run that code's workers too, in
+     the same run: part 1 right after this one's, with this tree's load; part 2 interleaved)
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from tests.records.pg import Throwaway  # noqa: E402
 from tests.web.cluster import Cluster  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from bench_live_load import echo_loop, feedback_round  # noqa: E402
+from bench_live_load import cpu_seconds, echo_loop, feedback_round  # noqa: E402
 
 INTAKE = json.loads((ROOT / "examples" / "intake.json").read_text())
 P99_MS, EVENTS_PER_S = 100.0, 1000.0
@@ -115,6 +117,7 @@ async def _live_load(ws_url: str, sids: list[str], seconds: float, gap: tuple[fl
             await ws.recv()
 
     await asyncio.gather(*(held(ws) for ws in live), return_exceptions=True)
+    print("window", flush=True)  # the parent counts every process's CPU from a second after this
     start_at = time.perf_counter() + 1.0
     until = start_at + seconds
     tasks = [asyncio.create_task(_feedback(ws, start_at, until, random.Random(rng.random()), gap, feedback,
@@ -130,27 +133,67 @@ async def _live_load(ws_url: str, sids: list[str], seconds: float, gap: tuple[fl
                       "failed_n": len(failed)}), flush=True)
 
 
-def part_live(url: str, counts: list[int], seconds: float,
-              gap: tuple[float, float]) -> dict[tuple[int, str], dict[str, Any]]:
-    """Each session count with 2 workers, then with 1, through HAProxy; fresh sessions for each."""
+def part_live(url: str, pg: Throwaway, counts: list[int], seconds: float, gap: tuple[float, float],
+              bases: dict[str, str]) -> dict[tuple[int, str], dict[str, Any]]:
+    """Each session count with 2 workers, then with 1, through HAProxy; fresh sessions for each. The
+    other code trees (`bases`: name -> src folder) run right after this one's, with the same load."""
     out: dict[tuple[int, str], dict[str, Any]] = {}
+    trees: list[tuple[str, str | None]] = [("", None), *((f", {tag}", src) for tag, src in bases.items())]
     for workers in (2, 1):
-        cluster = Cluster(url, workers)
-        try:
-            for sessions in counts:
-                sids = _copies(url, cluster.front, sessions)
-                argv = [sys.executable, __file__, "--live-load", f"ws://{cluster.front}", ",".join(sids),
-                        str(seconds), str(gap[0]), str(gap[1])]
-                load = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 900)
-                if load.returncode != 0:
-                    raise SystemExit(f"the load process failed: {load.stderr[-2000:]}")
-                name = f"{workers} worker{'s' if workers > 1 else ''}"
-                out[sessions, name] = {**json.loads(load.stdout.strip().splitlines()[-1]),
-                                       "load": os.getloadavg()[0]}
-                print(f"  {sessions} sessions, {name}: done (load {os.getloadavg()[0]:.2f})", flush=True)
-        finally:
-            cluster.close()
+        for tag, src in trees:
+            cluster = Cluster(url, workers, src=src)
+            try:
+                for sessions in counts:
+                    name = f"{workers} worker{'s' if workers > 1 else ''}{tag}"
+                    out[sessions, name] = _live_run(cluster, pg, url, sessions, seconds, gap)
+                    print(f"  {sessions} sessions, {name}: done (load {os.getloadavg()[0]:.2f})", flush=True)
+            finally:
+                cluster.close()
     return out
+
+
+def _live_run(cluster: Cluster, pg: Throwaway, url: str, sessions: int, seconds: float,
+              gap: tuple[float, float]) -> dict[str, Any]:
+    """One load process against `cluster`: its report, and the CPU seconds each part of the machine
+    spent in the measured window (workers, PostgreSQL, HAProxy, the load process itself)."""
+    sids = _copies(url, cluster.front, sessions)
+    argv = [sys.executable, __file__, "--live-load", f"ws://{cluster.front}", ",".join(sids),
+            str(seconds), str(gap[0]), str(gap[1])]
+    load = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert load.stdout is not None
+    try:
+        if load.stdout.readline().strip() != "window":
+            raise SystemExit(f"the load process failed: {load.communicate(timeout=60)[1][-2000:]}")
+        time.sleep(1.0)
+        parts = _parts(cluster, pg, load.pid)
+        before = {name: sum(map(cpu_seconds, pids)) for name, pids in parts.items()}
+        time.sleep(seconds)
+        parts = _parts(cluster, pg, load.pid)  # a worker restarted meanwhile would show here as less
+        cpu = {name: sum(map(cpu_seconds, pids)) - before[name] for name, pids in parts.items()}
+        stdout, stderr = load.communicate(timeout=900)
+    finally:
+        if load.poll() is None:
+            load.kill()
+            load.wait()
+    if load.returncode != 0:
+        raise SystemExit(f"the load process failed: {stderr[-2000:]}")
+    return {**json.loads(stdout.strip().splitlines()[-1]), "load": os.getloadavg()[0], "cpu": cpu}
+
+
+def _parts(cluster: Cluster, pg: Throwaway, load: int) -> dict[str, list[int]]:
+    """The processes on the machine that serve or make the live load, by part."""
+    workers = [cluster.worker_pid(i) for i in range(len(cluster.workers))] if len(cluster.workers) > 1 \
+        else [cluster.server.pid]
+    postmaster = int((pg.data / "postmaster.pid").read_text().split()[0])
+    return {"workers": workers, "PostgreSQL": [postmaster, *_children(postmaster)],
+            "HAProxy": [cluster.procs[-1].pid], "load": [load]}
+
+
+def _children(pid: int) -> list[int]:
+    kids: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        kids += [int(c) for c in (task / "children").read_text().split()]
+    return kids
 
 
 def replan_alone(url: str, n: int = 40) -> float:
@@ -277,14 +320,22 @@ def report_live(live: dict[tuple[int, str], dict[str, Any]], counts: list[int], 
     """Part 1's table; whether p99 <= 100 ms held with 2 workers at the largest session count."""
     print(f"\n1. live sessions through HAProxy, feedback every {gap[0]:g}-{gap[1]:g} s for {seconds:.0f} s; "
           "feedback -> new routine, and the bare echo (20 clients, 4/s each) in the same window")
-    print(f"{'':<22}{'replans':>8}{'/s':>6}{'needed/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'echo p50':>9}"
+    print(f"{'':<30}{'replans':>8}{'/s':>6}{'needed/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'echo p50':>9}"
           f"{'echo p99':>9}{'refused':>8}{'failed':>7}{'load':>6}")
     mean_gap = (gap[0] + gap[1]) / 2
     for (n, name), r in live.items():
         fb, echo = r["feedback"], r["echo"]
-        print(f"{f'{n} sessions, {name}':<22}{len(fb):>8}{len(fb) / seconds:>6.0f}"
+        print(f"{f'{n} sessions, {name}':<30}{len(fb):>8}{len(fb) / seconds:>6.0f}"
               f"{n / mean_gap:>9.0f}{pct(fb, 0.5):>9.1f}{pct(fb, 0.99):>9.1f}{pct(echo, 0.5):>9.1f}"
               f"{pct(echo, 0.99):>9.1f}{len(r['errors']):>8}{r['failed_n']:>7}{r['load']:>6.1f}")
+    print("CPU ms per feedback answered, in the window (load-independent: what each part spends on one "
+          "feedback, the echo's share included)")
+    print(f"{'':<30}{'workers':>9}{'PostgreSQL':>11}{'HAProxy':>9}{'load':>7}{'all':>7}{'cores':>7}")
+    for (n, name), r in live.items():
+        per = {k: 1000 * v / max(1, len(r["feedback"])) for k, v in r["cpu"].items()}
+        print(f"{f'{n} sessions, {name}':<30}{per['workers']:>9.2f}{per['PostgreSQL']:>11.2f}"
+              f"{per['HAProxy']:>9.2f}{per['load']:>7.2f}{sum(per.values()):>7.2f}"
+              f"{sum(r['cpu'].values()) / seconds:>7.2f}")
     for (n, name), r in live.items():
         if r["failed"]:
             print(f"{n} sessions, {name}: sockets failed with e.g. {r['failed'][:2]}")
@@ -313,7 +364,7 @@ def main() -> int:
     ap.add_argument("--events", type=int, default=200, help="acked events per session in part 2")
     ap.add_argument("--rounds", type=int, default=1, help="part 2: runs of each setup, interleaved")
     ap.add_argument("--base", action="append", default=[], metavar="NAME=SRC",
-                    help="part 2 also runs another tree's src folder (e.g. the code before a change)")
+                    help="parts 1 and 2 also run another tree's src folder (e.g. the code before a change)")
     ap.add_argument("--parts", default="1,2,3")
     args = ap.parse_args()
     parts = set(args.parts.split(","))
@@ -328,13 +379,13 @@ def main() -> int:
             for name in ("live", "fanout"):
                 conn.execute(text(f"CREATE DATABASE {name}"))
         admin.dispose()
+        bases = dict(b.split("=", 1) for b in args.base)
         if "1" in parts:
             counts = [int(n) for n in args.sessions.split(",")]
-            live = part_live(pg.url("live"), counts, args.seconds, (gap[0], gap[1]))
+            live = part_live(pg.url("live"), pg, counts, args.seconds, (gap[0], gap[1]), bases)
             alone = replan_alone(pg.url("live"))
             ok = report_live(live, counts, alone, args.seconds, (gap[0], gap[1])) and ok
         if "2" in parts:
-            bases = dict(b.split("=", 1) for b in args.base)
             with tempfile.TemporaryDirectory() as tmp:
                 events = part_events(pg, tmp, 32, args.events, 4, bases, args.rounds)
             print(f"\n2. acknowledged events/s, 32 sessions, window 4, each ack after its commit "

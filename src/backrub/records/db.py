@@ -71,13 +71,15 @@ def make_engine(url: str) -> Engine:
     """An engine: SQLite in WAL mode with foreign keys on; PostgreSQL with a short connect timeout."""
     parsed = normalized_url(url)
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(
+        pg = create_engine(
             parsed,
             pool_pre_ping=True,
             pool_size=5,
             max_overflow=5,
             connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
         )
+        event.listen(pg, "connect", _lz4)
+        return pg
     memory = parsed.database in (None, "", ":memory:")
     if not memory:
         assert parsed.database is not None
@@ -113,6 +115,22 @@ def make_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITES) else "BEGIN")
 
     return engine
+
+
+# A live session's every change rewrites its routine (~50 KB of JSON), which PostgreSQL compresses
+# on the way to disk; lz4 does that in about a third of the CPU of the default (pglz) for ~1.5x
+# the bytes. Set per connection, where the server has it (PostgreSQL 14 and later, built with lz4
+# as Debian's is); on any other server the default stays. Values already stored read either way.
+_LZ4 = (
+    "SELECT set_config('default_toast_compression', 'lz4', false) FROM pg_settings "
+    "WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)"
+)
+
+
+def _lz4(dbapi_conn: Any, _record: Any) -> None:
+    with dbapi_conn.cursor() as cur:
+        cur.execute(_LZ4)
+    dbapi_conn.commit()  # a session setting made in a transaction rolled back would be undone
 
 
 def _sqlite_sync() -> str:
