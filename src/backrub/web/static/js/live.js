@@ -12,8 +12,8 @@ import { activeSession } from "./state.js";
 import { themeButton } from "./theme.js";
 import { voice } from "./voice.js";
 import { PHASES, PRESSURE_COLOURS, clock, zoneWords } from "./words.js";
-import { breathAt, elapsedAt, initialState, pacerAt, positionAt, replanned, shownStep, softerAtOnce, stepAt,
-  withClock, withPicking, withRoutine } from "./live-state.js";
+import { breathAt, elapsedAt, initialState, pacerAt, positionAt, replanned, routineOf, shownStep, softerAtOnce,
+  stateSeen, stepAt, withClock, withPicking, withRoutine } from "./live-state.js";
 
 export function mountLive(root, { go, params }) {
   const id = params[0];
@@ -23,7 +23,7 @@ export function mountLive(root, { go, params }) {
   // What is drawn and held, not state: the hands' elements and their paths, the frame, the screen lock.
   let hands = [], handsKey = "", geometry = [], lastSecond = -1, frame = 0, stopped = false, wake = null;
   // What tests and benchmarks read; exposed only to a browser driven by automation, never to a user.
-  const probe = { version: 0, step: -1, redrawnAt: 0, frames: 0 };
+  const probe = { version: 0, step: -1, redrawnAt: 0, frames: 0, readBack: 0, routine: () => state.routine };
   if (navigator.webdriver) window.backrubLive = probe;
 
   // -- the page ------------------------------------------------------------------------------
@@ -112,8 +112,8 @@ export function mountLive(root, { go, params }) {
     page.classList.toggle("paused", !state.running);
   }
 
-  function setRoutine(next) {
-    state = withRoutine(state, next);
+  function setRoutine(next, version) {
+    state = withRoutine(state, next, version);
     if (state.mapStale) {
       api.map(next.intake).then((m) => { map.setMap(m); state = { ...state, shown: -1 }; render(); }).catch(() => {});
     }
@@ -209,7 +209,7 @@ export function mountLive(root, { go, params }) {
     if (stopped) return;
     channel.seenSeq(Math.max(-1, ...s.events.map((ev) => ev.seq ?? -1)));
     channel.seenVersion(s.status.version);
-    setRoutine(s.routine);
+    setRoutine(s.routine, s.status.version);
     setClock(s.status);
     if (s.status.ended) { go(`#/end/${id}`); return; }
     state = { ...state, shown: -1 };
@@ -227,18 +227,11 @@ export function mountLive(root, { go, params }) {
       if (msg.type === "breath") return sensor.onMessage(msg);
       if (msg.type === "routine") {
         probe.messageAt = performance.now();
-        setRoutine(msg.routine);
-        setClock(msg.status);
-        state = replanned(state, stepAt(state, elapsed()));  // the step's cue is said below, with the change
-        probe.version = state.version;
-        page.dataset.version = String(state.version);
-        buttons.querySelectorAll(".busy").forEach((b) => b.classList.remove("busy"));
-        showStep(state.shown);
-        say(msg.message);
-        // The sound after the new map is painted: the eye first, the ear a frame later.
-        const words = `${msg.message} ${state.routine.steps[state.shown]?.cue || ""}`;
-        requestAnimationFrame(() => setTimeout(() => { if (!stopped) { voice.chime(); voice.say(words); } }));
+        const next = routineOf(state, msg);
+        if (next) showChange(next, msg);
+        else readBack(msg);
       } else if (msg.type === "state") {
+        state = stateSeen(state, msg.status.version);
         setClock(msg.status);
         if (msg.status.ended) go(`#/end/${id}`);
       } else if (msg.type === "error") {
@@ -254,6 +247,30 @@ export function mountLive(root, { go, params }) {
       }
     },
   });
+
+  // A tail that cannot be spliced (this copy is not the one it was made from): the whole session
+  // is read back, and the change shown with it. A newer copy already held is never replaced.
+  function readBack(msg) {
+    probe.readBack++;
+    api.session(id).then((s) => {
+      if (stopped || (state.held !== null && s.status.version <= state.held)) return;
+      showChange(s.routine, { ...msg, status: s.status });
+    }).catch(() => { if (!stopped) setTimeout(() => readBack(msg), 1000); });  // the server is not back yet
+  }
+
+  function showChange(routine, msg) {
+    setRoutine(routine, msg.status.version);
+    setClock(msg.status);
+    state = replanned(state, stepAt(state, elapsed()));  // the step's cue is said below, with the change
+    probe.version = state.version;
+    page.dataset.version = String(state.version);
+    buttons.querySelectorAll(".busy").forEach((b) => b.classList.remove("busy"));
+    showStep(state.shown);
+    say(msg.message);
+    // The sound after the new map is painted: the eye first, the ear a frame later.
+    const words = `${msg.message} ${state.routine.steps[state.shown]?.cue || ""}`;
+    requestAnimationFrame(() => setTimeout(() => { if (!stopped) { voice.chime(); voice.say(words); } }));
+  }
 
   // -- feedback ---------------------------------------------------------------------------------
   function act(action) {
