@@ -33,7 +33,7 @@ def _routine_of(held: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
     return {**answer["head"], "steps": held["routine"]["steps"][:answer["tail_from"]] + answer["tail"]}
 
 
-def test_the_changing_worker_sends_a_tail_and_the_other_the_whole_routine(cluster: Running) -> None:
+def test_the_changing_worker_sends_a_tail_and_the_other_the_whole_routine(cluster: Running) -> None:  # noqa: F811
     sid = cluster.start_session(cluster.worker(0))
     view = f"http://{cluster.worker(0)}/api/sessions/{sid}"
     held = httpx.get(view, timeout=30).json()

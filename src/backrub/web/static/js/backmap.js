@@ -334,8 +334,8 @@ function handShape(parent, technique, mirror) {
 }
 
 // Place a hand (made by makeHands) at a point of the back.
+// Written only when it moved: every attribute written costs the frame a style pass and a repaint.
 export function placeHand(hand, x, y) {
-  hand.setAttribute("transform", `translate(${x.toFixed(2)} ${(-y).toFixed(2)})`);
-  hand.dataset.x = x.toFixed(2);
-  hand.dataset.y = y.toFixed(2);
+  const at = `translate(${x.toFixed(2)} ${(-y).toFixed(2)})`;
+  if (hand.getAttribute("transform") !== at) hand.setAttribute("transform", at);
 }

@@ -22,6 +22,7 @@ export function mountLive(root, { go, params }) {
   let state = initialState();
   // What is drawn and held, not state: the hands' elements and their paths, the frame, the screen lock.
   let hands = [], handsKey = "", geometry = [], lastSecond = -1, frame = 0, stopped = false, wake = null;
+  const written = new Map();  // the transforms last set on the pacer and the bars
   // What tests and benchmarks read; exposed only to a browser driven by automation, never to a user.
   const probe = { version: 0, step: -1, redrawnAt: 0, frames: 0, readBack: 0, routine: () => state.routine };
   if (navigator.webdriver) window.backrubLive = probe;
@@ -181,7 +182,7 @@ export function mountLive(root, { go, params }) {
     // The breath follows the repetitions: one or more whole breaths per repetition.
     const p = sensed ? sensed.p : breathAt(t, rep, routine.intake?.breaths_per_minute || 12);
     const { inhale, size } = pacerAt(p);
-    pacerDot.style.transform = reduced.matches ? "" : `scale(${size.toFixed(3)})`;
+    setStyle(pacerDot, reduced.matches ? "" : `scale(${size.toFixed(3)})`);
     pacer.classList.toggle("in", inhale);
     const word = running ? (inhale ? "Breathe in" : "Breathe out") : "Paused";
     if (pacerWord.textContent !== word) pacerWord.textContent = word;
@@ -191,9 +192,18 @@ export function mountLive(root, { go, params }) {
       stepLeft.textContent = `${clock(step.seconds - t)} left in this step`;
       allLeft.textContent = `${clock(e)} of ${clock(total)} · ${clock(total - e)} left`;
     }
-    // Transforms, not widths: the bars move without a layout every frame.
-    stepBar.style.transform = `scaleX(${Math.min(1, t / step.seconds).toFixed(4)})`;
-    allBar.style.transform = `scaleX(${Math.min(1, e / total).toFixed(4)})`;
+    // Transforms, not widths: the bars move without a layout every frame (and are written only
+    // when they moved by a thousandth, under half a pixel: each write costs the frame a style pass).
+    setStyle(stepBar, `scaleX(${Math.min(1, t / step.seconds).toFixed(3)})`);
+    setStyle(allBar, `scaleX(${Math.min(1, e / total).toFixed(3)})`);
+  }
+
+  // An element's transform, written only when it changed (what the last write set is kept, since
+  // reading style.transform back would give the browser's own spelling of it).
+  function setStyle(node, transform) {
+    if (written.get(node) === transform) return;
+    written.set(node, transform);
+    node.style.transform = transform;
   }
 
   function loop() {
