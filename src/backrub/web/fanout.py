@@ -20,6 +20,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from fastapi import WebSocket, WebSocketDisconnect
@@ -238,8 +239,14 @@ async def send(ws: WebSocket, data: dict[str, Any] | str) -> None:
         await ws.send_text(data if isinstance(data, str) else json.dumps(data))
 
 
-async def broadcast(entry: Entry, text: str, tail: str | None = None) -> None:
-    """Send to every client of the session connected to this worker (`tail` instead of `text` to
-    the clients that asked for tails, when the change has one: see tail_text)."""
+async def broadcast(entry: Entry, text: str, tail: Callable[[], str | None] | None = None) -> None:
+    """Send to every client of the session connected to this worker; to the clients that asked for
+    tails, what `tail` makes (tail_text: made once, and only when such a client is there), when
+    the change has one."""
+    tails: str | None = None
     for ws in list(entry.sockets):
-        await send(ws, tail if tail is not None and wants_tail(ws) else text)
+        if tail is not None and wants_tail(ws):
+            tails = tails or tail() or text
+            await send(ws, tails)
+        else:
+            await send(ws, text)

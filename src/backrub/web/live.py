@@ -24,6 +24,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import anyio
@@ -336,7 +337,7 @@ class Coach:
                     "message": change.message if change else None}
             tail = {**said, "base": base, "tail_from": change.tail_from if change else None}
             await broadcast(entry, change_text(new_live, said, entry.version),
-                            tail_text(new_live, tail, entry.version))
+                            partial(tail_text, new_live, tail, entry.version))
             return
         await send(ws, {"type": "error", "code": "busy", "seq": message.seq,
                          "message": "The session changed on another device again and again; send it again."})
