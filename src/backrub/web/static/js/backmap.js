@@ -353,5 +353,8 @@ function handShape(parent, technique, mirror) {
 // Written only when it moved: every attribute written costs the frame a style pass and a repaint.
 export function placeHand(hand, x, y) {
   const at = `translate(${x.toFixed(2)} ${(-y).toFixed(2)})`;
-  if (hand.getAttribute("transform") !== at) hand.setAttribute("transform", at);
+  if (hand.getAttribute("transform") === at) return;
+  hand.setAttribute("transform", at);
+  hand.dataset.x = x.toFixed(2);
+  hand.dataset.y = y.toFixed(2);
 }
