@@ -178,6 +178,16 @@ def trace(live, n: int) -> None:
     live["trace"] = {k: v / n for k, v in kinds.items()}
 
 
+def only(pages, live):
+    """Run this page alone: the other is frozen (no tasks, no frames), so neither page's animation
+    loads the main thread, and the trace, while the other is measured."""
+    for other in pages.values():
+        if other is not live:
+            other["cdp"].send("Page.setWebLifecycleState", {"state": "frozen"})
+    live["cdp"].send("Page.setWebLifecycleState", {"state": "active"})
+    return live
+
+
 def _union(spans: list[tuple[float, float]]) -> float:
     total, end = 0.0, float("-inf")
     for a, b in sorted(spans):
@@ -269,19 +279,20 @@ def main() -> int:
         print("Live coach in headless Chromium (Debian chromium, real server on loopback)")
         for rate in (1, 4):
             pages = {name: open_live(browser, s.url, rate) for name, s in servers.items()}
-            rates = {name: fps(browser, live, rate) for name, live in pages.items()}
+            rates = {name: fps(browser, only(pages, live), rate) for name, live in pages.items()}
             for live in pages.values():
+                only(pages, live)
                 for i in range(5):
                     click(live, i, False)  # warm up
             done = 0
             while done < args.clicks:  # in turns: both pages meet the same load
                 n = min(args.per, args.clicks - done)
                 for live in (pages.values() if (done // args.per) % 2 == 0 else reversed(pages.values())):
-                    clicks(live, n, done)
+                    clicks(only(pages, live), n, done)
                 done += n
             if args.trace:
                 for live in pages.values():
-                    trace(live, args.trace)
+                    trace(only(pages, live), args.trace)
             print(f" CPU {'normal' if rate == 1 else f'slowed {rate}x'} (load {os.getloadavg()[0]:.2f}):")
             for name, live in pages.items():
                 met = report(name, live, rate, rates[name])
