@@ -173,13 +173,10 @@ export class BackMap {
       let slot = slots[i];
       if (!slot) slot = slots[i] = { g: svgEl("g", {}, under), step: null, cls: undefined };
       if (slot.cls === cls && sameStroke(slot.step, s)) return;
-      // The same line at another pressure or state (most of a replan): its colour and class set
-      // again, no nodes made; anything else is drawn anew.
-      if (cls && slot.cls && sameLine(slot.step, s)) {
-        [...slot.g.children].forEach((line, k) => {
-          line.setAttribute("class", lineClass(s, cls, k));
-          line.setAttribute("stroke", PRESSURE_COLOURS[s.pressure]);
-        });
+      // The same line at another pressure (most of a replan): its colour set again, no nodes
+      // made; anything else is drawn anew.
+      if (cls && slot.cls === cls && sameLine(slot.step, s)) {
+        for (const line of slot.g.children) line.setAttribute("stroke", PRESSURE_COLOURS[s.pressure]);
       } else {
         slot.g.replaceChildren();
         if (cls) this._path(s, { cls }, slot.g);
@@ -219,7 +216,8 @@ export class BackMap {
     const hands = step.side === "both" ? [step.path, step.path.map(([x, y]) => [-x, y])] : [step.path];
     hands.forEach((path, k) => {
       svgEl("polyline", {
-        points: pts(path), class: lineClass(step, cls, k), stroke: colour, ...(arrow ? { "marker-end": `url(#arrow-${step.pressure})` } : {}),
+        points: pts(path), class: `step ${cls} ${k ? "mirror" : ""} ${step.technique === "skin_check" ? "check" : ""}`,
+        stroke: colour, ...(arrow ? { "marker-end": `url(#arrow-${step.pressure})` } : {}),
       }, parent);
     });
   }
@@ -250,8 +248,6 @@ export class BackMap {
     return Array.from({ length: n }, (_, k) => handShape(this.hands, technique, k === 1));
   }
 }
-
-const lineClass = (step, cls, k) => `step ${cls} ${k ? "mirror" : ""} ${step.technique === "skin_check" ? "check" : ""}`;
 
 // Whether two steps draw the same line, whatever its colour: same path, side and kind of line.
 function sameLine(a, b) {
