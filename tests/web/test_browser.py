@@ -182,7 +182,7 @@ def test_the_tablet_layout_with_reduced_motion(coach: Coach, http: httpx.Client,
     page.screenshot(path=artifacts / "8-plan-tablet.png")
     page.click("#start")
     page.wait_for_selector(".hand")
-    where = "g => [...g.children].map(c => c.dataset.x + ',' + c.dataset.y)"
+    where = "g => [...g.children].map(c => c.getAttribute('transform'))"
     first = page.eval_on_selector(".hands", where)
     page.wait_for_timeout(500)
     again = page.eval_on_selector(".hands", where)

@@ -5,6 +5,7 @@ receiver's or nothing, and feedback that keeps the stroke. Each page state is ch
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -335,6 +336,60 @@ def test_the_live_map_after_replans_is_what_a_fresh_draw_gives(coach: Coach, htt
     for action in ("softer", "firmer", "skip", "softer", "firmer"):
         press(action)
     assert len(seen) >= 2  # the pressure of the stroke under the hands changed, and the map followed
+    assert page.errors == []
+
+
+def test_a_page_that_missed_a_change_reads_the_session_back_instead_of_splicing(
+        coach: Coach, http: httpx.Client, pages: Pages) -> None:
+    """A replan comes to the page as the routine's tail, made from the version before. A page that
+    missed a change (a message lost between) holds an older copy: it must read the whole session
+    back, never splice the tail onto what it holds."""
+    page = pages.new("tablet")
+    lost: list[str] = []
+    drop = {"next routine": False}
+
+    def between(ws: Any) -> None:  # the page's live socket, through a relay that can lose a message
+        server = ws.connect_to_server()
+        ws.on_message(server.send)
+
+        def down(message: str | bytes) -> None:
+            if drop["next routine"] and isinstance(message, str) and message.startswith('{"type":"routine"'):
+                drop["next routine"] = False
+                lost.append(message)
+                return
+            ws.send(message)
+        server.on_message(down)
+
+    page.route_web_socket(re.compile(r"/live\b"), between)
+    start_massage(coach, page, minutes=20)
+    page.click("#start")
+    page.wait_for_selector("#live[data-online=true]")
+    while "medium pressure" not in page.inner_text("#phase"):  # a stroke that Softer changes
+        version = page.evaluate("window.backrubLive.version")
+        page.click("#fb-skip")
+        page.wait_for_selector(f"#live[data-version='{version + 1}']")
+    seen = page.evaluate("window.backrubLive.version")
+    drop["next routine"] = True
+    page.click("#fb-softer")
+    for _ in range(100):
+        if lost:
+            break
+        page.wait_for_timeout(50)
+    assert lost and '"tail"' in lost[0]  # the Softer replan never reached the page
+    page.click("#fb-skip")
+    page.wait_for_selector(f"#live[data-version='{seen + 1}']")
+    page.wait_for_timeout(100)
+    assert page.evaluate("window.backrubLive.readBack") == 1
+    stored = session_of(http, page)["routine"]
+    assert page.evaluate("window.backrubLive.routine()") == stored
+    drawn = page.evaluate(LIVE_PATHS, stored["steps"])
+    assert drawn["page"] == drawn["fresh"]
+    # From the copy read back, the next change is spliced again.
+    page.click("#fb-firmer")
+    page.wait_for_selector(f"#live[data-version='{seen + 2}']")
+    page.wait_for_timeout(100)
+    assert page.evaluate("window.backrubLive.readBack") == 1
+    assert page.evaluate("window.backrubLive.routine()") == session_of(http, page)["routine"]
     assert page.errors == []
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Sequence
 
 from backrub.routine.model import Routine, Step
 
@@ -21,6 +22,11 @@ def routine_json(routine: Routine) -> str:
     head = routine.header_dict()
     steps = ",".join(_step_json(s) for s in routine.steps)
     return json.dumps(head, separators=_SEP)[:-1] + ',"steps":[' + steps + "]}"
+
+
+def steps_json(steps: Sequence[Step]) -> str:
+    """The steps as a compact JSON array, from the same cached fragments (a replan's tail)."""
+    return "[" + ",".join(_step_json(s) for s in steps) + "]"
 
 
 def _step_json(step: Step) -> str:

@@ -20,11 +20,13 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from fastapi import WebSocket, WebSocketDisconnect
 
 from backrub.records.clock import Clock
+from backrub.web.encode import steps_json
 from backrub.web.session import Live
 
 if TYPE_CHECKING:
@@ -200,6 +202,32 @@ def change_text(live: Live, notice: dict[str, Any], version: int) -> str:
     return json.dumps({"type": "state", "message": words, "status": status})
 
 
+def tail_text(live: Live, notice: dict[str, Any], version: int) -> str | None:
+    """The same change for a client that holds the routine as it was at `base` (the version the
+    change was computed from): the routine's header and only its steps from `tail_from` on, the
+    steps before that being the ones it holds. None when the change did not say where it starts
+    (a client then gets the whole routine, as change_text writes it).
+
+    A client whose copy is not at `base` (a message missed, a reconnect) must not splice: it reads
+    the session back instead (live.js). Only clients that asked for tails get them (`?tail=1`)."""
+    start, base = notice.get("tail_from"), notice.get("base")
+    steps = live.routine.steps
+    if not notice.get("routine") or not isinstance(start, int) or not isinstance(base, int) \
+            or not 0 < start <= len(steps) or base >= version:  # from step 0: the whole routine is as short
+        return None
+    status = {**live.status(time.time()), "version": version}
+    head = json.dumps({"type": "routine", "from_step": notice.get("from_step"),
+                       "message": notice.get("message"), "status": status, "base": base,
+                       "tail_from": start, "steps": len(steps), "head": live.routine.header_dict()},
+                      separators=(",", ":"))
+    return head[:-1] + ',"tail":' + steps_json(steps[start:]) + "}"
+
+
+def wants_tail(ws: WebSocket) -> bool:
+    """A client that can splice a routine's tail onto the copy it holds (the live page)."""
+    return ws.query_params.get("tail") == "1"
+
+
 def hashed(token: str) -> str:
     """A login as named across workers: the token itself never goes through the database."""
     return hashlib.sha256(token.encode()).hexdigest()[:32]
@@ -211,7 +239,14 @@ async def send(ws: WebSocket, data: dict[str, Any] | str) -> None:
         await ws.send_text(data if isinstance(data, str) else json.dumps(data))
 
 
-async def broadcast(entry: Entry, text: str) -> None:
-    """Send to every client of the session connected to this worker."""
+async def broadcast(entry: Entry, text: str, tail: Callable[[], str | None] | None = None) -> None:
+    """Send to every client of the session connected to this worker; to the clients that asked for
+    tails, what `tail` makes (tail_text: made once, and only when such a client is there), when
+    the change has one."""
+    tails: str | None = None
     for ws in list(entry.sockets):
-        await send(ws, text)
+        if tail is not None and wants_tail(ws):
+            tails = tails or tail() or text
+            await send(ws, tails)
+        else:
+            await send(ws, text)

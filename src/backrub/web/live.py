@@ -24,6 +24,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import anyio
@@ -39,7 +40,7 @@ from backrub.web import breath
 from backrub.web import session as live_session
 from backrub.web.auth import account_of
 from backrub.web.errors import DISK_FULL, detail, disk_full
-from backrub.web.fanout import Fanout, broadcast, change_text, hashed, send
+from backrub.web.fanout import Fanout, broadcast, change_text, hashed, send, tail_text
 from backrub.web.limits import MAX_MESSAGE
 from backrub.web.messages import Message, parse_text, seq_of
 from backrub.web.outage import UNAVAILABLE, database_down
@@ -318,6 +319,7 @@ class Coach:
                 await send(ws, {"type": "error", "code": "disk_full", "message": DISK_FULL,
                                  "seq": message.seq})
                 return
+            base = entry.version  # what the change was computed from: a client holding it gets a tail
             if stored is not None:
                 entry.live, entry.version = new_live, stored
             if message.seq is not None:
@@ -330,10 +332,12 @@ class Coach:
                 return
             if stored is None:
                 return
-            await broadcast(entry, change_text(new_live, {"t": message.type, "routine": change is not None,
-                                                          "from_step": change.from_step if change else None,
-                                                          "message": change.message if change else None},
-                                               entry.version))
+            said = {"t": message.type, "routine": change is not None,
+                    "from_step": change.from_step if change else None,
+                    "message": change.message if change else None}
+            tail = {**said, "base": base, "tail_from": change.tail_from if change else None}
+            await broadcast(entry, change_text(new_live, said, entry.version),
+                            partial(tail_text, new_live, tail, entry.version))
             return
         await send(ws, {"type": "error", "code": "busy", "seq": message.seq,
                          "message": "The session changed on another device again and again; send it again."})

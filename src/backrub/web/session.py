@@ -17,7 +17,7 @@ from backrub.planner.cues import cue_at_pressure
 from backrub.planner.feedback import Feedback, Replanned, adjusted
 from backrub.planner.plan import NotPlanned
 from backrub.records.clock import Clock
-from backrub.routine.model import Routine
+from backrub.routine.model import Routine, Step
 from backrub.web.encode import routine_json
 
 PARTIAL_S = 1.0  # less than this into a step counts as not begun
@@ -83,11 +83,16 @@ def step_at(seconds: Sequence[float], elapsed: float) -> tuple[int, float]:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Change:
-    """A replanned session: the new state, the step it goes on from, and what to tell the giver."""
+    """A replanned session: the new state, the step it goes on from, and what to tell the giver.
+
+    `tail_from` is the first step that differs from the routine it was replanned from (None when
+    not known): a client holding that routine needs only the steps from there on (fanout.tail_text).
+    """
 
     live: Live
     from_step: int
     message: str
+    tail_from: int | None = None
 
 
 def adapt(live: Live, feedback: Feedback, now: float) -> Change:
@@ -124,7 +129,7 @@ def adapt(live: Live, feedback: Feedback, now: float) -> Change:
     clock = live.clock.set(now, started, live.clock.running)
     text = routine_json(new.routine)
     return Change(live=replace(live, routine=new.routine, routine_json=text, clock=clock),
-                  from_step=from_step, message=new.message)
+                  from_step=from_step, message=new.message, tail_from=first_changed(steps, new.routine.steps))
 
 
 def _keep_stroke(live: Live, feedback: Feedback, index: int) -> Change:
@@ -153,9 +158,20 @@ def _keep_stroke(live: Live, feedback: Feedback, index: int) -> Change:
             continue  # never firmer than the receiver asked for or the screening allows
         text = routine_json(new.routine)
         return Change(live=replace(live, routine=new.routine, routine_json=text), from_step=index,
-                      message=_stroke_message(step.pressure, pressure, feedback.kind, new))
+                      message=_stroke_message(step.pressure, pressure, feedback.kind, new),
+                      tail_from=first_changed(steps, new.routine.steps))
     raise Refused("unsafe", "The replanned steps did not pass the safety check, so the plan stays as it was.",
                   [f.to_dict() for f in refused.report.errors] if refused else [])
+
+
+def first_changed(old: Sequence[Step], new: Sequence[Step]) -> int:
+    """The first index where `new` differs from `old` (the shorter one's length when one is the
+    other's start). The steps kept by a replan are the same objects, so `is` settles most at once."""
+    n = min(len(old), len(new))
+    i = 0
+    while i < n and (old[i] is new[i] or old[i] == new[i]):
+        i += 1
+    return i
 
 
 def _stroke_message(before: str, now: str | None, kind: str, new: Replanned) -> str:

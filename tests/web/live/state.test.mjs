@@ -2,8 +2,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  breathAt, elapsedAt, initialState, pacerAt, positionAt, replanned, shownStep, softer, softerAtOnce,
-  stepAt, withClock, withPicking, withRoutine,
+  breathAt, elapsedAt, initialState, pacerAt, positionAt, replanned, routineOf, shownStep, softer, softerAtOnce,
+  stateSeen, stepAt, withClock, withPicking, withRoutine,
 } from "../../../src/backrub/web/static/js/live-state.js";
 
 const step = (seconds, reps, pressure = "medium", extra = {}) => ({ seconds, reps, pressure, cue: "c", ...extra });
@@ -89,4 +89,43 @@ test("Softer draws the stroke under the hands one level lighter, never below lig
   assert.equal(lighter.was, "firm");
   [s] = shownStep(s, 0);
   assert.equal(softerAtOnce(s), null);  // already light: nothing is drawn lighter
+});
+
+// A replan's answer to the live page carries only the steps from `tail_from` on; spliced onto the
+// copy held only when that copy is the version the change was made from (`base`).
+const tail = (base, start, steps, total) => ({ type: "routine", base, tail_from: start, steps: total,
+  head: { minutes: 2, intake: { spots: [] } }, tail: steps, status: { version: base + 1 } });
+
+test("a tail is spliced onto the copy it was made from, and the header comes with it", () => {
+  const kept = [step(30, 5), step(30, 5)];
+  const s = withRoutine(initialState(), routine([...kept, step(30, 5, "firm")]), 4);
+  assert.equal(s.held, 4);
+  const got = routineOf(s, tail(4, 2, [step(20, 4, "light"), step(20, 4, "light")], 4));
+  assert.deepEqual(got.steps.map((x) => x.pressure), ["medium", "medium", "light", "light"]);
+  assert.equal(got.steps[0], kept[0]);  // the very step held: the map sees it unchanged
+  assert.equal(got.minutes, 2);
+  const shorter = routineOf(s, tail(4, 1, [], 1));  // the rest dropped (the end brought forward)
+  assert.equal(shorter.steps.length, 1);
+  const whole = { type: "routine", routine: routine([step(9, 1)]), status: { version: 9 } };
+  assert.equal(routineOf(s, whole), whole.routine);  // a whole routine is read as before
+});
+
+test("a tail is never spliced onto a copy that is not its base: the page reads the session back", () => {
+  const s = withRoutine(initialState(), routine([step(30, 5), step(30, 5)]), 4);
+  assert.equal(routineOf(s, tail(5, 1, [step(20, 4)], 2)), null);  // a change (version 5) was missed
+  assert.equal(routineOf(s, tail(3, 1, [step(20, 4)], 2)), null);  // made from an older copy
+  assert.equal(routineOf(withRoutine(initialState(), routine([step(30, 5)])), tail(4, 1, [], 1)), null);  // version unknown
+  assert.equal(routineOf(s, tail(4, 3, [step(20, 4)], 4)), null);  // starts past the steps held
+  assert.equal(routineOf(s, tail(4, 1, [step(20, 4)], 3)), null);  // the count does not add up
+  assert.equal(routineOf(initialState(), tail(0, 0, [step(20, 4)], 1)), null);  // nothing held yet
+});
+
+test("a pause or resume right after keeps the copy current; one after a gap does not", () => {
+  let s = withRoutine(initialState(), routine([step(30, 5)]), 4);
+  s = stateSeen(s, 5);
+  assert.equal(s.held, 5);
+  s = stateSeen(s, 7);  // version 6 never arrived: it may have changed the routine
+  assert.equal(s.held, 5);
+  assert.equal(routineOf(s, tail(7, 0, [step(20, 4)], 1)), null);
+  assert.equal(stateSeen(withRoutine(initialState(), routine([step(30, 5)])), 1).held, null);
 });

@@ -173,8 +173,14 @@ export class BackMap {
       let slot = slots[i];
       if (!slot) slot = slots[i] = { g: svgEl("g", {}, under), step: null, cls: undefined };
       if (slot.cls === cls && sameStroke(slot.step, s)) return;
-      slot.g.replaceChildren();
-      if (cls) this._path(s, { cls }, slot.g);
+      // The same line at another pressure (most of a replan): its colour set again, no nodes
+      // made; anything else is drawn anew.
+      if (cls && slot.cls === cls && sameLine(slot.step, s)) {
+        for (const line of slot.g.children) line.setAttribute("stroke", PRESSURE_COLOURS[s.pressure]);
+      } else {
+        slot.g.replaceChildren();
+        if (cls) this._path(s, { cls }, slot.g);
+      }
       slot.step = s;
       slot.cls = cls;
     });
@@ -241,6 +247,12 @@ export class BackMap {
     this.hands.replaceChildren();
     return Array.from({ length: n }, (_, k) => handShape(this.hands, technique, k === 1));
   }
+}
+
+// Whether two steps draw the same line, whatever its colour: same path, side and kind of line.
+function sameLine(a, b) {
+  return a.side === b.side && (a.technique === "skin_check") === (b.technique === "skin_check")
+    && samePoints(a.path, b.path);
 }
 
 // Whether two steps draw the same: same path, pressure, side, technique and lead-in.
@@ -334,8 +346,11 @@ function handShape(parent, technique, mirror) {
 }
 
 // Place a hand (made by makeHands) at a point of the back.
+// Written only when it moved: every attribute written costs the frame a style pass and a repaint.
 export function placeHand(hand, x, y) {
-  hand.setAttribute("transform", `translate(${x.toFixed(2)} ${(-y).toFixed(2)})`);
+  const at = `translate(${x.toFixed(2)} ${(-y).toFixed(2)})`;
+  if (hand.getAttribute("transform") === at) return;
+  hand.setAttribute("transform", at);
   hand.dataset.x = x.toFixed(2);
   hand.dataset.y = y.toFixed(2);
 }

@@ -75,8 +75,10 @@ export class Channel {
       }
     }
     if (this.closed) return;
-    const since = this.version === null ? "" : `?version=${this.version}`;
-    const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/sessions/${this.id}/live${since}`;
+    // A replan comes as the routine's changed tail (`tail=1`): the page splices it onto its copy,
+    // or reads the session back when its copy is not the one the change was made from (live.js).
+    const since = this.version === null ? "" : `&version=${this.version}`;
+    const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/sessions/${this.id}/live?tail=1${since}`;
     const ws = new WebSocket(url);
     this.ws = ws;
     ws.onopen = () => {

@@ -13,17 +13,39 @@ export function initialState() {
     e0: 0, t0: 0, running: false,              // the clock: e0 seconds at t0 (ms), running or not
     shown: -1, spoken: -1,                     // the step drawn, the step whose cue was said
     picking: false, version: 0, spotsKey: "",  // "Pain here" waiting for a tap; replans seen; map key
+    held: null,                                // the session's version the routine is known to be at
   };
 }
 
-/** A new routine (first, or replanned): each step's start and the total; `mapStale` when its
- * marked places changed, so the chart must be fetched again. */
-export function withRoutine(state, routine) {
+/** A new routine (first, or replanned) as at the session's `version` (null: not known): each
+ * step's start and the total; `mapStale` when its marked places changed, so the chart must be
+ * fetched again. */
+export function withRoutine(state, routine, version = null) {
   const starts = [];
   let t = 0;
   for (const s of routine.steps) { starts.push(t); t += s.seconds; }
   const spotsKey = JSON.stringify(routine.intake?.spots || []);
-  return { ...state, routine, starts, total: t, spotsKey, mapStale: spotsKey !== state.spotsKey };
+  return { ...state, routine, starts, total: t, spotsKey, mapStale: spotsKey !== state.spotsKey,
+    held: Number.isInteger(version) ? version : null };
+}
+
+/** The routine a `routine` message gives: the whole one it carries, or its tail spliced onto the
+ * copy held, only when that copy is the very one the change was made from (`base`). null when it
+ * is not (a message missed, a reconnect, a refused change): the page reads the session back then,
+ * never splicing onto a stale copy. */
+export function routineOf(state, msg) {
+  if (msg.routine) return msg.routine;
+  const held = state.routine?.steps, start = msg.tail_from;
+  if (!held || state.held === null || state.held !== msg.base || !Array.isArray(msg.tail) || !msg.head
+    || !Number.isInteger(start) || start < 0 || start > held.length || start + msg.tail.length !== msg.steps) return null;
+  return { ...msg.head, steps: held.slice(0, start).concat(msg.tail) };
+}
+
+/** A `state` message (pause, resume: never a routine change) at `version`: the routine held is
+ * still current when it is the very next version; otherwise what came between is not known. */
+export function stateSeen(state, version) {
+  const next = state.held !== null && version === state.held + 1;
+  return next ? { ...state, held: version } : state;
 }
 
 /** The server's status ({elapsed_s, paused, ended}) at `now` (ms). */

@@ -12,8 +12,8 @@ import { activeSession } from "./state.js";
 import { themeButton } from "./theme.js";
 import { voice } from "./voice.js";
 import { PHASES, PRESSURE_COLOURS, clock, zoneWords } from "./words.js";
-import { breathAt, elapsedAt, initialState, pacerAt, positionAt, replanned, shownStep, softerAtOnce, stepAt,
-  withClock, withPicking, withRoutine } from "./live-state.js";
+import { breathAt, elapsedAt, initialState, pacerAt, positionAt, replanned, routineOf, shownStep, softerAtOnce,
+  stateSeen, stepAt, withClock, withPicking, withRoutine } from "./live-state.js";
 
 export function mountLive(root, { go, params }) {
   const id = params[0];
@@ -22,8 +22,9 @@ export function mountLive(root, { go, params }) {
   let state = initialState();
   // What is drawn and held, not state: the hands' elements and their paths, the frame, the screen lock.
   let hands = [], handsKey = "", geometry = [], lastSecond = -1, frame = 0, stopped = false, wake = null;
+  const written = new Map();  // the transforms last set on the pacer and the bars
   // What tests and benchmarks read; exposed only to a browser driven by automation, never to a user.
-  const probe = { version: 0, step: -1, redrawnAt: 0, frames: 0 };
+  const probe = { version: 0, step: -1, redrawnAt: 0, frames: 0, readBack: 0, routine: () => state.routine };
   if (navigator.webdriver) window.backrubLive = probe;
 
   // -- the page ------------------------------------------------------------------------------
@@ -112,8 +113,8 @@ export function mountLive(root, { go, params }) {
     page.classList.toggle("paused", !state.running);
   }
 
-  function setRoutine(next) {
-    state = withRoutine(state, next);
+  function setRoutine(next, version) {
+    state = withRoutine(state, next, version);
     if (state.mapStale) {
       api.map(next.intake).then((m) => { map.setMap(m); state = { ...state, shown: -1 }; render(); }).catch(() => {});
     }
@@ -181,7 +182,7 @@ export function mountLive(root, { go, params }) {
     // The breath follows the repetitions: one or more whole breaths per repetition.
     const p = sensed ? sensed.p : breathAt(t, rep, routine.intake?.breaths_per_minute || 12);
     const { inhale, size } = pacerAt(p);
-    pacerDot.style.transform = reduced.matches ? "" : `scale(${size.toFixed(3)})`;
+    setStyle(pacerDot, reduced.matches ? "" : `scale(${size.toFixed(3)})`);
     pacer.classList.toggle("in", inhale);
     const word = running ? (inhale ? "Breathe in" : "Breathe out") : "Paused";
     if (pacerWord.textContent !== word) pacerWord.textContent = word;
@@ -191,9 +192,18 @@ export function mountLive(root, { go, params }) {
       stepLeft.textContent = `${clock(step.seconds - t)} left in this step`;
       allLeft.textContent = `${clock(e)} of ${clock(total)} · ${clock(total - e)} left`;
     }
-    // Transforms, not widths: the bars move without a layout every frame.
-    stepBar.style.transform = `scaleX(${Math.min(1, t / step.seconds).toFixed(4)})`;
-    allBar.style.transform = `scaleX(${Math.min(1, e / total).toFixed(4)})`;
+    // Transforms, not widths: the bars move without a layout every frame (and are written only
+    // when they moved by a thousandth, under half a pixel: each write costs the frame a style pass).
+    setStyle(stepBar, `scaleX(${Math.min(1, t / step.seconds).toFixed(3)})`);
+    setStyle(allBar, `scaleX(${Math.min(1, e / total).toFixed(3)})`);
+  }
+
+  // An element's transform, written only when it changed (what the last write set is kept, since
+  // reading style.transform back would give the browser's own spelling of it).
+  function setStyle(node, transform) {
+    if (written.get(node) === transform) return;
+    written.set(node, transform);
+    node.style.transform = transform;
   }
 
   function loop() {
@@ -209,7 +219,7 @@ export function mountLive(root, { go, params }) {
     if (stopped) return;
     channel.seenSeq(Math.max(-1, ...s.events.map((ev) => ev.seq ?? -1)));
     channel.seenVersion(s.status.version);
-    setRoutine(s.routine);
+    setRoutine(s.routine, s.status.version);
     setClock(s.status);
     if (s.status.ended) { go(`#/end/${id}`); return; }
     state = { ...state, shown: -1 };
@@ -227,18 +237,11 @@ export function mountLive(root, { go, params }) {
       if (msg.type === "breath") return sensor.onMessage(msg);
       if (msg.type === "routine") {
         probe.messageAt = performance.now();
-        setRoutine(msg.routine);
-        setClock(msg.status);
-        state = replanned(state, stepAt(state, elapsed()));  // the step's cue is said below, with the change
-        probe.version = state.version;
-        page.dataset.version = String(state.version);
-        buttons.querySelectorAll(".busy").forEach((b) => b.classList.remove("busy"));
-        showStep(state.shown);
-        say(msg.message);
-        // The sound after the new map is painted: the eye first, the ear a frame later.
-        const words = `${msg.message} ${state.routine.steps[state.shown]?.cue || ""}`;
-        requestAnimationFrame(() => setTimeout(() => { if (!stopped) { voice.chime(); voice.say(words); } }));
+        const next = routineOf(state, msg);
+        if (next) showChange(next, msg);
+        else readBack(msg);
       } else if (msg.type === "state") {
+        state = stateSeen(state, msg.status.version);
         setClock(msg.status);
         if (msg.status.ended) go(`#/end/${id}`);
       } else if (msg.type === "error") {
@@ -254,6 +257,30 @@ export function mountLive(root, { go, params }) {
       }
     },
   });
+
+  // A tail that cannot be spliced (this copy is not the one it was made from): the whole session
+  // is read back, and the change shown with it. A newer copy already held is never replaced.
+  function readBack(msg) {
+    probe.readBack++;
+    api.session(id).then((s) => {
+      if (stopped || (state.held !== null && s.status.version <= state.held)) return;
+      showChange(s.routine, { ...msg, status: s.status });
+    }).catch(() => { if (!stopped) setTimeout(() => readBack(msg), 1000); });  // the server is not back yet
+  }
+
+  function showChange(routine, msg) {
+    setRoutine(routine, msg.status.version);
+    setClock(msg.status);
+    state = replanned(state, stepAt(state, elapsed()));  // the step's cue is said below, with the change
+    probe.version = state.version;
+    page.dataset.version = String(state.version);
+    buttons.querySelectorAll(".busy").forEach((b) => b.classList.remove("busy"));
+    showStep(state.shown);
+    say(msg.message);
+    // The sound after the new map is painted: the eye first, the ear a frame later.
+    const words = `${msg.message} ${state.routine.steps[state.shown]?.cue || ""}`;
+    requestAnimationFrame(() => setTimeout(() => { if (!stopped) { voice.chime(); voice.say(words); } }));
+  }
 
   // -- feedback ---------------------------------------------------------------------------------
   function act(action) {
