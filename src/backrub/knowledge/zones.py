@@ -292,30 +292,37 @@ class Layout:
         self, a: tuple[float, float], b: tuple[float, float]
     ) -> tuple[str | None, str | None] | None:
         """The one zone under every point of segment ab, and under its mirror, when one row of the
-        map holds (or none holds) the whole segment; None when that cannot be told from its ends.
+        map holds (or none holds) the whole segment; None when that cannot be told from its ends."""
+        return self.box_zone(min(a[0], b[0]), max(a[0], b[0]), min(a[1], b[1]), max(a[1], b[1]))
+
+    def box_zone(
+        self, xlo: float, xhi: float, ylo: float, yhi: float
+    ) -> tuple[str | None, str | None] | None:
+        """The one zone under every point of the box (and of its mirror image) when one row of the
+        map holds the whole box, or none holds any of it; None when that cannot be told.
 
         Within one band of heights and on one side, every x edge moves monotonically with the
         height (the torso widens, the spine band steps wider at the neck), so the edges' extremes
-        over the segment are their values at its lowest and highest point, and |x| along it lies
-        between its ends' |x|. A margin far above rounding covers the points `along` computes
-        between the ends, so each of them would get the same answer from `_exact`.
+        over the box are their values at its lowest and highest point. A margin far above rounding
+        covers the points `along` computes between a path's points, so each of them would get the
+        same answer from `_exact`. A box inside a box this says "one zone" of has the same zone
+        (its edges' extremes lie within the larger box's): a path's run of points can be told at
+        once, and each of its segments would be told the same.
         """
         m = 1e-9
-        ylo, yhi = (a[1], b[1]) if a[1] <= b[1] else (b[1], a[1])
         ylo, yhi = ylo - m, yhi + m
-        band = bisect_right(self._heights, ylo) - 1
-        if band != bisect_right(self._heights, yhi) - 1:
+        heights = self._heights
+        band = bisect_right(heights, ylo) - 1
+        if band != bisect_right(heights, yhi) - 1:
             return None  # crosses a row edge
         if band < 0:
             return (None, None)  # wholly below every row
-        if a[0] > m and b[0] > m:
-            right = True
-        elif a[0] < -m and b[0] < -m:
-            right = False
+        if xlo > m:
+            right, axlo, axhi = True, xlo - m, xhi + m
+        elif xhi < -m:
+            right, axlo, axhi = False, -xhi - m, -xlo + m
         else:
             return None  # on or across the midline
-        axlo, axhi = (abs(a[0]), abs(b[0])) if abs(a[0]) <= abs(b[0]) else (abs(b[0]), abs(a[0]))
-        axlo, axhi = axlo - m, axhi + m
         edge_at = self._edge_at
         for _, _, names, low, high in self._bands[band]:
             if low[0]:
@@ -329,10 +336,10 @@ class Layout:
             else:
                 high_min = high_max = high[2]
             if axhi < low_min or axlo >= high_max:
-                continue  # no point of the segment in this row
+                continue  # no point of the box in this row
             if axlo >= low_max and axhi < high_min:
                 return (names[1], names[0]) if right else (names[0], names[1])
-            return None  # the segment may leave this row: only its points can tell
+            return None  # the box may leave this row: only its points can tell
         return (None, None)
 
     def zone_at(self, x: float, y: float) -> str | None:
@@ -429,21 +436,30 @@ def zones_on_path(body: Body, path: tuple[tuple[float, float], ...], mirrored: b
         return ()
     lay = layout_for(body)
     exact = lay._exact  # the dense points are new each time: no use remembering them
-    # The zones of the points `along(path)` gives, a segment at a time: a segment that one row
-    # of the map holds whole gives its row's zone without visiting its points (the same answer).
+    # The zones of the points `along(path)` gives, without visiting every one of them.
     x, y = path[0]
     found = {exact(x, y), exact(-x, y)} if mirrored else {exact(x, y)}
-    for a, b in itertools.pairwise(path):
-        whole = lay.segment_zone(a, b)
+    xs = [p[0] for p in path]
+    ys = [p[1] for p in path]
+    box_zone = lay.box_zone
+    # Runs of points (halved until told) whose box one row holds give that row's zone at once;
+    # a lone segment that cannot be told is followed point by point, as `along` samples it.
+    runs = [(0, len(path) - 1)] if len(path) > 1 else []
+    while runs:
+        i, j = runs.pop()
+        whole = box_zone(min(xs[i : j + 1]), max(xs[i : j + 1]), min(ys[i : j + 1]), max(ys[i : j + 1]))
         if whole is not None:
             found.add(whole[0])
             if mirrored:
                 found.add(whole[1])
-            continue
-        points = along((a, b))[1:]
-        found.update(exact(x, y) for x, y in points)
-        if mirrored:
-            found.update(exact(-x, y) for x, y in points)
+        elif j - i > 1:
+            mid = (i + j) // 2
+            runs += ((mid, j), (i, mid))
+        else:
+            points = along((path[i], path[j]))[1:]
+            found.update(exact(x, y) for x, y in points)
+            if mirrored:
+                found.update(exact(-x, y) for x, y in points)
     return tuple(z for z in ZONE_IDS if z in found)
 
 
