@@ -362,7 +362,7 @@ def test_zones_on_long_paths_as_looking_up_every_point():
     rng = random.Random(22)
     for body in (Body(), Body(back_length_cm=41, shoulder_width_cm=33, waist_width_cm=27)):
         L = body.back_length_cm
-        for k in range(150):
+        for k in range(100):
             if k % 2:
                 corners = [(rng.uniform(-20, 20), rng.uniform(0, L)) for _ in range(rng.randint(2, 4))]
                 path = tuple(circles_along(corners, rng.uniform(0.5, 3), rng.uniform(1, 4)))
@@ -370,6 +370,22 @@ def test_zones_on_long_paths_as_looking_up_every_point():
                 path = tuple(_walk(rng, rng.randint(2, 200), rng.choice([0.3, 1.0, 4.0])))
             for mirrored in (False, True):
                 assert _zones(body, path, mirrored) == _zones_ref(body, path, mirrored)
+
+
+def test_zones_of_segments_across_bands_beside_a_sloped_edge_as_every_point():
+    """Segments that cross band edges while a moving x edge (the torso's side) passes under them:
+    a box told band by band must take each band's part whole, not one height of it."""
+    rng = random.Random(24)
+    for body in (Body(), Body(back_length_cm=70, shoulder_width_cm=52, waist_width_cm=26)):
+        lay = layout_for(body)
+        sloped = [(r[0], r[1], e) for r in lay._rows for e in r[3:] if e[0]]
+        for _ in range(1500):
+            y0, y1, edge = rng.choice(sloped)
+            y = rng.uniform(y0, y1)
+            x = rng.choice([-1, 1]) * (lay._edge_at(edge, y) + rng.uniform(-0.2, 0.2))
+            dy = rng.uniform(0.5, 12)
+            path = ((x, y - dy), (x + rng.uniform(-0.3, 0.3), y + dy))
+            assert _zones(body, path, True) == _zones_ref(body, path, True)
 
 
 def _trim_ref(units, warm, drop, tempo, longest, memo):

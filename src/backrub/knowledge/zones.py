@@ -288,34 +288,27 @@ class Layout:
                 return names[1] if x >= 0 else names[0]
         return None
 
-    def segment_zone(
-        self, a: tuple[float, float], b: tuple[float, float]
-    ) -> tuple[str | None, str | None] | None:
-        """The one zone under every point of segment ab, and under its mirror, when one row of the
-        map holds (or none holds) the whole segment; None when that cannot be told from its ends."""
-        return self.box_zone(min(a[0], b[0]), max(a[0], b[0]), min(a[1], b[1]), max(a[1], b[1]))
-
     def box_zone(
         self, xlo: float, xhi: float, ylo: float, yhi: float
     ) -> tuple[str | None, str | None] | None:
-        """The one zone under every point of the box (and of its mirror image) when one row of the
-        map holds the whole box, or none holds any of it; None when that cannot be told.
+        """The one zone under every point of the box (and of its mirror image) when the map has
+        one there (or none anywhere in it); None when that cannot be told from the box alone.
 
-        Within one band of heights and on one side, every x edge moves monotonically with the
-        height (the torso widens, the spine band steps wider at the neck), so the edges' extremes
-        over the box are their values at its lowest and highest point. A margin far above rounding
-        covers the points `along` computes between a path's points, so each of them would get the
-        same answer from `_exact`. A box inside a box this says "one zone" of has the same zone
-        (its edges' extremes lie within the larger box's): a path's run of points can be told at
-        once, and each of its segments would be told the same.
+        Each band of heights is taken apart (the part of the box in it): every x edge moves
+        monotonically with the height (the torso widens, the spine band steps wider at the neck),
+        so an edge's extremes over a part are its values at the part's lowest and highest point,
+        and the band's row that holds the whole part, if one does, is every point's zone there.
+        When every part has the same answer, so has the box. A margin far above rounding covers
+        the points `along` computes between a path's points, so each of them would get the same
+        answer from `_exact`. A box inside one that this tells is told the same (its parts lie
+        inside the larger one's): a path's run of points can be told at once, and each of its
+        segments would be told the same.
         """
         m = 1e-9
         ylo, yhi = ylo - m, yhi + m
         heights = self._heights
-        band = bisect_right(heights, ylo) - 1
-        if band != bisect_right(heights, yhi) - 1:
-            return None  # crosses a row edge
-        if band < 0:
+        first, last = bisect_right(heights, ylo) - 1, bisect_right(heights, yhi) - 1
+        if last < 0:
             return (None, None)  # wholly below every row
         if xlo > m:
             right, axlo, axhi = True, xlo - m, xhi + m
@@ -323,6 +316,25 @@ class Layout:
             right, axlo, axhi = False, -xhi - m, -xlo + m
         else:
             return None  # on or across the midline
+        answer: tuple[str | None, str | None] | None = None
+        for band in range(first, last + 1):
+            if band < 0:
+                got: tuple[str | None, str | None] | None = (None, None)  # below every row
+            else:
+                low_y = ylo if band == first else heights[band]
+                high_y = yhi if band == last else heights[band + 1]
+                got = self._band_zone(band, axlo, axhi, low_y, high_y)
+                if got is not None and not right:
+                    got = (got[1], got[0])
+            if got is None or (answer is not None and got != answer):
+                return None
+            answer = got
+        return answer
+
+    def _band_zone(
+        self, band: int, axlo: float, axhi: float, ylo: float, yhi: float
+    ) -> tuple[str | None, str | None] | None:
+        """(right, left) zone of every point of one band's part of a box, by |x|; None if not one."""
         edge_at = self._edge_at
         for _, _, names, low, high in self._bands[band]:
             if low[0]:
@@ -336,10 +348,10 @@ class Layout:
             else:
                 high_min = high_max = high[2]
             if axhi < low_min or axlo >= high_max:
-                continue  # no point of the box in this row
+                continue  # no point of the part in this row
             if axlo >= low_max and axhi < high_min:
-                return (names[1], names[0]) if right else (names[0], names[1])
-            return None  # the box may leave this row: only its points can tell
+                return (names[1], names[0])
+            return None  # the part may leave this row: only its points can tell
         return (None, None)
 
     def zone_at(self, x: float, y: float) -> str | None:
