@@ -277,15 +277,20 @@ class Layout:
 
     # -- lookup ------------------------------------------------------------------
     def _exact(self, x: float, y: float) -> str | None:
+        names = self._row_names(-x if x < 0 else x, y)
+        return None if names is None else names[1] if x >= 0 else names[0]
+
+    def _row_names(self, ax: float, y: float) -> tuple[str, str] | None:
+        """(left, right) names of the row under |x| = ax at height y, or None off the map: the
+        row depends on |x| only, so a point and its mirror image are looked up at once."""
         band = bisect_right(self._heights, y) - 1
         if band < 0:
             return None  # below every row
-        ax = -x if x < 0 else x
         edge_at = self._edge_at
         for _, _, names, low, high in self._bands[band]:
             # A fixed edge is its offset: no call needed (most edges are fixed).
             if (edge_at(low, y) if low[0] else low[2]) <= ax < (edge_at(high, y) if high[0] else high[2]):
-                return names[1] if x >= 0 else names[0]
+                return names
         return None
 
     def box_zone(
@@ -453,7 +458,7 @@ def zones_on_path(body: Body, path: tuple[tuple[float, float], ...], mirrored: b
     found = {exact(x, y), exact(-x, y)} if mirrored else {exact(x, y)}
     xs = [p[0] for p in path]
     ys = [p[1] for p in path]
-    box_zone = lay.box_zone
+    box_zone, row_names = lay.box_zone, lay._row_names
     # Runs of points (halved until told) whose box one row holds give that row's zone at once;
     # a lone segment that cannot be told is followed point by point, as `along` samples it.
     runs = [(0, len(path) - 1)] if len(path) > 1 else []
@@ -469,9 +474,19 @@ def zones_on_path(body: Body, path: tuple[tuple[float, float], ...], mirrored: b
             runs += ((mid, j), (i, mid))
         else:
             points = along((path[i], path[j]))[1:]
-            found.update(exact(x, y) for x, y in points)
-            if mirrored:
-                found.update(exact(-x, y) for x, y in points)
+            if not mirrored:
+                found.update(exact(x, y) for x, y in points)
+                continue
+            # _exact of each point and of its mirror image from one look-up of its row: (right,
+            # left) for x > 0, (left, right) for x < 0, the right name alone on the midline.
+            for x, y in points:
+                names = row_names(-x if x < 0 else x, y)
+                if names is None:
+                    found.add(None)
+                else:
+                    found.add(names[1])
+                    if x != 0:
+                        found.add(names[0])
     return tuple(z for z in ZONE_IDS if z in found)
 
 
