@@ -1,14 +1,17 @@
 """Figures for issue 2 ("The method as code").
 
 (a) `backrub plan INTAKE --json` as a whole process, against a bare `python -c "import json"`
-    from the same interpreter, interleaved run by run; target: median ratio at most 4x.
+    from the same interpreter, interleaved run by run; target: median ratio at most 4x. The ratio
+    to `python -c pass` is printed too, as a stricter second line.
 (b) Planning plus verifying a 60-minute routine in-process; target: median at most 5 ms. Measured
     in rounds (a fresh process each), interleaved with the baseline's when `--against` is given.
     The first call (cold caches) is reported too.
 
 Run: .venv/bin/python benchmarks/bench_plan.py [--runs N] [--inproc N] [--profile] [--against DIR]
 `--against DIR` measures another checkout (e.g. /work/main, with its own .venv) in the same run,
-interleaved for the process figures, as the baseline. Exits 1 when a target is missed.
+interleaved for the process figures, as the baseline. Exits 1 when a target is missed. The load
+average is printed beside the figures (wall-clock figures on a busy machine are not comparable
+across runs; the ratios and CPU times of one run are).
 """
 
 from __future__ import annotations
@@ -62,17 +65,25 @@ def installed_env(cache: str) -> dict[str, str]:
     return env
 
 
-def whole_process(runs: int, env: dict[str, str]) -> tuple[float, float]:
-    """Median seconds for the bare interpreter and for `backrub plan --json`, interleaved."""
-    bare_cmd = [sys.executable, "-c", "import json"]
-    plan_cmd = [str(BACKRUB), "plan", str(INTAKE), "--json"]
-    for cmd in (bare_cmd, plan_cmd):  # warm the file and bytecode caches once, not counted
+def commands(python: Path, backrub: Path) -> list[list[str]]:
+    """The bare interpreter (importing json, then a stricter `pass`) and `backrub plan --json`."""
+    return [
+        [str(python), "-c", "import json"],
+        [str(python), "-c", "pass"],
+        [str(backrub), "plan", str(INTAKE), "--json"],
+    ]
+
+
+def interleaved(cmds: list[list[str]], runs: int, env: dict[str, str]) -> list[float]:
+    """Median wall seconds of each command, run in turn `runs` times over (a busy moment on a
+    shared machine weighs on all alike); the first run of each warms the caches and is not counted."""
+    for cmd in cmds:
         _time(cmd, env)
-    bare, plan = [], []
+    times: list[list[float]] = [[] for _ in cmds]
     for _ in range(runs):
-        bare.append(_time(bare_cmd, env))
-        plan.append(_time(plan_cmd, env))
-    return statistics.median(bare), statistics.median(plan)
+        for k, cmd in enumerate(cmds):
+            times[k].append(_time(cmd, env))
+    return [statistics.median(t) for t in times]
 
 
 _SNIPPET = (
@@ -99,26 +110,6 @@ def in_process_rounds(pythons: list[Path], rounds: int, inproc: int, env: dict[s
             out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
             got[k].append(float(out.stdout.strip()))
     return [statistics.median(g) for g in got]
-
-
-def baseline(root: Path, runs: int, env: dict[str, str]) -> tuple[float, float, float, float]:
-    """This checkout and another, interleaved run by run on the same machine:
-    (bare, plan) medians of this one, then (bare, plan) of the other."""
-    python = root / ".venv" / "bin" / "python"
-    cmds = [
-        [sys.executable, "-c", "import json"],
-        [str(BACKRUB), "plan", str(INTAKE), "--json"],
-        [str(python), "-c", "import json"],
-        [str(root / ".venv" / "bin" / "backrub"), "plan", str(INTAKE), "--json"],
-    ]
-    for cmd in cmds:
-        _time(cmd, env)
-    times: list[list[float]] = [[], [], [], []]
-    for _ in range(runs):
-        for k, cmd in enumerate(cmds):
-            times[k].append(_time(cmd, env))
-    medians = [statistics.median(t) for t in times]
-    return medians[0], medians[1], medians[2], medians[3]
 
 
 def in_process(runs: int) -> tuple[float, float]:
@@ -180,21 +171,24 @@ def main() -> int:
     parser.add_argument("--against", type=Path, help="another checkout to measure as the baseline")
     args = parser.parse_args()
 
+    own = commands(Path(sys.executable), BACKRUB)
+    other = commands(args.against / ".venv" / "bin" / "python", args.against / ".venv" / "bin" / "backrub") \
+        if args.against else []
+    load = os.getloadavg()
     with tempfile.TemporaryDirectory() as cache:
         env = installed_env(cache)
-        base = baseline(args.against, args.runs, env) if args.against else None
-        bare, plan = (base[0], base[1]) if base else whole_process(args.runs, env)
+        medians = interleaved(own + other, args.runs, env)
+        bare, passed, plan = medians[:3]
         pythons = [Path(sys.executable)]
         if args.against:
             pythons.append(args.against / ".venv" / "bin" / "python")
         rounds = in_process_rounds(pythons, args.rounds, args.inproc, env)
     # CPU medians of the same runs, taken before the uncached runs below add to them.
-    cpu_bare = cpu_median([sys.executable, "-c", "import json"])
-    cpu_plan = cpu_median([str(BACKRUB), "plan", str(INTAKE), "--json"])
+    cpu_bare, cpu_pass, cpu_plan = (cpu_median(cmd) for cmd in own)
     rows = []
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
         # This shell compiles every module from source on each start: show that cost apart.
-        raw_bare, raw_plan = whole_process(max(5, args.runs // 3), dict(os.environ))
+        raw_bare, _, raw_plan = interleaved(own, max(5, args.runs // 3), dict(os.environ))
         rows += [("plan vs bare, no bytecode cache", f"{raw_plan / raw_bare:8.2f} x",
                   f"({raw_plan * 1000:.0f} vs {raw_bare * 1000:.0f} ms; PYTHONDONTWRITEBYTECODE is set)")]
     cold, _ = in_process(3)
@@ -203,11 +197,14 @@ def main() -> int:
     ratio = plan / bare
     rows = [
         ("python -c 'import json' (median)", f"{bare * 1000:8.1f} ms", ""),
+        ("python -c pass (median)", f"{passed * 1000:8.1f} ms", ""),
         ("backrub plan --json (median)", f"{plan * 1000:8.1f} ms", ""),
         ("  ratio", f"{ratio:8.2f} x",
          f"<= {PROCESS_TARGET:g} x  {'ok' if ratio <= PROCESS_TARGET else 'MISSED'}"),
         ("  the same in CPU time", f"{cpu_plan / cpu_bare:8.2f} x",
          f"({cpu_plan * 1000:.0f} vs {cpu_bare * 1000:.0f} ms user+system; for reference on a busy machine)"),
+        ("  ratio to python -c pass", f"{plan / passed:8.2f} x",
+         f"(stricter; in CPU time {cpu_plan / cpu_pass:.2f} x, {cpu_pass * 1000:.0f} ms)"),
         *rows,
         ("plan+verify 60 min, first call", f"{cold * 1000:8.2f} ms", "(cold caches, for reference)"),
         ("plan+verify 60 min (median)", f"{warm * 1000:8.2f} ms",
@@ -216,16 +213,22 @@ def main() -> int:
         ("plan+verify 60 min, new intakes", f"{varied * 1000:8.2f} ms",
          "(median; a different knot each run, for reference)"),
     ]
-    if base is not None:
-        _, _, b_bare, b_plan = base
+    if args.against:
+        b_bare, b_pass, b_plan = medians[3:]
+        b_cpu_bare, b_cpu_pass, b_cpu_plan = (cpu_median(cmd) for cmd in other)
         b_warm = rounds[1]
         rows += [
             (f"baseline {args.against}: plan", f"{b_plan * 1000:8.1f} ms",
-             f"({b_plan / b_bare:.2f} x its bare {b_bare * 1000:.0f} ms)"),
+             f"({b_plan / b_bare:.2f} x its bare {b_bare * 1000:.0f} ms, CPU {b_cpu_plan / b_cpu_bare:.2f} x;"
+             f" {b_plan / b_pass:.2f} x its -c pass, CPU {b_cpu_plan / b_cpu_pass:.2f} x)"),
+            ("  this one against it", f"{plan / b_plan:8.2f} x",
+             f"(wall; CPU {cpu_plan / b_cpu_plan:.2f} x)"),
             ("baseline plan+verify 60 min", f"{b_warm * 1000:8.2f} ms",
              f"(median, rounds interleaved with this checkout's; this one is {warm / b_warm:.2f} x it)"),
         ]
-    print(f"backrub plan figures ({args.runs} process runs each, {args.inproc} in-process runs)")
+    load_after = os.getloadavg()
+    print(f"backrub plan figures ({args.runs} process runs each, {args.inproc} in-process runs; "
+          f"load average {load[0]:.2f} before, {load_after[0]:.2f} after)")
     for name, value, target in rows:
         print(f"  {name:<34} {value}  {target}")
     if args.profile:

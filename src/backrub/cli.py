@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
+from dataclasses import dataclass
+from types import SimpleNamespace
 
 from backrub.commandline import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_NOT_PLANNED, EXIT_OK, read_json
 from backrub.errors import InputError, Problem, print_problems
 
 TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable
     from typing import Any
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FINDINGS", "EXIT_NOT_PLANNED", "EXIT_OK", "main", "read_json"]
@@ -27,8 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] and args[0] in DELEGATED:
         return _delegate(args)
-    parser = _parser(args[0] if args and args[0] in _COMMANDS else None)
-    ns = parser.parse_args(args)
+    ns: argparse.Namespace | SimpleNamespace | None = _plain(args)
+    if ns is None:  # help, a mistake, or a command with more to it: argparse reads it
+        ns = _parser(args[0] if args and args[0] in _COMMANDS else None).parse_args(args)
     try:
         code: int = ns.run(ns)
         return code
@@ -42,10 +46,16 @@ def main(argv: list[str] | None = None) -> int:
 def _parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line's parser; with `only`, just that command's part (a plain `backrub plan`
     need not build every other command's options: the same help, errors and results)."""
+    import argparse
+
     parser = argparse.ArgumentParser(prog="backrub", description="Plan, check and coach back massages.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, build in _COMMANDS.items():
-        if only is None or name == only:
+        if only is not None and name != only:
+            continue
+        if isinstance(build, Simple):
+            _simple_parser(sub, name, build)
+        else:
             build(sub)
     if only is None:
         sub.add_parser("robot", help="compile and simulate routines for a robot arm (backrub robot --help)")
@@ -60,21 +70,65 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _screen_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("screen", help="the screening decision and its reasons")
-    p.add_argument("intake", metavar="INTAKE", help="intake JSON file, or - for standard input")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(run=_screen)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Simple:
+    """A command of at most one input and plain options: a flag (metavar None) is on when given,
+    an option with a metavar takes the word after it. Written once and read two ways: argparse
+    builds the help and the errors from it, and `_plain` reads a well-formed command line by it."""
+
+    help: str
+    run: Callable[[Any], int]
+    positional: tuple[str, str, str] | None = None  # (name, metavar, help)
+    options: tuple[tuple[str, str | None, str], ...] = ()  # (--option, metavar or None, help)
 
 
-def _plan_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("plan", help="plan a routine for an intake")
-    p.add_argument("intake", metavar="INTAKE", help="intake JSON file, or - for standard input")
-    p.add_argument("--json", action="store_true", help="print the routine as JSON")
-    p.add_argument("--svg", metavar="F", help="also draw the routine on the back into this SVG file")
-    p.add_argument("--device", metavar="ID", help="plan for this handheld massager (backrub device list)")
-    p.add_argument("--reflex", action="store_true", help="draw seed 001's reflex points in the SVG")
-    p.set_defaults(run=_plan)
+def _simple_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, cmd: Simple) -> None:
+    p = sub.add_parser(name, help=cmd.help)
+    if cmd.positional is not None:
+        dest, shown, words = cmd.positional
+        p.add_argument(dest, metavar=shown, help=words)
+    for option, metavar, words in cmd.options:
+        if metavar is None:
+            p.add_argument(option, action="store_true", help=words)
+        else:
+            p.add_argument(option, metavar=metavar, help=words)
+    p.set_defaults(run=cmd.run)
+
+
+def _plain(args: list[str]) -> SimpleNamespace | None:
+    """What argparse would give for a well-formed command line of a `Simple` command, read without
+    loading argparse (its import and parser are about a tenth of a plain `backrub plan`); None for
+    anything else (help, an abbreviation, `--opt=value`, a value that starts with '-', an option
+    given twice, an input too many or missing), which argparse then reads, with its own words."""
+    cmd = _COMMANDS.get(args[0]) if args else None
+    if not isinstance(cmd, Simple):
+        return None
+    takes = {option: metavar is not None for option, metavar, _ in cmd.options}
+    got: dict[str, Any] = {_dest(o): None if value else False for o, value in takes.items()}
+    given: list[str] = []
+    words = iter(args[1:])
+    for word in words:
+        if word in takes:
+            if not takes[word]:
+                got[_dest(word)] = True
+                continue
+            value = next(words, None)
+            if value is None or value.startswith("-") or got[_dest(word)] is not None:
+                return None
+            got[_dest(word)] = value
+        elif word.startswith("-") and word != "-":  # argparse reads a lone '-' as an input
+            return None
+        else:
+            given.append(word)
+    if len(given) != (0 if cmd.positional is None else 1):
+        return None
+    if cmd.positional is not None:
+        got[cmd.positional[0]] = given[0]
+    return SimpleNamespace(command=args[0], **got, run=cmd.run)
+
+
+def _dest(option: str) -> str:
+    return option[2:].replace("-", "_")
 
 
 def _device_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -87,21 +141,6 @@ def _device_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     d.add_argument("id", metavar="ID")
     d.add_argument("--json", action="store_true", help="print JSON")
     d.set_defaults(run=_device_show)
-
-
-def _reflex_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("reflex", help="seed 001's twelve reflex points (a traditional claim)")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--body", metavar="JSON", help='body sizes, e.g. \'{"back_length_cm": 45}\'')
-    p.set_defaults(run=_reflex)
-
-
-def _check_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("check", help="check a routine against every rule")
-    p.add_argument("routine", metavar="ROUTINE", help="routine JSON file, or - for standard input")
-    p.add_argument("--intake", metavar="INTAKE", help="judge against this intake, not the routine's own")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(run=_check)
 
 
 def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -124,12 +163,42 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 # The commands with their own options, in the order help lists them.
-_COMMANDS = {
-    "screen": _screen_parser,
-    "plan": _plan_parser,
+_COMMANDS: dict[str, Simple | Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = {
+    "screen": Simple(
+        help="the screening decision and its reasons",
+        run=lambda ns: _screen(ns),
+        positional=("intake", "INTAKE", "intake JSON file, or - for standard input"),
+        options=(("--json", None, "print JSON"),),
+    ),
+    "plan": Simple(
+        help="plan a routine for an intake",
+        run=lambda ns: _plan(ns),
+        positional=("intake", "INTAKE", "intake JSON file, or - for standard input"),
+        options=(
+            ("--json", None, "print the routine as JSON"),
+            ("--svg", "F", "also draw the routine on the back into this SVG file"),
+            ("--device", "ID", "plan for this handheld massager (backrub device list)"),
+            ("--reflex", None, "draw seed 001's reflex points in the SVG"),
+        ),
+    ),
     "device": _device_parser,
-    "reflex": _reflex_parser,
-    "check": _check_parser,
+    "reflex": Simple(
+        help="seed 001's twelve reflex points (a traditional claim)",
+        run=lambda ns: _reflex(ns),
+        options=(
+            ("--json", None, "print JSON"),
+            ("--body", "JSON", 'body sizes, e.g. \'{"back_length_cm": 45}\''),
+        ),
+    ),
+    "check": Simple(
+        help="check a routine against every rule",
+        run=lambda ns: _check(ns),
+        positional=("routine", "ROUTINE", "routine JSON file, or - for standard input"),
+        options=(
+            ("--intake", "INTAKE", "judge against this intake, not the routine's own"),
+            ("--json", None, "print JSON"),
+        ),
+    ),
     "serve": _serve_parser,
 }
 

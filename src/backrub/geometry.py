@@ -55,6 +55,8 @@ def path_cached(at: int, size: int = 8192) -> Callable[[F], F]:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Circle:
+    """A round no-touch shape: centre and radius, in cm on the back map."""
+
     cx: float
     cy: float
     r: float
@@ -79,6 +81,8 @@ class Circle:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Box:
+    """An upright rectangular no-touch shape, in cm on the back map."""
+
     x0: float
     y0: float
     x1: float
@@ -141,7 +145,12 @@ def segment_distance(p: Point, a: Point, b: Point) -> float:
     ax, ay = a
     dx, dy = b[0] - ax, b[1] - ay
     span = dx * dx + dy * dy
-    t = 0.0 if span == 0 else max(0.0, min(1.0, ((p[0] - ax) * dx + (p[1] - ay) * dy) / span))
+    if span == 0:
+        t = 0.0
+    else:  # max(0.0, min(1.0, t)) by comparisons: the same value, without two calls
+        t = ((p[0] - ax) * dx + (p[1] - ay) * dy) / span
+        t = t if t < 1.0 else 1.0
+        t = t if t > 0.0 else 0.0
     return math.hypot(p[0] - ax - t * dx, p[1] - ay - t * dy)
 
 
@@ -533,12 +542,17 @@ def simplify(path: Sequence[Point], tolerance: float) -> list[Point]:
         best, index = 0.0, -1
         # segment_distance(path[k], path[i], path[j]) for each k between, written out (the same
         # arithmetic, so the same answers): a detour's dense path makes this the hot loop.
+        # (t clamped as max(0.0, min(1.0, t)) would, by comparisons instead of calls.)
         ax, ay = path[i]
         dx, dy = path[j][0] - ax, path[j][1] - ay
         span = dx * dx + dy * dy
-        for k in range(i + 1, j):
-            px, py = path[k]
-            t = 0.0 if span == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / span))
+        for k, (px, py) in enumerate(path[i + 1 : j], i + 1):
+            if span == 0:
+                t = 0.0
+            else:
+                t = ((px - ax) * dx + (py - ay) * dy) / span
+                t = t if t < 1.0 else 1.0
+                t = t if t > 0.0 else 0.0
             d = hypot(px - ax - t * dx, py - ay - t * dy)
             if d > best:
                 best, index = d, k

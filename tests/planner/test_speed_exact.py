@@ -295,3 +295,146 @@ def test_the_verifier_remembers_nothing_that_hides_a_finding():
     for _ in range(2):
         assert check_routine(routine).ok
         assert check_routine(shifted).findings == first
+
+
+# -- round 5: start-up of a whole `backrub plan` ------------------------------------------------
+
+
+def _segment_distance_ref(p, a, b):
+    ax, ay = a
+    dx, dy = b[0] - ax, b[1] - ay
+    span = dx * dx + dy * dy
+    t = 0.0 if span == 0 else max(0.0, min(1.0, ((p[0] - ax) * dx + (p[1] - ay) * dy) / span))
+    return math.hypot(p[0] - ax - t * dx, p[1] - ay - t * dy)
+
+
+def _simplify_ref(path, tolerance):
+    if len(path) < 3:
+        return list(path)
+    keep = [False] * len(path)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(path) - 1)]
+    while stack:
+        i, j = stack.pop()
+        best, index = 0.0, -1
+        for k in range(i + 1, j):
+            d = _segment_distance_ref(path[k], path[i], path[j])
+            if d > best:
+                best, index = d, k
+        if best > tolerance and index > 0:
+            keep[index] = True
+            stack.extend(((i, index), (index, j)))
+    return [p for p, k in zip(path, keep, strict=True) if k]
+
+
+def _walk(rng, n, step):
+    x, y = rng.uniform(-15, 15), rng.uniform(0, 50)
+    out = [(x, y)]
+    for _ in range(n - 1):
+        if rng.random() < 0.1:  # the same point again: a segment of no length
+            out.append(out[-1])
+            continue
+        x, y = x + rng.uniform(-step, step), y + rng.choice([0.0, -0.0, rng.uniform(-step, step)])
+        out.append((x, y))
+    return out
+
+
+def test_simplify_and_segment_distance_answer_as_before():
+    from backrub.geometry import segment_distance, simplify
+
+    rng = random.Random(21)
+    for _ in range(400):
+        path = _walk(rng, rng.randint(1, 120), rng.choice([0.05, 0.5, 3.0]))
+        for tolerance in (0.0, 0.15, 1.0):
+            assert simplify(path, tolerance) == _simplify_ref(path, tolerance)
+        for _ in range(10):
+            p, a, b = (rng.choice(path) for _ in range(3))
+            q = (p[0] + rng.uniform(-2, 2), p[1] + rng.choice([0.0, rng.uniform(-2, 2)]))
+            assert segment_distance(q, a, b) == _segment_distance_ref(q, a, b)
+            assert segment_distance(p, a, b) == _segment_distance_ref(p, a, b)
+
+
+def test_zones_on_long_paths_as_looking_up_every_point():
+    """Runs of many points told at once by their box (dense circles, long strokes) find the same
+    zones as every point `along` gives, looked up one by one."""
+    from backrub.geometry import circles_along
+
+    rng = random.Random(22)
+    for body in (Body(), Body(back_length_cm=41, shoulder_width_cm=33, waist_width_cm=27)):
+        L = body.back_length_cm
+        for k in range(100):
+            if k % 2:
+                corners = [(rng.uniform(-20, 20), rng.uniform(0, L)) for _ in range(rng.randint(2, 4))]
+                path = tuple(circles_along(corners, rng.uniform(0.5, 3), rng.uniform(1, 4)))
+            else:
+                path = tuple(_walk(rng, rng.randint(2, 200), rng.choice([0.3, 1.0, 4.0])))
+            for mirrored in (False, True):
+                assert _zones(body, path, mirrored) == _zones_ref(body, path, mirrored)
+
+
+def test_zones_of_segments_across_bands_beside_a_sloped_edge_as_every_point():
+    """Segments that cross band edges while a moving x edge (the torso's side) passes under them:
+    a box told band by band must take each band's part whole, not one height of it."""
+    rng = random.Random(24)
+    for body in (Body(), Body(back_length_cm=70, shoulder_width_cm=52, waist_width_cm=26)):
+        lay = layout_for(body)
+        sloped = [(r[0], r[1], e) for r in lay._rows for e in r[3:] if e[0]]
+        for _ in range(1500):
+            y0, y1, edge = rng.choice(sloped)
+            y = rng.uniform(y0, y1)
+            x = rng.choice([-1, 1]) * (lay._edge_at(edge, y) + rng.uniform(-0.2, 0.2))
+            dy = rng.uniform(0.5, 12)
+            path = ((x, y - dy), (x + rng.uniform(-0.3, 0.3), y + dy))
+            assert _zones(body, path, True) == _zones_ref(body, path, True)
+
+
+def _trim_ref(units, warm, drop, tempo, longest, memo):
+    """plan._trim as it was: every trim starts over from the whole list."""
+    units, warm = list(units), list(warm)
+    with_loop = True
+
+    def quickest(unit):
+        return sum(memo.rep_bounds(d, tempo)[0] for d in unit.drafts)
+
+    for _ in range(drop):
+        regular = [i for i, u in enumerate(units) if u.priority == 1]
+        if regular:
+            last = max(units[i].round for i in regular)
+            pick = max if longest else min
+            units.pop(pick(reversed([i for i in regular if units[i].round == last]),
+                           key=lambda i: quickest(units[i])))
+        elif len(warm) > 1:
+            warm.pop()
+        elif with_loop:
+            with_loop = False
+        elif warm:
+            warm.pop()
+        elif [u for u in units if u.priority > 0]:
+            units.pop(max(i for i, u in enumerate(units) if u.priority > 0))
+        else:
+            return units, warm, with_loop, False
+        worked = {u.round for u in units if u.priority > 0}
+        units = [u for u in units if u.priority > 0 or u.round in worked]
+    return units, warm, with_loop, True
+
+
+def test_a_trim_that_goes_on_from_the_one_before_is_the_trim_made_afresh():
+    from backrub.intake.screening import screen
+    from backrub.planner import plan as P
+    from backrub.planner.pieces import Context
+
+    rng = random.Random(23)
+    for raw in ({"minutes": 60, "focus": ["shoulders", "lower_back"]}, {"minutes": 20, "pressure": "light"},
+                {"minutes": 45, "spots": [{"kind": "knot", "at": {"x_cm": 6, "y_cm": 30}}]}):
+        intake = parse_intake(raw)
+        ctx = Context(intake=intake, screening=screen(intake), half="both")
+        memo, tempo = P._Memo(intake), P.tempo_of(intake)
+        units = P._round_units(ctx, 3, 0)
+        warms = [P._pieces(memo, ctx, "warm", False), P._pieces(memo, ctx, "warm", False)[:1]]
+        # Trims in any order, asked again, past the end, either order of leaving out, as the
+        # search asks them of one memo; then with another warm-up, then the first one again.
+        for warm in (*warms, warms[0]):
+            for _ in range(80):
+                drop, longest = rng.randint(0, 70), rng.random() < 0.5
+                got = P._trim(units, warm, drop, tempo, longest, memo)
+                assert got == _trim_ref(units, warm, drop, tempo, longest, memo), (raw, drop, longest)

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Reason:
+    """One reason for a screening decision, in words for the giver."""
+
     code: str
     message: str
     source: str
@@ -44,6 +46,8 @@ class Change:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Screening:
+    """The screening decision, its reasons and the changes it asks of the plan."""
+
     decision: str
     reasons: tuple[Reason, ...]
     changes: tuple[Change, ...]

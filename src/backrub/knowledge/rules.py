@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Rule:
+    """One rule of the method that the verifier checks, with its source."""
+
     id: str
     text: str
     sources: tuple[str, ...]

@@ -10,6 +10,8 @@ DECISIONS = ("proceed", "adapt", "check_first", "refer")
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ConditionRule:
+    """What screening decides for one condition, and what the plan must change for it."""
+
     code: str
     decision: str
     message: str

@@ -277,45 +277,69 @@ class Layout:
 
     # -- lookup ------------------------------------------------------------------
     def _exact(self, x: float, y: float) -> str | None:
+        names = self._row_names(-x if x < 0 else x, y)
+        return None if names is None else names[1] if x >= 0 else names[0]
+
+    def _row_names(self, ax: float, y: float) -> tuple[str, str] | None:
+        """(left, right) names of the row under |x| = ax at height y, or None off the map: the
+        row depends on |x| only, so a point and its mirror image are looked up at once."""
         band = bisect_right(self._heights, y) - 1
         if band < 0:
             return None  # below every row
-        ax = -x if x < 0 else x
         edge_at = self._edge_at
         for _, _, names, low, high in self._bands[band]:
             # A fixed edge is its offset: no call needed (most edges are fixed).
             if (edge_at(low, y) if low[0] else low[2]) <= ax < (edge_at(high, y) if high[0] else high[2]):
-                return names[1] if x >= 0 else names[0]
+                return names
         return None
 
-    def segment_zone(
-        self, a: tuple[float, float], b: tuple[float, float]
+    def box_zone(
+        self, xlo: float, xhi: float, ylo: float, yhi: float
     ) -> tuple[str | None, str | None] | None:
-        """The one zone under every point of segment ab, and under its mirror, when one row of the
-        map holds (or none holds) the whole segment; None when that cannot be told from its ends.
+        """The one zone under every point of the box (and of its mirror image) when the map has
+        one there (or none anywhere in it); None when that cannot be told from the box alone.
 
-        Within one band of heights and on one side, every x edge moves monotonically with the
-        height (the torso widens, the spine band steps wider at the neck), so the edges' extremes
-        over the segment are their values at its lowest and highest point, and |x| along it lies
-        between its ends' |x|. A margin far above rounding covers the points `along` computes
-        between the ends, so each of them would get the same answer from `_exact`.
+        Each band of heights is taken apart (the part of the box in it): every x edge moves
+        monotonically with the height (the torso widens, the spine band steps wider at the neck),
+        so an edge's extremes over a part are its values at the part's lowest and highest point,
+        and the band's row that holds the whole part, if one does, is every point's zone there.
+        When every part has the same answer, so has the box. A margin far above rounding covers
+        the points `along` computes between a path's points, so each of them would get the same
+        answer from `_exact`. A box inside one that this tells is told the same (its parts lie
+        inside the larger one's): a path's run of points can be told at once, and each of its
+        segments would be told the same.
         """
         m = 1e-9
-        ylo, yhi = (a[1], b[1]) if a[1] <= b[1] else (b[1], a[1])
         ylo, yhi = ylo - m, yhi + m
-        band = bisect_right(self._heights, ylo) - 1
-        if band != bisect_right(self._heights, yhi) - 1:
-            return None  # crosses a row edge
-        if band < 0:
+        heights = self._heights
+        first, last = bisect_right(heights, ylo) - 1, bisect_right(heights, yhi) - 1
+        if last < 0:
             return (None, None)  # wholly below every row
-        if a[0] > m and b[0] > m:
-            right = True
-        elif a[0] < -m and b[0] < -m:
-            right = False
+        if xlo > m:
+            right, axlo, axhi = True, xlo - m, xhi + m
+        elif xhi < -m:
+            right, axlo, axhi = False, -xhi - m, -xlo + m
         else:
             return None  # on or across the midline
-        axlo, axhi = (abs(a[0]), abs(b[0])) if abs(a[0]) <= abs(b[0]) else (abs(b[0]), abs(a[0]))
-        axlo, axhi = axlo - m, axhi + m
+        answer: tuple[str | None, str | None] | None = None
+        for band in range(first, last + 1):
+            if band < 0:
+                got: tuple[str | None, str | None] | None = (None, None)  # below every row
+            else:
+                low_y = ylo if band == first else heights[band]
+                high_y = yhi if band == last else heights[band + 1]
+                got = self._band_zone(band, axlo, axhi, low_y, high_y)
+                if got is not None and not right:
+                    got = (got[1], got[0])
+            if got is None or (answer is not None and got != answer):
+                return None
+            answer = got
+        return answer
+
+    def _band_zone(
+        self, band: int, axlo: float, axhi: float, ylo: float, yhi: float
+    ) -> tuple[str | None, str | None] | None:
+        """(right, left) zone of every point of one band's part of a box, by |x|; None if not one."""
         edge_at = self._edge_at
         for _, _, names, low, high in self._bands[band]:
             if low[0]:
@@ -329,10 +353,10 @@ class Layout:
             else:
                 high_min = high_max = high[2]
             if axhi < low_min or axlo >= high_max:
-                continue  # no point of the segment in this row
+                continue  # no point of the part in this row
             if axlo >= low_max and axhi < high_min:
-                return (names[1], names[0]) if right else (names[0], names[1])
-            return None  # the segment may leave this row: only its points can tell
+                return (names[1], names[0])
+            return None  # the part may leave this row: only its points can tell
         return (None, None)
 
     def zone_at(self, x: float, y: float) -> str | None:
@@ -429,21 +453,40 @@ def zones_on_path(body: Body, path: tuple[tuple[float, float], ...], mirrored: b
         return ()
     lay = layout_for(body)
     exact = lay._exact  # the dense points are new each time: no use remembering them
-    # The zones of the points `along(path)` gives, a segment at a time: a segment that one row
-    # of the map holds whole gives its row's zone without visiting its points (the same answer).
+    # The zones of the points `along(path)` gives, without visiting every one of them.
     x, y = path[0]
     found = {exact(x, y), exact(-x, y)} if mirrored else {exact(x, y)}
-    for a, b in itertools.pairwise(path):
-        whole = lay.segment_zone(a, b)
+    xs = [p[0] for p in path]
+    ys = [p[1] for p in path]
+    box_zone, row_names = lay.box_zone, lay._row_names
+    # Runs of points (halved until told) whose box one row holds give that row's zone at once;
+    # a lone segment that cannot be told is followed point by point, as `along` samples it.
+    runs = [(0, len(path) - 1)] if len(path) > 1 else []
+    while runs:
+        i, j = runs.pop()
+        whole = box_zone(min(xs[i : j + 1]), max(xs[i : j + 1]), min(ys[i : j + 1]), max(ys[i : j + 1]))
         if whole is not None:
             found.add(whole[0])
             if mirrored:
                 found.add(whole[1])
-            continue
-        points = along((a, b))[1:]
-        found.update(exact(x, y) for x, y in points)
-        if mirrored:
-            found.update(exact(-x, y) for x, y in points)
+        elif j - i > 1:
+            mid = (i + j) // 2
+            runs += ((mid, j), (i, mid))
+        else:
+            points = along((path[i], path[j]))[1:]
+            if not mirrored:
+                found.update(exact(x, y) for x, y in points)
+                continue
+            # _exact of each point and of its mirror image from one look-up of its row: (right,
+            # left) for x > 0, (left, right) for x < 0, the right name alone on the midline.
+            for x, y in points:
+                names = row_names(-x if x < 0 else x, y)
+                if names is None:
+                    found.add(None)
+                else:
+                    found.add(names[1])
+                    if x != 0:
+                        found.add(names[0])
     return tuple(z for z in ZONE_IDS if z in found)
 
 

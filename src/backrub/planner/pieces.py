@@ -32,6 +32,8 @@ class Unit:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Context:
+    """What every piece is made for: the intake, its screening, and the half being worked."""
+
     intake: Intake
     screening: Screening
     half: str  # both | right | left (side-lying works one side, then the other)

@@ -54,6 +54,9 @@ class Start:
     rounds_done: int = 0  # work rounds already begun; new ones are numbered after them
 
 
+_Trimmed = tuple[list[Unit], list[Draft], bool, bool]  # units, warm-up, closing loop kept, ok
+
+
 class _Memo:
     """What one planning call works out once while it tries trim after trim.
 
@@ -63,7 +66,7 @@ class _Memo:
     to what the stages would work out again, without hashing long paths on every trim.
     """
 
-    __slots__ = ("areas", "bounds", "changed", "facts", "pieces", "realized", "slid", "units")
+    __slots__ = ("areas", "bounds", "changed", "facts", "pieces", "realized", "slid", "trims", "units")
 
     def __init__(self, intake: Intake) -> None:
         self.areas = no_touch_areas(intake)
@@ -74,6 +77,8 @@ class _Memo:
         self.changed: dict[tuple[int, str], tuple[Draft, Draft]] = {}
         self.slid: dict[tuple[Point, str, int], tuple[Draft, Draft | None]] = {}
         self.bounds: dict[int, tuple[Draft, tuple[float, float]]] = {}
+        # By units list and order of leaving out: that list, the warm-up given, the trims so far.
+        self.trims: dict[tuple[int, bool], tuple[list[Unit], list[Draft], list[_Trimmed]]] = {}
 
     def rep_bounds(self, draft: Draft, tempo: Tempo) -> tuple[float, float]:
         """rep_bounds for a draft (one tempo per planning call)."""
@@ -382,35 +387,51 @@ def _trim(
 ) -> tuple[list[Unit], list[Draft], bool, bool]:
     """Leave out regular pieces first (from the last round, the shortest first, so the time falls
     in small steps), then warm-ups, then the closing loop, then what was asked for. A round left
-    with no work loses the stroke that led into it."""
+    with no work loses the stroke that led into it.
+
+    The search asks for one piece more each time: each trim goes on from the one before it
+    (remembered per units list and order of leaving out), the same steps as starting over."""
+    key = (id(units), longest)
+    known = memo.trims.get(key)
+    if known is None or known[0] is not units or known[1] != warm:
+        known = memo.trims[key] = (units, list(warm), [(list(units), list(warm), True, True)])
+    states = known[2]
+    while len(states) <= drop:
+        states.append(_trim_one(*states[-1], tempo, longest, memo))
+    left, kept, with_loop, ok = states[drop]
+    return list(left), list(kept), with_loop, ok
+
+
+def _trim_one(
+    units: list[Unit], warm: list[Draft], with_loop: bool, ok: bool, tempo: Tempo, longest: bool, memo: _Memo
+) -> tuple[list[Unit], list[Draft], bool, bool]:
+    """The trim after `units`, `warm` and the loop: one piece more left out (or not ok)."""
+    if not ok:
+        return units, warm, with_loop, ok
     units, warm = list(units), list(warm)
-    with_loop = True
 
     def quickest(unit: Unit) -> float:
         return sum(memo.rep_bounds(d, tempo)[0] for d in unit.drafts)
 
-    for _ in range(drop):
-        regular = [i for i, u in enumerate(units) if u.priority == 1]
-        if regular:
-            last = max(units[i].round for i in regular)
-            pick = max if longest else min
-            units.pop(
-                pick(
-                    reversed([i for i in regular if units[i].round == last]), key=lambda i: quickest(units[i])
-                )
-            )
-        elif len(warm) > 1:
-            warm.pop()
-        elif with_loop:
-            with_loop = False
-        elif warm:
-            warm.pop()
-        elif [u for u in units if u.priority > 0]:
-            units.pop(max(i for i, u in enumerate(units) if u.priority > 0))
-        else:
-            return units, warm, with_loop, False
-        worked = {u.round for u in units if u.priority > 0}
-        units = [u for u in units if u.priority > 0 or u.round in worked]
+    regular = [i for i, u in enumerate(units) if u.priority == 1]
+    if regular:
+        last = max(units[i].round for i in regular)
+        pick = max if longest else min
+        units.pop(
+            pick(reversed([i for i in regular if units[i].round == last]), key=lambda i: quickest(units[i]))
+        )
+    elif len(warm) > 1:
+        warm.pop()
+    elif with_loop:
+        with_loop = False
+    elif warm:
+        warm.pop()
+    elif [u for u in units if u.priority > 0]:
+        units.pop(max(i for i, u in enumerate(units) if u.priority > 0))
+    else:
+        return units, warm, with_loop, False
+    worked = {u.round for u in units if u.priority > 0}
+    units = [u for u in units if u.priority > 0 or u.round in worked]
     return units, warm, with_loop, True
 
 

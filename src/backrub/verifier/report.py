@@ -31,6 +31,8 @@ class Finding:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Report:
+    """Everything the verifier found in one routine (ok when no finding is an error)."""
+
     findings: tuple[Finding, ...]
 
     @property
