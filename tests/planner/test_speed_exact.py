@@ -438,3 +438,165 @@ def test_a_trim_that_goes_on_from_the_one_before_is_the_trim_made_afresh():
                 drop, longest = rng.randint(0, 70), rng.random() < 0.5
                 got = P._trim(units, warm, drop, tempo, longest, memo)
                 assert got == _trim_ref(units, warm, drop, tempo, longest, memo), (raw, drop, longest)
+
+
+# The stages of a pass as they were written before _staged fused them: four passes over the list.
+def _warm_and_gentle_ref(intake, drafts, already, P):
+    warmed, out = set(already), []
+    for draft in drafts:
+        zones, unsafe, has_light = P._pressure_facts(intake, draft)
+        if P.pressure_rank(draft.pressure) > 0 and (unsafe or any(z not in warmed for z in zones)):
+            if not has_light:
+                continue
+            draft = draft.with_changes(pressure="light")
+        if P.TECHNIQUES[draft.technique].warms_up:
+            warmed.update(zones)
+        out.append(draft)
+    return out
+
+
+def _alternate_ref(ctx, drafts, before, memo, P):
+    out = []
+    last_strong = before.technique if before and P.is_strong(before.technique, before.pressure) else None
+    for draft in drafts:
+        strong = P.is_strong(draft.technique, draft.pressure)
+        if strong and last_strong is not None and last_strong != draft.technique:
+            link = P._realize(ctx, [P._link(memo, ctx, draft.round)], memo)
+            if not link:
+                continue
+            out += link
+        out.append(draft)
+        last_strong = draft.technique if strong else None
+    return out
+
+
+def _interludes_ref(drafts, before, P):
+    out = []
+    for draft in drafts:
+        prev = out[-1] if out else before
+        if draft.reps is not None and not (prev is not None and P.is_strong(prev.technique, prev.pressure)):
+            draft = draft.with_changes(reps=None)
+        out.append(draft)
+    return out
+
+
+def test_a_pass_that_goes_on_from_the_last_one_is_the_pass_made_afresh():
+    """_staged reuses the last pass's head and tail: every pass, in any order of inputs the search
+    might ask, must equal the four stages run afresh over the whole list."""
+    from backrub.intake.screening import screen
+    from backrub.planner import plan as P
+    from backrub.planner.pieces import Context
+
+    rng = random.Random(31)
+    raws = (
+        {"minutes": 60, "focus": ["shoulders", "lower_back"], "pressure": "firm"},
+        {"minutes": 30, "pressure": "medium", "spots": [{"kind": "knot", "at": {"x_cm": 6, "y_cm": 30}}]},
+        {"minutes": 45, "pressure": "firm", "spots": [{"kind": "bruise", "at": {"x_cm": -5, "y_cm": 25}}]},
+        {"minutes": 40, "position": "side_lying", "pressure": "medium"},
+        {"minutes": 30, "giver": "self", "pressure": "firm"},
+    )
+    checked = 0
+    for raw in raws:
+        intake = parse_intake(raw)
+        halves = ("right", "left") if intake.position == "side_lying" else ("both",)
+        for half in halves:
+            ctx = Context(intake=intake, screening=screen(intake), half=half)
+            memo, ref_memo = P._Memo(intake), P._Memo(intake)
+            units = P._round_units(ctx, 3, 0)
+            pool = (P._pieces(memo, ctx, "open", False) + P._pieces(memo, ctx, "warm", False)
+                    + [d for u in units for d in u.drafts] + P._pieces(memo, ctx, "close", True))
+            strong = [d for d in pool if P.is_strong(d.technique, d.pressure)]
+            # A start before the pass: nothing, a strong step just done, or a light one, with or
+            # without zones already warmed; each start gets its own memo, as in a planning call.
+            early = frozenset(z for d in pool[:4] for z in P.placement.zones_touched(intake.body, d))
+            starts = ((None, frozenset()), (strong[0] if strong else None, frozenset({"scapula_left"})),
+                      (pool[0], early))
+            for before, warmed in starts:
+                memo = P._Memo(intake)
+                ref_memo = P._Memo(intake)
+                for n in range(60):
+                    if n % 5 == 0:
+                        items = list(pool)
+                        for _ in range(rng.randint(0, len(pool) // 2)):
+                            items.pop(rng.randrange(len(items)))
+                    elif n % 5 < 4 and items:  # one piece more left out, as the search does
+                        items = list(items)
+                        items.pop(rng.randrange(len(items)))
+                    else:  # anything: shuffled, repeated, reversed
+                        items = rng.sample(pool, rng.randint(0, len(pool)))
+                        if rng.random() < 0.3:
+                            items = items + items[: rng.randint(0, len(items))]
+                    got = P._staged(ctx, items, warmed, before, memo)
+                    placed = P._realize(ctx, items, ref_memo)
+                    gentle = _warm_and_gentle_ref(intake, placed, warmed, P)
+                    want = _interludes_ref(_alternate_ref(ctx, gentle, before, ref_memo, P), before, P)
+                    assert got == want, (raw, half, n)
+                    checked += 1
+    assert checked == 60 * 3 * 6
+
+
+def _lead_ins_ref(intake, drafts, before, areas, P):
+    """The lead-ins as written before they went on from the last call: every slide afresh."""
+    if not drafts:
+        return drafts
+    previous = before if before is not None else drafts[0]
+    out = [] if before is not None else [drafts[0]]
+    for draft in drafts[len(out):]:
+        if P.slides_between(intake.giver, previous.side, draft.side):
+            way = P._led_in(areas, previous, draft)
+            if way is None:
+                return None
+            draft = way
+        out.append(draft)
+        previous = draft
+    return out
+
+
+def test_lead_ins_that_go_on_from_the_last_call_are_the_lead_ins_made_afresh():
+    """_lead_ins reuses the last call's head and tail (and its failure): every call, in any order
+    of drafts, must equal the slides worked out afresh, None where one finds no way round."""
+    from backrub.intake.screening import screen
+    from backrub.planner import plan as P
+    from backrub.planner.pieces import Context
+
+    rng = random.Random(41)
+    at = ((-6, 20), (7, 34), (0, 45), (-3, 10))
+    wounds = [{"kind": "wound", "at": {"x_cm": x, "y_cm": y}} for x, y in at]
+    raws = (
+        {"minutes": 60, "spots": wounds[:2]},
+        {"minutes": 30, "spots": wounds},
+        {"minutes": 40, "position": "side_lying", "spots": wounds[1:3]},
+        {"minutes": 30, "giver": "self", "spots": wounds[:3]},
+    )
+    counts = {"none": 0, "led": 0}
+    for raw in raws:
+        intake = parse_intake(raw)
+        halves = ("right", "left") if intake.position == "side_lying" else ("both",)
+        for half in halves:
+            base, pool = P._Memo(intake), []
+            # Drafts kept clear of the wounds, and some planned as if there were none: slides from
+            # those may find no way round.
+            for planned in (intake, parse_intake({k: v for k, v in raw.items() if k != "spots"})):
+                ctx = Context(intake=planned, screening=screen(planned), half=half)
+                memo = P._Memo(planned)
+                units = P._round_units(ctx, 2, 0)
+                made = P._pieces(memo, ctx, "open", False) + P._pieces(memo, ctx, "warm", False)
+                made += [d for u in units for d in u.drafts] + P._pieces(memo, ctx, "close", True)
+                pool += P._realize(ctx, made, memo)
+            for before in (None, pool[-1], pool[len(pool) // 2]):
+                memo = P._Memo(intake)
+                items: list = []
+                for n in range(60):
+                    if n % 5 == 0 or not items:
+                        cut = rng.random() * 0.2
+                        items = [d for d in pool if rng.random() > cut]
+                    elif n % 5 < 4:  # one more left out, as the search does
+                        items = list(items)
+                        items.pop(rng.randrange(len(items)))
+                    else:
+                        items = rng.sample(pool, rng.randint(0, len(pool) // 3))
+                    got = P._lead_ins(intake, items, before, memo)
+                    want = _lead_ins_ref(intake, items, before, base.areas, P)
+                    assert got == want, (raw, half, n)
+                    counts["none" if want is None else "led"] += 1
+    assert counts["none"] > 20 and counts["led"] > 20, counts

@@ -66,7 +66,20 @@ class _Memo:
     to what the stages would work out again, without hashing long paths on every trim.
     """
 
-    __slots__ = ("areas", "bounds", "changed", "facts", "pieces", "realized", "slid", "trims", "units")
+    __slots__ = (
+        "areas",
+        "bounds",
+        "changed",
+        "facts",
+        "led",
+        "passes",
+        "pieces",
+        "quick",
+        "realized",
+        "slid",
+        "trims",
+        "units",
+    )
 
     def __init__(self, intake: Intake) -> None:
         self.areas = no_touch_areas(intake)
@@ -77,6 +90,12 @@ class _Memo:
         self.changed: dict[tuple[int, str], tuple[Draft, Draft]] = {}
         self.slid: dict[tuple[Point, str, int], tuple[Draft, Draft | None]] = {}
         self.bounds: dict[int, tuple[Draft, tuple[float, float]]] = {}
+        # By half: the last pass through the stages (its inputs, the state before each, the output).
+        self.passes: dict[str, tuple[list[Draft], list[_Mark], list[Draft]]] = {}
+        # The last call of _lead_ins: its drafts, what it made of them, where it failed (or its length).
+        self.led: tuple[list[Draft], list[Draft], int] | None = None
+        # By draft: its fewest reps, its quickest rep, and their product (its quickest time).
+        self.quick: dict[int, tuple[Draft, int, float, float]] = {}
         # By units list and order of leaving out: that list, the warm-up given, the trims so far.
         self.trims: dict[tuple[int, bool], tuple[list[Unit], list[Draft], list[_Trimmed]]] = {}
 
@@ -86,6 +105,15 @@ class _Memo:
         if hit is None:
             hit = self.bounds[id(draft)] = (draft, rep_bounds(draft.technique, draft.path, tempo))
         return hit[1]
+
+    def quickest(self, draft: Draft, tempo: Tempo) -> tuple[Draft, int, float, float]:
+        """The draft, its fewest reps, its quickest rep and its quickest time (one tempo per call)."""
+        hit = self.quick.get(id(draft))
+        if hit is None:
+            reps = _reps_limits(draft)[0]
+            rep = self.rep_bounds(draft, tempo)[0]
+            hit = self.quick[id(draft)] = (draft, reps, rep, reps * rep)
+        return hit
 
     def changed_once(self, draft: Draft, what: str, **changes: object) -> Draft:
         """draft.with_changes(**changes), the same object each time for the same draft and `what`."""
@@ -155,7 +183,7 @@ def _plan_steps(
                     break
                 skip = _too_long(drafts, target, tempo, memo)
                 if skip:  # too long even at its quickest: leave out more, several at a time if far off
-                    quickest = [(_reps_limits(d)[0], memo.rep_bounds(d, tempo)[0]) for d in drafts]
+                    quickest = [memo.quickest(d, tempo)[1:3] for d in drafts]
                     closest = _closer(closest, target, drafts, quickest)
                     drop += skip
                     continue
@@ -186,7 +214,7 @@ def _too_long(drafts: list[Draft], target: float, tempo: Tempo, memo: _Memo) -> 
     which keeping clear may split in two; skipping fewer than the excess over six times the
     longest draft skips no fitting trim.
     """
-    quickest = [_reps_limits(d)[0] * memo.rep_bounds(d, tempo)[0] for d in drafts]
+    quickest = [memo.quickest(d, tempo)[3] for d in drafts]
     excess = sum(quickest) - (1 + TOLERANCE) * target
     if excess <= 0:
         return 0
@@ -305,10 +333,8 @@ def _sequence(
             head = []
         tail = [] if compact and h == 0 else _pieces(memo, ctx, "close", with_loop)
         drafts = head + warm + [d for u in units for d in u.drafts] + tail
-        drafts = _realize(ctx, drafts, memo)
-        drafts = _warm_and_gentle(intake, drafts, start.warmed if resuming else frozenset(), memo)
-        drafts = _alternate(ctx, drafts, start.last if resuming else None, memo)
-        drafts = _interludes_kept(drafts, start.last if resuming else None, memo)
+        warmed, before = (start.warmed, start.last) if resuming else (frozenset[str](), None)
+        drafts = _staged(ctx, drafts, warmed, before, memo)
         if h == 1 and drafts and not resuming:
             turn = "Turn onto your other side first. " if intake.giver == "self" else TURN
             drafts[0] = memo.changed_once(drafts[0], "turn", note=turn + drafts[0].note)
@@ -356,17 +382,6 @@ def _round_units(ctx: Context, rounds: int, done: int) -> list[Unit]:
                 work.insert(at, Unit(drafts=(knot,), priority=2, round=n))
         units += work
     return units
-
-
-def _interludes_kept(drafts: list[Draft], before: Draft | None, memo: _Memo) -> list[Draft]:
-    """The 3-4 strokes of an interlude only right after strong work (seed 004); elsewhere 5-8."""
-    out: list[Draft] = []
-    for draft in drafts:
-        prev = out[-1] if out else before
-        if draft.reps is not None and not (prev is not None and is_strong(prev.technique, prev.pressure)):
-            draft = memo.changed_once(draft, "reps", reps=None)
-        out.append(draft)
-    return out
 
 
 def _opens_and_closes(drafts: list[Draft], start: Start) -> bool:
@@ -470,26 +485,81 @@ def _placed(ctx: Context, draft: Draft) -> list[Draft]:
     return [] if placed is None else [placed]
 
 
-def _warm_and_gentle(
-    intake: Intake, drafts: list[Draft], already: frozenset[str], memo: _Memo
+# Before one input of a pass: drafts out so far, zones warmed, the strong technique just done (for
+# _staged's alternation), and whether the last draft out was strong (for its interludes).
+_Mark = tuple[int, frozenset[str], str | None, bool]
+
+
+def _staged(
+    ctx: Context, items: list[Draft], warmed: frozenset[str], before: Draft | None, memo: _Memo
 ) -> list[Draft]:
-    """Medium or firm only on warmed zones, never on the kidneys, and with the whole contact clear of
-    the spine band; else light, else left out."""
-    warmed: set[str] = set(already)
-    out: list[Draft] = []
-    for draft in drafts:
-        hit = memo.facts.get(id(draft))
-        if hit is None:
-            hit = memo.facts[id(draft)] = (draft, *_pressure_facts(intake, draft))
-        _, zones, unsafe, has_light = hit
-        if pressure_rank(draft.pressure) > 0 and (unsafe or any(z not in warmed for z in zones)):
-            if not has_light:
-                continue
-            draft = memo.changed_once(draft, "light", pressure="light")
-        if TECHNIQUES[draft.technique].warms_up:
-            warmed.update(zones)
-        out.append(draft)
-    return out
+    """The drafts of one half placed (_realize), then made safe and gentle in turn, in one pass:
+    - medium or firm only on warmed zones, never on the kidneys, and with the whole contact clear
+      of the spine band; else light, else left out;
+    - never two strong techniques back to back: light link strokes between (seed 004);
+    - the 3-4 strokes of an interlude only right after strong work (seed 004); elsewhere 5-8.
+
+    Each of these reads the drafts in order, keeping only a little state (the zones warmed, the
+    strong technique just done, whether the last draft was strong), so what comes out up to an
+    input depends on the inputs before it alone. The search asks again with one piece more left
+    out, so a pass goes on from the last one's output where the inputs agree from the start, and
+    takes the last one's tail as it was once its state is the same again where they agree to the
+    end: the same drafts (the same objects) as a pass made afresh.
+    """
+    strong_before = before.technique if before and is_strong(before.technique, before.pressure) else None
+    first: _Mark = (0, warmed, strong_before, strong_before is not None)
+    last = memo.passes.get(ctx.half)
+    n, p, s = len(items), 0, 0
+    if last is not None and last[1][0] == first:
+        old_items, old_marks, old_out = last
+        n_old = len(old_items)
+        m = min(n, n_old)
+        while p < m and items[p] is old_items[p]:
+            p += 1
+        while s < m - p and items[n - 1 - s] is old_items[n_old - 1 - s]:
+            s += 1
+        marks = old_marks[: p + 1]
+        out = old_out[: marks[p][0]]
+    else:
+        old_marks, old_out, n_old = [], [], n
+        marks, out = [first], []
+    _, warmed, last_strong, prev_strong = marks[p]
+    for i in range(p, n):
+        if i >= n - s:
+            seen = old_marks[i + n_old - n]
+            if seen[1] == warmed and seen[2] == last_strong and seen[3] == prev_strong:
+                shift = len(out) - seen[0]
+                marks += [(k[0] + shift, k[1], k[2], k[3]) for k in old_marks[i + n_old - n + 1 :]]
+                out += old_out[seen[0] :]
+                break
+        for draft in _realize(ctx, [items[i]], memo):
+            hit = memo.facts.get(id(draft))
+            if hit is None:
+                hit = memo.facts[id(draft)] = (draft, *_pressure_facts(ctx.intake, draft))
+            _, zones, unsafe, has_light = hit
+            if pressure_rank(draft.pressure) > 0 and (unsafe or any(z not in warmed for z in zones)):
+                if not has_light:
+                    continue
+                draft = memo.changed_once(draft, "light", pressure="light")
+            if TECHNIQUES[draft.technique].warms_up and not warmed.issuperset(zones):
+                warmed = warmed.union(zones)
+            strong = is_strong(draft.technique, draft.pressure)
+            ahead = [draft]
+            if strong and last_strong is not None and last_strong != draft.technique:
+                link = _realize(ctx, [_link(memo, ctx, draft.round)], memo)
+                if not link:
+                    continue
+                ahead = link + ahead
+            last_strong = draft.technique if strong else None
+            for d in ahead:
+                if d.reps is not None and not prev_strong:
+                    d = memo.changed_once(d, "reps", reps=None)
+                out.append(d)
+                prev_strong = is_strong(d.technique, d.pressure)
+        marks.append((len(out), warmed, last_strong, prev_strong))
+    memo.passes[ctx.half] = (items, marks, out)
+    return list(out)
+
 
 
 def _pressure_facts(intake: Intake, draft: Draft) -> tuple[tuple[str, ...], bool, bool]:
@@ -506,23 +576,6 @@ def _pressure_facts(intake: Intake, draft: Draft) -> tuple[tuple[str, ...], bool
     return zones, on_kidney or on_spine, TECHNIQUES[draft.technique].allows("light")
 
 
-def _alternate(ctx: Context, drafts: list[Draft], before: Draft | None, memo: _Memo) -> list[Draft]:
-    """Never two strong techniques back to back: put light strokes between (seed 004)."""
-    out: list[Draft] = []
-    # The technique of the strong block just done, if the last step was strong.
-    last_strong = before.technique if before and is_strong(before.technique, before.pressure) else None
-    for draft in drafts:
-        strong = is_strong(draft.technique, draft.pressure)
-        if strong and last_strong is not None and last_strong != draft.technique:
-            link = _realize(ctx, [_link(memo, ctx, draft.round)], memo)
-            if not link:
-                continue
-            out += link
-        out.append(draft)
-        last_strong = draft.technique if strong else None
-    return out
-
-
 def _link(memo: _Memo, ctx: Context, rnd: int | None) -> Draft:
     """The light link strokes for a round, made once per planning call."""
     key = (ctx.half, "link", False)
@@ -531,27 +584,54 @@ def _link(memo: _Memo, ctx: Context, rnd: int | None) -> Draft:
     return memo.changed_once(memo.pieces[key][0], f"round {rnd}", round=rnd)
 
 
-def _lead_ins(
-    intake: Intake, drafts: list[Draft], before: Draft | None, memo: _Memo
-) -> list[Draft] | None:
+def _lead_ins(intake: Intake, drafts: list[Draft], before: Draft | None, memo: _Memo) -> list[Draft] | None:
     """Where the slide to the next step would cross a no-touch area, route it round; None when
-    some slide finds no way round (better no routine than one that slides over a wound)."""
+    some slide finds no way round (better no routine than one that slides over a wound).
+
+    Each slide depends only on the step before it, so, as _staged does, a call goes on from the
+    last one's output where the drafts agree from the start, and takes the last one's tail (or its
+    failure) once a slide comes from the very same step where the drafts agree to the end."""
     if not drafts:
         return drafts
-    previous = before if before is not None else drafts[0]
-    out = [] if before is not None else [drafts[0]]
-    for draft in drafts[len(out) :]:
+    n, p, s = len(drafts), 0, 0
+    old: list[Draft] = []
+    old_out: list[Draft] = []
+    failed = n_old = 0
+    if memo.led is not None:
+        old, old_out, failed = memo.led  # failed: where the last call found no way round, else its length
+        n_old = len(old)
+        m = min(n, n_old)
+        while p < m and drafts[p] is old[p]:
+            p += 1
+        if p > failed:  # the same slide as the last call's that found no way round
+            return None
+        while s < m - p and drafts[n - 1 - s] is old[n_old - 1 - s]:
+            s += 1
+    out = old_out[:p]
+    if p == 0 and before is None:  # the first step has no slide before it
+        out, p = [drafts[0]], 1
+    previous = out[-1] if out else before
+    assert previous is not None
+    for i in range(p, n):
+        j = i + n_old - n
+        if i >= n - s and 1 <= j <= failed and old_out[j - 1] is previous:  # the same slide, the same tail
+            out += old_out[j:failed]
+            memo.led = (drafts, out, failed - j + i if failed < n_old else n)
+            return None if failed < n_old else list(out)
+        draft = drafts[i]
         if slides_between(intake.giver, previous.side, draft.side):
             key = (previous.path[-1], previous.side, id(draft))
             hit = memo.slid.get(key)
             if hit is None:
                 hit = memo.slid[key] = (draft, _led_in(memo.areas, previous, draft))
             if hit[1] is None:
+                memo.led = (drafts, out, i)
                 return None
             draft = hit[1]
         out.append(draft)
         previous = draft
-    return out
+    memo.led = (drafts, out, n)
+    return list(out)
 
 
 def _led_in(areas: tuple[NoTouch, ...], previous: Draft, draft: Draft) -> Draft | None:
