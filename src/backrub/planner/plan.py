@@ -321,8 +321,12 @@ def _sequence(
         ctx = Context(intake=intake, screening=screening, half=half)
         head = [] if resuming and start.opened else _pieces(memo, ctx, "open", False)
         warm = _pieces(memo, ctx, "warm", False)
-        if resuming:
-            warm = [w for w in warm if set(placement.zones_touched(intake.body, w)) - start.warmed]
+        if resuming:  # only the warm-ups that reach a zone not yet warmed: the same for every trim
+            if (half, "warm left", False) not in memo.pieces:
+                memo.pieces[(half, "warm left", False)] = [
+                    w for w in warm if set(placement.zones_touched(intake.body, w)) - start.warmed
+                ]
+            warm = list(memo.pieces[(half, "warm left", False)])
         key = (half, rounds)
         if key not in memo.units:
             memo.units[key] = _round_units(ctx, rounds, start.rounds_done)
