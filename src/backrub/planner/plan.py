@@ -90,8 +90,9 @@ class _Memo:
         self.changed: dict[tuple[int, str], tuple[Draft, Draft]] = {}
         self.slid: dict[tuple[Point, str, int], tuple[Draft, Draft | None]] = {}
         self.bounds: dict[int, tuple[Draft, tuple[float, float]]] = {}
-        # By half: the last pass through the stages (its inputs, the state before each, the output).
-        self.passes: dict[str, tuple[list[Draft], list[_Mark], list[Draft]]] = {}
+        # By half: the last pass through the stages: its inputs, the state and the number of drafts
+        # out before each, the drafts out.
+        self.passes: dict[str, tuple[list[Draft], list[_Mark], list[int], list[Draft]]] = {}
         # The last call of _lead_ins: its drafts, what it made of them, where it failed (or its length).
         self.led: tuple[list[Draft], list[Draft], int] | None = None
         # By draft: its fewest reps, its quickest rep, and their product (its quickest time).
@@ -459,11 +460,16 @@ def _realize(ctx: Context, drafts: list[Draft], memo: _Memo) -> list[Draft]:
     draft worked out once per planning call)."""
     out: list[Draft] = []
     for draft in drafts:
-        hit = memo.realized.get((id(draft), ctx.half))
-        if hit is None:
-            hit = memo.realized[(id(draft), ctx.half)] = (draft, _realized(ctx, draft, memo.areas))
-        out += hit[1]
+        out += _realized_once(ctx, draft, memo)
     return out
+
+
+def _realized_once(ctx: Context, draft: Draft, memo: _Memo) -> list[Draft]:
+    """One draft realized for this half, worked out once per planning call (not to be changed)."""
+    hit = memo.realized.get((id(draft), ctx.half))
+    if hit is None:
+        hit = memo.realized[(id(draft), ctx.half)] = (draft, _realized(ctx, draft, memo.areas))
+    return hit[1]
 
 
 def _realized(ctx: Context, draft: Draft, areas: tuple[NoTouch, ...]) -> list[Draft]:
@@ -489,9 +495,9 @@ def _placed(ctx: Context, draft: Draft) -> list[Draft]:
     return [] if placed is None else [placed]
 
 
-# Before one input of a pass: drafts out so far, zones warmed, the strong technique just done (for
-# _staged's alternation), and whether the last draft out was strong (for its interludes).
-_Mark = tuple[int, frozenset[str], str | None, bool]
+# Before one input of a pass: zones warmed, the strong technique just done (for _staged's
+# alternation), and whether the last draft out was strong (for its interludes).
+_Mark = tuple[frozenset[str], str | None, bool]
 
 
 def _staged(
@@ -511,32 +517,32 @@ def _staged(
     end: the same drafts (the same objects) as a pass made afresh.
     """
     strong_before = before.technique if before and is_strong(before.technique, before.pressure) else None
-    first: _Mark = (0, warmed, strong_before, strong_before is not None)
+    first: _Mark = (warmed, strong_before, strong_before is not None)
     last = memo.passes.get(ctx.half)
     n, p, s = len(items), 0, 0
     if last is not None and last[1][0] == first:
-        old_items, old_marks, old_out = last
+        old_items, old_marks, old_lens, old_out = last
         n_old = len(old_items)
         m = min(n, n_old)
         while p < m and items[p] is old_items[p]:
             p += 1
         while s < m - p and items[n - 1 - s] is old_items[n_old - 1 - s]:
             s += 1
-        marks = old_marks[: p + 1]
-        out = old_out[: marks[p][0]]
+        marks, lens = old_marks[: p + 1], old_lens[: p + 1]
+        out = old_out[: lens[p]]
     else:
-        old_marks, old_out, n_old = [], [], n
-        marks, out = [first], []
-    _, warmed, last_strong, prev_strong = marks[p]
+        old_marks, old_lens, old_out, n_old = [], [], [], n
+        marks, lens, out = [first], [0], []
+    warmed, last_strong, prev_strong = marks[p]
     for i in range(p, n):
-        if i >= n - s:
-            seen = old_marks[i + n_old - n]
-            if seen[1] == warmed and seen[2] == last_strong and seen[3] == prev_strong:
-                shift = len(out) - seen[0]
-                marks += [(k[0] + shift, k[1], k[2], k[3]) for k in old_marks[i + n_old - n + 1 :]]
-                out += old_out[seen[0] :]
-                break
-        for draft in _realize(ctx, [items[i]], memo):
+        j = i + n_old - n
+        if i >= n - s and old_marks[j] == (warmed, last_strong, prev_strong):
+            shift = len(out) - old_lens[j]
+            marks += old_marks[j + 1 :]
+            lens += old_lens[j + 1 :] if shift == 0 else [k + shift for k in old_lens[j + 1 :]]
+            out += old_out[old_lens[j] :]
+            break
+        for draft in _realized_once(ctx, items[i], memo):
             hit = memo.facts.get(id(draft))
             if hit is None:
                 hit = memo.facts[id(draft)] = (draft, *_pressure_facts(ctx.intake, draft))
@@ -560,8 +566,9 @@ def _staged(
                     d = memo.changed_once(d, "reps", reps=None)
                 out.append(d)
                 prev_strong = is_strong(d.technique, d.pressure)
-        marks.append((len(out), warmed, last_strong, prev_strong))
-    memo.passes[ctx.half] = (items, marks, out)
+        marks.append((warmed, last_strong, prev_strong))
+        lens.append(len(out))
+    memo.passes[ctx.half] = (items, marks, lens, out)
     return list(out)
 
 
