@@ -537,13 +537,15 @@ def test_a_pass_that_goes_on_from_the_last_one_is_the_pass_made_afresh():
 
 def _lead_ins_ref(intake, drafts, before, areas, P):
     """The lead-ins as written before they went on from the last call: every slide afresh."""
+    from backrub.planner import slides as S
+
     if not drafts:
         return drafts
     previous = before if before is not None else drafts[0]
     out = [] if before is not None else [drafts[0]]
     for draft in drafts[len(out):]:
-        if P.slides_between(intake.giver, previous.side, draft.side):
-            way = P._led_in(areas, previous, draft)
+        if S.slides_between(intake.giver, previous.side, draft.side):
+            way = S.led_in(areas, previous, draft)
             if way is None:
                 return None
             draft = way
@@ -553,10 +555,11 @@ def _lead_ins_ref(intake, drafts, before, areas, P):
 
 
 def test_lead_ins_that_go_on_from_the_last_call_are_the_lead_ins_made_afresh():
-    """_lead_ins reuses the last call's head and tail (and its failure): every call, in any order
+    """slides.lead_ins reuses the last call's head and tail (and its failure): every call, in any order
     of drafts, must equal the slides worked out afresh, None where one finds no way round."""
     from backrub.intake.screening import screen
     from backrub.planner import plan as P
+    from backrub.planner import slides as S
     from backrub.planner.pieces import Context
 
     rng = random.Random(41)
@@ -595,7 +598,7 @@ def test_lead_ins_that_go_on_from_the_last_call_are_the_lead_ins_made_afresh():
                         items.pop(rng.randrange(len(items)))
                     else:
                         items = rng.sample(pool, rng.randint(0, len(pool) // 3))
-                    got = P._lead_ins(intake, items, before, memo)
+                    got = S.lead_ins(intake, items, before, memo)
                     want = _lead_ins_ref(intake, items, before, base.areas, P)
                     assert got == want, (raw, half, n)
                     counts["none" if want is None else "led"] += 1
