@@ -572,7 +572,6 @@ def _staged(
     return list(out)
 
 
-
 def _pressure_facts(intake: Intake, draft: Draft) -> tuple[tuple[str, ...], bool, bool]:
     """A draft's zones; whether, pressed, it would touch the kidneys or put the contact on the spine
     band wherever it comes; and whether its technique has a light form."""
