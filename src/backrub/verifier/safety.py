@@ -321,3 +321,8 @@ CHECKS = (
     screening_kept,
     zones_declared,
 )
+
+# The checks whose findings placed at a step read only that step, the steps before it and the
+# intake: a step's errors under them are known before the steps after it are planned
+# (verifier.stroke_errors). Every safety check is one of them.
+UP_TO_STEP = CHECKS
