@@ -107,8 +107,8 @@ _StepKey = tuple[object, ...]
 # steps it verified before (the planner hands back steps equal to earlier ones, on the same paths).
 _Entry = tuple[tuple[Point, ...], dict[StepCheck, _Found | None]]  # the path held, what each check found
 _STEP_MEMO: dict[tuple[Intake, bool], dict[_StepKey, _Entry]] = {}
-_CONTEXTS = 64
-_STEPS = 8192
+_CONTEXTS = 32  # intakes; at most 32 x 4096 steps remembered (tens of MB at the very most)
+_STEPS = 4096
 
 
 def _table(intake: Intake, known: bool) -> dict[_StepKey, _Entry]:
