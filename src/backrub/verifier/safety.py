@@ -9,36 +9,40 @@ from backrub.intake.places import NoTouch, slide_shapes, slides_between
 from backrub.knowledge.screening_table import CONDITIONS, NO_CONTACT_SPOTS
 from backrub.knowledge.techniques import TECHNIQUES, contact_half_width, pressure_rank
 from backrub.knowledge.zones import base_name, kidney_segment, spine_gap
+from backrub.routine.model import Step
 from backrub.verifier.context import Checked, Hand, at, fmt
 from backrub.verifier.report import Finding, error
 
 
 def spine_pressure(c: Checked) -> Iterator[Finding]:
     """Pressed work keeps the whole contact (the path plus the hand's half-width) off the band."""
-    for i, step in enumerate(c.steps):
-        if step.pressure == "light":
-            continue
-        width = contact_half_width(step.technique)
-        path = step.path
-        xs = [x for x, _ in path]
-        if min(xs) > 2.5 + width or max(xs) < -2.5 - width:
-            continue  # wholly one side of the midline, clear of the widest band
-        if spine_gap(c.intake.body, path, width) >= 0:
-            continue
-        for j in range(len(path)):
-            seg = path[j : j + 2]
-            if spine_gap(c.intake.body, seg, width) < 0:
-                k = j + 1 if len(seg) == 2 and abs(seg[1][0]) < abs(seg[0][0]) else j
-                x, y = path[k]
-                band = c.lay.spine_half_width(y)
-                yield error(
-                    "spine-pressure",
-                    at(i, k),
-                    f"{step.pressure} {step.technique.replace('_', ' ')} on the spine band at {fmt((x, y))} "
-                    f"(the {TECHNIQUES[step.technique].contact} reach {width:g} cm either side)",
-                    f"keep the path at least {band + width:g} cm beside the midline, or make it light",
-                )
-                break
+    yield from c.each(_spine_at)
+
+
+def _spine_at(c: Checked, i: int, step: Step) -> Iterator[Finding]:
+    if step.pressure == "light":
+        return
+    width = contact_half_width(step.technique)
+    path = step.path
+    xs = [x for x, _ in path]
+    if min(xs) > 2.5 + width or max(xs) < -2.5 - width:
+        return  # wholly one side of the midline, clear of the widest band
+    if spine_gap(c.intake.body, path, width) >= 0:
+        return
+    for j in range(len(path)):
+        seg = path[j : j + 2]
+        if spine_gap(c.intake.body, seg, width) < 0:
+            k = j + 1 if len(seg) == 2 and abs(seg[1][0]) < abs(seg[0][0]) else j
+            x, y = path[k]
+            band = c.lay.spine_half_width(y)
+            yield error(
+                "spine-pressure",
+                at(i, k),
+                f"{step.pressure} {step.technique.replace('_', ' ')} on the spine band at {fmt((x, y))} "
+                f"(the {TECHNIQUES[step.technique].contact} reach {width:g} cm either side)",
+                f"keep the path at least {band + width:g} cm beside the midline, or make it light",
+            )
+            return
 
 
 def no_touch(c: Checked) -> Iterator[Finding]:
@@ -160,38 +164,41 @@ def _avoid_hint(rule: str) -> str:
 
 
 def kidney_gentle(c: Checked) -> Iterator[Finding]:
-    for i, step in enumerate(c.steps):
-        if step.pressure == "light":
+    yield from c.each(_kidney_step)
+
+
+def _kidney_step(c: Checked, i: int, step: Step) -> Iterator[Finding]:
+    if step.pressure == "light":
+        return
+    declared = [z for z in step.zones if base_name(z) == "kidney"]
+    hit = False
+    # Between the points too: a segment may cut the corner of the kidney area. Both kidney
+    # areas are checked, so the written path answers for the mirrored hand as well.
+    if kidney_segment(c.intake.body, step.path) is None:
+        hand_paths: tuple[Hand, ...] = ()
+    else:
+        hand_paths = c.hands(step)
+    for hand in hand_paths:
+        j = kidney_segment(c.intake.body, hand.path)
+        if j is None:
             continue
-        declared = [z for z in step.zones if base_name(z) == "kidney"]
-        hit = False
-        # Between the points too: a segment may cut the corner of the kidney area. Both kidney
-        # areas are checked, so the written path answers for the mirrored hand as well.
-        if kidney_segment(c.intake.body, step.path) is None:
-            hand_paths: tuple[Hand, ...] = ()
-        else:
-            hand_paths = c.hands(step)
-        for hand in hand_paths:
-            j = kidney_segment(c.intake.body, hand.path)
-            if j is None:
-                continue
-            if j + 1 < len(hand.path) and _kidney_at(c, hand.path[j + 1]) and not _kidney_at(c, hand.path[j]):
-                j += 1  # name the point that lies in the kidney area when there is one
-            hit = True
-            yield error(
-                "kidney-gentle",
-                at(i, j) + hand.label,
-                f"{step.pressure} {step.technique.replace('_', ' ')} over the kidney area",
-                "make this step light, or keep it below or above the kidney area",
-            )
-            break
-        if declared and not hit:
-            yield error(
-                "kidney-gentle",
-                at(i) + ".zones",
-                f"{step.pressure} {step.technique.replace('_', ' ')} declared on {', '.join(declared)}",
-                "make this step light, or take the kidney area out of its zones and its path",
-            )
+        if j + 1 < len(hand.path) and _kidney_at(c, hand.path[j + 1]) and not _kidney_at(c, hand.path[j]):
+            j += 1  # name the point that lies in the kidney area when there is one
+        hit = True
+        yield error(
+            "kidney-gentle",
+            at(i, j) + hand.label,
+            f"{step.pressure} {step.technique.replace('_', ' ')} over the kidney area",
+            "make this step light, or keep it below or above the kidney area",
+        )
+        break
+    if declared and not hit:
+        yield error(
+            "kidney-gentle",
+            at(i) + ".zones",
+            f"{step.pressure} {step.technique.replace('_', ' ')} declared on {', '.join(declared)}",
+            "make this step light, or take the kidney area out of its zones and its path",
+        )
 
 
 def _kidney_at(c: Checked, point: tuple[float, float]) -> bool:
@@ -220,15 +227,18 @@ def warmup_first(c: Checked) -> Iterator[Finding]:
 def pressure_preference(c: Checked) -> Iterator[Finding]:
     if not c.known:
         return
+    yield from c.each(_preference_at)
+
+
+def _preference_at(c: Checked, i: int, step: Step) -> Iterator[Finding]:
     asked = c.intake.pressure
-    for i, step in enumerate(c.steps):
-        if pressure_rank(step.pressure) > pressure_rank(asked):
-            yield error(
-                "pressure-preference",
-                at(i),
-                f"{step.pressure} pressure, but the receiver asked for {asked} at most",
-                f"lower this step to {asked}",
-            )
+    if pressure_rank(step.pressure) > pressure_rank(asked):
+        yield error(
+            "pressure-preference",
+            at(i),
+            f"{step.pressure} pressure, but the receiver asked for {asked} at most",
+            f"lower this step to {asked}",
+        )
 
 
 def screening_kept(c: Checked) -> Iterator[Finding]:
@@ -246,29 +256,33 @@ def screening_kept(c: Checked) -> Iterator[Finding]:
             else "get a clinician's clearance and set cleared_by_clinician",
         )
         return
+    yield from c.each(_screening_at)
+
+
+def _screening_at(c: Checked, i: int, step: Step) -> Iterator[Finding]:
+    s = c.screening
     cap = s.pressure_cap
     if c.intake.goal == "comfort_care":
         cap = "light"
-    for i, step in enumerate(c.steps):
-        if pressure_rank(step.pressure) > pressure_rank(cap):
-            because = (
-                ", ".join(ch.because[0] for ch in s.changes if ch.code == "pressure_cap" and ch.value == cap)
-                or "a comfort rub"
-            )
-            yield error(
-                "screening",
-                at(i),
-                f"{step.pressure} pressure, but {because} allows {cap} only",
-                f"lower this step to {cap}",
-            )
-        if step.technique in s.banned_techniques:
-            why = [code for code in c.intake.conditions if step.technique in CONDITIONS[code].no_techniques]
-            yield error(
-                "screening",
-                at(i),
-                f"{step.technique.replace('_', ' ')} is left out because of {', '.join(why)}",
-                "replace it with light stroking or circular rubbing",
-            )
+    if pressure_rank(step.pressure) > pressure_rank(cap):
+        because = (
+            ", ".join(ch.because[0] for ch in s.changes if ch.code == "pressure_cap" and ch.value == cap)
+            or "a comfort rub"
+        )
+        yield error(
+            "screening",
+            at(i),
+            f"{step.pressure} pressure, but {because} allows {cap} only",
+            f"lower this step to {cap}",
+        )
+    if step.technique in s.banned_techniques:
+        why = [code for code in c.intake.conditions if step.technique in CONDITIONS[code].no_techniques]
+        yield error(
+            "screening",
+            at(i),
+            f"{step.technique.replace('_', ' ')} is left out because of {', '.join(why)}",
+            "replace it with light stroking or circular rubbing",
+        )
 
 
 def zones_declared(c: Checked) -> Iterator[Finding]:
@@ -277,39 +291,42 @@ def zones_declared(c: Checked) -> Iterator[Finding]:
     A zone listed but not on the path (`axilla_left`, say) is reported under its own rule when it is
     a place the hands keep off; any other disagreement under `zones-declared`.
     """
-    for i, step in enumerate(c.steps):
-        derived = set(c.zones[i])
-        listed = set(step.zones)
-        for zone in sorted(listed - derived):
-            if base_name(zone) == "axilla":
-                yield error(
-                    "axilla",
-                    at(i) + ".zones",
-                    f"the step lists the underarm {zone}",
-                    "underarms are never massaged: take it out of the zones and the path",
-                )
-            elif any(s.zone == zone and s.kind in NO_CONTACT_SPOTS for s in c.intake.spots):
-                yield error(
-                    "broken-skin",
-                    at(i) + ".zones",
-                    f"the step lists {zone}, which is marked off",
-                    "take the marked zone out of this step",
-                )
-            else:
-                yield error(
-                    "zones-declared",
-                    at(i) + ".zones",
-                    f"{zone} is listed but the path does not touch it",
-                    "list the zones the path passes through",
-                )
-        missing = sorted(derived - listed)
-        if missing:
+    yield from c.each(_zones_at)
+
+
+def _zones_at(c: Checked, i: int, step: Step) -> Iterator[Finding]:
+    derived = set(c.zones[i])
+    listed = set(step.zones)
+    for zone in sorted(listed - derived):
+        if base_name(zone) == "axilla":
+            yield error(
+                "axilla",
+                at(i) + ".zones",
+                f"the step lists the underarm {zone}",
+                "underarms are never massaged: take it out of the zones and the path",
+            )
+        elif any(s.zone == zone and s.kind in NO_CONTACT_SPOTS for s in c.intake.spots):
+            yield error(
+                "broken-skin",
+                at(i) + ".zones",
+                f"the step lists {zone}, which is marked off",
+                "take the marked zone out of this step",
+            )
+        else:
             yield error(
                 "zones-declared",
                 at(i) + ".zones",
-                f"the path touches {', '.join(missing)}, not listed",
-                f"add {', '.join(missing)} to the step's zones",
+                f"{zone} is listed but the path does not touch it",
+                "list the zones the path passes through",
             )
+    missing = sorted(derived - listed)
+    if missing:
+        yield error(
+            "zones-declared",
+            at(i) + ".zones",
+            f"the path touches {', '.join(missing)}, not listed",
+            f"add {', '.join(missing)} to the step's zones",
+        )
 
 
 CHECKS = (
@@ -321,3 +338,8 @@ CHECKS = (
     screening_kept,
     zones_declared,
 )
+
+# The checks whose findings placed at a step read only that step, the steps before it and the
+# intake: a step's errors under them are known before the steps after it are planned
+# (verifier.stroke_errors). Every safety check is one of them.
+UP_TO_STEP = CHECKS

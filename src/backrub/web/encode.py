@@ -10,11 +10,16 @@ import json
 from collections import OrderedDict
 from collections.abc import Sequence
 
+from backrub.geometry import Point
 from backrub.routine.model import Routine, Step
 
 _SEP = (",", ":")
 _LIMIT = 50_000
-_steps: OrderedDict[Step, str] = OrderedDict()
+# A step's text by every field of it: the path and lead-in by identity (held in the entry, so their
+# ids stay their own while remembered), the rest by value. Hashing a key without the points costs a
+# fraction of hashing the Step (a replan's steps are new objects on the planner's same paths).
+_StepKey = tuple[object, ...]
+_steps: OrderedDict[_StepKey, tuple[tuple[Point, ...], tuple[Point, ...], str]] = OrderedDict()
 
 
 def routine_json(routine: Routine) -> str:
@@ -30,9 +35,13 @@ def steps_json(steps: Sequence[Step]) -> str:
 
 
 def _step_json(step: Step) -> str:
-    text = _steps.get(step)
-    if text is None:
-        text = _steps[step] = json.dumps(step.to_dict(), separators=_SEP)
-        if len(_steps) > _LIMIT:
-            _steps.popitem(last=False)
+    key = (id(step.path), id(step.lead_in), step.phase, step.technique, step.zones, step.side, step.direction,
+           step.pressure, step.reps, step.seconds, step.cue, step.rules, step.device, step.round)
+    got = _steps.get(key)
+    if got is not None and got[0] is step.path and got[1] is step.lead_in:
+        return got[2]
+    text = json.dumps(step.to_dict(), separators=_SEP)
+    _steps[key] = (step.path, step.lead_in, text)
+    if len(_steps) > _LIMIT:
+        _steps.popitem(last=False)
     return text

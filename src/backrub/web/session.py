@@ -12,12 +12,13 @@ from typing import Any
 
 from backrub.gate import Unverified, replanned
 from backrub.intake.model import Intake
-from backrub.knowledge.techniques import PRESSURES, pressure_rank
+from backrub.knowledge.techniques import PRESSURES, is_strong, pressure_rank
 from backrub.planner.cues import cue_at_pressure
 from backrub.planner.feedback import Feedback, Replanned, adjusted
 from backrub.planner.plan import NotPlanned
 from backrub.records.clock import Clock
 from backrub.routine.model import Routine, Step
+from backrub.verifier import stroke_errors
 from backrub.web.encode import routine_json
 
 PARTIAL_S = 1.0  # less than this into a step counts as not begun
@@ -139,13 +140,16 @@ def _keep_stroke(live: Live, feedback: Feedback, index: int) -> Change:
     step = steps[index]
     rank = pressure_rank(step.pressure) + (1 if feedback.kind == "firmer" else -1)
     wanted = PRESSURES[rank] if 0 <= rank < len(PRESSURES) else None
-    if wanted and pressure_rank(wanted) > pressure_rank(adjusted(live.intake, feedback)[0].pressure):
+    intake = adjusted(live.intake, feedback)[0]  # what the replan plans for and is verified against
+    if wanted and pressure_rank(wanted) > pressure_rank(intake.pressure):
         wanted = None  # past what the receiver asked for or the screening allows: no plan to try
     refused: Unverified | None = None
     for pressure in (wanted, None) if wanted else (None,):
         now_step = step if pressure is None else step.with_changes(
             pressure=pressure, cue=cue_at_pressure(step.cue, step.pressure, pressure, step.technique))
         routine = replace(live.routine, steps=(*steps[:index], now_step, *steps[index + 1:]))
+        if pressure and _refused_anyway(routine, index, intake, step, pressure):
+            continue  # the same as replanning it and being refused: go on to the unchanged stroke
         try:
             # A changed stroke under the hands is checked too; an unchanged one passed before.
             new = replanned(routine, index + 1, feedback, verify_from=index if pressure else index + 1)
@@ -162,6 +166,22 @@ def _keep_stroke(live: Live, feedback: Feedback, index: int) -> Change:
                       tail_from=first_changed(steps, new.routine.steps))
     raise Refused("unsafe", "The replanned steps did not pass the safety check, so the plan stays as it was.",
                   [f.to_dict() for f in refused.report.errors] if refused else [])
+
+
+def _refused_anyway(routine: Routine, index: int, intake: Intake, step: Step, pressure: str) -> bool:
+    """Whether replanning behind the stroke changed to `pressure` is sure to end as Unverified, so
+    the loop in _keep_stroke may go straight on to the unchanged stroke with the same outcome.
+
+    Both tries plan the rest from the same steps done; of the stroke under the hands the planner
+    reads its pressure only through is_strong (plan.py `_staged`: no two strong techniques back
+    to back). When that agrees, both tries plan the very same rest, or both get NotPlanned
+    (refused the same way whichever raised it). The changed stroke's own errors under the checks
+    that read no later step (verifier.stroke_errors) then refuse its try whatever the rest is.
+    tests/web/test_keep_stroke_skip.py holds both claims against the planner and verifier.
+    """
+    if is_strong(step.technique, pressure) != is_strong(step.technique, step.pressure):
+        return False
+    return bool(stroke_errors(routine, intake, index))
 
 
 def first_changed(old: Sequence[Step], new: Sequence[Step]) -> int:
