@@ -21,7 +21,9 @@ from backrub.knowledge.body import Body
 Bound = tuple[str, float, float]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Never compared, hashed or printed (found by name or held by one owner): no __eq__, __hash__ or
+# __repr__ is generated for it, each an exec-compile when `backrub plan` starts.
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class ZoneShape:
     """A zone on the right side: |x| between two bounds, y between two bounds."""
 

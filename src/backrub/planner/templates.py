@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 PASS_SHIFT_CM = (0.0, 1.0, -0.8, 0.5)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Compared and hashed (a cache key) but never printed: no __repr__ is generated (an exec-compile
+# when `backrub plan` starts).
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Draft:
     """A step before timing and cue: what, where, which way, how hard."""
 
