@@ -53,7 +53,9 @@ def path_cached(at: int, size: int = 8192) -> Callable[[F], F]:
     return decorate
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Compared and hashed (cache keys) but never printed: no __repr__ is generated (an exec-compile
+# when `backrub plan` starts).
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Circle:
     """A round no-touch shape: centre and radius, in cm on the back map."""
 
@@ -79,7 +81,9 @@ class Circle:
         return (self.cx - self.r, self.cy - self.r, self.cx + self.r, self.cy + self.r)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Compared and hashed (cache keys) but never printed: no __repr__ is generated (an exec-compile
+# when `backrub plan` starts).
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Box:
     """An upright rectangular no-touch shape, in cm on the back map."""
 
@@ -183,7 +187,7 @@ def first_hit(
     """
     if not shapes or not path:
         return None
-    px0, py0, px1, py1 = box or bbox(path)
+    px0, py0, px1, py1 = box or path_box(path)  # a path tuple seen before: its box is known
     near = []
     for s in shapes:
         sx0, sy0, sx1, sy1 = s.bbox()
