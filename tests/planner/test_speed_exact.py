@@ -17,22 +17,25 @@ from backrub.geometry import (
     ROUTE_SHAPES,
     Box,
     Circle,
+    Shape,
     _around,
     _corners_around,
     bbox,
     detour,
+    direction_problem,
     first_hit,
     grown,
     line,
     path_cached,
     reach,
+    rounded,
     route,
     segments_hit,
 )
 from backrub.intake import parse_intake
 from backrub.knowledge.body import Body
 from backrub.knowledge.zones import ZONE_IDS, along, layout_for, zones_on_path
-from backrub.planner import plan_routine
+from backrub.planner import placement, plan_routine
 from backrub.planner.templates import Draft
 from backrub.verifier import check_routine
 
@@ -603,3 +606,43 @@ def test_lead_ins_that_go_on_from_the_last_call_are_the_lead_ins_made_afresh():
                     assert got == want, (raw, half, n)
                     counts["none" if want is None else "led"] += 1
     assert counts["none"] > 20 and counts["led"] > 20, counts
+
+
+def _way_round_as_before(draft: Draft, shapes: tuple[Shape, ...]) -> Draft | None:
+    """placement._rerouted_among as it was, remembered by the draft only (the reference)."""
+    way = detour(draft.path, shapes, placement.CLEARANCE, keep_ends=False)
+    if way is None:
+        return None
+    way = rounded(way)
+    if len(way) < 2 or first_hit(way, shapes) or direction_problem(way, draft.direction):
+        return None
+    return draft.with_changes(path=tuple(way), note=(draft.note + " Go round the marked places.").strip())
+
+
+def test_a_way_round_remembered_by_its_path_is_each_drafts_own_way():
+    # Drafts that share a path (the opening stroke, the interludes, the closing) are rerouted once
+    # per path: each still gets its own key, direction and note, as when worked out alone.
+    rng = random.Random(12)
+    rerouted = refused = 0
+    for _ in range(60):
+        shapes = tuple(_shape(rng) for _ in range(rng.randint(1, 4)))
+        x, y = rng.uniform(-15, 15), rng.uniform(5, 30)
+        bend = (x + rng.choice((-3, 3)), y + rng.uniform(5, 10))  # a bent stroke keeps its direction
+        path = tuple(rounded(line([(x, y), bend, (x, bend[1] + rng.uniform(5, 10))], step=1.0)))
+        drafts = [
+            Draft(key=f"stroke_{k}", phase="work", technique="stroking", side="right", direction=direction,
+                  pressure="light", path=tuple(path), area="the back", note=note)
+            for k, (direction, note) in enumerate(
+                [("up", ""), ("down", ""), ("up", "Slowly."), ("any", ""), ("up", "")]
+            )
+        ]
+        placement._way_round.cache_clear()
+        placement._rerouted_among.cache_clear()
+        for d in rng.sample(drafts, len(drafts)):
+            got = placement._rerouted_among(d, shapes)
+            want = _way_round_as_before(d, shapes)
+            assert got == want
+            assert got is None or (got.key, got.direction) == (d.key, d.direction)
+            rerouted += got is not None and got.path != d.path
+            refused += got is None
+    assert rerouted > 20 and refused > 20  # both outcomes are met, from one path and several drafts
