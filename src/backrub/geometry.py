@@ -112,9 +112,27 @@ class Box:
 Shape = Circle | Box
 
 
+def hundredths(x: float) -> float:
+    """round(x, 2), the very same float, at about a third of the cost (a plan rounds some 5,000
+    coordinates: routine JSON keeps hundredths of a centimetre).
+
+    round(x, 2) is the float nearest to k/100, where k is the integer nearest to the exact x*100
+    (ties to even). The product y = x*100.0 lies within half an ulp of that exact value, so when
+    y is well clear of every half-integer its nearest integer is k too, and k/100 (a correctly
+    rounded division of two exact numbers) is that float. Near a half-integer, for large or odd
+    values, and for 0 (whose sign round keeps), round itself answers.
+    """
+    y = x * 100.0
+    if -1e6 < y < 1e6:
+        k = round(y)
+        if k and abs(y - k) < 0.4999:
+            return k / 100
+    return round(x, 2)
+
+
 def rounded(path: Sequence[Point]) -> list[Point]:
     """Points as routine JSON keeps them (hundredths of a centimetre)."""
-    return [(round(x, 2), round(y, 2)) for x, y in path]
+    return [(hundredths(x), hundredths(y)) for x, y in path]
 
 
 def length(path: Sequence[Point]) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import struct
 from dataclasses import fields, replace
 
 from backrub.geometry import (
@@ -25,6 +26,7 @@ from backrub.geometry import (
     direction_problem,
     first_hit,
     grown,
+    hundredths,
     line,
     path_cached,
     reach,
@@ -646,3 +648,21 @@ def test_a_way_round_remembered_by_its_path_is_each_drafts_own_way():
             rerouted += got is not None and got.path != d.path
             refused += got is None
     assert rerouted > 20 and refused > 20  # both outcomes are met, from one path and several drafts
+
+
+def test_hundredths_is_round_to_two_places_bit_for_bit():
+    # Routine JSON and the templates keep hundredths: the cheap rounding must give the very float
+    # round(x, 2) gives (compared by bytes: -0.0 and 0.0 differ), half-way cases and their
+    # neighbours one ulp away included.
+    rng = random.Random(13)
+    values = [0.0, -0.0, 0.005, -0.005, 0.015, 1.005, 2.675, -2.675, 1e-300, 5e5, -5e5, 1e7, 1e300,
+              math.inf, -math.inf]
+    for k in range(-3000, 3000):
+        half = (k + 0.5) / 100
+        values += [half, math.nextafter(half, math.inf), math.nextafter(half, -math.inf), k / 100]
+    values += [rng.uniform(-300, 300) for _ in range(40000)]
+    values += [round(rng.uniform(-80, 80), rng.randint(0, 4)) for _ in range(20000)]
+    values += [rng.uniform(-1, 1) * 10 ** rng.randint(-8, 7) for _ in range(20000)]
+    for x in values:
+        assert struct.pack("<d", hundredths(x)) == struct.pack("<d", round(x, 2)), x
+    assert math.isnan(hundredths(math.nan))
