@@ -666,3 +666,35 @@ def test_hundredths_is_round_to_two_places_bit_for_bit():
     for x in values:
         assert struct.pack("<d", hundredths(x)) == struct.pack("<d", round(x, 2)), x
     assert math.isnan(hundredths(math.nan))
+
+
+def _zone_from_shapes(lay, x, y):
+    """The zone under a point straight from the declared shapes (map order, `bound` for every
+    edge): none of the lookup's folded edges, precomputed rows or bases."""
+    from backrub.knowledge.zones import SHAPES
+
+    for shape in SHAPES:
+        if not lay.bound(shape.y_low, 0.0) <= y < lay.bound(shape.y_high, 0.0):
+            continue
+        if lay.bound(shape.x_low, y) <= abs(x) < lay.bound(shape.x_high, y):
+            if not shape.sided:
+                return shape.name
+            return shape.name + ("_right" if x >= 0 else "_left")
+    return None
+
+
+def test_the_lookup_of_a_point_is_the_declared_shapes_bit_for_bit():
+    """The point lookup (the oracle of the zone tests above) against the shapes as declared, on
+    and a hair beside every edge, where a sum done another way would first differ."""
+    rng = random.Random(41)
+    for body in (Body(), Body(back_length_cm=38, shoulder_width_cm=52, waist_width_cm=46),
+                 Body(back_length_cm=72, shoulder_width_cm=31, waist_width_cm=25)):
+        lay = layout_for(body)
+        for _ in range(6000):
+            y = rng.choice([*lay._heights, 0.9 * lay.L, 0.64 * lay.L, rng.uniform(-2, lay.L + 12)])
+            y = rng.choice([y, math.nextafter(y, -math.inf), math.nextafter(y, math.inf)])
+            edge = lay._edge_at(rng.choice([e for r in lay._rows for e in r[3:]]), y)
+            ax = rng.choice([edge, math.nextafter(edge, -math.inf), math.nextafter(edge, math.inf),
+                             rng.uniform(0, lay.hs + 10), 0.0])
+            for x in (ax, -ax):
+                assert lay._exact(x, y) == _zone_from_shapes(lay, x, y), (body, x, y)

@@ -255,7 +255,8 @@ class Layout:
         """What each kind of edge's base is at height y (see `_band_rows`), by the sums `_edge_at`
         does, so that factor * base + offset is its value bit for bit."""
         band = 2.5 if y >= 0.9 * self.L else 1.5
-        return (0.0, self.torso_half_width(y), band, band + 3.5 * self.k)
+        u = min(max(y / self.L, 0.0), 0.64) / 0.64  # torso_half_width's sums, without the call
+        return (0.0, self.hw + (0.92 * self.hs - self.hw) * u, band, band + 3.5 * self.k)
 
     def _edge_at(self, edge: tuple[str, float, float], y: float) -> float:
         base, factor, offset = edge
@@ -499,7 +500,13 @@ def zones_on_path(body: Body, path: tuple[tuple[float, float], ...], mirrored: b
     runs = [(0, len(path) - 1)] if len(path) > 1 else []
     while runs:
         i, j = runs.pop()
-        whole = box_zone(min(xs[i : j + 1]), max(xs[i : j + 1]), min(ys[i : j + 1]), max(ys[i : j + 1]))
+        if j - i == 1:  # a lone segment (most runs): its box from its two ends, as min and max pick
+            x0, x1, y0, y1 = xs[i], xs[j], ys[i], ys[j]
+            whole = box_zone(
+                x1 if x1 < x0 else x0, x1 if x1 > x0 else x0, y1 if y1 < y0 else y0, y1 if y1 > y0 else y0
+            )
+        else:
+            whole = box_zone(min(xs[i : j + 1]), max(xs[i : j + 1]), min(ys[i : j + 1]), max(ys[i : j + 1]))
         if whole is not None:
             found.add(whole[0])
             if mirrored:
@@ -509,8 +516,10 @@ def zones_on_path(body: Body, path: tuple[tuple[float, float], ...], mirrored: b
             runs += ((mid, j), (i, mid))
         else:
             points = along((path[i], path[j]))[1:]
-            if not mirrored:
-                found.update(exact(x, y) for x, y in points)
+            if not mirrored:  # _exact of each point, from its row
+                for x, y in points:
+                    names = row_names(-x if x < 0 else x, y)
+                    found.add(None if names is None else names[1] if x >= 0 else names[0])
                 continue
             # _exact of each point and of its mirror image from one look-up of its row: (right,
             # left) for x > 0, (left, right) for x < 0, the right name alone on the midline.
