@@ -70,7 +70,9 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Never compared, hashed or printed (found by name or held by one owner): no __eq__, __hash__ or
+# __repr__ is generated for it, each an exec-compile when `backrub plan` starts.
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Simple:
     """A command of at most one input and plain options: a flag (metavar None) is on when given,
     an option with a metavar takes the word after it. Written once and read two ways: argparse

@@ -53,7 +53,9 @@ def path_cached(at: int, size: int = 8192) -> Callable[[F], F]:
     return decorate
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Compared and hashed (cache keys) but never printed: no __repr__ is generated (an exec-compile
+# when `backrub plan` starts).
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Circle:
     """A round no-touch shape: centre and radius, in cm on the back map."""
 
@@ -79,7 +81,9 @@ class Circle:
         return (self.cx - self.r, self.cy - self.r, self.cx + self.r, self.cy + self.r)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Compared and hashed (cache keys) but never printed: no __repr__ is generated (an exec-compile
+# when `backrub plan` starts).
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Box:
     """An upright rectangular no-touch shape, in cm on the back map."""
 
@@ -108,9 +112,27 @@ class Box:
 Shape = Circle | Box
 
 
+def hundredths(x: float) -> float:
+    """round(x, 2), the very same float, at about a third of the cost (a plan rounds some 5,000
+    coordinates: routine JSON keeps hundredths of a centimetre).
+
+    round(x, 2) is the float nearest to k/100, where k is the integer nearest to the exact x*100
+    (ties to even). The product y = x*100.0 lies within half an ulp of that exact value, so when
+    y is well clear of every half-integer its nearest integer is k too, and k/100 (a correctly
+    rounded division of two exact numbers) is that float. Near a half-integer, for large or odd
+    values, and for 0 (whose sign round keeps), round itself answers.
+    """
+    y = x * 100.0
+    if -1e6 < y < 1e6:
+        k = round(y)
+        if k and abs(y - k) < 0.4999:
+            return k / 100
+    return round(x, 2)
+
+
 def rounded(path: Sequence[Point]) -> list[Point]:
     """Points as routine JSON keeps them (hundredths of a centimetre)."""
-    return [(round(x, 2), round(y, 2)) for x, y in path]
+    return [(hundredths(x), hundredths(y)) for x, y in path]
 
 
 def length(path: Sequence[Point]) -> float:
@@ -183,7 +205,7 @@ def first_hit(
     """
     if not shapes or not path:
         return None
-    px0, py0, px1, py1 = box or bbox(path)
+    px0, py0, px1, py1 = box or path_box(path)  # a path tuple seen before: its box is known
     near = []
     for s in shapes:
         sx0, sy0, sx1, sy1 = s.bbox()

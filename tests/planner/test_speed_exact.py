@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import struct
 from dataclasses import fields, replace
 
 from backrub.geometry import (
@@ -17,22 +18,26 @@ from backrub.geometry import (
     ROUTE_SHAPES,
     Box,
     Circle,
+    Shape,
     _around,
     _corners_around,
     bbox,
     detour,
+    direction_problem,
     first_hit,
     grown,
+    hundredths,
     line,
     path_cached,
     reach,
+    rounded,
     route,
     segments_hit,
 )
 from backrub.intake import parse_intake
 from backrub.knowledge.body import Body
 from backrub.knowledge.zones import ZONE_IDS, along, layout_for, zones_on_path
-from backrub.planner import plan_routine
+from backrub.planner import placement, plan_routine
 from backrub.planner.templates import Draft
 from backrub.verifier import check_routine
 
@@ -603,3 +608,93 @@ def test_lead_ins_that_go_on_from_the_last_call_are_the_lead_ins_made_afresh():
                     assert got == want, (raw, half, n)
                     counts["none" if want is None else "led"] += 1
     assert counts["none"] > 20 and counts["led"] > 20, counts
+
+
+def _way_round_as_before(draft: Draft, shapes: tuple[Shape, ...]) -> Draft | None:
+    """placement._rerouted_among as it was, remembered by the draft only (the reference)."""
+    way = detour(draft.path, shapes, placement.CLEARANCE, keep_ends=False)
+    if way is None:
+        return None
+    way = rounded(way)
+    if len(way) < 2 or first_hit(way, shapes) or direction_problem(way, draft.direction):
+        return None
+    return draft.with_changes(path=tuple(way), note=(draft.note + " Go round the marked places.").strip())
+
+
+def test_a_way_round_remembered_by_its_path_is_each_drafts_own_way():
+    # Drafts that share a path (the opening stroke, the interludes, the closing) are rerouted once
+    # per path: each still gets its own key, direction and note, as when worked out alone.
+    rng = random.Random(12)
+    rerouted = refused = 0
+    for _ in range(60):
+        shapes = tuple(_shape(rng) for _ in range(rng.randint(1, 4)))
+        x, y = rng.uniform(-15, 15), rng.uniform(5, 30)
+        bend = (x + rng.choice((-3, 3)), y + rng.uniform(5, 10))  # a bent stroke keeps its direction
+        path = tuple(rounded(line([(x, y), bend, (x, bend[1] + rng.uniform(5, 10))], step=1.0)))
+        drafts = [
+            Draft(key=f"stroke_{k}", phase="work", technique="stroking", side="right", direction=direction,
+                  pressure="light", path=tuple(path), area="the back", note=note)
+            for k, (direction, note) in enumerate(
+                [("up", ""), ("down", ""), ("up", "Slowly."), ("any", ""), ("up", "")]
+            )
+        ]
+        placement._way_round.cache_clear()
+        placement._rerouted_among.cache_clear()
+        for d in rng.sample(drafts, len(drafts)):
+            got = placement._rerouted_among(d, shapes)
+            want = _way_round_as_before(d, shapes)
+            assert got == want
+            assert got is None or (got.key, got.direction) == (d.key, d.direction)
+            rerouted += got is not None and got.path != d.path
+            refused += got is None
+    assert rerouted > 20 and refused > 20  # both outcomes are met, from one path and several drafts
+
+
+def test_hundredths_is_round_to_two_places_bit_for_bit():
+    # Routine JSON and the templates keep hundredths: the cheap rounding must give the very float
+    # round(x, 2) gives (compared by bytes: -0.0 and 0.0 differ), half-way cases and their
+    # neighbours one ulp away included.
+    rng = random.Random(13)
+    values = [0.0, -0.0, 0.005, -0.005, 0.015, 1.005, 2.675, -2.675, 1e-300, 5e5, -5e5, 1e7, 1e300,
+              math.inf, -math.inf]
+    for k in range(-3000, 3000):
+        half = (k + 0.5) / 100
+        values += [half, math.nextafter(half, math.inf), math.nextafter(half, -math.inf), k / 100]
+    values += [rng.uniform(-300, 300) for _ in range(40000)]
+    values += [round(rng.uniform(-80, 80), rng.randint(0, 4)) for _ in range(20000)]
+    values += [rng.uniform(-1, 1) * 10 ** rng.randint(-8, 7) for _ in range(20000)]
+    for x in values:
+        assert struct.pack("<d", hundredths(x)) == struct.pack("<d", round(x, 2)), x
+    assert math.isnan(hundredths(math.nan))
+
+
+def _zone_from_shapes(lay, x, y):
+    """The zone under a point straight from the declared shapes (map order, `bound` for every
+    edge): none of the lookup's folded edges, precomputed rows or bases."""
+    from backrub.knowledge.zones import SHAPES
+
+    for shape in SHAPES:
+        if not lay.bound(shape.y_low, 0.0) <= y < lay.bound(shape.y_high, 0.0):
+            continue
+        if lay.bound(shape.x_low, y) <= abs(x) < lay.bound(shape.x_high, y):
+            if not shape.sided:
+                return shape.name
+            return shape.name + ("_right" if x >= 0 else "_left")
+    return None
+
+
+def test_the_lookup_of_a_point_is_the_declared_shapes_bit_for_bit():
+    """The point lookup (the oracle of the zone tests above) against the shapes as declared, on
+    and a hair beside every edge, where a sum done another way would first differ."""
+    rng = random.Random(41)
+    for body in (Body(), Body(back_length_cm=38, shoulder_width_cm=52, waist_width_cm=46),
+                 Body(back_length_cm=72, shoulder_width_cm=31, waist_width_cm=25)):
+        lay = layout_for(body)
+        for _ in range(6000):
+            y = rng.choice([*lay._heights, 0.9 * lay.L, 0.64 * lay.L, rng.uniform(-2, lay.L + 12)])
+            y = rng.choice([y, math.nextafter(y, -math.inf), math.nextafter(y, math.inf)])
+            edge = lay._edge_at(rng.choice([e for r in lay._rows for e in r[3:]]), y)
+            ax = rng.choice([edge, math.nextafter(edge, -math.inf), math.nextafter(edge, math.inf),
+                             rng.uniform(0, lay.hs + 10), 0.0])
+            for x in (ax, -ax):
+                assert lay._exact(x, y) == _zone_from_shapes(lay, x, y), (body, x, y)

@@ -13,7 +13,9 @@ from backrub.knowledge.techniques import SLIDE_HALF_WIDTH_CM
 from backrub.knowledge.zones import ZONE_IDS, layout_for, zone_words
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Compared and hashed (cache keys) but never printed: no __repr__ is generated (an exec-compile
+# when `backrub plan` starts).
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class NoTouch:
     """A no-contact area, the rule it belongs to and what to call it in messages."""
 

@@ -24,7 +24,9 @@ from dataclasses import dataclass, replace
 REPS_INTERLUDE = (3, 4)  # seed 004: "Afterwards, stroke 3-4 times" (after sawing only)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Never compared, hashed or printed (found by name or held by one owner): no __eq__, __hash__ or
+# __repr__ is generated for it, each an exec-compile when `backrub plan` starts.
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Slot:
     """One technique in its place: which, along which path, how hard at most, with which hands.
 
@@ -49,7 +51,9 @@ class Slot:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Never compared, hashed or printed (found by name or held by one owner): no __eq__, __hash__ or
+# __repr__ is generated for it, each an exec-compile when `backrub plan` starts.
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Script:
     """The whole method: an opening, a warm-up, a work round done one or more times, a closing."""
 
@@ -395,7 +399,9 @@ _ALL_POSITIONS = ("prone", "side_lying", "seated")
 _ALL_GOALS = ("relax", "ease_tension", "energize", "comfort_care")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Never compared, hashed or printed (found by name or held by one owner): no __eq__, __hash__ or
+# __repr__ is generated for it, each an exec-compile when `backrub plan` starts.
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Prep:
     """One thing to make ready before the first stroke, for whom it applies, and its seed."""
 

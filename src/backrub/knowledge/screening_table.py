@@ -8,7 +8,9 @@ from dataclasses import dataclass
 DECISIONS = ("proceed", "adapt", "check_first", "refer")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Never compared, hashed or printed (found by name or held by one owner): no __eq__, __hash__ or
+# __repr__ is generated for it, each an exec-compile when `backrub plan` starts.
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class ConditionRule:
     """What screening decides for one condition, and what the plan must change for it."""
 

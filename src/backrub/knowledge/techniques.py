@@ -15,7 +15,9 @@ def pressure_rank(pressure: str) -> int:
     return _RANK[pressure]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Never compared, hashed or printed (found by name or held by one owner): no __eq__, __hash__ or
+# __repr__ is generated for it, each an exec-compile when `backrub plan` starts.
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Technique:
     """How one technique is done and where it may be used."""
 

@@ -21,7 +21,9 @@ from backrub.knowledge.body import Body
 Bound = tuple[str, float, float]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Never compared, hashed or printed (found by name or held by one owner): no __eq__, __hash__ or
+# __repr__ is generated for it, each an exec-compile when `backrub plan` starts.
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class ZoneShape:
     """A zone on the right side: |x| between two bounds, y between two bounds."""
 
@@ -229,6 +231,18 @@ class Layout:
         # kept), so a lookup tries two or three rows, not all of them.
         self._heights = sorted({h for y0, y1, *_ in self._rows for h in (y0, y1)})
         self._bands = [tuple(row for row in self._rows if row[0] <= h < row[1]) for h in self._heights]
+        # The same rows for `_band_zone`, each moving edge's base as an index into `_bases`' values
+        # (1 torso, 2 spine band, 3 paraspinal strip; 0 fixed), and those values at every band
+        # edge, worked out once: a box's parts meet band edges again and again.
+        kinds = {"": 0, "w": 1, "sb": 2, "ps": 3}
+        self._band_rows = [
+            tuple(
+                (names, (kinds[lo[0]], lo[1], lo[2]), (kinds[hi[0]], hi[1], hi[2]))
+                for _, _, names, lo, hi in rows
+            )
+            for rows in self._bands
+        ]
+        self._height_bases = [self._bases(h) for h in self._heights]
 
     def _edge(self, bound: Bound) -> tuple[str, float, float]:
         """An x edge as (base that varies with y, factor, offset), fixed bases folded into the offset."""
@@ -236,6 +250,13 @@ class Layout:
         if base in ("w", "sb", "ps"):
             return (base, factor, offset)
         return ("", 0.0, factor * self._base(base, 0.0) + offset)
+
+    def _bases(self, y: float) -> tuple[float, float, float, float]:
+        """What each kind of edge's base is at height y (see `_band_rows`), by the sums `_edge_at`
+        does, so that factor * base + offset is its value bit for bit."""
+        band = 2.5 if y >= 0.9 * self.L else 1.5
+        u = min(max(y / self.L, 0.0), 0.64) / 0.64  # torso_half_width's sums, without the call
+        return (0.0, self.hw + (0.92 * self.hs - self.hw) * u, band, band + 3.5 * self.k)
 
     def _edge_at(self, edge: tuple[str, float, float], y: float) -> float:
         base, factor, offset = edge
@@ -286,10 +307,17 @@ class Layout:
         band = bisect_right(self._heights, y) - 1
         if band < 0:
             return None  # below every row
-        edge_at = self._edge_at
-        for _, _, names, low, high in self._bands[band]:
-            # A fixed edge is its offset: no call needed (most edges are fixed).
-            if (edge_at(low, y) if low[0] else low[2]) <= ax < (edge_at(high, y) if high[0] else high[2]):
+        at: tuple[float, float, float, float] | None = None  # the bases at y, once a row needs them
+        for names, (kind, factor, offset), (hkind, hfactor, hoffset) in self._band_rows[band]:
+            # A fixed edge is its offset (most edges are fixed).
+            if kind or hkind:
+                if at is None:
+                    at = self._bases(y)
+                if kind:
+                    offset += factor * at[kind]
+                if hkind:
+                    hoffset += hfactor * at[hkind]
+            if offset <= ax < hoffset:
                 return names
         return None
 
@@ -322,13 +350,16 @@ class Layout:
         else:
             return None  # on or across the midline
         answer: tuple[str | None, str | None] | None = None
+        at_heights = self._height_bases
+        at_ylo = self._bases(ylo) if first >= 0 else at_heights[0]  # (below every row: unused)
+        at_yhi = self._bases(yhi)
         for band in range(first, last + 1):
             if band < 0:
                 got: tuple[str | None, str | None] | None = (None, None)  # below every row
             else:
-                low_y = ylo if band == first else heights[band]
-                high_y = yhi if band == last else heights[band + 1]
-                got = self._band_zone(band, axlo, axhi, low_y, high_y)
+                at_low = at_ylo if band == first else at_heights[band]
+                at_high = at_yhi if band == last else at_heights[band + 1]
+                got = self._band_zone(band, axlo, axhi, at_low, at_high)
                 if got is not None and not right:
                     got = (got[1], got[0])
             if got is None or (answer is not None and got != answer):
@@ -337,21 +368,26 @@ class Layout:
         return answer
 
     def _band_zone(
-        self, band: int, axlo: float, axhi: float, ylo: float, yhi: float
+        self,
+        band: int,
+        axlo: float,
+        axhi: float,
+        at_low: tuple[float, float, float, float],
+        at_high: tuple[float, float, float, float],
     ) -> tuple[str | None, str | None] | None:
-        """(right, left) zone of every point of one band's part of a box, by |x|; None if not one."""
-        edge_at = self._edge_at
-        for _, _, names, low, high in self._bands[band]:
-            if low[0]:
-                e0, e1 = edge_at(low, ylo), edge_at(low, yhi)
+        """(right, left) zone of every point of one band's part of a box, by |x|; None if not one.
+        at_low and at_high are the bases (`_bases`) at the part's lowest and highest height."""
+        for names, (kind, factor, offset), (hkind, hfactor, hoffset) in self._band_rows[band]:
+            if kind:
+                e0, e1 = factor * at_low[kind] + offset, factor * at_high[kind] + offset
                 low_min, low_max = (e0, e1) if e0 <= e1 else (e1, e0)
             else:
-                low_min = low_max = low[2]
-            if high[0]:
-                e0, e1 = edge_at(high, ylo), edge_at(high, yhi)
+                low_min = low_max = offset
+            if hkind:
+                e0, e1 = hfactor * at_low[hkind] + hoffset, hfactor * at_high[hkind] + hoffset
                 high_min, high_max = (e0, e1) if e0 <= e1 else (e1, e0)
             else:
-                high_min = high_max = high[2]
+                high_min = high_max = hoffset
             if axhi < low_min or axlo >= high_max:
                 continue  # no point of the part in this row
             if axlo >= low_max and axhi < high_min:
@@ -444,6 +480,9 @@ def along(path: tuple[tuple[float, float], ...], step: float = SAMPLE_CM) -> lis
     return out
 
 
+_RUN = 8  # segments: 6 to 16 cost about the same over a plan's paths; 4 or the whole path, 6 % more
+
+
 @path_cached(1)
 @lru_cache(maxsize=8192)
 def zones_on_path(body: Body, path: tuple[tuple[float, float], ...], mirrored: bool) -> tuple[str, ...]:
@@ -460,11 +499,20 @@ def zones_on_path(body: Body, path: tuple[tuple[float, float], ...], mirrored: b
     ys = [p[1] for p in path]
     box_zone, row_names = lay.box_zone, lay._row_names
     # Runs of points (halved until told) whose box one row holds give that row's zone at once;
-    # a lone segment that cannot be told is followed point by point, as `along` samples it.
-    runs = [(0, len(path) - 1)] if len(path) > 1 else []
+    # a lone segment that cannot be told is followed point by point, as `along` samples it. The
+    # first runs are of up to _RUN segments, not the whole path: a long path's box seldom lies in
+    # one row, and the boxes tried while halving it from the top are the costliest look-ups.
+    last = len(path) - 1
+    runs = [(k, min(k + _RUN, last)) for k in range(0, last, _RUN)]
     while runs:
         i, j = runs.pop()
-        whole = box_zone(min(xs[i : j + 1]), max(xs[i : j + 1]), min(ys[i : j + 1]), max(ys[i : j + 1]))
+        if j - i == 1:  # a lone segment (most runs): its box from its two ends, as min and max pick
+            x0, x1, y0, y1 = xs[i], xs[j], ys[i], ys[j]
+            whole = box_zone(
+                x1 if x1 < x0 else x0, x1 if x1 > x0 else x0, y1 if y1 < y0 else y0, y1 if y1 > y0 else y0
+            )
+        else:
+            whole = box_zone(min(xs[i : j + 1]), max(xs[i : j + 1]), min(ys[i : j + 1]), max(ys[i : j + 1]))
         if whole is not None:
             found.add(whole[0])
             if mirrored:
@@ -474,8 +522,10 @@ def zones_on_path(body: Body, path: tuple[tuple[float, float], ...], mirrored: b
             runs += ((mid, j), (i, mid))
         else:
             points = along((path[i], path[j]))[1:]
-            if not mirrored:
-                found.update(exact(x, y) for x, y in points)
+            if not mirrored:  # _exact of each point, from its row
+                for x, y in points:
+                    names = row_names(-x if x < 0 else x, y)
+                    found.add(None if names is None else names[1] if x >= 0 else names[0])
                 continue
             # _exact of each point and of its mirror image from one look-up of its row: (right,
             # left) for x > 0, (left, right) for x < 0, the right name alone on the midline.

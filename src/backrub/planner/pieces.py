@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Never compared, hashed or printed (found by name or held by one owner): no __eq__, __hash__ or
+# __repr__ is generated for it, each an exec-compile when `backrub plan` starts.
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Unit:
     """One or more drafts done as a block (e.g. sawing right then left)."""
 
@@ -30,7 +32,9 @@ class Unit:
     round: int = 0
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Compared and hashed (a cache key) but never printed: no __repr__ is generated (an exec-compile
+# when `backrub plan` starts).
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Context:
     """What every piece is made for: the intake, its screening, and the half being worked."""
 

@@ -14,6 +14,7 @@ from backrub.geometry import (
     length,
     mirrored,
     path_box,
+    path_cached,
     reach,
     rounded,
     segments_hit,
@@ -28,8 +29,15 @@ from backrub.planner.templates import Draft
 
 def hands(draft: Draft) -> tuple[tuple[Point, ...], ...]:
     if draft.side == "both":
-        return (draft.path, tuple((-x, y) for x, y in draft.path))
+        return (draft.path, _mirror(draft.path))
     return (draft.path,)
+
+
+@path_cached(0)
+def _mirror(path: tuple[Point, ...]) -> tuple[Point, ...]:
+    # One object for the other hand's path of each path: many drafts share a path, and the checks
+    # of a path already seen (its box, geometry.path_box) are then found by identity.
+    return tuple((-x, y) for x, y in path)
 
 
 @lru_cache(maxsize=4096)
@@ -70,18 +78,30 @@ def _rerouted(draft: Draft, shapes: list[Shape]) -> Draft | None:
 
 @lru_cache(maxsize=4096)
 def _rerouted_among(draft: Draft, shapes: tuple[Shape, ...]) -> Draft | None:
+    way = _way_round(draft.path, shapes, draft.direction)
+    if way is None:
+        return None
+    return draft.with_changes(path=way, note=(draft.note + " Go round the marked places.").strip())
+
+
+@lru_cache(maxsize=4096)
+def _way_round(
+    path: tuple[Point, ...], shapes: tuple[Shape, ...], direction: str
+) -> tuple[Point, ...] | None:
+    # Remembered by the path, not the draft: one plan strokes the same path in several drafts (the
+    # opening, the interludes, the closing), and each detour of it costs about a millisecond.
     # The same stroke comes back as an equal but new path after a replan: detour knows a path
     # by its identity (what it gave up on), so each path is given as the first equal one seen.
-    path = _PATHS.setdefault(draft.path, draft.path)
+    path = _PATHS.setdefault(path, path)
     if len(_PATHS) > 4096:
         _PATHS.clear()
     way = detour(path, shapes, CLEARANCE, keep_ends=False)  # a step may start and end anywhere clear
     if way is None:
         return None
     way = rounded(way)  # as JSON will carry it
-    if len(way) < 2 or first_hit(way, shapes) or direction_problem(way, draft.direction):
+    if len(way) < 2 or first_hit(way, shapes) or direction_problem(way, direction):
         return None
-    return draft.with_changes(path=tuple(way), note=(draft.note + " Go round the marked places.").strip())
+    return tuple(way)
 
 
 def _clear_part(draft: Draft, shapes: list[Shape], words: dict[int, str]) -> list[Draft]:

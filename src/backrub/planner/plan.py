@@ -43,7 +43,9 @@ class NotPlanned(Exception):
         super().__init__("; ".join(reasons))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Never compared, hashed or printed (found by name or held by one owner): no __eq__, __hash__ or
+# __repr__ is generated for it, each an exec-compile when `backrub plan` starts.
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Start:
     """Where planning begins: from nothing, or after the steps already done in a session."""
 

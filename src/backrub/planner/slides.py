@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from backrub.geometry import Point, Shape, detour, first_hit, mirrored, path_cached, rounded, route
 from backrub.intake.model import Intake
 from backrub.intake.places import NoTouch, slide_shapes, slides_between
 from backrub.planner.templates import Draft
 
+TYPE_CHECKING = False  # typing is costly to import at start-up (about 3 ms); only the checker needs it
 if TYPE_CHECKING:
     from backrub.planner.plan import _Memo
 

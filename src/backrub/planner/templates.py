@@ -9,10 +9,10 @@ spine band or the underarms.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from functools import wraps
 
-from backrub.geometry import Point, circles_along, line, zigzag
+from backrub.geometry import Point, circles_along, hundredths, line, zigzag
 from backrub.knowledge.techniques import contact_half_width
 from backrub.knowledge.zones import Layout
 
@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 PASS_SHIFT_CM = (0.0, 1.0, -0.8, 0.5)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Compared and hashed (a cache key) but never printed: no __repr__ is generated (an exec-compile
+# when `backrub plan` starts).
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Draft:
     """A step before timing and cue: what, where, which way, how hard."""
 
@@ -59,10 +61,15 @@ class Draft:
         return h
 
     def with_changes(self, **changes: object) -> Draft:
-        return replace(self, **changes)  # type: ignore[arg-type]
+        """A copy with some fields changed: dataclasses.replace's result, without its walk over
+        every field's metadata on each call (a plan makes many)."""
+        values: dict[str, Any] = {name: getattr(self, name) for name in _INIT}
+        values.update(changes)
+        return Draft(**values)
 
 
 _COMPARED = tuple(f.name for f in fields(Draft) if f.compare)  # what == compares, so what hash covers
+_INIT = tuple(f.name for f in fields(Draft) if f.init)  # what replace copies; the hash starts over
 
 
 def _memo(method: F) -> F:
@@ -79,7 +86,7 @@ def _memo(method: F) -> F:
 
 
 def _t(points: list[Point]) -> tuple[Point, ...]:
-    return tuple((round(x, 2), round(y, 2)) for x, y in points)
+    return tuple((hundredths(x), hundredths(y)) for x, y in points)
 
 
 class Templates:

@@ -19,7 +19,9 @@ from backrub.knowledge.techniques import (
 Point = tuple[float, float]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Compared and hashed (a cache key) but never printed: no __repr__ is generated (an exec-compile
+# when `backrub plan` starts).
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Tempo:
     """The person's pace: breathing rate, goal and who gives the massage."""
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from backrub.errors import InputError, Problems, between_zero_and, describe, suggest, whole
+from backrub.geometry import hundredths
 from backrub.intake.model import Intake, parse_intake
 from backrub.intake.screening import Screening
 from backrub.knowledge.rules import RULES
@@ -94,12 +95,12 @@ class Step:
             "pressure": self.pressure,
             "reps": self.reps,
             "seconds": round(self.seconds, 1),
-            "path": [[round(x, 2), round(y, 2)] for x, y in self.path],
+            "path": [[hundredths(x), hundredths(y)] for x, y in self.path],
             "cue": self.cue,
             "rules": list(self.rules),
         }
         if self.lead_in:
-            out["lead_in"] = [[round(x, 2), round(y, 2)] for x, y in self.lead_in]
+            out["lead_in"] = [[hundredths(x), hundredths(y)] for x, y in self.lead_in]
         if self.device is not None:
             out["device"] = self.device.to_dict()
         if self.round is not None:

@@ -16,7 +16,9 @@ from backrub.routine.model import Routine, Step
 from backrub.verifier.report import Finding
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Never compared, hashed or printed (found by name or held by one owner): no __eq__, __hash__ or
+# __repr__ is generated for it, each an exec-compile when `backrub plan` starts.
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Hand:
     """One hand's path in a step; `label` says which in messages."""
 
