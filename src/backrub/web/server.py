@@ -53,6 +53,11 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, accounts: bool = False, 
     # Everything loaded so far lives as long as the server: keep it out of the collector's passes.
     gc.collect()
     gc.freeze()
+    # A worker holding many live sessions keeps every routine it planned: with the default
+    # thresholds the collector walked that whole heap every few seconds under load, 80-240 ms a
+    # pass with the GIL held, and those passes were the live feedback's p99 (bench_workers, gc
+    # callbacks). Young passes stay cheap at 50,000; a full pass comes some 500 times rarer.
+    gc.set_threshold(50_000, 20, 100)
     where = make_url(app.state.store.url).render_as_string(hide_password=True)
     shown = f"[{host}]" if ":" in host else host
     scheme = "https" if cert else "http"
