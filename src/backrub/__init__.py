@@ -5,7 +5,9 @@ The public names load on first use, so `backrub plan` imports only what it needs
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 
 TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
 if TYPE_CHECKING:
@@ -43,6 +45,28 @@ _HOMES = {
     "replan": "backrub.planner",
     "screen": "backrub.intake",
 }
+
+
+class _OnFirstUse(ModuleType):
+    """Stands in for a standard module until one of its names is first read, then imports it.
+
+    The real module takes the stand-in's place in `sys.modules`; the stand-in keeps a copy of its
+    names, so a module that imported the stand-in reads them directly from then on.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        real = import_module(self.__name__)
+        vars(self).update(vars(real))
+        return getattr(real, name)
+
+
+# `dataclasses` imports `inspect` (and with it ast, dis and tokenize: 26 M instructions, a sixth of
+# what `backrub plan` imports) only to write a signature into a class that has no docstring. Every
+# backrub class has one, so `inspect` is loaded when something first reads from it.
+if "inspect" not in sys.modules and "dataclasses" not in sys.modules:
+    sys.modules["inspect"] = _OnFirstUse("inspect")
 
 
 def __getattr__(name: str) -> Any:
