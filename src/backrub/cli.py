@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import dataclass
 from types import SimpleNamespace
 
 from backrub.commandline import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_NOT_PLANNED, EXIT_OK, read_json
 from backrub.errors import InputError, Problem, print_problems
+from backrub.rows import Row
 
 TYPE_CHECKING = False  # typing is costly to import at start-up; only the checker needs it
 if TYPE_CHECKING:
@@ -70,10 +70,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-# Never compared, hashed or printed (found by name or held by one owner): no __eq__, __hash__ or
-# __repr__ is generated for it, each an exec-compile when `backrub plan` starts.
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
-class Simple:
+class Simple(Row):
     """A command of at most one input and plain options: a flag (metavar None) is on when given,
     an option with a metavar takes the word after it. Written once and read two ways: argparse
     builds the help and the errors from it, and `_plain` reads a well-formed command line by it."""

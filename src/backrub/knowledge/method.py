@@ -19,15 +19,12 @@ made with `without`, `only`, `replaced` and `with_slot`, never a new code path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from backrub.rows import Row
 
 REPS_INTERLUDE = (3, 4)  # seed 004: "Afterwards, stroke 3-4 times" (after sawing only)
 
 
-# Never compared, hashed or printed (found by name or held by one owner): no __eq__, __hash__ or
-# __repr__ is generated for it, each an exec-compile when `backrub plan` starts.
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
-class Slot:
+class Slot(Row):
     """One technique in its place: which, along which path, how hard at most, with which hands.
 
     `path` names a path maker (planner/templates.py); `hands` is `both` (one hand each side of
@@ -51,10 +48,7 @@ class Slot:
     sources: tuple[str, ...]
 
 
-# Never compared, hashed or printed (found by name or held by one owner): no __eq__, __hash__ or
-# __repr__ is generated for it, each an exec-compile when `backrub plan` starts.
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
-class Script:
+class Script(Row):
     """The whole method: an opening, a warm-up, a work round done one or more times, a closing."""
 
     opening: tuple[Slot, ...]
@@ -70,8 +64,7 @@ class Script:
     def without(self, *keys: str) -> Script:
         """The script with these slots left out, wherever they are."""
         drop = set(keys)
-        return replace(
-            self,
+        return self.with_changes(
             opening=tuple(s for s in self.opening if s.key not in drop),
             warm_up=tuple(s for s in self.warm_up if s.key not in drop),
             work_round=tuple(s for s in self.work_round if s.key not in drop),
@@ -81,8 +74,7 @@ class Script:
     def only(self, *keys: str) -> Script:
         """A shorter script: of the warm-up and the round only these slots (opening and closing stay)."""
         keep = set(keys)
-        return replace(
-            self,
+        return self.with_changes(
             warm_up=tuple(s for s in self.warm_up if s.key in keep),
             work_round=tuple(s for s in self.work_round if s.key in keep),
         )
@@ -91,10 +83,9 @@ class Script:
         """The script with one slot changed (its technique, pressure, hands, ...)."""
 
         def swap(slots: tuple[Slot, ...]) -> tuple[Slot, ...]:
-            return tuple(replace(s, **changes) if s.key == key else s for s in slots)  # type: ignore[arg-type]
+            return tuple(s.with_changes(**changes) if s.key == key else s for s in slots)
 
-        return replace(
-            self,
+        return self.with_changes(
             opening=swap(self.opening),
             warm_up=swap(self.warm_up),
             work_round=swap(self.work_round),
@@ -112,7 +103,7 @@ class Script:
                     out.append(slot)
             return tuple(out)
 
-        return replace(self, warm_up=add(self.warm_up), work_round=add(self.work_round))
+        return self.with_changes(warm_up=add(self.warm_up), work_round=add(self.work_round))
 
 
 _LONG_STROKE = Slot(
@@ -399,10 +390,7 @@ _ALL_POSITIONS = ("prone", "side_lying", "seated")
 _ALL_GOALS = ("relax", "ease_tension", "energize", "comfort_care")
 
 
-# Never compared, hashed or printed (found by name or held by one owner): no __eq__, __hash__ or
-# __repr__ is generated for it, each an exec-compile when `backrub plan` starts.
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
-class Prep:
+class Prep(Row):
     """One thing to make ready before the first stroke, for whom it applies, and its seed."""
 
     item: str

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from backrub.rows import Row
 
 # Strongest first: a refer outweighs a check_first, which outweighs an adapt.
 DECISIONS = ("proceed", "adapt", "check_first", "refer")
 
 
-# Never compared, hashed or printed (found by name or held by one owner): no __eq__, __hash__ or
-# __repr__ is generated for it, each an exec-compile when `backrub plan` starts.
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
-class ConditionRule:
+class ConditionRule(Row):
     """What screening decides for one condition, and what the plan must change for it."""
 
     code: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from backrub.rows import Row
 
 PRESSURES = ("light", "medium", "firm")
 
@@ -15,10 +15,7 @@ def pressure_rank(pressure: str) -> int:
     return _RANK[pressure]
 
 
-# Never compared, hashed or printed (found by name or held by one owner): no __eq__, __hash__ or
-# __repr__ is generated for it, each an exec-compile when `backrub plan` starts.
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
-class Technique:
+class Technique(Row):
     """How one technique is done and where it may be used."""
 
     name: str

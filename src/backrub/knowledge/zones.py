@@ -11,20 +11,17 @@ from __future__ import annotations
 import itertools
 import math
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import lru_cache
 
 from backrub.geometry import path_cached
 from backrub.knowledge.body import Body
+from backrub.rows import Row
 
 # A bound is factor * base + offset_cm; bases are named measurements of the layout.
 Bound = tuple[str, float, float]
 
 
-# Never compared, hashed or printed (found by name or held by one owner): no __eq__, __hash__ or
-# __repr__ is generated for it, each an exec-compile when `backrub plan` starts.
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
-class ZoneShape:
+class ZoneShape(Row):
     """A zone on the right side: |x| between two bounds, y between two bounds."""
 
     name: str
