@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
@@ -334,15 +335,17 @@ def circles_along(
     turns = max(1, round(total / spacing))
     count = turns * per_circle
     sign = -1.0 if clockwise else 1.0
-    cum = [0.0]
-    for a, b in itertools.pairwise(centres):
-        cum.append(cum[-1] + math.dist(a, b))
+    # The running sums one by one, as a loop adding each distance would make them.
+    cum = list(itertools.accumulate(map(math.dist, centres[:-1], centres[1:]), initial=0.0))
+    top = len(cum) - 1
     out: list[Point] = []
     j = 0
     for i in range(count + 1):
         target = total * i / count
-        while j < len(cum) - 2 and cum[j + 1] < target:
-            j += 1
+        # The centre segment the point falls on: the first j (from the last one, up to len - 2)
+        # whose end's running sum is not below the target. The sums never fall, so a bisection
+        # finds the j that stepping along one by one would reach.
+        j = bisect_left(cum, target, j + 1, top) - 1 if j < top - 1 else j
         seg = cum[j + 1] - cum[j]
         f = 0.0 if seg == 0 else (target - cum[j]) / seg
         cx = centres[j][0] + (centres[j + 1][0] - centres[j][0]) * f if len(centres) > 1 else centres[0][0]
