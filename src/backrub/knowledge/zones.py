@@ -19,6 +19,10 @@ from backrub.knowledge.body import Body
 
 # A bound is factor * base + offset_cm; bases are named measurements of the layout.
 Bound = tuple[str, float, float]
+# A row of the map: its heights, (left, right) names, and its x edges (see Layout._edge).
+_Row = tuple[float, float, tuple[str, str], Bound, Bound]
+# A row within one band: names, then each x edge as (moves with the torso, a, b).
+_BandRow = tuple[tuple[str, str], bool, float, float, bool, float, float]
 
 
 # Never compared, hashed or printed (found by name or held by one owner): no __eq__, __hash__ or
@@ -231,18 +235,31 @@ class Layout:
         # kept), so a lookup tries two or three rows, not all of them.
         self._heights = sorted({h for y0, y1, *_ in self._rows for h in (y0, y1)})
         self._bands = [tuple(row for row in self._rows if row[0] <= h < row[1]) for h in self._heights]
-        # The same rows for `_band_zone`, each moving edge's base as an index into `_bases`' values
-        # (1 torso, 2 spine band, 3 paraspinal strip; 0 fixed), and those values at every band
-        # edge, worked out once: a box's parts meet band edges again and again.
-        kinds = {"": 0, "w": 1, "sb": 2, "ps": 3}
+        # The same rows for the look-ups, band by band, with each x edge as (moves, a, b): the
+        # spine band and the paraspinal strip step wider only at 0.9 L, a band edge, so within a
+        # band they are fixed, and each such edge is its value a there (folded once, by the sums
+        # `_bases` does); only the torso's side moves inside a band, as a * torso + b.
+        assert self.bound(_b("L", 0.90), 0.0) in self._heights, "the spine band steps at a band edge"
         self._band_rows = [
-            tuple(
-                (names, (kinds[lo[0]], lo[1], lo[2]), (kinds[hi[0]], hi[1], hi[2]))
-                for _, _, names, lo, hi in rows
-            )
-            for rows in self._bands
+            self._fixed_rows(rows, h) for rows, h in zip(self._bands, self._heights, strict=True)
         ]
-        self._height_bases = [self._bases(h) for h in self._heights]
+        # The torso's half-width at every band edge, worked out once: a box's parts meet band edges
+        # again and again.
+        self._height_torso = [self.torso_half_width(h) for h in self._heights]
+
+    def _fixed_rows(self, rows: tuple[_Row, ...], h: float) -> tuple[_BandRow, ...]:
+        """A band's rows (it starts at height h) as (names, low edge, high edge), each edge as
+        (moves with the torso, a, b): a * torso + b if it moves, else its value a in the band."""
+        at = self._bases(h)
+
+        def edge(base: str, factor: float, offset: float) -> tuple[bool, float, float]:
+            if base == "w":
+                return (True, factor, offset)
+            if base:  # the spine band or the paraspinal strip: fixed within the band
+                return (False, factor * at[2 if base == "sb" else 3] + offset, 0.0)
+            return (False, offset, 0.0)  # fixed everywhere (folded by `_edge`)
+
+        return tuple((names, *edge(*lo), *edge(*hi)) for _, _, names, lo, hi in rows)
 
     def _edge(self, bound: Bound) -> tuple[str, float, float]:
         """An x edge as (base that varies with y, factor, offset), fixed bases folded into the offset."""
@@ -307,17 +324,16 @@ class Layout:
         band = bisect_right(self._heights, y) - 1
         if band < 0:
             return None  # below every row
-        at: tuple[float, float, float, float] | None = None  # the bases at y, once a row needs them
-        for names, (kind, factor, offset), (hkind, hfactor, hoffset) in self._band_rows[band]:
-            # A fixed edge is its offset (most edges are fixed).
-            if kind or hkind:
-                if at is None:
-                    at = self._bases(y)
-                if kind:
-                    offset += factor * at[kind]
-                if hkind:
-                    hoffset += hfactor * at[hkind]
-            if offset <= ax < hoffset:
+        w: float | None = None  # the torso's half-width at y, once a row needs it
+        for names, moves, a, b, hmoves, ha, hb in self._band_rows[band]:
+            if moves or hmoves:
+                if w is None:
+                    w = self.torso_half_width(y)
+                if moves:
+                    a = a * w + b
+                if hmoves:
+                    ha = ha * w + hb
+            if a <= ax < ha:
                 return names
         return None
 
@@ -327,15 +343,14 @@ class Layout:
         """The one zone under every point of the box (and of its mirror image) when the map has
         one there (or none anywhere in it); None when that cannot be told from the box alone.
 
-        Each band of heights is taken apart (the part of the box in it): every x edge moves
-        monotonically with the height (the torso widens, the spine band steps wider at the neck),
-        so an edge's extremes over a part are its values at the part's lowest and highest point,
-        and the band's row that holds the whole part, if one does, is every point's zone there.
-        When every part has the same answer, so has the box. A margin far above rounding covers
-        the points `along` computes between a path's points, so each of them would get the same
-        answer from `_exact`. A box inside one that this tells is told the same (its parts lie
-        inside the larger one's): a path's run of points can be told at once, and each of its
-        segments would be told the same.
+        Each band of heights is taken apart (the part of the box in it): in a band only the
+        torso's side moves, monotonically with the height, so a moving edge's extremes over a part
+        are its values at the part's lowest and highest point, and the band's row that holds the
+        whole part, if one does, is every point's zone there. When every part has the same
+        answer, so has the box. A margin far above rounding covers the points `along` computes
+        between a path's points, so each of them would get the same answer from `_exact`. A box
+        inside one that this tells is told the same (its parts lie inside the larger one's): a
+        path's run of points can be told at once, and each of its segments would be told the same.
         """
         m = 1e-9
         ylo, yhi = ylo - m, yhi + m
@@ -350,50 +365,44 @@ class Layout:
         else:
             return None  # on or across the midline
         answer: tuple[str | None, str | None] | None = None
-        at_heights = self._height_bases
-        at_ylo = self._bases(ylo) if first >= 0 else at_heights[0]  # (below every row: unused)
-        at_yhi = self._bases(yhi)
+        if first < 0:
+            answer, first = (None, None), 0  # the part below every row: off the map
+            ylo = heights[0]
+        torso = self._height_torso
+        band_rows = self._band_rows
         for band in range(first, last + 1):
-            if band < 0:
-                got: tuple[str | None, str | None] | None = (None, None)  # below every row
-            else:
-                at_low = at_ylo if band == first else at_heights[band]
-                at_high = at_yhi if band == last else at_heights[band + 1]
-                got = self._band_zone(band, axlo, axhi, at_low, at_high)
-                if got is not None and not right:
-                    got = (got[1], got[0])
-            if got is None or (answer is not None and got != answer):
+            got: tuple[str | None, str | None] = (None, None)  # no row reaches the part
+            w_low = w_high = 0.0
+            known = False  # whether w_low and w_high are the torso at the part's two heights
+            for names, moves, a, b, hmoves, ha, hb in band_rows[band]:
+                if moves or hmoves:
+                    if not known:
+                        w_low = self.torso_half_width(ylo) if band == first else torso[band]
+                        w_high = self.torso_half_width(yhi) if band == last else torso[band + 1]
+                        known = True
+                    if moves:
+                        e0, e1 = a * w_low + b, a * w_high + b
+                        low_min, low_max = (e0, e1) if e0 <= e1 else (e1, e0)
+                    else:
+                        low_min = low_max = a
+                    if hmoves:
+                        e0, e1 = ha * w_low + hb, ha * w_high + hb
+                        high_min, high_max = (e0, e1) if e0 <= e1 else (e1, e0)
+                    else:
+                        high_min = high_max = ha
+                else:
+                    low_min = low_max = a
+                    high_min = high_max = ha
+                if axhi < low_min or axlo >= high_max:
+                    continue  # no point of the part in this row
+                if axlo >= low_max and axhi < high_min:
+                    got = (names[1], names[0]) if right else names
+                    break
+                return None  # the part may leave this row: only its points can tell
+            if answer is not None and got != answer:
                 return None
             answer = got
         return answer
-
-    def _band_zone(
-        self,
-        band: int,
-        axlo: float,
-        axhi: float,
-        at_low: tuple[float, float, float, float],
-        at_high: tuple[float, float, float, float],
-    ) -> tuple[str | None, str | None] | None:
-        """(right, left) zone of every point of one band's part of a box, by |x|; None if not one.
-        at_low and at_high are the bases (`_bases`) at the part's lowest and highest height."""
-        for names, (kind, factor, offset), (hkind, hfactor, hoffset) in self._band_rows[band]:
-            if kind:
-                e0, e1 = factor * at_low[kind] + offset, factor * at_high[kind] + offset
-                low_min, low_max = (e0, e1) if e0 <= e1 else (e1, e0)
-            else:
-                low_min = low_max = offset
-            if hkind:
-                e0, e1 = hfactor * at_low[hkind] + hoffset, hfactor * at_high[hkind] + hoffset
-                high_min, high_max = (e0, e1) if e0 <= e1 else (e1, e0)
-            else:
-                high_min = high_max = hoffset
-            if axhi < low_min or axlo >= high_max:
-                continue  # no point of the part in this row
-            if axlo >= low_max and axhi < high_min:
-                return (names[1], names[0])
-            return None  # the part may leave this row: only its points can tell
-        return (None, None)
 
     def zone_at(self, x: float, y: float) -> str | None:
         """The zone under a point, or None off the map.
