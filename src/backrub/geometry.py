@@ -335,7 +335,8 @@ def line(points: Sequence[Point], step: float = 2.0) -> list[Point]:
             out.append((a[0] + (b[0] - a[0]), a[1] + (b[1] - a[1])))
             continue
         n = ceil(q)
-        out.extend((a[0] + (b[0] - a[0]) * i / n, a[1] + (b[1] - a[1]) * i / n) for i in range(1, n + 1))
+        (ax, ay), dx, dy = a, b[0] - a[0], b[1] - a[1]
+        out.extend((ax + dx * i / n, ay + dy * i / n) for i in range(1, n + 1))
     return out
 
 
@@ -352,6 +353,8 @@ def circles_along(
     cum = list(itertools.accumulate(map(math.dist, centres[:-1], centres[1:]), initial=0.0))
     top = len(cum) - 1
     out: list[Point] = []
+    add, cos, sin = out.append, math.cos, math.sin
+    start, turn = -math.pi / 2, sign * 2 * math.pi  # the angle's sums, left to right, as written out
     j = 0
     for i in range(count + 1):
         target = total * i / count
@@ -359,12 +362,12 @@ def circles_along(
         # whose end's running sum is not below the target. The sums never fall, so a bisection
         # finds the j that stepping along one by one would reach.
         j = bisect_left(cum, target, j + 1, top) - 1 if j < top - 1 else j
-        seg = cum[j + 1] - cum[j]
-        f = 0.0 if seg == 0 else (target - cum[j]) / seg
-        cx = centres[j][0] + (centres[j + 1][0] - centres[j][0]) * f if len(centres) > 1 else centres[0][0]
-        cy = centres[j][1] + (centres[j + 1][1] - centres[j][1]) * f if len(centres) > 1 else centres[0][1]
-        angle = -math.pi / 2 + sign * 2 * math.pi * i / per_circle
-        out.append((cx + radius * math.cos(angle), cy + radius * math.sin(angle)))
+        low = cum[j]
+        seg = cum[j + 1] - low
+        f = 0.0 if seg == 0 else (target - low) / seg
+        (ax, ay), (bx, by) = centres[j], centres[j + 1]  # (a single centre fails above, on cum)
+        angle = start + turn * i / per_circle
+        add((ax + (bx - ax) * f + radius * cos(angle), ay + (by - ay) * f + radius * sin(angle)))
     return out
 
 
