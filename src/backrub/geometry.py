@@ -587,16 +587,23 @@ def simplify(path: Sequence[Point], tolerance: float) -> list[Point]:
         ax, ay = path[i]
         dx, dy = path[j][0] - ax, path[j][1] - ay
         span = dx * dx + dy * dy
-        for k, (px, py) in enumerate(path[i + 1 : j], i + 1):
-            if span == 0:
-                t = 0.0
-            else:
-                t = ((px - ax) * dx + (py - ay) * dy) / span
+        k = i
+        if span == 0:
+            for px, py in path[i + 1 : j]:
+                k += 1
+                d = hypot(px - ax - 0.0 * dx, py - ay - 0.0 * dy)  # t = 0
+                if d > best:
+                    best, index = d, k
+        else:
+            for px, py in path[i + 1 : j]:
+                k += 1
+                qx, qy = px - ax, py - ay
+                t = (qx * dx + qy * dy) / span
                 t = t if t < 1.0 else 1.0
                 t = t if t > 0.0 else 0.0
-            d = hypot(px - ax - t * dx, py - ay - t * dy)
-            if d > best:
-                best, index = d, k
+                d = hypot(qx - t * dx, qy - t * dy)
+                if d > best:
+                    best, index = d, k
         if best > tolerance and index > 0:
             keep[index] = True
             stack.extend(((i, index), (index, j)))
