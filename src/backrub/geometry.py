@@ -246,24 +246,34 @@ def _first_segment(path: Sequence[Point], shape: Shape, end: int) -> int | None:
 
     Each point gets an outcode (which sides of the shape's box it lies beyond, the same strict or
     loose edges as the shape's own hits_segment); a segment whose two ends share a side is clear,
-    and only the others get the exact test. The answer is the same as asking every segment.
+    and only the others get the exact test. The answer is the same as asking every segment. The
+    outcodes are worked out as the segments are walked, so none past the first hit.
     """
+    if end < 1:
+        return None
+    x, y = path[0]
     if isinstance(shape, Box):
         x0, y0, x1, y1 = shape.x0, shape.y0, shape.x1, shape.y1
-        codes = [
-            (x <= x0) | (x >= x1) << 1 | (y <= y0) << 2 | (y >= y1) << 3 for x, y in path
-        ]
-        for i in range(end):
-            if not codes[i] & codes[i + 1] and _clip(shape, path[i], path[i + 1]):
+        before = (x <= x0) | (x >= x1) << 1 | (y <= y0) << 2 | (y >= y1) << 3
+        i = 0
+        for x, y in itertools.islice(path, 1, end + 1):
+            code = (x <= x0) | (x >= x1) << 1 | (y <= y0) << 2 | (y >= y1) << 3
+            if not before & code and _clip(shape, path[i], path[i + 1]):
                 return i
+            before = code
+            i += 1
         return None
     cx, cy, r = shape.cx, shape.cy, shape.r
     lx, hx, ly, hy = cx - r, cx + r, cy - r, cy + r
-    codes = [(x < lx) | (x > hx) << 1 | (y < ly) << 2 | (y > hy) << 3 for x, y in path]
     centre = (cx, cy)
-    for i in range(end):
-        if not codes[i] & codes[i + 1] and segment_distance(centre, path[i], path[i + 1]) < r:
+    before = (x < lx) | (x > hx) << 1 | (y < ly) << 2 | (y > hy) << 3
+    i = 0
+    for x, y in itertools.islice(path, 1, end + 1):
+        code = (x < lx) | (x > hx) << 1 | (y < ly) << 2 | (y > hy) << 3
+        if not before & code and segment_distance(centre, path[i], path[i + 1]) < r:
             return i
+        before = code
+        i += 1
     return None
 
 
