@@ -255,25 +255,21 @@ def _first_segment(path: Sequence[Point], shape: Shape, end: int) -> int | None:
     if isinstance(shape, Box):
         x0, y0, x1, y1 = shape.x0, shape.y0, shape.x1, shape.y1
         before = (x <= x0) | (x >= x1) << 1 | (y <= y0) << 2 | (y >= y1) << 3
-        i = 0
-        for x, y in itertools.islice(path, 1, end + 1):
+        for i, (x, y) in enumerate(itertools.islice(path, 1, end + 1)):
             code = (x <= x0) | (x >= x1) << 1 | (y <= y0) << 2 | (y >= y1) << 3
             if not before & code and _clip(shape, path[i], path[i + 1]):
                 return i
             before = code
-            i += 1
         return None
     cx, cy, r = shape.cx, shape.cy, shape.r
     lx, hx, ly, hy = cx - r, cx + r, cy - r, cy + r
     centre = (cx, cy)
     before = (x < lx) | (x > hx) << 1 | (y < ly) << 2 | (y > hy) << 3
-    i = 0
-    for x, y in itertools.islice(path, 1, end + 1):
+    for i, (x, y) in enumerate(itertools.islice(path, 1, end + 1)):
         code = (x < lx) | (x > hx) << 1 | (y < ly) << 2 | (y > hy) << 3
         if not before & code and segment_distance(centre, path[i], path[i + 1]) < r:
             return i
         before = code
-        i += 1
     return None
 
 

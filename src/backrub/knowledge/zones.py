@@ -23,6 +23,9 @@ Bound = tuple[str, float, float]
 _Row = tuple[float, float, tuple[str, str], Bound, Bound]
 # A row within one band: names, then each x edge as (moves with the torso, a, b).
 _BandRow = tuple[tuple[str, str], bool, float, float, bool, float, float]
+# The same for box_zone: names, the low edge's least and greatest value over the band, the high
+# edge's, and the row if an edge moves.
+_BandBox = tuple[tuple[str, str], float, float, float, float, _BandRow | None]
 
 
 # Never compared, hashed or printed (found by name or held by one owner): no __eq__, __hash__ or
@@ -246,6 +249,23 @@ class Layout:
         # The torso's half-width at every band edge, worked out once: a box's parts meet band edges
         # again and again.
         self._height_torso = [self.torso_half_width(h) for h in self._heights]
+        # For box_zone: each band's rows with each x edge's least and greatest value over the whole
+        # band (a moving edge's values at the band's two edges: the torso is monotonic), then the
+        # row itself if an edge moves (None if not). A part of a box lies within its band, so
+        # what these tell of a part (clear of the row, or inside it) its own heights tell alike.
+        self._band_boxes = [
+            tuple(self._band_box(row, band) for row in rows) for band, rows in enumerate(self._band_rows)
+        ]
+
+    def _band_box(self, row: _BandRow, band: int) -> _BandBox:
+        names, moves, a, b, hmoves, ha, hb = row
+        if not (moves or hmoves):
+            return (names, a, a, ha, ha, None)
+        w0 = self._height_torso[band]
+        w1 = self._height_torso[band + 1]
+        low = (a * w0 + b, a * w1 + b) if moves else (a, a)
+        high = (ha * w0 + hb, ha * w1 + hb) if hmoves else (ha, ha)
+        return (names, min(low), max(low), min(high), max(high), row)
 
     def _fixed_rows(self, rows: tuple[_Row, ...], h: float) -> tuple[_BandRow, ...]:
         """A band's rows (it starts at height h) as (names, low edge, high edge), each edge as
@@ -369,30 +389,27 @@ class Layout:
             answer, first = (None, None), 0  # the part below every row: off the map
             ylo = heights[0]
         torso = self._height_torso
-        band_rows = self._band_rows
+        band_boxes = self._band_boxes
         for band in range(first, last + 1):
             got: tuple[str | None, str | None] = (None, None)  # no row reaches the part
-            w_low = w_high = 0.0
-            known = False  # whether w_low and w_high are the torso at the part's two heights
-            for names, moves, a, b, hmoves, ha, hb in band_rows[band]:
-                if moves or hmoves:
-                    if not known:
-                        w_low = self.torso_half_width(ylo) if band == first else torso[band]
-                        w_high = self.torso_half_width(yhi) if band == last else torso[band + 1]
-                        known = True
-                    if moves:
-                        e0, e1 = a * w_low + b, a * w_high + b
-                        low_min, low_max = (e0, e1) if e0 <= e1 else (e1, e0)
-                    else:
-                        low_min = low_max = a
-                    if hmoves:
-                        e0, e1 = ha * w_low + hb, ha * w_high + hb
-                        high_min, high_max = (e0, e1) if e0 <= e1 else (e1, e0)
-                    else:
-                        high_min = high_max = ha
-                else:
-                    low_min = low_max = a
-                    high_min = high_max = ha
+            for names, low_min, low_max, high_min, high_max, row in band_boxes[band]:
+                if axhi < low_min or axlo >= high_max:
+                    continue  # no point of the band in this row, so none of the part
+                if axlo >= low_max and axhi < high_min:
+                    got = (names[1], names[0]) if right else names
+                    break  # every point of the band in this row, so every point of the part
+                if row is None:
+                    return None  # fixed edges: the part may leave this row
+                # An edge moves: its extremes over the part, at the part's own heights.
+                _, moves, a, b, hmoves, ha, hb = row
+                w_low = self.torso_half_width(ylo) if band == first else torso[band]
+                w_high = self.torso_half_width(yhi) if band == last else torso[band + 1]
+                if moves:
+                    e0, e1 = a * w_low + b, a * w_high + b
+                    low_min, low_max = (e0, e1) if e0 <= e1 else (e1, e0)
+                if hmoves:
+                    e0, e1 = ha * w_low + hb, ha * w_high + hb
+                    high_min, high_max = (e0, e1) if e0 <= e1 else (e1, e0)
                 if axhi < low_min or axlo >= high_max:
                     continue  # no point of the part in this row
                 if axlo >= low_max and axhi < high_min:
