@@ -344,16 +344,17 @@ class Layout:
         band = bisect_right(self._heights, y) - 1
         if band < 0:
             return None  # below every row
-        w: float | None = None  # the torso's half-width at y, once a row needs it
-        for names, moves, a, b, hmoves, ha, hb in self._band_rows[band]:
-            if moves or hmoves:
-                if w is None:
-                    w = self.torso_half_width(y)
-                if moves:
-                    a = a * w + b
-                if hmoves:
-                    ha = ha * w + hb
-            if a <= ax < ha:
+        for names, low_min, low_max, high_min, high_max, row in self._band_boxes[band]:
+            # The edges' least and greatest values over the band (see `_band_boxes`) tell most
+            # points; the others are between a moving edge's two values: worked out at y.
+            if ax < low_min or ax >= high_max:
+                continue
+            if low_max <= ax < high_min:
+                return names
+            assert row is not None  # a fixed edge's least and greatest are its value: told above
+            _, moves, a, b, hmoves, ha, hb = row
+            w = self.torso_half_width(y)
+            if (a * w + b if moves else a) <= ax < (ha * w + hb if hmoves else ha):
                 return names
         return None
 
