@@ -589,7 +589,7 @@ def simplify(path: Sequence[Point], tolerance: float) -> list[Point]:
         best, index = 0.0, -1
         # segment_distance(path[k], path[i], path[j]) for each k between, written out (the same
         # arithmetic, so the same answers): a detour's dense path makes this the hot loop.
-        # (t clamped as max(0.0, min(1.0, t)) would, by comparisons instead of calls.)
+        # (t clamped as max(0.0, min(1.0, t)) would: by comparisons, each case's sums its own.)
         ax, ay = path[i]
         dx, dy = path[j][0] - ax, path[j][1] - ay
         span = dx * dx + dy * dy
@@ -605,9 +605,12 @@ def simplify(path: Sequence[Point], tolerance: float) -> list[Point]:
                 k += 1
                 qx, qy = px - ax, py - ay
                 t = (qx * dx + qy * dy) / span
-                t = t if t < 1.0 else 1.0
-                t = t if t > 0.0 else 0.0
-                d = hypot(qx - t * dx, qy - t * dy)
+                if 0.0 < t < 1.0:
+                    d = hypot(qx - t * dx, qy - t * dy)
+                elif t <= 0.0:  # t clamped to 0.0
+                    d = hypot(qx - 0.0 * dx, qy - 0.0 * dy)
+                else:  # to 1.0 (also a NaN, as the comparisons above would)
+                    d = hypot(qx - 1.0 * dx, qy - 1.0 * dy)
                 if d > best:
                     best, index = d, k
         if best > tolerance and index > 0:
