@@ -588,11 +588,12 @@ def _pressure_facts(intake: Intake, draft: Draft) -> tuple[tuple[str, ...], bool
         return placement.zones_touched(intake.body, draft), False, False
     zones = placement.zones_touched(intake.body, draft)
     # Both kidney areas are checked, so the written path answers for its mirrored hand too.
-    on_kidney = any(base_name(z) == "kidney" for z in zones) or (
-        kidney_segment(intake.body, draft.path) is not None
+    unsafe = (
+        any(base_name(z) == "kidney" for z in zones)
+        or kidney_segment(intake.body, draft.path) is not None
+        or spine_gap(intake.body, draft.path, contact_half_width(draft.technique)) < 0
     )
-    on_spine = spine_gap(intake.body, draft.path, contact_half_width(draft.technique)) < 0
-    return zones, on_kidney or on_spine, TECHNIQUES[draft.technique].allows("light")
+    return zones, unsafe, TECHNIQUES[draft.technique].allows("light")
 
 
 def _link(memo: _Memo, ctx: Context, rnd: int | None) -> Draft:
