@@ -522,7 +522,7 @@ def zones_on_path(body: Body, path: tuple[tuple[float, float], ...], mirrored: b
     # The zones of the points `along(path)` gives, without visiting every one of them.
     x, y = path[0]
     found = {exact(x, y), exact(-x, y)} if mirrored else {exact(x, y)}
-    xs, ys = zip(*path)
+    xs, ys = zip(*path, strict=True)
     box_zone, row_names = lay.box_zone, lay._row_names
     # Runs of points (halved until told) whose box one row holds give that row's zone at once;
     # a lone segment that cannot be told is followed point by point, as `along` samples it. The
