@@ -185,9 +185,12 @@ def _plan_steps(
                 if drafts is None:
                     break
                 quick = [memo.quickest(d, tempo) for d in drafts]
-                skip = _too_long([q[3] for q in quick], target)
+                least = [q[3] for q in quick]
+                total = sum(least)  # what _miss sums for these (reps, rep): the same products
+                skip = _too_long(least, total, target)
                 if skip:  # too long even at its quickest: leave out more, several at a time if far off
-                    closest = _closer(closest, target, drafts, [q[1:3] for q in quick])
+                    if closest is None or closest[0] > abs(total - target):  # as _closer, lazily
+                        closest = (abs(total - target), drafts, [q[1:3] for q in quick])
                     drop += skip
                     continue
                 drop += 1
@@ -210,15 +213,15 @@ def _plan_steps(
     return None
 
 
-def _too_long(quickest: list[float], target: float) -> int:
-    """0 when drafts of these quickest times may fit `target`; else how many pieces surely must
-    still go (at least 1).
+def _too_long(quickest: list[float], total: float, target: float) -> int:
+    """0 when drafts of these quickest times (`total` in all) may fit `target`; else how many
+    pieces surely must still go (at least 1).
 
     One piece left out takes at most three drafts (sawing right, left and its interlude), each of
     which keeping clear may split in two; skipping fewer than the excess over six times the
     longest draft skips no fitting trim.
     """
-    excess = sum(quickest) - (1 + TOLERANCE) * target
+    excess = total - (1 + TOLERANCE) * target
     if excess <= 0:
         return 0
     return max(1, int(excess // (6 * max(quickest))))
@@ -392,11 +395,11 @@ def _round_units(ctx: Context, rounds: int, done: int) -> list[Unit]:
 
 
 def _opens_and_closes(drafts: list[Draft], start: Start) -> bool:
-    massage = [d for d in drafts if TECHNIQUES[d.technique].massage]
-    if not massage:
+    first = next((d for d in drafts if TECHNIQUES[d.technique].massage), None)
+    if first is None:
         return False
-    opens = start.opened or (massage[0].technique == "stroking" and massage[0].pressure == "light")
-    last = massage[-1]
+    opens = start.opened or (first.technique == "stroking" and first.pressure == "light")
+    last = next(d for d in reversed(drafts) if TECHNIQUES[d.technique].massage)
     return opens and last.technique == "stroking" and last.direction == "down"
 
 
