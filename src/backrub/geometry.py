@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
@@ -131,8 +132,21 @@ def hundredths(x: float) -> float:
 
 
 def rounded(path: Sequence[Point]) -> list[Point]:
-    """Points as routine JSON keeps them (hundredths of a centimetre)."""
-    return [(hundredths(x), hundredths(y)) for x, y in path]
+    """Points as routine JSON keeps them (hundredths of a centimetre).
+
+    hundredths of each coordinate, its common case written out here (the same arithmetic, so the
+    same floats): a plan rounds thousands of template points, two calls each."""
+    out: list[Point] = []
+    add = out.append
+    for x, y in path:
+        a, b = x * 100.0, y * 100.0
+        if -1e6 < a < 1e6 and -1e6 < b < 1e6:
+            j, k = round(a), round(b)
+            if j and k and abs(a - j) < 0.4999 and abs(b - k) < 0.4999:
+                add((j / 100, k / 100))
+                continue
+        add((hundredths(x), hundredths(y)))
+    return out
 
 
 def length(path: Sequence[Point]) -> float:
@@ -232,24 +246,30 @@ def _first_segment(path: Sequence[Point], shape: Shape, end: int) -> int | None:
 
     Each point gets an outcode (which sides of the shape's box it lies beyond, the same strict or
     loose edges as the shape's own hits_segment); a segment whose two ends share a side is clear,
-    and only the others get the exact test. The answer is the same as asking every segment.
+    and only the others get the exact test. The answer is the same as asking every segment. The
+    outcodes are worked out as the segments are walked, so none past the first hit.
     """
+    if end < 1:
+        return None
+    x, y = path[0]
     if isinstance(shape, Box):
         x0, y0, x1, y1 = shape.x0, shape.y0, shape.x1, shape.y1
-        codes = [
-            (x <= x0) | (x >= x1) << 1 | (y <= y0) << 2 | (y >= y1) << 3 for x, y in path
-        ]
-        for i in range(end):
-            if not codes[i] & codes[i + 1] and _clip(shape, path[i], path[i + 1]):
+        before = (x <= x0) | (x >= x1) << 1 | (y <= y0) << 2 | (y >= y1) << 3
+        for i, (x, y) in enumerate(itertools.islice(path, 1, end + 1)):
+            code = (x <= x0) | (x >= x1) << 1 | (y <= y0) << 2 | (y >= y1) << 3
+            if not before & code and _clip(shape, path[i], path[i + 1]):
                 return i
+            before = code
         return None
     cx, cy, r = shape.cx, shape.cy, shape.r
     lx, hx, ly, hy = cx - r, cx + r, cy - r, cy + r
-    codes = [(x < lx) | (x > hx) << 1 | (y < ly) << 2 | (y > hy) << 3 for x, y in path]
     centre = (cx, cy)
-    for i in range(end):
-        if not codes[i] & codes[i + 1] and segment_distance(centre, path[i], path[i + 1]) < r:
+    before = (x < lx) | (x > hx) << 1 | (y < ly) << 2 | (y > hy) << 3
+    for i, (x, y) in enumerate(itertools.islice(path, 1, end + 1)):
+        code = (x < lx) | (x > hx) << 1 | (y < ly) << 2 | (y > hy) << 3
+        if not before & code and segment_distance(centre, path[i], path[i + 1]) < r:
             return i
+        before = code
     return None
 
 
@@ -321,7 +341,8 @@ def line(points: Sequence[Point], step: float = 2.0) -> list[Point]:
             out.append((a[0] + (b[0] - a[0]), a[1] + (b[1] - a[1])))
             continue
         n = ceil(q)
-        out.extend((a[0] + (b[0] - a[0]) * i / n, a[1] + (b[1] - a[1]) * i / n) for i in range(1, n + 1))
+        (ax, ay), dx, dy = a, b[0] - a[0], b[1] - a[1]
+        out.extend((ax + dx * i / n, ay + dy * i / n) for i in range(1, n + 1))
     return out
 
 
@@ -334,21 +355,25 @@ def circles_along(
     turns = max(1, round(total / spacing))
     count = turns * per_circle
     sign = -1.0 if clockwise else 1.0
-    cum = [0.0]
-    for a, b in itertools.pairwise(centres):
-        cum.append(cum[-1] + math.dist(a, b))
+    # The running sums one by one, as a loop adding each distance would make them.
+    cum = list(itertools.accumulate(map(math.dist, centres[:-1], centres[1:]), initial=0.0))
+    top = len(cum) - 1
     out: list[Point] = []
+    add, cos, sin = out.append, math.cos, math.sin
+    start, turn = -math.pi / 2, sign * 2 * math.pi  # the angle's sums, left to right, as written out
     j = 0
     for i in range(count + 1):
         target = total * i / count
-        while j < len(cum) - 2 and cum[j + 1] < target:
-            j += 1
-        seg = cum[j + 1] - cum[j]
-        f = 0.0 if seg == 0 else (target - cum[j]) / seg
-        cx = centres[j][0] + (centres[j + 1][0] - centres[j][0]) * f if len(centres) > 1 else centres[0][0]
-        cy = centres[j][1] + (centres[j + 1][1] - centres[j][1]) * f if len(centres) > 1 else centres[0][1]
-        angle = -math.pi / 2 + sign * 2 * math.pi * i / per_circle
-        out.append((cx + radius * math.cos(angle), cy + radius * math.sin(angle)))
+        # The centre segment the point falls on: the first j (from the last one, up to len - 2)
+        # whose end's running sum is not below the target. The sums never fall, so a bisection
+        # finds the j that stepping along one by one would reach.
+        j = bisect_left(cum, target, j + 1, top) - 1 if j < top - 1 else j
+        low = cum[j]
+        seg = cum[j + 1] - low
+        f = 0.0 if seg == 0 else (target - low) / seg
+        (ax, ay), (bx, by) = centres[j], centres[j + 1]  # (a single centre fails above, on cum)
+        angle = start + turn * i / per_circle
+        add((ax + (bx - ax) * f + radius * cos(angle), ay + (by - ay) * f + radius * sin(angle)))
     return out
 
 
@@ -564,20 +589,30 @@ def simplify(path: Sequence[Point], tolerance: float) -> list[Point]:
         best, index = 0.0, -1
         # segment_distance(path[k], path[i], path[j]) for each k between, written out (the same
         # arithmetic, so the same answers): a detour's dense path makes this the hot loop.
-        # (t clamped as max(0.0, min(1.0, t)) would, by comparisons instead of calls.)
+        # (t clamped as max(0.0, min(1.0, t)) would: by comparisons, each case's sums its own.)
         ax, ay = path[i]
         dx, dy = path[j][0] - ax, path[j][1] - ay
         span = dx * dx + dy * dy
-        for k, (px, py) in enumerate(path[i + 1 : j], i + 1):
-            if span == 0:
-                t = 0.0
-            else:
-                t = ((px - ax) * dx + (py - ay) * dy) / span
-                t = t if t < 1.0 else 1.0
-                t = t if t > 0.0 else 0.0
-            d = hypot(px - ax - t * dx, py - ay - t * dy)
-            if d > best:
-                best, index = d, k
+        k = i
+        if span == 0:
+            for px, py in path[i + 1 : j]:
+                k += 1
+                d = hypot(px - ax - 0.0 * dx, py - ay - 0.0 * dy)  # t = 0
+                if d > best:
+                    best, index = d, k
+        else:
+            for px, py in path[i + 1 : j]:
+                k += 1
+                qx, qy = px - ax, py - ay
+                t = (qx * dx + qy * dy) / span
+                if 0.0 < t < 1.0:
+                    d = hypot(qx - t * dx, qy - t * dy)
+                elif t <= 0.0:  # t clamped to 0.0
+                    d = hypot(qx - 0.0 * dx, qy - 0.0 * dy)
+                else:  # to 1.0 (also a NaN, as the comparisons above would)
+                    d = hypot(qx - 1.0 * dx, qy - 1.0 * dy)
+                if d > best:
+                    best, index = d, k
         if best > tolerance and index > 0:
             keep[index] = True
             stack.extend(((i, index), (index, j)))

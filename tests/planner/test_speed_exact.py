@@ -445,11 +445,23 @@ def test_a_trim_that_goes_on_from_the_one_before_is_the_trim_made_afresh():
                 assert got == _trim_ref(units, warm, drop, tempo, longest, memo), (raw, drop, longest)
 
 
+def _pressure_facts_ref(intake, draft, P):
+    """plan._pressure_facts as it was: every draft's zones looked up, and every test made."""
+    zones = placement.zones_touched(intake.body, draft)
+    if P.pressure_rank(draft.pressure) == 0:
+        return zones, False, False
+    on_kidney = any(P.base_name(z) == "kidney" for z in zones) or (
+        P.kidney_segment(intake.body, draft.path) is not None
+    )
+    on_spine = P.spine_gap(intake.body, draft.path, P.contact_half_width(draft.technique)) < 0
+    return zones, on_kidney or on_spine, P.TECHNIQUES[draft.technique].allows("light")
+
+
 # The stages of a pass as they were written before _staged fused them: four passes over the list.
 def _warm_and_gentle_ref(intake, drafts, already, P):
     warmed, out = set(already), []
     for draft in drafts:
-        zones, unsafe, has_light = P._pressure_facts(intake, draft)
+        zones, unsafe, has_light = _pressure_facts_ref(intake, draft, P)
         if P.pressure_rank(draft.pressure) > 0 and (unsafe or any(z not in warmed for z in zones)):
             if not has_light:
                 continue
@@ -698,3 +710,125 @@ def test_the_lookup_of_a_point_is_the_declared_shapes_bit_for_bit():
                              rng.uniform(0, lay.hs + 10), 0.0])
             for x in (ax, -ax):
                 assert lay._exact(x, y) == _zone_from_shapes(lay, x, y), (body, x, y)
+
+
+# -- round 7: the first plan of `backrub plan` ---------------------------------------------------
+
+
+def _circles_along_ref(corners, radius, spacing, clockwise=True, per_circle=8):
+    centres = _line_ref(corners, 0.25)
+    total = sum(map(math.dist, centres[:-1], centres[1:]))
+    turns = max(1, round(total / spacing))
+    count = turns * per_circle
+    sign = -1.0 if clockwise else 1.0
+    cum = [0.0]
+    for a, b in itertools.pairwise(centres):
+        cum.append(cum[-1] + math.dist(a, b))
+    out = []
+    j = 0
+    for i in range(count + 1):
+        target = total * i / count
+        while j < len(cum) - 2 and cum[j + 1] < target:
+            j += 1
+        seg = cum[j + 1] - cum[j]
+        f = 0.0 if seg == 0 else (target - cum[j]) / seg
+        cx = centres[j][0] + (centres[j + 1][0] - centres[j][0]) * f
+        cy = centres[j][1] + (centres[j + 1][1] - centres[j][1]) * f
+        angle = -math.pi / 2 + sign * 2 * math.pi * i / per_circle
+        out.append((cx + radius * math.cos(angle), cy + radius * math.sin(angle)))
+    return out
+
+
+def test_circles_along_gives_the_same_points_as_stepping_along_the_centres():
+    """The centre segment of each point found by bisecting the running lengths (and the sums with
+    their operands taken once): the very points of stepping along one by one, repeated corners
+    (segments of no length) and turns either way included."""
+    from backrub.geometry import circles_along
+
+    rng = random.Random(71)
+    for k in range(600):
+        corners = [(rng.uniform(-20, 20), rng.uniform(0, 60)) for _ in range(rng.randint(2, 5))]
+        if k % 5 == 0:
+            corners.insert(1, corners[0])
+        args = (rng.uniform(0.5, 3), rng.uniform(0.3, 4), rng.random() < 0.5, rng.choice([6, 8]))
+        assert circles_along(corners, *args) == _circles_along_ref(corners, *args)
+
+
+def test_rounded_is_round_to_two_places_for_each_coordinate_bit_for_bit():
+    rng = random.Random(72)
+    values = [0.0, -0.0, 0.005, -0.005, 1.005, 2.675, -2.675, 5e5, -5e5, 1e7, math.inf, -math.inf]
+    values += [(k + 0.5) / 100 for k in range(-500, 500)] + [rng.uniform(-80, 80) for _ in range(4000)]
+    values += [round(rng.uniform(-80, 80), rng.randint(0, 4)) for _ in range(2000)]
+    points = [(rng.choice(values), rng.choice(values)) for _ in range(20000)]
+    got = rounded(points)
+    assert len(got) == len(points)
+    for (x, y), (gx, gy) in zip(points, got, strict=True):
+        assert struct.pack("<dd", gx, gy) == struct.pack("<dd", round(x, 2), round(y, 2)), (x, y)
+
+
+def _first_hit_ref(path, shapes):
+    """Every segment in turn, every shape in order, by the shapes' own tests."""
+    if not shapes or not path:
+        return None
+    if len(path) == 1:
+        return next(((0, s) for s in shapes if s.contains(*path[0])), None)
+    for i in range(len(path) - 1):
+        for s in shapes:
+            if s.hits_segment(path[i], path[i + 1]):
+                return (i, s)
+    return None
+
+
+def test_first_hit_names_the_segment_and_shape_that_asking_each_segment_names():
+    """Outcodes worked out while walking the segments (none past the first hit): the same first
+    segment and, where two shapes meet it, the one listed first, on paths grazing, entering and
+    leaving shapes, with points on their edges."""
+    rng = random.Random(73)
+    for _ in range(1500):
+        shapes = [_shape(rng) for _ in range(rng.randint(1, 4))]
+        path = _walk(rng, rng.randint(1, 60), rng.choice([0.5, 2.0, 6.0]))
+        if rng.random() < 0.3:  # points exactly on a shape's edges and corners
+            s = rng.choice(shapes)
+            x0, y0, x1, y1 = s.bbox()
+            path += [rng.choice([(x0, y0), (x1, y1), (x0, rng.uniform(y0, y1)), (rng.uniform(x0, x1), y1)])
+                     for _ in range(3)]
+        got = first_hit(path, shapes)
+        want = _first_hit_ref(path, shapes)
+        assert (got is None) == (want is None), (path, shapes)
+        if got is not None:
+            assert got[0] == want[0] and got[1] is want[1]
+
+
+def test_a_box_told_one_zone_has_that_zone_at_every_point_of_it():
+    """box_zone's answer (it lets zones_on_path tell a run of points at once) against the declared
+    shapes at points all over the box: its corners, its edges, a grid, and every band edge and
+    one ulp either side that it crosses, for the box and its mirror image. A box is drawn around
+    points near the map's edges (sloped and stepped), across bands and below the map."""
+    rng = random.Random(74)
+    told = 0
+    for body in (Body(), Body(back_length_cm=38, shoulder_width_cm=52, waist_width_cm=46),
+                 Body(back_length_cm=72, shoulder_width_cm=31, waist_width_cm=25)):
+        lay = layout_for(body)
+        edges = [e for r in lay._rows for e in r[3:]]
+        for _ in range(1500):
+            y = rng.choice([*lay._heights, rng.uniform(-3, lay.L + 10)])
+            x = lay._edge_at(rng.choice(edges), y) + rng.uniform(-1.5, 1.5)
+            w, h = rng.choice([0.0, 0.01, rng.uniform(0, 3)]), rng.choice([0.0, 0.01, rng.uniform(0, 6)])
+            xlo, ylo = x - rng.uniform(0, w), y - rng.uniform(0, h)
+            xhi, yhi = xlo + w, ylo + h
+            got = lay.box_zone(xlo, xhi, ylo, yhi)
+            if got is None:
+                continue
+            told += 1
+            ys = [ylo, yhi, *(ylo + (yhi - ylo) * k / 6 for k in range(1, 6))]
+            for e in lay._heights:
+                if ylo <= e <= yhi:
+                    ys += [e, math.nextafter(e, -math.inf), math.nextafter(e, math.inf)]
+            xs = [xlo, xhi, *(xlo + (xhi - xlo) * k / 6 for k in range(1, 6))]
+            for py in ys:
+                if not ylo <= py <= yhi:
+                    continue
+                for px in xs:
+                    assert _zone_from_shapes(lay, px, py) == got[0], (body, xlo, xhi, ylo, yhi, px, py)
+                    assert _zone_from_shapes(lay, -px, py) == got[1], (body, xlo, xhi, ylo, yhi, px, py)
+    assert told > 1800  # most boxes near an edge are still told: the test is not vacuous

@@ -19,6 +19,13 @@ from backrub.rows import Row
 
 # A bound is factor * base + offset_cm; bases are named measurements of the layout.
 Bound = tuple[str, float, float]
+# A row of the map: its heights, (left, right) names, and its x edges (see Layout._edge).
+_Row = tuple[float, float, tuple[str, str], Bound, Bound]
+# A row within one band: names, then each x edge as (moves with the torso, a, b).
+_BandRow = tuple[tuple[str, str], bool, float, float, bool, float, float]
+# The same for box_zone: names, the low edge's least and greatest value over the band, the high
+# edge's, and the row if an edge moves.
+_BandBox = tuple[tuple[str, str], float, float, float, float, _BandRow | None]
 
 
 class ZoneShape(Row):
@@ -228,18 +235,48 @@ class Layout:
         # kept), so a lookup tries two or three rows, not all of them.
         self._heights = sorted({h for y0, y1, *_ in self._rows for h in (y0, y1)})
         self._bands = [tuple(row for row in self._rows if row[0] <= h < row[1]) for h in self._heights]
-        # The same rows for `_band_zone`, each moving edge's base as an index into `_bases`' values
-        # (1 torso, 2 spine band, 3 paraspinal strip; 0 fixed), and those values at every band
-        # edge, worked out once: a box's parts meet band edges again and again.
-        kinds = {"": 0, "w": 1, "sb": 2, "ps": 3}
+        # The same rows for the look-ups, band by band, with each x edge as (moves, a, b): the
+        # spine band and the paraspinal strip step wider only at 0.9 L, a band edge, so within a
+        # band they are fixed, and each such edge is its value a there (folded once, by the sums
+        # `_bases` does); only the torso's side moves inside a band, as a * torso + b.
+        assert self.bound(_b("L", 0.90), 0.0) in self._heights, "the spine band steps at a band edge"
         self._band_rows = [
-            tuple(
-                (names, (kinds[lo[0]], lo[1], lo[2]), (kinds[hi[0]], hi[1], hi[2]))
-                for _, _, names, lo, hi in rows
-            )
-            for rows in self._bands
+            self._fixed_rows(rows, h) for rows, h in zip(self._bands, self._heights, strict=True)
         ]
-        self._height_bases = [self._bases(h) for h in self._heights]
+        # The torso's half-width at every band edge, worked out once: a box's parts meet band edges
+        # again and again.
+        self._height_torso = [self.torso_half_width(h) for h in self._heights]
+        # For box_zone: each band's rows with each x edge's least and greatest value over the whole
+        # band (a moving edge's values at the band's two edges: the torso is monotonic), then the
+        # row itself if an edge moves (None if not). A part of a box lies within its band, so
+        # what these tell of a part (clear of the row, or inside it) its own heights tell alike.
+        self._band_boxes = [
+            tuple(self._band_box(row, band) for row in rows) for band, rows in enumerate(self._band_rows)
+        ]
+
+    def _band_box(self, row: _BandRow, band: int) -> _BandBox:
+        names, moves, a, b, hmoves, ha, hb = row
+        if not (moves or hmoves):
+            return (names, a, a, ha, ha, None)
+        w0 = self._height_torso[band]
+        w1 = self._height_torso[band + 1]
+        low = (a * w0 + b, a * w1 + b) if moves else (a, a)
+        high = (ha * w0 + hb, ha * w1 + hb) if hmoves else (ha, ha)
+        return (names, min(low), max(low), min(high), max(high), row)
+
+    def _fixed_rows(self, rows: tuple[_Row, ...], h: float) -> tuple[_BandRow, ...]:
+        """A band's rows (it starts at height h) as (names, low edge, high edge), each edge as
+        (moves with the torso, a, b): a * torso + b if it moves, else its value a in the band."""
+        at = self._bases(h)
+
+        def edge(base: str, factor: float, offset: float) -> tuple[bool, float, float]:
+            if base == "w":
+                return (True, factor, offset)
+            if base:  # the spine band or the paraspinal strip: fixed within the band
+                return (False, factor * at[2 if base == "sb" else 3] + offset, 0.0)
+            return (False, offset, 0.0)  # fixed everywhere (folded by `_edge`)
+
+        return tuple((names, *edge(*lo), *edge(*hi)) for _, _, names, lo, hi in rows)
 
     def _edge(self, bound: Bound) -> tuple[str, float, float]:
         """An x edge as (base that varies with y, factor, offset), fixed bases folded into the offset."""
@@ -304,17 +341,17 @@ class Layout:
         band = bisect_right(self._heights, y) - 1
         if band < 0:
             return None  # below every row
-        at: tuple[float, float, float, float] | None = None  # the bases at y, once a row needs them
-        for names, (kind, factor, offset), (hkind, hfactor, hoffset) in self._band_rows[band]:
-            # A fixed edge is its offset (most edges are fixed).
-            if kind or hkind:
-                if at is None:
-                    at = self._bases(y)
-                if kind:
-                    offset += factor * at[kind]
-                if hkind:
-                    hoffset += hfactor * at[hkind]
-            if offset <= ax < hoffset:
+        for names, low_min, low_max, high_min, high_max, row in self._band_boxes[band]:
+            # The edges' least and greatest values over the band (see `_band_boxes`) tell most
+            # points; the others are between a moving edge's two values: worked out at y.
+            if ax < low_min or ax >= high_max:
+                continue
+            if low_max <= ax < high_min:
+                return names
+            assert row is not None  # a fixed edge's least and greatest are its value: told above
+            _, moves, a, b, hmoves, ha, hb = row
+            w = self.torso_half_width(y)
+            if (a * w + b if moves else a) <= ax < (ha * w + hb if hmoves else ha):
                 return names
         return None
 
@@ -324,15 +361,14 @@ class Layout:
         """The one zone under every point of the box (and of its mirror image) when the map has
         one there (or none anywhere in it); None when that cannot be told from the box alone.
 
-        Each band of heights is taken apart (the part of the box in it): every x edge moves
-        monotonically with the height (the torso widens, the spine band steps wider at the neck),
-        so an edge's extremes over a part are its values at the part's lowest and highest point,
-        and the band's row that holds the whole part, if one does, is every point's zone there.
-        When every part has the same answer, so has the box. A margin far above rounding covers
-        the points `along` computes between a path's points, so each of them would get the same
-        answer from `_exact`. A box inside one that this tells is told the same (its parts lie
-        inside the larger one's): a path's run of points can be told at once, and each of its
-        segments would be told the same.
+        Each band of heights is taken apart (the part of the box in it): in a band only the
+        torso's side moves, monotonically with the height, so a moving edge's extremes over a part
+        are its values at the part's lowest and highest point, and the band's row that holds the
+        whole part, if one does, is every point's zone there. When every part has the same
+        answer, so has the box. A margin far above rounding covers the points `along` computes
+        between a path's points, so each of them would get the same answer from `_exact`. A box
+        inside one that this tells is told the same (its parts lie inside the larger one's): a
+        path's run of points can be told at once, and each of its segments would be told the same.
         """
         m = 1e-9
         ylo, yhi = ylo - m, yhi + m
@@ -347,50 +383,41 @@ class Layout:
         else:
             return None  # on or across the midline
         answer: tuple[str | None, str | None] | None = None
-        at_heights = self._height_bases
-        at_ylo = self._bases(ylo) if first >= 0 else at_heights[0]  # (below every row: unused)
-        at_yhi = self._bases(yhi)
+        if first < 0:
+            answer, first = (None, None), 0  # the part below every row: off the map
+            ylo = heights[0]
+        torso = self._height_torso
+        band_boxes = self._band_boxes
         for band in range(first, last + 1):
-            if band < 0:
-                got: tuple[str | None, str | None] | None = (None, None)  # below every row
-            else:
-                at_low = at_ylo if band == first else at_heights[band]
-                at_high = at_yhi if band == last else at_heights[band + 1]
-                got = self._band_zone(band, axlo, axhi, at_low, at_high)
-                if got is not None and not right:
-                    got = (got[1], got[0])
-            if got is None or (answer is not None and got != answer):
+            got: tuple[str | None, str | None] = (None, None)  # no row reaches the part
+            for names, low_min, low_max, high_min, high_max, row in band_boxes[band]:
+                if axhi < low_min or axlo >= high_max:
+                    continue  # no point of the band in this row, so none of the part
+                if axlo >= low_max and axhi < high_min:
+                    got = (names[1], names[0]) if right else names
+                    break  # every point of the band in this row, so every point of the part
+                if row is None:
+                    return None  # fixed edges: the part may leave this row
+                # An edge moves: its extremes over the part, at the part's own heights.
+                _, moves, a, b, hmoves, ha, hb = row
+                w_low = self.torso_half_width(ylo) if band == first else torso[band]
+                w_high = self.torso_half_width(yhi) if band == last else torso[band + 1]
+                if moves:
+                    e0, e1 = a * w_low + b, a * w_high + b
+                    low_min, low_max = (e0, e1) if e0 <= e1 else (e1, e0)
+                if hmoves:
+                    e0, e1 = ha * w_low + hb, ha * w_high + hb
+                    high_min, high_max = (e0, e1) if e0 <= e1 else (e1, e0)
+                if axhi < low_min or axlo >= high_max:
+                    continue  # no point of the part in this row
+                if axlo >= low_max and axhi < high_min:
+                    got = (names[1], names[0]) if right else names
+                    break
+                return None  # the part may leave this row: only its points can tell
+            if answer is not None and got != answer:
                 return None
             answer = got
         return answer
-
-    def _band_zone(
-        self,
-        band: int,
-        axlo: float,
-        axhi: float,
-        at_low: tuple[float, float, float, float],
-        at_high: tuple[float, float, float, float],
-    ) -> tuple[str | None, str | None] | None:
-        """(right, left) zone of every point of one band's part of a box, by |x|; None if not one.
-        at_low and at_high are the bases (`_bases`) at the part's lowest and highest height."""
-        for names, (kind, factor, offset), (hkind, hfactor, hoffset) in self._band_rows[band]:
-            if kind:
-                e0, e1 = factor * at_low[kind] + offset, factor * at_high[kind] + offset
-                low_min, low_max = (e0, e1) if e0 <= e1 else (e1, e0)
-            else:
-                low_min = low_max = offset
-            if hkind:
-                e0, e1 = hfactor * at_low[hkind] + hoffset, hfactor * at_high[hkind] + hoffset
-                high_min, high_max = (e0, e1) if e0 <= e1 else (e1, e0)
-            else:
-                high_min = high_max = hoffset
-            if axhi < low_min or axlo >= high_max:
-                continue  # no point of the part in this row
-            if axlo >= low_max and axhi < high_min:
-                return (names[1], names[0])
-            return None  # the part may leave this row: only its points can tell
-        return (None, None)
 
     def zone_at(self, x: float, y: float) -> str | None:
         """The zone under a point, or None off the map.
@@ -492,8 +519,7 @@ def zones_on_path(body: Body, path: tuple[tuple[float, float], ...], mirrored: b
     # The zones of the points `along(path)` gives, without visiting every one of them.
     x, y = path[0]
     found = {exact(x, y), exact(-x, y)} if mirrored else {exact(x, y)}
-    xs = [p[0] for p in path]
-    ys = [p[1] for p in path]
+    xs, ys = zip(*path, strict=True)
     box_zone, row_names = lay.box_zone, lay._row_names
     # Runs of points (halved until told) whose box one row holds give that row's zone at once;
     # a lone segment that cannot be told is followed point by point, as `along` samples it. The

@@ -184,10 +184,13 @@ def _plan_steps(
                 drafts = _sequence(intake, screening, rounds, drop, start, compact, longest, memo)
                 if drafts is None:
                     break
-                skip = _too_long(drafts, target, tempo, memo)
+                quick = [memo.quickest(d, tempo) for d in drafts]
+                least = [q[3] for q in quick]
+                total = sum(least)  # what _miss sums for these (reps, rep): the same products
+                skip = _too_long(least, total, target)
                 if skip:  # too long even at its quickest: leave out more, several at a time if far off
-                    quickest = [memo.quickest(d, tempo)[1:3] for d in drafts]
-                    closest = _closer(closest, target, drafts, quickest)
+                    if closest is None or closest[0] > abs(total - target):  # as _closer, lazily
+                        closest = (abs(total - target), drafts, [q[1:3] for q in quick])
                     drop += skip
                     continue
                 drop += 1
@@ -210,15 +213,15 @@ def _plan_steps(
     return None
 
 
-def _too_long(drafts: list[Draft], target: float, tempo: Tempo, memo: _Memo) -> int:
-    """0 when the drafts may fit `target`; else how many pieces surely must still go (at least 1).
+def _too_long(quickest: list[float], total: float, target: float) -> int:
+    """0 when drafts of these quickest times (`total` in all) may fit `target`; else how many
+    pieces surely must still go (at least 1).
 
     One piece left out takes at most three drafts (sawing right, left and its interlude), each of
     which keeping clear may split in two; skipping fewer than the excess over six times the
     longest draft skips no fitting trim.
     """
-    quickest = [memo.quickest(d, tempo)[3] for d in drafts]
-    excess = sum(quickest) - (1 + TOLERANCE) * target
+    excess = total - (1 + TOLERANCE) * target
     if excess <= 0:
         return 0
     return max(1, int(excess // (6 * max(quickest))))
@@ -392,11 +395,11 @@ def _round_units(ctx: Context, rounds: int, done: int) -> list[Unit]:
 
 
 def _opens_and_closes(drafts: list[Draft], start: Start) -> bool:
-    massage = [d for d in drafts if TECHNIQUES[d.technique].massage]
-    if not massage:
+    first = next((d for d in drafts if TECHNIQUES[d.technique].massage), None)
+    if first is None:
         return False
-    opens = start.opened or (massage[0].technique == "stroking" and massage[0].pressure == "light")
-    last = massage[-1]
+    opens = start.opened or (first.technique == "stroking" and first.pressure == "light")
+    last = next(d for d in reversed(drafts) if TECHNIQUES[d.technique].massage)
     return opens and last.technique == "stroking" and last.direction == "down"
 
 
@@ -576,16 +579,24 @@ def _staged(
 
 def _pressure_facts(intake: Intake, draft: Draft) -> tuple[tuple[str, ...], bool, bool]:
     """A draft's zones; whether, pressed, it would touch the kidneys or put the contact on the spine
-    band wherever it comes; and whether its technique has a light form."""
-    zones = placement.zones_touched(intake.body, draft)
+    band wherever it comes; and whether its technique has a light form.
+
+    A light draft that warms nothing gets no zones here (): _staged reads them only to judge
+    pressure and to warm zones, and a draft of a trim the search then drops (a third of the drafts
+    staged for a half-hour rub) would pay for a zone look-up of its path for nothing; a kept one's
+    step looks its zones up (_step)."""
     if pressure_rank(draft.pressure) == 0:
-        return zones, False, False
+        if not TECHNIQUES[draft.technique].warms_up:
+            return (), False, False
+        return placement.zones_touched(intake.body, draft), False, False
+    zones = placement.zones_touched(intake.body, draft)
     # Both kidney areas are checked, so the written path answers for its mirrored hand too.
-    on_kidney = any(base_name(z) == "kidney" for z in zones) or (
-        kidney_segment(intake.body, draft.path) is not None
+    unsafe = (
+        any(base_name(z) == "kidney" for z in zones)
+        or kidney_segment(intake.body, draft.path) is not None
+        or spine_gap(intake.body, draft.path, contact_half_width(draft.technique)) < 0
     )
-    on_spine = spine_gap(intake.body, draft.path, contact_half_width(draft.technique)) < 0
-    return zones, on_kidney or on_spine, TECHNIQUES[draft.technique].allows("light")
+    return zones, unsafe, TECHNIQUES[draft.technique].allows("light")
 
 
 def _link(memo: _Memo, ctx: Context, rnd: int | None) -> Draft:

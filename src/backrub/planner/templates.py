@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from functools import wraps
 
-from backrub.geometry import Point, circles_along, hundredths, line, zigzag
+from backrub.geometry import Point, circles_along, line, rounded, zigzag
 from backrub.knowledge.techniques import contact_half_width
 from backrub.knowledge.zones import Layout
 
@@ -86,7 +86,7 @@ def _memo(method: F) -> F:
 
 
 def _t(points: list[Point]) -> tuple[Point, ...]:
-    return tuple((hundredths(x), hundredths(y)) for x, y in points)
+    return tuple(rounded(points))
 
 
 class Templates:
