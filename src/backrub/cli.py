@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -35,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         ns = _parser(args[0] if args and args[0] in _COMMANDS else None).parse_args(args)
     try:
         code: int = ns.run(ns)
+        if argv is None:
+            # The program's own command is done and the process ends next: spare the interpreter's
+            # exit its collection pass over everything the command built (3-4 % of `backrub plan`).
+            # Called in-process (argv given), the caller's collector is left alone.
+            gc.freeze()
         return code
     except InputError as err:
         print_problems(err)
