@@ -132,21 +132,8 @@ def hundredths(x: float) -> float:
 
 
 def rounded(path: Sequence[Point]) -> list[Point]:
-    """Points as routine JSON keeps them (hundredths of a centimetre).
-
-    hundredths of each coordinate, its common case written out here (the same arithmetic, so the
-    same floats): a plan rounds thousands of template points, two calls each."""
-    out: list[Point] = []
-    add = out.append
-    for x, y in path:
-        a, b = x * 100.0, y * 100.0
-        if -1e6 < a < 1e6 and -1e6 < b < 1e6:
-            j, k = round(a), round(b)
-            if j and k and abs(a - j) < 0.4999 and abs(b - k) < 0.4999:
-                add((j / 100, k / 100))
-                continue
-        add((hundredths(x), hundredths(y)))
-    return out
+    """Points as routine JSON keeps them (hundredths of a centimetre)."""
+    return [(hundredths(x), hundredths(y)) for x, y in path]
 
 
 def length(path: Sequence[Point]) -> float:

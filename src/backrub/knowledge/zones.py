@@ -234,15 +234,13 @@ class Layout:
         # The rows a height can fall in, by band between consecutive row edges (the map order
         # kept), so a lookup tries two or three rows, not all of them.
         self._heights = sorted({h for y0, y1, *_ in self._rows for h in (y0, y1)})
-        self._bands = [tuple(row for row in self._rows if row[0] <= h < row[1]) for h in self._heights]
+        bands = [tuple(row for row in self._rows if row[0] <= h < row[1]) for h in self._heights]
         # The same rows for the look-ups, band by band, with each x edge as (moves, a, b): the
         # spine band and the paraspinal strip step wider only at 0.9 L, a band edge, so within a
-        # band they are fixed, and each such edge is its value a there (folded once, by the sums
-        # `_bases` does); only the torso's side moves inside a band, as a * torso + b.
+        # band they are fixed, and each such edge is its value a there (folded once, by `_base`'s
+        # sums); only the torso's side moves inside a band, as a * torso + b.
         assert self.bound(_b("L", 0.90), 0.0) in self._heights, "the spine band steps at a band edge"
-        self._band_rows = [
-            self._fixed_rows(rows, h) for rows, h in zip(self._bands, self._heights, strict=True)
-        ]
+        band_rows = [self._fixed_rows(rows, h) for rows, h in zip(bands, self._heights, strict=True)]
         # The torso's half-width at every band edge, worked out once: a box's parts meet band edges
         # again and again.
         self._height_torso = [self.torso_half_width(h) for h in self._heights]
@@ -251,7 +249,7 @@ class Layout:
         # row itself if an edge moves (None if not). A part of a box lies within its band, so
         # what these tell of a part (clear of the row, or inside it) its own heights tell alike.
         self._band_boxes = [
-            tuple(self._band_box(row, band) for row in rows) for band, rows in enumerate(self._band_rows)
+            tuple(self._band_box(row, band) for row in rows) for band, rows in enumerate(band_rows)
         ]
 
     def _band_box(self, row: _BandRow, band: int) -> _BandBox:
@@ -267,13 +265,11 @@ class Layout:
     def _fixed_rows(self, rows: tuple[_Row, ...], h: float) -> tuple[_BandRow, ...]:
         """A band's rows (it starts at height h) as (names, low edge, high edge), each edge as
         (moves with the torso, a, b): a * torso + b if it moves, else its value a in the band."""
-        at = self._bases(h)
-
         def edge(base: str, factor: float, offset: float) -> tuple[bool, float, float]:
             if base == "w":
                 return (True, factor, offset)
             if base:  # the spine band or the paraspinal strip: fixed within the band
-                return (False, factor * at[2 if base == "sb" else 3] + offset, 0.0)
+                return (False, factor * self._base(base, h) + offset, 0.0)
             return (False, offset, 0.0)  # fixed everywhere (folded by `_edge`)
 
         return tuple((names, *edge(*lo), *edge(*hi)) for _, _, names, lo, hi in rows)
@@ -285,21 +281,14 @@ class Layout:
             return (base, factor, offset)
         return ("", 0.0, factor * self._base(base, 0.0) + offset)
 
-    def _bases(self, y: float) -> tuple[float, float, float, float]:
-        """What each kind of edge's base is at height y (see `_band_rows`), by the sums `_edge_at`
-        does, so that factor * base + offset is its value bit for bit."""
-        band = 2.5 if y >= 0.9 * self.L else 1.5
-        u = min(max(y / self.L, 0.0), 0.64) / 0.64  # torso_half_width's sums, without the call
-        return (0.0, self.hw + (0.92 * self.hs - self.hw) * u, band, band + 3.5 * self.k)
-
     def _edge_at(self, edge: tuple[str, float, float], y: float) -> float:
+        """An x edge's value at height y (the tests place points on the map's edges with it)."""
         base, factor, offset = edge
         if not base:
             return offset
         if base == "w":
             return factor * self.torso_half_width(y) + offset
-        band = 2.5 if y >= 0.9 * self.L else 1.5
-        return factor * (band if base == "sb" else band + 3.5 * self.k) + offset
+        return factor * self._base(base, y) + offset
 
     # -- measurements the shapes are built from -------------------------------
     def spine_half_width(self, y: float) -> float:
